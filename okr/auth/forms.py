@@ -1,0 +1,45 @@
+"""Sign-in and account forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from zoneinfo import available_timezones
+
+from wtforms import EmailField, PasswordField, SelectField
+from wtforms.validators import EqualTo, InputRequired, Length
+
+from okr.i18n import LANGUAGE_NAMES
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[InputRequired(_l("Enter your email address."))])
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password."))])
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(
+        _l("Current password"), validators=[InputRequired(_l("Enter your current password."))]
+    )
+    new = PasswordField(
+        _l("New password"),
+        validators=[
+            InputRequired(_l("Enter a new password.")),
+            Length(min=8, message=_l("Use at least 8 characters.")),
+        ],
+    )
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[EqualTo("new", _l("The two new passwords differ."))],
+    )
+
+
+class PreferencesForm(FlaskForm):
+    locale = SelectField(
+        _l("Language"),
+        choices=[("", _l("Same as my browser")), *LANGUAGE_NAMES.items()],
+    )
+    timezone = SelectField(
+        _l("Timezone"),
+        choices=[("", _l("The company's timezone")), *sorted(available_timezones())],
+    )

@@ -1,0 +1,56 @@
+"""Command-line tasks: first admin, demo company."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from okr.errors import Invalid
+from okr.extensions import db
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands on `flask --app okr ...`."""
+
+    @app.cli.command("create-admin")
+    @click.option("--email", prompt=True)
+    @click.option("--name", prompt=True)
+    @click.option("--department", default="人力资源部", show_default=True)
+    @click.password_option()
+    def create_admin(email: str, name: str, department: str, password: str) -> None:
+        """Create the first HR administrator (and their department if it does not exist)."""
+        from okr.org.models import Company, Department
+        from okr.org.services import PersonData, create_department, create_person
+
+        if db.session.scalar(select(Company.id)) is None:
+            db.session.add(Company(name=department))
+        dept = db.session.scalar(select(Department).where(Department.name == department))
+        if dept is None:
+            dept = create_department(department, None)
+        try:
+            person = create_person(PersonData(name, email, "HR", dept.id, None, True), password)
+        except Invalid as exc:
+            raise click.ClickException("; ".join(exc.errors.values())) from exc
+        db.session.commit()
+        click.echo(f"Administrator {person.email} created.")
+
+    @app.cli.group()
+    def demo() -> None:
+        """The demo company."""
+
+    @demo.command("load")
+    @click.option("--if-empty", is_flag=True, help="Do nothing when the database has people.")
+    def load(if_empty: bool) -> None:
+        """Load the demo company (网络营销部 and its teams)."""
+        from okr.demo.loader import DEMO_ACCOUNTS, load_demo
+        from okr.org.models import Person
+
+        if if_empty and db.session.scalar(select(Person.id).limit(1)) is not None:
+            click.echo("Database already has data; demo not loaded.")
+            return
+        load_demo()
+        db.session.commit()
+        click.echo("Demo company loaded. Sign in with:")
+        for role, email, password in DEMO_ACCOUNTS:
+            click.echo(f"  {role:<9} {email:<28} password: {password}")

@@ -1,0 +1,66 @@
+"""Configuration from environment variables prefixed with OKR_ (see README)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    "DEFAULT_LOCALE": "zh",
+    "TIMEZONE": "Asia/Shanghai",
+    "SECURE_COOKIES": False,
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+    "LOGIN_FAILURE_WINDOW_MINUTES": 15,
+    "PAGE_SIZE": 25,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+}
+LANGUAGES = ("zh", "en")
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain PostgreSQL URLs at the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _instance_secret(app: Flask) -> str:
+    """A development secret kept in the instance folder so sessions survive restarts."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Defaults, then OKR_* environment variables, then explicit overrides (tests)."""
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("OKR")
+    if overrides:
+        app.config.from_mapping(overrides)
+    url = app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'okr.sqlite3'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(app)
+    if app.config["DEFAULT_LOCALE"] not in LANGUAGES:
+        raise RuntimeError(f"OKR_DEFAULT_LOCALE must be one of {', '.join(LANGUAGES)}")
+    secure = bool(app.config["SECURE_COOKIES"])
+    app.config.update(
+        BABEL_DEFAULT_LOCALE=app.config["DEFAULT_LOCALE"],
+        BABEL_DEFAULT_TIMEZONE=app.config["TIMEZONE"],
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=secure,
+        WTF_CSRF_TIME_LIMIT=None,
+    )

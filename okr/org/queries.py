@@ -1,0 +1,119 @@
+"""Read-side helpers for the organisation: trees, chains and scoped lists, each in one query."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, func, literal, or_, select
+
+from okr.extensions import db
+from okr.org.models import Department, Person
+
+
+def report_ids_query(manager_id: int) -> Select[tuple[int]]:
+    """Everyone below a manager, direct and indirect, as one recursive query."""
+    tree = (
+        select(Person.id).where(Person.manager_id == manager_id).cte("reports", recursive=True)
+    )
+    tree = tree.union(select(Person.id).join(tree, Person.manager_id == tree.c.id))
+    return select(tree.c.id)
+
+
+def report_ids(manager_id: int) -> set[int]:
+    """Ids of a manager's direct and indirect reports."""
+    return set(db.session.scalars(report_ids_query(manager_id)))
+
+
+def department_subtree_ids(department_id: int) -> set[int]:
+    """A department and all departments below it."""
+    tree = select(literal(department_id).label("id")).cte("subtree", recursive=True)
+    tree = tree.union(select(Department.id).join(tree, Department.parent_id == tree.c.id))
+    return set(db.session.scalars(select(tree.c.id)))
+
+
+def is_manager(person_id: int) -> bool:
+    """Whether anybody active reports to this person."""
+    stmt = select(Person.id).where(Person.manager_id == person_id, Person.active).limit(1)
+    return db.session.scalar(stmt) is not None
+
+
+@dataclass
+class DepartmentNode:
+    department: Department
+    people: int = 0
+    children: list[DepartmentNode] = field(default_factory=list)
+
+    @property
+    def total_people(self) -> int:
+        return self.people + sum(child.total_people for child in self.children)
+
+
+def department_tree() -> list[DepartmentNode]:
+    """All departments as a tree with head and headcounts, in two queries."""
+    counts = dict(
+        db.session.execute(
+            select(Person.department_id, func.count())
+            .where(Person.active)
+            .group_by(Person.department_id)
+        ).all()
+    )
+    departments = db.session.scalars(
+        select(Department)
+        .options(db.joinedload(Department.head))
+        .order_by(Department.name, Department.id)
+    ).all()
+    nodes = {d.id: DepartmentNode(d, counts.get(d.id, 0)) for d in departments}
+    roots: list[DepartmentNode] = []
+    for node in nodes.values():
+        parent = nodes.get(node.department.parent_id) if node.department.parent_id else None
+        (parent.children if parent else roots).append(node)
+    return roots
+
+
+def flatten(nodes: Iterable[DepartmentNode], depth: int = 0) -> list[tuple[int, DepartmentNode]]:
+    """Depth-first (depth, node) pairs, for indented lists and select boxes."""
+    out: list[tuple[int, DepartmentNode]] = []
+    for node in nodes:
+        out.append((depth, node))
+        out.extend(flatten(node.children, depth + 1))
+    return out
+
+
+def department_paths() -> dict[int, str]:
+    """Full 'A / B / C' path of every department (used by import, export and choices)."""
+    return {
+        node.department.id: path
+        for node, path in _paths(department_tree(), "")
+    }
+
+
+def _paths(nodes: list[DepartmentNode], prefix: str) -> list[tuple[DepartmentNode, str]]:
+    out = []
+    for node in nodes:
+        path = f"{prefix}{node.department.name}"
+        out.append((node, path))
+        out.extend(_paths(node.children, path + " / "))
+    return out
+
+
+def people_query(viewer: Person, search: str = "", include_inactive: bool = False) -> Select:
+    """People the viewer may see (admins all, managers their reports and themselves)."""
+    stmt = select(Person).options(
+        db.joinedload(Person.department), db.joinedload(Person.manager)
+    )
+    if not viewer.is_admin:
+        stmt = stmt.where(or_(Person.id == viewer.id, Person.id.in_(report_ids_query(viewer.id))))
+    if not include_inactive:
+        stmt = stmt.where(Person.active)
+    if search:
+        like = f"%{search.strip().lower()}%"
+        stmt = stmt.outerjoin(Department, Person.department_id == Department.id).where(
+            or_(
+                func.lower(Person.name).like(like),
+                Person.email.like(like),
+                func.lower(Person.position).like(like),
+                func.lower(Department.name).like(like),
+            )
+        )
+    return stmt.order_by(Person.name, Person.id)

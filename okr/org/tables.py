@@ -1,0 +1,116 @@
+"""Reading and writing people tables as CSV or XLSX, independent of the database."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+from openpyxl import Workbook, load_workbook
+
+# Column key -> accepted header spellings (lower-cased); the first Chinese/English are written.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "姓名"),
+    "email": ("email", "邮箱", "电子邮件"),
+    "position": ("position", "职位", "岗位"),
+    "department": ("department", "部门"),
+    "manager_email": ("manager_email", "manager email", "上级邮箱", "直属上级邮箱"),
+    "is_admin": ("hr_admin", "is_admin", "admin", "人事管理员", "管理员"),
+}
+REQUIRED = ("name", "email", "department")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MAX_ROWS = 20_000
+
+
+class TableError(Exception):
+    """The file as a whole cannot be read (encoding, format, header)."""
+
+
+def neutralise(value: str) -> str:
+    """Prefix cells that a spreadsheet would run as a formula with an apostrophe."""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def unneutralise(value: str) -> str:
+    """Undo `neutralise`, so an exported file imports back unchanged."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
+def decode_csv(data: bytes) -> str:
+    """UTF-8 with or without BOM, else GB18030 (a superset of GBK, as Excel saves in China)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise TableError("encoding") from exc
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_table(data: bytes, filename: str) -> list[dict[str, str]]:
+    """Rows of a CSV or XLSX file keyed by column key; unknown columns are ignored."""
+    if filename.lower().endswith(".xlsx"):
+        try:
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise TableError("xlsx") from exc
+        raw = [[_cell_text(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+        book.close()
+    else:
+        text = decode_csv(data)
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        raw = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+    raw = [row for row in raw if any(row)]
+    if not raw:
+        raise TableError("empty")
+    header = _map_header(raw[0])
+    if len(raw) - 1 > MAX_ROWS:
+        raise TableError("too_many")
+    return [
+        {key: unneutralise(row[i]) if i < len(row) else "" for i, key in header.items()}
+        for row in raw[1:]
+    ]
+
+
+def _map_header(cells: Sequence[str]) -> dict[int, str]:
+    lookup = {spelling: key for key, spellings in COLUMNS.items() for spelling in spellings}
+    header = {i: lookup[c.strip().lower()] for i, c in enumerate(cells) if c.strip().lower() in lookup}
+    missing = [key for key in REQUIRED if key not in header.values()]
+    if missing:
+        raise TableError("header:" + ",".join(missing))
+    return header
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
+    """UTF-8 with BOM, so Excel opens Chinese text correctly."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([neutralise(cell) for cell in row] for row in rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[str]], title: str) -> bytes:
+    """One sheet with a bold header row; every cell is text, neutralised like the CSV."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append([neutralise(cell) for cell in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
