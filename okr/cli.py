@@ -47,10 +47,13 @@ def init_app(app: Flask) -> None:
         from okr.org.models import Person
 
         if if_empty and db.session.scalar(select(Person.id).limit(1)) is not None:
-            click.echo("Database already has data; demo not loaded.")
-            return
-        load_demo()
-        db.session.commit()
-        click.echo("Demo company loaded. Sign in with:")
-        for role, email, password in DEMO_ACCOUNTS:
-            click.echo(f"  {role:<9} {email:<28} password: {password}")
+            click.echo("The database already has people; the demo was not loaded again.")
+        else:
+            load_demo()
+            db.session.commit()
+            click.echo("Demo company loaded.")
+        emails = [email for _role, email, _password in DEMO_ACCOUNTS]
+        if db.session.scalar(select(Person.id).where(Person.email.in_(emails)).limit(1)):
+            click.echo("Demo sign-ins:")
+            for role, email, password in DEMO_ACCOUNTS:
+                click.echo(f"  {role:<9} {email:<28} password: {password}")
