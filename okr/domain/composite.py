@@ -1,0 +1,175 @@
+"""The composite score of an appraisal on the template's scale, adjustments and grade.
+
+* Part points = part fraction x part weight / 100 x total scale; the weighted sum adds them.
+  Fractions run from 0 to 1; only the KR part may go up to the template's attainment cap
+  (over-achievement such as 1.2); anything outside is refused.
+* A part that weighs more than 0 and has no fraction makes the result incomplete:
+  ``complete=False``, the missing parts listed, no composite and no grade (a missing part is
+  never counted as zero).  Fractions given for parts that weigh 0 are ignored (and said so).
+* Adjustments: each occurrence adds its kind's signed points; total bonus and total
+  deduction are each capped by the template's caps.
+* Composite = weighted sum + capped bonus - capped deduction, floored at 0; it is NOT
+  capped above: bonuses can lift it past the scale (e.g. 103 of 100), the derivation says so.
+* Grade = the band the composite reaches; an improvement plan is needed when the template
+  lists that grade.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from okr.domain.errors import InvalidAdjustment, InvalidScore
+from okr.domain.numbers import HUNDRED, ONE, ZERO, Number, fmt, in_domain_context, to_decimal
+from okr.domain.steps import Step, join_terms
+from okr.domain.template import Part, ReviewTemplate, as_part, grade_for
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """Occurrences of one adjustment kind (e.g. two typos), with an optional note."""
+
+    kind: str
+    count: int = 1
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AdjustmentsResult:
+    """Bonus and deduction totals before and after their caps, and the net effect."""
+
+    bonus_raw: Decimal
+    deduction_raw: Decimal
+    bonus: Decimal
+    deduction: Decimal
+    net: Decimal
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class CompositeResult:
+    """Part points, weighted sum, adjustments, composite and grade, with every step."""
+
+    complete: bool
+    part_points: Mapping[Part, Decimal]
+    missing_parts: tuple[Part, ...]
+    weighted_sum: Decimal | None
+    adjustments: AdjustmentsResult
+    composite: Decimal | None
+    grade: str | None
+    needs_improvement_plan: bool
+    steps: tuple[Step, ...]
+
+
+@in_domain_context
+def apply_adjustments(
+    template: ReviewTemplate, adjustments: Sequence[Adjustment]
+) -> AdjustmentsResult:
+    """Sum bonuses and deductions per occurrence, each total capped by the template."""
+    steps: list[Step] = []
+    bonus_raw = deduction_raw = ZERO
+    for item in adjustments:
+        kind = template.adjustment_kind(item.kind)
+        if kind is None:
+            raise InvalidAdjustment("adjust.unknown_kind", {"kind": item.kind})
+        if isinstance(item.count, bool) or not isinstance(item.count, int) or item.count < 1:
+            raise InvalidAdjustment(
+                "adjust.bad_count", {"kind": item.kind, "count": str(item.count)}
+            )
+        points = kind.points * item.count
+        steps.append(
+            Step.of("adjust.item", kind=kind.key, count=item.count, each=kind.points, points=points)
+        )
+        if points > 0:
+            bonus_raw += points
+        else:
+            deduction_raw -= points
+    bonus, deduction = bonus_raw, deduction_raw
+    if template.bonus_cap is not None and bonus_raw > template.bonus_cap:
+        bonus = template.bonus_cap
+        steps.append(Step.of("adjust.bonus_capped", raw=bonus_raw, cap=bonus))
+    if template.deduction_cap is not None and deduction_raw > template.deduction_cap:
+        deduction = template.deduction_cap
+        steps.append(Step.of("adjust.deduction_capped", raw=deduction_raw, cap=deduction))
+    net = bonus - deduction
+    if adjustments:
+        steps.append(Step.of("adjust.total", bonus=bonus, deduction=deduction, net=net))
+    return AdjustmentsResult(bonus_raw, deduction_raw, bonus, deduction, net, tuple(steps))
+
+
+def _part_points(
+    template: ReviewTemplate, parts: Mapping[Part, Decimal | None]
+) -> tuple[dict[Part, Decimal], list[Part], list[Step]]:
+    points: dict[Part, Decimal] = {}
+    missing: list[Part] = []
+    steps: list[Step] = []
+    for part in Part:
+        weight = template.weight(part)
+        fraction = parts.get(part)
+        if weight == 0:
+            if fraction is not None:
+                steps.append(Step.of("composite.part_unweighted", part=part))
+            continue
+        if fraction is None:
+            missing.append(part)
+            continue
+        limit = template.attainment_cap if part is Part.KR else ONE
+        if fraction < 0 or fraction > limit:
+            raise InvalidScore(
+                "composite.fraction_out_of_range",
+                {"part": part, "fraction": fmt(fraction), "limit": fmt(limit)},
+            )
+        value = fraction * weight / HUNDRED * template.total_scale
+        points[part] = value
+        steps.append(
+            Step.of(
+                "composite.part",
+                part=part,
+                fraction=fraction,
+                weight=weight,
+                scale=template.total_scale,
+                points=value,
+            )
+        )
+    return points, missing, steps
+
+
+@in_domain_context
+def composite(
+    template: ReviewTemplate,
+    parts: Mapping[Part | str, Number | None],
+    adjustments: Sequence[Adjustment] = (),
+) -> CompositeResult:
+    """Weighted sum of part fractions on the template scale, then adjustments, then the grade."""
+    fractions = {as_part(k): (None if v is None else to_decimal(v)) for k, v in parts.items()}
+    points, missing, steps = _part_points(template, fractions)
+    adjusted = apply_adjustments(template, adjustments)
+    steps.extend(adjusted.steps)
+    if missing:
+        steps.append(Step.of("composite.incomplete", missing=", ".join(missing)))
+        return CompositeResult(
+            False, points, tuple(missing), None, adjusted, None, None, False, tuple(steps)
+        )
+    weighted_sum = sum(points.values(), ZERO)
+    steps.append(
+        Step.of("composite.weighted_sum", terms=join_terms(points.values()), sum=weighted_sum)
+    )
+    raw = weighted_sum + adjusted.net
+    steps.append(
+        Step.of("composite.total", weighted_sum=weighted_sum, net=adjusted.net, composite=raw)
+    )
+    value = raw
+    if raw < 0:
+        value = ZERO
+        steps.append(Step.of("composite.floored", raw=raw, composite=value))
+    elif raw > template.total_scale:
+        steps.append(Step.of("composite.above_scale", composite=raw, scale=template.total_scale))
+    graded = grade_for(template.bands, value)
+    steps.extend(graded.steps)
+    plan = graded.label in template.improvement_plan_grades
+    if plan:
+        steps.append(Step.of("grade.improvement_plan", label=graded.label))
+    return CompositeResult(
+        True, points, (), weighted_sum, adjusted, value, graded.label, plan, tuple(steps)
+    )

@@ -1,0 +1,242 @@
+"""Every code the domain emits has an English template whose placeholders match its params."""
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import date
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+
+from okr.domain import explain
+from okr.domain.attainment import attainment
+from okr.domain.calibration import ConsecutiveLowRule, CycleOutcome, check_quotas, consecutive_low
+from okr.domain.composite import Adjustment, composite
+from okr.domain.errors import DomainError
+from okr.domain.krspec import Direction, KeyResultSpec, KRKind, validate_spec
+from okr.domain.numbers import parse_decimal, round_display, to_decimal
+from okr.domain.periods import CycleKind, Period, period_containing, period_from_label
+from okr.domain.ratings import criteria_score, peer_score
+from okr.domain.rollup import (
+    ProgressRule,
+    WeightedValue,
+    objective_progress,
+    okr_score,
+    parent_progress,
+)
+from okr.domain.steps import Issue, Step, rounding_step, steps_from_data
+from okr.domain.template import (
+    AdjustmentKind,
+    Criterion,
+    GradeBand,
+    ReviewTemplate,
+    Scale,
+    grade_for,
+    validate_bands,
+)
+from okr.domain.tiers import Tier
+from okr.domain.weights import check_weights, plain_mean, weighted_mean
+
+DOMAIN = Path(__file__).resolve().parents[2] / "okr" / "domain"
+ALL_TEMPLATES = {**explain.STEP_TEMPLATES, **explain.ERROR_TEMPLATES}
+CODE_LITERAL = re.compile(r"""["']([a-z_]+(?:\.[a-z_]+)+)["']""")
+
+C = Criterion.of
+PEER = (C("coop", 50), C("exec", 50))
+W = WeightedValue.of
+TIERS = KeyResultSpec.tiered(
+    [Tier.of(None, 10, 0), Tier.of(10, 20, 3), Tier.of(20, 30, 5, lower_inclusive=False)]
+)
+TEMPLATE = ReviewTemplate.of(
+    {"kr": 80, "peer": 20},
+    {"peer": PEER},
+    bands=[
+        GradeBand.of("top", 100, inclusive=False),
+        GradeBand.of("ok", 50),
+        GradeBand.of("low", 0),
+    ],
+    adjustment_kinds=[AdjustmentKind.of("bonus", 5), AdjustmentKind.of("fine", -5)],
+    bonus_cap=8,
+    deduction_cap=4,
+    improvement_plan_grades=["low"],
+)
+
+
+def source_codes() -> set[str]:
+    codes: set[str] = set()
+    for path in DOMAIN.glob("*.py"):
+        if path.name != "explain.py":
+            codes |= set(CODE_LITERAL.findall(path.read_text(encoding="utf-8")))
+    return codes
+
+
+def test_every_code_in_the_source_has_a_template() -> None:
+    assert source_codes() - ALL_TEMPLATES.keys() == set()
+
+
+def test_every_template_is_used_by_the_source() -> None:
+    assert ALL_TEMPLATES.keys() - source_codes() == set()
+
+
+def test_step_and_error_tables_do_not_share_codes() -> None:
+    assert explain.STEP_TEMPLATES.keys() & explain.ERROR_TEMPLATES.keys() == set()
+
+
+def test_describe_fills_named_placeholders() -> None:
+    params = {"start": "100", "target": "200", "current": "150", "progress": "0.5"}
+    assert explain.describe("kr.increase", params) == "(150 − 100) ÷ (200 − 100) = 0.5"
+
+
+def test_describe_unknown_code_raises_key_error() -> None:
+    with pytest.raises(KeyError):
+        explain.describe("no.such", {})
+
+
+def test_rounding_rule_constant_matches_template() -> None:
+    assert "half up to {places} decimals" in explain.STEP_TEMPLATES["round.half_up"]
+
+
+# Each scenario emits steps or issues, or raises a DomainError.
+Scenario = Callable[[], object]
+SCENARIOS: list[Scenario] = [
+    lambda: attainment(KeyResultSpec.increase(100, 200), None),
+    lambda: attainment(KeyResultSpec.increase(100, 200), 250),
+    lambda: attainment(KeyResultSpec.decrease(8, "5.5"), 9),
+    lambda: attainment(KeyResultSpec.ratio(4000), 3000),
+    lambda: attainment(KeyResultSpec.at_least(3), 3),
+    lambda: attainment(KeyResultSpec.at_least(3), 2),
+    lambda: attainment(KeyResultSpec.at_most(3), 3),
+    lambda: attainment(KeyResultSpec.at_most(3), 4),
+    lambda: attainment(KeyResultSpec.milestone(), True),
+    lambda: attainment(KeyResultSpec.milestone(), False),
+    lambda: attainment(KeyResultSpec.milestone(), 2),
+    lambda: attainment(KeyResultSpec.per_unit(80, 1, "0.5", 10), 101),
+    lambda: attainment(KeyResultSpec.per_unit(8, 1, 1, 10, Direction.DOWN), 5),
+    lambda: attainment(TIERS, 15),
+    lambda: attainment(TIERS, 20),
+    lambda: attainment(KeyResultSpec.increase(1, 2), 1, "0.5"),
+    lambda: validate_spec(KeyResultSpec.increase(1, 1)),
+    lambda: validate_spec(KeyResultSpec.increase(2, 1)),
+    lambda: validate_spec(KeyResultSpec.decrease(1, 1)),
+    lambda: validate_spec(KeyResultSpec.decrease(1, 2)),
+    lambda: validate_spec(KeyResultSpec(KRKind.INCREASE)),
+    lambda: validate_spec(KeyResultSpec.at_least(0)),
+    lambda: validate_spec(KeyResultSpec.at_most(-1)),
+    lambda: validate_spec(KeyResultSpec.per_unit(0, 0, 0, 0)),
+    lambda: validate_spec(KeyResultSpec.tiered([])),
+    lambda: validate_spec(KeyResultSpec.tiered([Tier.of(5, 1, -1), Tier.of(2, 2, 1)])),
+    lambda: validate_spec(KeyResultSpec.tiered([Tier.of(0, 5, 1), Tier.of(4, 9, 0)])),
+    lambda: validate_spec(KeyResultSpec.tiered([Tier.of(0, 5, 0)])),
+    lambda: validate_spec(KeyResultSpec.tiered([Tier.of(0, 5, 1), Tier.of(6, 9, 2)])),
+    lambda: check_weights([60, 40]),
+    lambda: check_weights([60, 50]),
+    lambda: check_weights([120, -20]),
+    lambda: weighted_mean([]),
+    lambda: weighted_mean([(1, 0)]),
+    lambda: plain_mean([1, 2]),
+    lambda: objective_progress([W("a", 1, 100)]),
+    lambda: objective_progress([]),
+    lambda: okr_score([]),
+    lambda: parent_progress(ProgressRule.BOTH, [W("a", 1, 100)], [("c", "0.5"), ("d", None)]),
+    lambda: parent_progress(ProgressRule.BOTH, [], [("c", "0.5")]),
+    lambda: parent_progress(ProgressRule.BOTH, [], [("d", None)]),
+    lambda: criteria_score(PEER, {"coop": 5}),
+    lambda: criteria_score(PEER, {"coop": 9, "exec": 1}),
+    lambda: criteria_score(PEER, {"other": 1}),
+    lambda: criteria_score([], {}),
+    lambda: criteria_score([C("x", 100, Scale.of(5, 1))], {}),
+    lambda: criteria_score([C("x", 50), C("x", 50)], {}),
+    lambda: peer_score(PEER, {"b": {"coop": 5, "exec": 5}, "c": {"coop": 1}}, "a"),
+    lambda: peer_score(PEER, {"b": {"coop": 5, "exec": 5}}, "a", 2),
+    lambda: peer_score(PEER, {"a": {"coop": 5, "exec": 5}}, "a"),
+    lambda: composite(
+        TEMPLATE,
+        {"kr": 1, "peer": 1, "self": 1},
+        [Adjustment("bonus", 2), Adjustment("fine", 1)],
+    ),
+    lambda: composite(TEMPLATE, {"kr": 0, "peer": 0}, [Adjustment("fine", 2)]),
+    lambda: composite(TEMPLATE, {"kr": 1}),
+    lambda: composite(TEMPLATE, {"kr": 2, "peer": 1}),
+    lambda: composite(TEMPLATE, {"kr": 1, "peer": 1}, [Adjustment("gift")]),
+    lambda: composite(TEMPLATE, {"kr": 1, "peer": 1}, [Adjustment("fine", 0)]),
+    lambda: grade_for(TEMPLATE.bands, "60"),
+    lambda: grade_for([GradeBand.of("a", -5)], "-10"),
+    lambda: validate_bands([]),
+    lambda: validate_bands([GradeBand.of("a", 0), GradeBand.of("a", 1)]),
+    lambda: validate_bands([GradeBand.of("a", 0), GradeBand.of("b", 0)]),
+    lambda: validate_bands([GradeBand.of("a", 10)]),
+    lambda: ReviewTemplate.of({"nobody": 100}),
+    lambda: ReviewTemplate.of({"kr": 100}, {"kr": PEER}),
+    lambda: ReviewTemplate.of({"peer": 100}),
+    lambda: ReviewTemplate.of({"kr": 100}, total_scale=0),
+    lambda: ReviewTemplate.of({"kr": 100}, adjustment_kinds=[AdjustmentKind.of("a", 1)] * 2),
+    lambda: ReviewTemplate.of({"kr": 100}, adjustment_kinds=[AdjustmentKind.of("a", 0)]),
+    lambda: ReviewTemplate.of({"kr": 100}, bonus_cap=-1),
+    lambda: ReviewTemplate.of({"kr": 100}, improvement_plan_grades=["nope"]),
+    lambda: ReviewTemplate.of({"kr": 100}, min_peer_raters=0),
+    lambda: check_quotas(["a", "a", "b"], {"a": "0.5", "b": "0.5"}),
+    lambda: check_quotas(["a"], {"a": 2}),
+    lambda: consecutive_low([CycleOutcome.of(1)], ConsecutiveLowRule(1, D(2))),
+    lambda: consecutive_low([CycleOutcome.of(3)], ConsecutiveLowRule(1, D(2))),
+    lambda: consecutive_low([], ConsecutiveLowRule(0, D(2))),
+    lambda: consecutive_low([], ConsecutiveLowRule(1)),
+    lambda: rounding_step(D("89.995"), 2),
+    lambda: round_display(D(1), -1),
+    lambda: parse_decimal(""),
+    lambda: parse_decimal("x"),
+    lambda: parse_decimal("nan"),
+    lambda: parse_decimal("5%"),
+    lambda: parse_decimal("1" * 50),
+    lambda: parse_decimal(5),  # type: ignore[arg-type]
+    lambda: to_decimal(1.5),  # type: ignore[arg-type]
+    lambda: to_decimal(None),  # type: ignore[arg-type]
+    lambda: steps_from_data([{"code": 1}]),
+    lambda: Period(CycleKind.MONTH, date(2026, 1, 2), date(2026, 1, 31)),
+    lambda: period_containing(CycleKind.YEAR, date(9999, 1, 1)),
+    lambda: period_from_label("soon"),
+]
+
+
+def emitted(outcome: object) -> Iterable[tuple[str, dict[str, str]]]:
+    if isinstance(outcome, Step | Issue):
+        yield outcome.code, outcome.params
+    elif isinstance(outcome, tuple | list):
+        for item in outcome:
+            yield from emitted(item)
+    elif hasattr(outcome, "__dataclass_fields__"):
+        for name in outcome.__dataclass_fields__:
+            yield from emitted(getattr(outcome, name))
+    elif isinstance(outcome, dict):
+        for item in outcome.values():
+            yield from emitted(item)
+
+
+def run_all() -> list[tuple[str, dict[str, str]]]:
+    seen: list[tuple[str, dict[str, str]]] = []
+    for scenario in SCENARIOS:
+        try:
+            outcome = scenario()
+        except DomainError as error:
+            seen.append((error.code, error.params))
+            seen.extend((i.code, i.params) for i in getattr(error, "issues", ()))
+            continue
+        seen.extend(emitted(outcome))
+    return seen
+
+
+def test_scenarios_emit_every_templated_code() -> None:
+    assert ALL_TEMPLATES.keys() - {code for code, _ in run_all()} == set()
+
+
+def test_emitted_params_match_template_placeholders_exactly() -> None:
+    mismatches = [
+        (code, sorted(params), sorted(explain.placeholders(ALL_TEMPLATES[code])))
+        for code, params in run_all()
+        if set(params) != explain.placeholders(ALL_TEMPLATES[code])
+    ]
+    assert mismatches == []
+
+
+def test_every_emitted_code_renders_in_english() -> None:
+    for code, params in run_all():
+        assert explain.describe(code, params)
