@@ -1,6 +1,7 @@
 """Every step code and error code the domain emits, with an English template sentence.
 
-The web layer translates codes itself (Chinese and English); these templates are the
+The templates are marked with ``N_`` so ``pybabel extract -k N_`` puts them in the catalogs;
+the web layer translates them (Chinese and English) at display time. These templates are the
 reference wording and the contract: placeholders are exactly the params of the code.
 Numbers in params are exact and unrounded; round them with ``numbers.round_display`` when
 showing them if needed.  A test checks that every code used in ``okr/domain`` is listed here
@@ -12,165 +13,195 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping
 
+
+def N_(message: str) -> str:  # the gettext-noop marker pybabel extracts
+    """Mark a template for translation without translating it here (the web layer does)."""
+    return message
+
+
 STEP_TEMPLATES: dict[str, str] = {
     # key-result attainment
-    "kr.no_value": "No value has been checked in yet, so progress is {progress}.",
-    "kr.increase": "({current} − {start}) ÷ ({target} − {start}) = {progress}",
-    "kr.decrease": "({start} − {current}) ÷ ({start} − {target}) = {progress}",
-    "kr.ratio": "{current} ÷ {target} = {progress}",
-    "kr.at_least_met": "{current} is at least {target}: target held, progress {progress}.",
-    "kr.at_least_partial": "{current} is below {target}: partial {current} ÷ {target} = {progress}",
-    "kr.at_most_met": "{current} is at most {target}: target held, progress {progress}.",
-    "kr.at_most_partial": "{current} is above {target}: partial {target} ÷ {current} = {progress}",
-    "kr.milestone_done": "Milestone done: progress {progress}.",
-    "kr.milestone_not_done": "Milestone not done: progress {progress}.",
+    "kr.no_value": N_("No value has been checked in yet, so progress is {progress}."),
+    "kr.increase": N_("({current} − {start}) ÷ ({target} − {start}) = {progress}"),
+    "kr.decrease": N_("({start} − {current}) ÷ ({start} − {target}) = {progress}"),
+    "kr.ratio": N_("{current} ÷ {target} = {progress}"),
+    "kr.at_least_met": N_("{current} is at least {target}: target held, progress {progress}."),
+    "kr.at_least_partial": N_(
+        "{current} is below {target}: partial {current} ÷ {target} = {progress}"
+    ),
+    "kr.at_most_met": N_("{current} is at most {target}: target held, progress {progress}."),
+    "kr.at_most_partial": N_(
+        "{current} is above {target}: partial {target} ÷ {current} = {progress}"
+    ),
+    "kr.milestone_done": N_("Milestone done: progress {progress}."),
+    "kr.milestone_not_done": N_("Milestone not done: progress {progress}."),
     "kr.per_unit_up": (
-        "{current} − {start} = {moved}; whole steps of {step}: {whole_steps}; "
-        "{whole_steps} × {points_per_step} = {points} points"
+        N_(
+            "{current} − {start} = {moved}; whole steps of {step}: {whole_steps}; "
+            "{whole_steps} × {points_per_step} = {points} points"
+        )
     ),
     "kr.per_unit_down": (
-        "{start} − {current} = {moved}; whole steps of {step}: {whole_steps}; "
-        "{whole_steps} × {points_per_step} = {points} points"
+        N_(
+            "{start} − {current} = {moved}; whole steps of {step}: {whole_steps}; "
+            "{whole_steps} × {points_per_step} = {points} points"
+        )
     ),
-    "kr.tier_matched": "{current} falls in tier {tier}: {points} points",
-    "kr.tier_no_match": "{current} falls in no tier: {points} points",
-    "kr.points_progress": "{points} ÷ {max_points} points = progress {progress}",
-    "points.capped": "{raw} points capped at the maximum of {max_points}",
-    "progress.floored": "Progress {raw} is below 0, floored to {progress}.",
-    "progress.capped": "Progress {raw} is above the cap {cap}, capped to {progress}.",
+    "kr.tier_matched": N_("{current} falls in tier {tier}: {points} points"),
+    "kr.tier_no_match": N_("{current} falls in no tier: {points} points"),
+    "kr.points_progress": N_("{points} ÷ {max_points} points = progress {progress}"),
+    "points.capped": N_("{raw} points capped at the maximum of {max_points}"),
+    "progress.floored": N_("Progress {raw} is below 0, floored to {progress}."),
+    "progress.capped": N_("Progress {raw} is above the cap {cap}, capped to {progress}."),
     # weights and means
-    "weights.sum": "Weights of {scope}: {weights} = {sum}",
-    "mean.empty": "Nothing to average for {scope}.",
+    "weights.sum": N_("Weights of {scope}: {weights} = {sum}"),
+    "mean.empty": N_("Nothing to average for {scope}."),
     "mean.weighted": (
-        "Weighted mean of {scope}: ({terms}) ÷ {total_weight} = "
-        "{numerator} ÷ {total_weight} = {value}"
+        N_(
+            "Weighted mean of {scope}: ({terms}) ÷ {total_weight} = "
+            "{numerator} ÷ {total_weight} = {value}"
+        )
     ),
-    "mean.plain": "Mean of {scope}: ({values}) ÷ {count} = {total} ÷ {count} = {value}",
+    "mean.plain": N_("Mean of {scope}: ({values}) ÷ {count} = {total} ÷ {count} = {value}"),
     # roll-ups
-    "rollup.term": "{key}: progress {value} with weight {weight}",
-    "rollup.no_key_results": "The objective has no key results.",
-    "rollup.no_objectives": "There are no objectives.",
-    "rollup.rule": "Parent progress rule: {rule}.",
-    "rollup.child": "Aligned child {key}: progress {value}",
-    "rollup.child_skipped": "Aligned child {key} has no progress yet and is left out.",
-    "rollup.no_children": "No aligned child has progress.",
-    "rollup.both": "({own} + {children}) ÷ 2 = {progress}",
-    "rollup.only_one": "Only the {source} figure exists: progress {progress}.",
-    "rollup.nothing": "Nothing to compute progress from under rule {rule}.",
+    "rollup.term": N_("{key}: progress {value} with weight {weight}"),
+    "rollup.no_key_results": N_("The objective has no key results."),
+    "rollup.no_objectives": N_("There are no objectives."),
+    "rollup.rule": N_("Parent progress rule: {rule}."),
+    "rollup.child": N_("Aligned child {key}: progress {value}"),
+    "rollup.child_skipped": N_("Aligned child {key} has no progress yet and is left out."),
+    "rollup.no_children": N_("No aligned child has progress."),
+    "rollup.both": N_("({own} + {children}) ÷ 2 = {progress}"),
+    "rollup.only_one": N_("Only the {source} figure exists: progress {progress}."),
+    "rollup.nothing": N_("Nothing to compute progress from under rule {rule}."),
     # ratings
-    "rating.normalised": ("{criterion}: ({rating} − {min}) ÷ ({max} − {min}) = {fraction}"),
-    "part.incomplete": "Ratings missing for: {missing}; the part is incomplete.",
-    "peer.rater": "Rater {rater}: {fraction}",
-    "peer.rater_incomplete": "Rater {rater} left out: ratings missing for {missing}.",
-    "peer.too_few_raters": "Only {count} rater(s) counted, at least {minimum} needed.",
+    "rating.normalised": (N_("{criterion}: ({rating} − {min}) ÷ ({max} − {min}) = {fraction}")),
+    "part.incomplete": N_("Ratings missing for: {missing}; the part is incomplete."),
+    "peer.rater": N_("Rater {rater}: {fraction}"),
+    "peer.rater_incomplete": N_("Rater {rater} left out: ratings missing for {missing}."),
+    "peer.too_few_raters": N_("Only {count} rater(s) counted, at least {minimum} needed."),
     # adjustments and composite
-    "adjust.item": "{kind}: {count} × {each} = {points}",
-    "adjust.bonus_capped": "Bonus {raw} capped at {cap}.",
-    "adjust.deduction_capped": "Deduction {raw} capped at {cap}.",
-    "adjust.total": "Adjustments: +{bonus} − {deduction} = {net}",
-    "composite.part": "{part}: {fraction} × {weight}% × {scale} = {points}",
-    "composite.part_unweighted": "{part} weighs 0 and does not count.",
-    "composite.incomplete": "Missing parts: {missing}; no composite and no grade yet.",
-    "composite.weighted_sum": "{terms} = {sum}",
-    "composite.total": "{weighted_sum} + ({net}) = {composite}",
-    "composite.floored": "Composite {raw} is below 0, floored to {composite}.",
-    "composite.above_scale": "Composite {composite} exceeds the {scale}-point scale (bonuses).",
-    "grade.band": "{score} ≥ {threshold}: grade {label}",
-    "grade.band_exclusive": "{score} > {threshold}: grade {label}",
-    "grade.improvement_plan": "Grade {label} requires an improvement plan.",
+    "adjust.item": N_("{kind}: {count} × {each} = {points}"),
+    "adjust.bonus_capped": N_("Bonus {raw} capped at {cap}."),
+    "adjust.deduction_capped": N_("Deduction {raw} capped at {cap}."),
+    "adjust.total": N_("Adjustments: +{bonus} − {deduction} = {net}"),
+    "composite.part": N_("{part}: {fraction} × {weight}% × {scale} = {points}"),
+    "composite.part_unweighted": N_("{part} weighs 0 and does not count."),
+    "composite.incomplete": N_("Missing parts: {missing}; no composite and no grade yet."),
+    "composite.weighted_sum": N_("{terms} = {sum}"),
+    "composite.total": N_("{weighted_sum} + ({net}) = {composite}"),
+    "composite.floored": N_("Composite {raw} is below 0, floored to {composite}."),
+    "composite.above_scale": N_("Composite {composite} exceeds the {scale}-point scale (bonuses)."),
+    "grade.band": N_("{score} ≥ {threshold}: grade {label}"),
+    "grade.band_exclusive": N_("{score} > {threshold}: grade {label}"),
+    "grade.improvement_plan": N_("Grade {label} requires an improvement plan."),
     # calibration
-    "quota.allowed": "{label}: floor({size} × {fraction}) = {allowed} allowed",
-    "quota.within": "{label}: {count} of {allowed} allowed, within quota.",
-    "quota.exceeded": "{label}: {count} exceeds the {allowed} allowed.",
+    "quota.allowed": N_("{label}: floor({size} × {fraction}) = {allowed} allowed"),
+    "quota.within": N_("{label}: {count} of {allowed} allowed, within quota."),
+    "quota.exceeded": N_("{label}: {count} exceeds the {allowed} allowed."),
     "streak.flagged": (
-        "{streak} cycle(s) in a row {comparison} {threshold} or in [{grades}]: "
-        "reaches {cycles}, flagged."
+        N_(
+            "{streak} cycle(s) in a row {comparison} {threshold} or in [{grades}]: "
+            "reaches {cycles}, flagged."
+        )
     ),
     "streak.not_flagged": (
-        "{streak} cycle(s) in a row {comparison} {threshold} or in [{grades}]: "
-        "fewer than {cycles}, not flagged."
+        N_(
+            "{streak} cycle(s) in a row {comparison} {threshold} or in [{grades}]: "
+            "fewer than {cycles}, not flagged."
+        )
     ),
     # display
-    "round.half_up": "{value} rounded half up to {places} decimals = {rounded}",
+    "round.half_up": N_("{value} rounded half up to {places} decimals = {rounded}"),
 }
 
 ERROR_TEMPLATES: dict[str, str] = {
     # numbers
-    "number.not_text": "Expected text, got {value}.",
-    "number.empty": "Please enter a number.",
-    "number.too_long": "“{text}” is too long for a number (at most {max} characters).",
-    "number.not_finite": "“{text}” is not a finite number.",
-    "number.percent_not_allowed": "“{text}”: a percent sign is not allowed here.",
-    "number.invalid": "“{text}” is not a number.",
-    "number.not_number": "{value} is not a number.",
-    "number.float": "{value} is a binary float; pass a Decimal, an int or text.",
-    "number.invalid_places": "{places} is not a valid number of decimals.",
-    "derivation.invalid": "Stored derivation is malformed: {reason}.",
+    "number.not_text": N_("Expected text, got {value}."),
+    "number.empty": N_("Please enter a number."),
+    "number.too_long": N_("“{text}” is too long for a number (at most {max} characters)."),
+    "number.not_finite": N_("“{text}” is not a finite number."),
+    "number.percent_not_allowed": N_("“{text}”: a percent sign is not allowed here."),
+    "number.invalid": N_("“{text}” is not a number."),
+    "number.not_number": N_("{value} is not a number."),
+    "number.float": N_("{value} is a binary float; pass a Decimal, an int or text."),
+    "number.invalid_places": N_("{places} is not a valid number of decimals."),
+    "derivation.invalid": N_("Stored derivation is malformed: {reason}."),
     # attainment and key-result specs
-    "attain.cap_below_one": "The attainment cap {cap} is below 1 (100%).",
-    "attain.milestone_value": "A milestone is done (1) or not (0), not {value}.",
-    "spec.missing_field": "A {kind} key result needs a {field}.",
+    "attain.cap_below_one": N_("The attainment cap {cap} is below 1 (100%)."),
+    "attain.milestone_value": N_("A milestone is done (1) or not (0), not {value}."),
+    "spec.missing_field": N_("A {kind} key result needs a {field}."),
     "spec.increase_start_equals_target": (
-        "Start and target are both {start}: an increasing key result must aim above its start."
+        N_("Start and target are both {start}: an increasing key result must aim above its start.")
     ),
     "spec.increase_target_below_start": (
-        "Target {target} is below start {start}: use a decreasing key result instead."
+        N_("Target {target} is below start {start}: use a decreasing key result instead.")
     ),
     "spec.decrease_start_equals_target": (
-        "Start and target are both {start}: a decreasing key result must aim below its start."
+        N_("Start and target are both {start}: a decreasing key result must aim below its start.")
     ),
     "spec.decrease_target_above_start": (
-        "Target {target} is above start {start}: use an increasing key result instead."
+        N_("Target {target} is above start {start}: use an increasing key result instead.")
     ),
-    "spec.target_not_positive": "A {kind} key result needs a target above 0, not {target}.",
-    "spec.at_most_target_negative": "An at-most target cannot be negative ({target}).",
-    "spec.step_not_positive": "The step must be above 0, not {step}.",
-    "spec.points_per_step_not_positive": "Points per step must be above 0, not {points_per_step}.",
-    "spec.max_points_not_positive": "Maximum points must be above 0, not {max_points}.",
-    "spec.tiers_empty": "A tiered key result needs at least one tier.",
-    "spec.tier_points_negative": "Tier {tier} has negative points.",
-    "spec.tier_bounds_reversed": "Tier {tier} has its lower bound above its upper bound.",
-    "spec.tier_empty": "Tier {tier} contains no value.",
-    "spec.tiers_overlap": "Tiers {first} and {second} overlap.",
-    "spec.tiers_no_points": "No tier gives any points.",
-    "spec.tiers_uncovered_below": "Values below tier {tier} match no tier and score 0.",
-    "spec.tiers_gap": "Values between tier {after} and tier {before} match no tier and score 0.",
-    "spec.tiers_uncovered_above": "Values above tier {tier} match no tier and score 0.",
+    "spec.target_not_positive": N_("A {kind} key result needs a target above 0, not {target}."),
+    "spec.at_most_target_negative": N_("An at-most target cannot be negative ({target})."),
+    "spec.step_not_positive": N_("The step must be above 0, not {step}."),
+    "spec.points_per_step_not_positive": N_(
+        "Points per step must be above 0, not {points_per_step}."
+    ),
+    "spec.max_points_not_positive": N_("Maximum points must be above 0, not {max_points}."),
+    "spec.tiers_empty": N_("A tiered key result needs at least one tier."),
+    "spec.tier_points_negative": N_("Tier {tier} has negative points."),
+    "spec.tier_bounds_reversed": N_("Tier {tier} has its lower bound above its upper bound."),
+    "spec.tier_empty": N_("Tier {tier} contains no value."),
+    "spec.tiers_overlap": N_("Tiers {first} and {second} overlap."),
+    "spec.tiers_no_points": N_("No tier gives any points."),
+    "spec.tiers_uncovered_below": N_("Values below tier {tier} match no tier and score 0."),
+    "spec.tiers_gap": N_(
+        "Values between tier {after} and tier {before} match no tier and score 0."
+    ),
+    "spec.tiers_uncovered_above": N_("Values above tier {tier} match no tier and score 0."),
     # weights
-    "weights.negative": "Weight {position} of {scope} is negative ({weight}).",
-    "weights.do_not_sum": "Weights of {scope} add up to {sum} ({weights}), not {expected}.",
-    "weights.zero_total": "Weights of {scope} add up to 0; nothing can be averaged.",
+    "weights.negative": N_("Weight {position} of {scope} is negative ({weight})."),
+    "weights.do_not_sum": N_("Weights of {scope} add up to {sum} ({weights}), not {expected}."),
+    "weights.zero_total": N_("Weights of {scope} add up to 0; nothing can be averaged."),
     # ratings
-    "rating.out_of_scale": "Rating {rating} for {criterion} is outside the scale {min}–{max}.",
-    "rating.unknown_criterion": "{criterion} is not a criterion of this part.",
-    "peer.self_rating": "{rater} cannot rate themself.",
+    "rating.out_of_scale": N_("Rating {rating} for {criterion} is outside the scale {min}–{max}."),
+    "rating.unknown_criterion": N_("{criterion} is not a criterion of this part."),
+    "peer.self_rating": N_("{rater} cannot rate themself."),
     # templates and grades
-    "template.unknown_part": "{part} is not a part of an appraisal.",
-    "template.kr_has_criteria": "The key-result part is computed from OKRs and has no criteria.",
-    "template.criteria_missing": "The {part} part counts but has no criteria.",
-    "template.duplicate_criterion": "Criterion {key} appears twice in the {part} part.",
-    "template.scale_invalid": "The scale of {key} must run upward ({min}–{max}).",
-    "template.scale_not_positive": "The total scale must be above 0, not {scale}.",
-    "template.duplicate_adjustment": "Adjustment {key} is defined twice.",
-    "template.adjustment_zero": "Adjustment {key} gives 0 points.",
-    "template.cap_negative": "The {which} cap cannot be negative ({cap}).",
-    "template.unknown_grade": "{label} is not one of the grade bands.",
-    "template.min_raters": "At least one peer rater is needed, not {minimum}.",
-    "bands.empty": "At least one grade band is needed.",
-    "bands.duplicate_label": "Grade {label} appears twice.",
-    "bands.duplicate_threshold": "Two grades start at {threshold}.",
-    "bands.no_floor": "The lowest grade {label} starts at {lowest}; it must cover 0.",
-    "grade.below_all_bands": "Score {score} is below every grade band.",
-    "adjust.unknown_kind": "{kind} is not an adjustment this template allows.",
-    "adjust.bad_count": "{kind} needs a whole count of at least 1, not {count}.",
-    "composite.fraction_out_of_range": "{part} fraction {fraction} is outside 0–{limit}.",
+    "template.unknown_part": N_("{part} is not a part of an appraisal."),
+    "template.kr_has_criteria": N_(
+        "The key-result part is computed from OKRs and has no criteria."
+    ),
+    "template.criteria_missing": N_("The {part} part counts but has no criteria."),
+    "template.duplicate_criterion": N_("Criterion {key} appears twice in the {part} part."),
+    "template.scale_invalid": N_("The scale of {key} must run upward ({min}–{max})."),
+    "template.scale_not_positive": N_("The total scale must be above 0, not {scale}."),
+    "template.duplicate_adjustment": N_("Adjustment {key} is defined twice."),
+    "template.adjustment_zero": N_("Adjustment {key} gives 0 points."),
+    "template.cap_negative": N_("The {which} cap cannot be negative ({cap})."),
+    "template.unknown_grade": N_("{label} is not one of the grade bands."),
+    "template.min_raters": N_("At least one peer rater is needed, not {minimum}."),
+    "bands.empty": N_("At least one grade band is needed."),
+    "bands.duplicate_label": N_("Grade {label} appears twice."),
+    "bands.duplicate_threshold": N_("Two grades start at {threshold}."),
+    "bands.no_floor": N_("The lowest grade {label} starts at {lowest}; it must cover 0."),
+    "grade.below_all_bands": N_("Score {score} is below every grade band."),
+    "adjust.unknown_kind": N_("{kind} is not an adjustment this template allows."),
+    "adjust.bad_count": N_("{kind} needs a whole count of at least 1, not {count}."),
+    "composite.fraction_out_of_range": N_("{part} fraction {fraction} is outside 0–{limit}."),
     # calibration and periods
-    "quota.fraction_out_of_range": "The quota of {label} must be between 0 and 1, not {fraction}.",
-    "streak.bad_cycles": "The number of cycles must be a whole number of at least 1 ({cycles}).",
-    "streak.rule_empty": "The rule needs a score threshold or grades.",
-    "period.misaligned": "{start}–{end} is not a {kind} period.",
-    "period.out_of_range": "{day} is outside the supported calendar.",
-    "period.label_invalid": "“{label}” is not a period label such as 2026 Q4.",
+    "quota.fraction_out_of_range": N_(
+        "The quota of {label} must be between 0 and 1, not {fraction}."
+    ),
+    "streak.bad_cycles": N_(
+        "The number of cycles must be a whole number of at least 1 ({cycles})."
+    ),
+    "streak.rule_empty": N_("The rule needs a score threshold or grades."),
+    "period.misaligned": N_("{start}–{end} is not a {kind} period."),
+    "period.out_of_range": N_("{day} is outside the supported calendar."),
+    "period.label_invalid": N_("“{label}” is not a period label such as 2026 Q4."),
 }
 
 
