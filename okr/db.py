@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import DateTime, MetaData, Numeric, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -20,6 +22,13 @@ NAMING_CONVENTION = {
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
     return datetime.now(UTC)
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar day of a moment in the company's timezone (weeks and periods are local)."""
+    from flask import current_app
+
+    return moment.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -44,3 +53,34 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Exact(TypeDecorator[Decimal]):
+    """Exact decimals on every database: NUMERIC on PostgreSQL, text on SQLite (which has no decimal type).
+
+    Scores decide pay, so no value may pass through a float. Do not sort or compare these columns
+    in SQL on SQLite; order in Python or by a cached integer column instead.
+    """
+
+    impl = Numeric(20, 6)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Any) -> Any:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(40))
+        return dialect.type_descriptor(Numeric(20, 6, asdecimal=True))
+
+    def process_bind_param(self, value: Decimal | int | str | None, dialect: Any) -> Any:
+        if value is None:
+            return None
+        value = Decimal(value)
+        if not value.is_finite():
+            raise ValueError("only finite decimals can be stored")
+        return str(value) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
+        if value is None:
+            return None
+        value = value if isinstance(value, Decimal) else Decimal(value)
+        # The same value reads back the same on both databases: no trailing zeros, no exponent.
+        return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, make_response, render_template, request
-from flask_babel import format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -58,12 +58,27 @@ def init_app(app: Flask) -> None:
     """Blueprints, error pages, template helpers and response headers."""
     from okr.auth.views import bp as auth_bp
     from okr.main.views import bp as main_bp
+    from okr.okrs import labels
+    from okr.okrs.cycle_views import bp as cycles_bp
+    from okr.okrs.kr_views import bp as key_results_bp
+    from okr.okrs.views import bp as okrs_bp
     from okr.org.departments import bp as departments_bp
     from okr.org.people import bp as people_bp
     from okr.org.transfer import bp as transfer_bp
 
-    for blueprint in (main_bp, auth_bp, departments_bp, people_bp, transfer_bp):
+    blueprints = (
+        main_bp,
+        auth_bp,
+        departments_bp,
+        people_bp,
+        transfer_bp,
+        okrs_bp,
+        key_results_bp,
+        cycles_bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    labels.register(app)
 
     @app.errorhandler(403)
     def forbidden(_e: Exception) -> Response:
@@ -91,6 +106,9 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
         format_datetime(value, fmt) if value else ""
+    )
+    app.jinja_env.filters["date_short"] = lambda value: (
+        format_date(value, "medium") if value else ""
     )
     app.jinja_env.filters["number"] = lambda value: (
         format_decimal(value) if value is not None else ""

@@ -6,6 +6,7 @@ server binaries exist, unless OKR_TEST_REQUIRE names `postgresql` (CI), when the
 
 from __future__ import annotations
 
+import contextvars
 import itertools
 import os
 from collections.abc import Callable, Iterator
@@ -87,6 +88,7 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
         }
     )
     app.instance_path = str(tmp_path)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.remove()
@@ -166,6 +168,15 @@ def make_person(app: Flask, make_department: Callable[..., Department]) -> Calla
 @pytest.fixture
 def admin(make_person: Callable[..., Person]) -> Person:
     return make_person("Admin", is_admin=True, email="admin@example.com")
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production: its own `g` (signed-in user)
+    and its own database session, not the test's. Re-read rows after a request
+    (`db.session.expire_all()` or `refresh`) to see what it changed."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 class QueryCounter:

@@ -19,6 +19,8 @@ class Company(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    # When on, everyone in a department can read its members' individual OKRs.
+    okr_transparency: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Department(db.Model):

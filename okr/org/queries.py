@@ -32,6 +32,20 @@ def department_subtree_ids(department_id: int) -> set[int]:
     return set(db.session.scalars(select(tree.c.id)))
 
 
+def department_ancestor_ids(department_id: int) -> list[int]:
+    """The departments above one, nearest first (not including itself)."""
+    up = (
+        select(Department.parent_id.label("id"), literal(1).label("depth"))
+        .where(Department.id == department_id)
+        .cte("ancestors", recursive=True)
+    )
+    up = up.union(
+        select(Department.parent_id, up.c.depth + 1).join(up, Department.id == up.c.id)
+    )
+    rows = db.session.execute(select(up.c.id).where(up.c.id.is_not(None)).order_by(up.c.depth))
+    return [row[0] for row in rows]
+
+
 def is_manager(person_id: int) -> bool:
     """Whether anybody active reports to this person."""
     stmt = select(Person.id).where(Person.manager_id == person_id, Person.active).limit(1)
@@ -106,14 +120,15 @@ def people_query(viewer: Person, search: str = "", include_inactive: bool = Fals
         stmt = stmt.where(or_(Person.id == viewer.id, Person.id.in_(report_ids_query(viewer.id))))
     if not include_inactive:
         stmt = stmt.where(Person.active)
-    if search:
-        like = f"%{search.strip().lower()}%"
+    term = search.strip().lower()
+    if term:
+        # autoescape: a typed % or _ is searched for, not used as a wildcard
         stmt = stmt.outerjoin(Department, Person.department_id == Department.id).where(
             or_(
-                func.lower(Person.name).like(like),
-                Person.email.like(like),
-                func.lower(Person.position).like(like),
-                func.lower(Department.name).like(like),
+                func.lower(Person.name).contains(term, autoescape=True),
+                Person.email.contains(term, autoescape=True),
+                func.lower(Person.position).contains(term, autoescape=True),
+                func.lower(Department.name).contains(term, autoescape=True),
             )
         )
     return stmt.order_by(Person.name, Person.id)

@@ -1,0 +1,123 @@
+"""Weights of an owner's set and its approval: draft -> submitted -> approved (or returned)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from okr.domain.errors import DomainError
+from okr.domain.numbers import HUNDRED
+from okr.domain.weights import check_weights
+from okr.errors import Invalid
+from okr.explain import error_message
+from okr.extensions import db
+from okr.okrs.models import Cycle, Objective
+from okr.okrs.services import record_change
+from okr.org.models import Person
+
+
+@dataclass
+class WeightReport:
+    """Whether an owner's set can be submitted, with every weight problem in words."""
+
+    objectives_sum: object = None
+    problems: list[str] = field(default_factory=list)
+    by_objective: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def set_query(
+    cycle: Cycle, level: str, *, owner_id: int | None = None, department_id: int | None = None
+):
+    """The objectives forming one weighted set: a person's, a department's or the company's."""
+    stmt = select(Objective).where(Objective.cycle_id == cycle.id, Objective.level == level)
+    if level == "individual":
+        stmt = stmt.where(Objective.owner_id == owner_id)
+    elif level == "department":
+        stmt = stmt.where(Objective.department_id == department_id)
+    return stmt.order_by(Objective.position, Objective.id)
+
+
+def weight_report(objectives: list[Objective]) -> WeightReport:
+    """Objective weights must sum to 100 %, and each objective's key-result weights too; never normalised."""
+    report = WeightReport()
+    if not objectives:
+        report.problems.append(_("There are no objectives yet."))
+        return report
+    report.objectives_sum = sum(o.weight for o in objectives)
+    try:
+        check_weights([o.weight for o in objectives], HUNDRED, scope="objectives")
+    except DomainError as exc:
+        report.problems.append(
+            _(
+                "The objective weights add up to %(sum)s%%, not 100%%.",
+                sum=exc.params.get("sum", "?"),
+            )
+        )
+    for objective in objectives:
+        if not objective.key_results:
+            message = _("“%(title)s” has no key results.", title=objective.title)
+        else:
+            try:
+                check_weights(
+                    [kr.weight for kr in objective.key_results], HUNDRED, scope="key results"
+                )
+                continue
+            except DomainError as exc:
+                message = (
+                    _(
+                        "The key-result weights of “%(title)s” add up to %(sum)s%%, not 100%%.",
+                        title=objective.title,
+                        sum=exc.params["sum"],
+                    )
+                    if "sum" in exc.params
+                    else error_message(exc)
+                )
+        report.problems.append(message)
+        report.by_objective[objective.id] = message
+    return report
+
+
+def _load_set(objective: Objective) -> list[Objective]:
+    stmt = set_query(
+        objective.cycle,
+        objective.level,
+        owner_id=objective.owner_id,
+        department_id=objective.department_id,
+    ).options(db.selectinload(Objective.key_results))
+    return list(db.session.scalars(stmt))
+
+
+def submit_set(objective: Objective, actor: Person) -> list[Objective]:
+    """Submit an owner's whole set for approval; refused with the sums shown unless weights add up."""
+    objectives = _load_set(objective)
+    report = weight_report(objectives)
+    if not report.ok:
+        raise Invalid({"_": " ".join(report.problems)})
+    for item in objectives:
+        if item.status in ("draft", "returned"):
+            item.status = "submitted"
+            item.review_comment = ""
+            record_change(item, actor, "submitted")
+    db.session.flush()
+    return objectives
+
+
+def decide_set(objective: Objective, actor: Person, approve: bool, comment: str) -> list[Objective]:
+    """Approve a submitted set, or return it with a comment saying what to change."""
+    if not approve and not comment.strip():
+        raise Invalid({"comment": _("Say what should change before returning the OKRs.")})
+    objectives = [o for o in _load_set(objective) if o.status == "submitted"]
+    if not objectives:
+        raise Invalid({"_": _("Nothing is waiting for approval in this set.")})
+    for item in objectives:
+        item.status = "approved" if approve else "returned"
+        item.review_comment = "" if approve else comment.strip()
+        record_change(item, actor, "approved" if approve else "returned", comment=comment.strip())
+    db.session.flush()
+    return objectives

@@ -1,0 +1,73 @@
+"""Weekly check-ins: the log is append-only; the key result keeps its latest state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+
+from okr.db import local_date, utcnow
+from okr.domain.errors import DomainError
+from okr.domain.krspec import KRKind
+from okr.domain.numbers import parse_decimal
+from okr.domain.periods import week_start
+from okr.errors import Invalid, StaleEdit
+from okr.explain import error_message
+from okr.extensions import db
+from okr.okrs.models import CheckIn, KeyResult
+from okr.okrs.progress import refresh_key_result, refresh_objective_chain
+from okr.okrs.rules import CONFIDENCES, checkins_open
+from okr.okrs.services import objective_for
+from okr.org.models import Person
+
+
+def parse_value(kr: KeyResult, text: str):
+    """A check-in value from what the person typed; a milestone takes done (1) or not (0)."""
+    try:
+        value = parse_decimal(text, allow_percent=True)
+    except DomainError as exc:
+        raise Invalid({"value": error_message(exc)}) from exc
+    if kr.kind == KRKind.MILESTONE and value not in (0, 1):
+        raise Invalid({"value": _("A milestone is either done (1) or not done (0).")})
+    return value
+
+
+def record_checkin(
+    kr: KeyResult,
+    value_text: str,
+    confidence: str,
+    note: str,
+    author: Person,
+    seen_version: int | None,
+    now: datetime | None = None,
+) -> CheckIn:
+    """Record a new value for a key result and roll progress up; a stale form is refused."""
+    objective = objective_for(kr)
+    if not checkins_open(objective.cycle):
+        raise Invalid({"_": _("Check-ins are open while the cycle runs and during its review.")})
+    if seen_version is not None and kr.version != seen_version:
+        raise StaleEdit()
+    if confidence not in CONFIDENCES:
+        raise Invalid({"confidence": _("Choose on track, at risk or off track.")})
+    value = parse_value(kr, value_text)
+    now = now or utcnow()
+    checkin = CheckIn(
+        key_result_id=kr.id,
+        value=value,
+        confidence=confidence,
+        note=note.strip(),
+        author_id=author.id,
+        created_at=now,
+        week=week_start(local_date(now)),
+    )
+    db.session.add(checkin)
+    kr.current, kr.confidence, kr.last_note, kr.last_checkin_at = (
+        value,
+        confidence,
+        checkin.note,
+        now,
+    )
+    refresh_key_result(kr, objective.cycle.attainment_cap)
+    db.session.flush()
+    refresh_objective_chain(objective.id)
+    return checkin

@@ -1,0 +1,163 @@
+"""Key results: add, edit, delete (while planning), each with its scoring rule checked."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from okr.auth.access import ensure
+from okr.errors import Invalid, StaleEdit
+from okr.extensions import db
+from okr.okrs import access
+from okr.okrs.forms import ActionForm, KeyResultForm
+from okr.okrs.models import KeyResult, Objective
+from okr.okrs.rules import format_tiers, parse_tiers, tier_to_dict
+from okr.okrs.services import KeyResultData, add_key_result, delete_key_result, update_key_result
+from okr.web import form_errors, invalid_status, render
+
+bp = Blueprint("key_results", __name__, url_prefix="/okrs")
+
+NEEDS = {
+    "increase": ("start", "target"),
+    "decrease": ("start", "target"),
+    "at_least": ("target",),
+    "at_most": ("target",),
+    "ratio": ("target",),
+    "milestone": (),
+    "per_unit": ("start", "step", "points_per_step", "max_points"),
+    "tiers": (),
+}
+
+
+def _data(form: KeyResultForm) -> KeyResultData:
+    """Read the form; fields a kind does not use are dropped, missing ones refused beside the field."""
+    kind = form.kind.data
+    errors = {
+        name: _("Enter a number.")
+        for name in NEEDS[kind]
+        if getattr(form, name).number is None and not getattr(form, name).errors
+    }
+    tiers = None
+    if kind == "tiers":
+        try:
+            tiers = [tier_to_dict(t) for t in parse_tiers(form.tiers.data or "")]
+        except ValueError as exc:
+            errors["tiers"] = _(
+                "Line %(line)s is not a tier such as [2500, 3000) 3.", line=exc.args[0]
+            )
+        else:
+            if not tiers:
+                errors["tiers"] = _("Enter at least one tier.")
+    if errors:
+        raise Invalid(errors)
+
+    def number(name: str):
+        return getattr(form, name).number if name in NEEDS[kind] else None
+
+    return KeyResultData(
+        title=form.title.data or "",
+        unit=form.unit.data or "",
+        kind=kind,
+        weight=form.weight.number,
+        start=number("start"),
+        target=number("target"),
+        step=number("step"),
+        points_per_step=number("points_per_step"),
+        direction=form.direction.data if kind == "per_unit" else None,
+        max_points=number("max_points"),
+        tiers=tiers,
+    )
+
+
+def _objective(objective_id: int) -> Objective:
+    objective = db.get_or_404(
+        Objective,
+        objective_id,
+        options=[db.joinedload(Objective.cycle), db.selectinload(Objective.key_results)],
+    )
+    ensure(access.can_edit(current_user, objective))
+    return objective
+
+
+def _after_save(warnings: list[str], message: str, objective_id: int) -> Response:
+    db.session.commit()
+    flash(message, "success")
+    for warning in warnings:
+        flash(warning, "info")
+    return redirect(url_for("okrs.objective", objective_id=objective_id))
+
+
+@bp.route("/objectives/<int:objective_id>/key-results/new", methods=["GET", "POST"])
+@login_required
+def new(objective_id: int) -> Response:
+    objective = _objective(objective_id)
+    form = KeyResultForm()
+    if form.validate_on_submit():
+        try:
+            _kr, warnings = add_key_result(objective, _data(form), current_user)
+        except Invalid as exc:
+            form_errors(form, exc)
+        else:
+            return _after_save(warnings, _("Key result added."), objective.id)
+    return render(
+        "key_results/form.html",
+        form=form,
+        objective=objective,
+        kr=None,
+        status=invalid_status(form),
+    )
+
+
+@bp.route("/key-results/<int:kr_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(kr_id: int) -> Response:
+    kr = db.get_or_404(
+        KeyResult, kr_id, options=[db.joinedload(KeyResult.objective).joinedload(Objective.cycle)]
+    )
+    objective = _objective(kr.objective_id)
+    form = KeyResultForm(obj=kr)
+    if request.method == "GET":
+        form.tiers.data = format_tiers(kr.tiers or [])
+        form.direction.data = kr.direction or "up"
+    stale = False
+    if form.validate_on_submit():
+        try:
+            warnings = update_key_result(kr, _data(form), current_user, form.opened_version)
+        except Invalid as exc:
+            form_errors(form, exc)
+        except StaleEdit:
+            stale = True
+            form.version.data = str(kr.version)
+        else:
+            return _after_save(warnings, _("Key result saved."), objective.id)
+    return render(
+        "key_results/form.html",
+        form=form,
+        objective=objective,
+        kr=kr,
+        stale=stale,
+        status=invalid_status(form),
+    )
+
+
+@bp.post("/key-results/<int:kr_id>/delete")
+@login_required
+def delete(kr_id: int) -> Response:
+    kr = db.get_or_404(KeyResult, kr_id)
+    objective = _objective(kr.objective_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            delete_key_result(kr, current_user, form.opened_version)
+        except (Invalid, StaleEdit) as exc:
+            message = (
+                next(iter(exc.errors.values()))
+                if isinstance(exc, Invalid)
+                else _("Someone changed this key result meanwhile; nothing was deleted.")
+            )
+            flash(message, "error")
+        else:
+            db.session.commit()
+            flash(_("Key result deleted."), "success")
+    return redirect(url_for("okrs.objective", objective_id=objective.id), code=303)

@@ -1,0 +1,87 @@
+"""Words for the codes stored in OKR rows, in the reader's language."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+
+from okr.domain.numbers import fmt, round_display
+from okr.okrs.forms import CONFIDENCE_CHOICES, KR_KINDS, PROGRESS_RULES
+
+STATUS_LABELS = {
+    "planning": _l("planning"),
+    "running": _l("running"),
+    "reviewing": _l("reviewing"),
+    "closed": _l("closed"),
+    "draft": _l("draft"),
+    "submitted": _l("submitted"),
+    "approved": _l("approved"),
+    "returned": _l("returned"),
+}
+LEVEL_LABELS = {
+    "company": _l("Company"),
+    "department": _l("Department"),
+    "individual": _l("Individual"),
+}
+CONFIDENCE_LABELS = dict(CONFIDENCE_CHOICES)
+KIND_LABELS = dict(KR_KINDS)
+RULE_LABELS = dict(PROGRESS_RULES)
+CHANGE_LABELS = {
+    "edited": _l("edited the objective"),
+    "kr_added": _l("added a key result"),
+    "kr_edited": _l("changed a key result"),
+    "kr_removed": _l("removed a key result"),
+    "submitted": _l("submitted for approval"),
+    "approved": _l("approved"),
+    "returned": _l("returned with a comment"),
+}
+PERCENT_PLACES = 1
+
+
+def status_label(code: str) -> str:
+    return str(STATUS_LABELS.get(code, code))
+
+
+def level_label(code: str) -> str:
+    return str(LEVEL_LABELS.get(code, code))
+
+
+def confidence_label(code: str | None) -> str:
+    return str(CONFIDENCE_LABELS.get(code, "")) if code else ""
+
+
+def kind_label(code: str) -> str:
+    return str(KIND_LABELS.get(code, code))
+
+
+def progress_rule_label(code: str) -> str:
+    return str(RULE_LABELS.get(code, code))
+
+
+def change_label(code: str) -> str:
+    return str(CHANGE_LABELS.get(code, code))
+
+
+def pct(fraction: Decimal | None) -> str:
+    """A progress fraction as a percentage rounded half up to one decimal (the one display rounding)."""
+    if fraction is None:
+        return "—"
+    return f"{fmt(round_display(fraction * 100, PERCENT_PLACES))}%"
+
+
+def num(value: Decimal | None) -> str:
+    """An exact stored number, without trailing zeros."""
+    return "" if value is None else fmt(value)
+
+
+def register(app) -> None:  # type: ignore[no-untyped-def]
+    """Make the labels and number formats available to every template."""
+    app.add_template_global(status_label)
+    app.add_template_global(level_label)
+    app.add_template_global(confidence_label)
+    app.add_template_global(kind_label)
+    app.add_template_global(progress_rule_label)
+    app.add_template_global(change_label)
+    app.add_template_filter(pct)
+    app.add_template_filter(num)

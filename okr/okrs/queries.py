@@ -1,0 +1,68 @@
+"""Page loaders: each page's objectives with what it shows, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from okr.extensions import db
+from okr.okrs.approval import set_query
+from okr.okrs.models import Cycle, Objective
+from okr.org.models import Person
+
+
+def cycles() -> list[Cycle]:
+    """All cycles, newest first (for the cycle switcher)."""
+    return list(db.session.scalars(select(Cycle).order_by(Cycle.start.desc())))
+
+
+def chosen_cycle(cycle_id: int | None) -> Cycle | None:
+    """The cycle asked for, else the current one."""
+    from okr.okrs.cycles import current_cycle
+
+    if cycle_id:
+        return db.session.get(Cycle, cycle_id)
+    return current_cycle()
+
+
+def load_set(
+    cycle: Cycle, level: str, *, owner_id: int | None = None, department_id: int | None = None
+) -> list[Objective]:
+    """One owner's objectives with key results, parents and owners (three queries)."""
+    stmt = set_query(cycle, level, owner_id=owner_id, department_id=department_id).options(
+        db.selectinload(Objective.key_results),
+        db.joinedload(Objective.parent),
+        db.joinedload(Objective.owner),
+    )
+    return list(db.session.scalars(stmt).unique())
+
+
+def children_counts(objective_ids: list[int]) -> dict[int, int]:
+    """How many objectives align to each of these."""
+    if not objective_ids:
+        return {}
+    rows = db.session.execute(
+        select(Objective.parent_id, func.count())
+        .where(Objective.parent_id.in_(objective_ids))
+        .group_by(Objective.parent_id)
+    )
+    return dict(rows.all())
+
+
+def waiting_for(viewer: Person, cycle: Cycle) -> list[tuple[Person, int]]:
+    """People whose submitted OKRs this viewer may approve, with how many objectives wait."""
+    from okr.org.queries import report_ids_query
+
+    stmt = (
+        select(Person, func.count(Objective.id))
+        .join(Objective, Objective.owner_id == Person.id)
+        .where(
+            Objective.cycle_id == cycle.id,
+            Objective.level == "individual",
+            Objective.status == "submitted",
+        )
+        .group_by(Person.id)
+        .order_by(Person.name)
+    )
+    if not viewer.is_admin:
+        stmt = stmt.where(Person.id.in_(report_ids_query(viewer.id)))
+    return [(person, count) for person, count in db.session.execute(stmt)]

@@ -1,0 +1,328 @@
+"""Objectives and key results: create, edit, align, weigh, submit and approve. Services flush."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from okr.domain.errors import DomainError, InvalidSpec
+from okr.domain.krspec import ensure_valid_spec
+from okr.domain.steps import Severity
+from okr.errors import Invalid, StaleEdit
+from okr.explain import describe, error_message
+from okr.extensions import db
+from okr.okrs.labels import status_label
+from okr.okrs.models import Cycle, KeyResult, Objective, ObjectiveChange
+from okr.okrs.progress import refresh_key_result, refresh_objective_chain
+from okr.okrs.rules import plan_editable, spec_of
+from okr.org.models import Department, Person
+from okr.org.queries import department_ancestor_ids
+
+
+def _ensure_planning(cycle: Cycle) -> None:
+    if not plan_editable(cycle):
+        raise Invalid(
+            {
+                "_": _(
+                    "Objectives and targets are frozen while the cycle is %(status)s; "
+                    "an administrator can reopen it for planning with a reason.",
+                    status=status_label(cycle.status),
+                )
+            }
+        )
+
+
+def _check_version(record: Objective | KeyResult, version: int | None) -> None:
+    if version is not None and record.version != version:
+        raise StaleEdit()
+
+
+def objective_for(kr: KeyResult) -> Objective:
+    """A key result's objective with its cycle and key results loaded (services need all three)."""
+    return db.session.scalars(
+        select(Objective)
+        .where(Objective.id == kr.objective_id)
+        .options(db.joinedload(Objective.cycle), db.selectinload(Objective.key_results))
+    ).one()
+
+
+def record_change(objective: Objective, actor: Person, action: str, **details: Any) -> None:
+    """Keep an audit line for changes to objectives that were already approved, and for decisions."""
+    db.session.add(
+        ObjectiveChange(
+            objective_id=objective.id, actor_id=actor.id, action=action, details=details
+        )
+    )
+
+
+# Alignment ------------------------------------------------------------------------------
+
+
+def allowed_parents(cycle: Cycle, level: str, department_id: int | None) -> list[Objective]:
+    """Objectives one level up that an objective may align to: the superior's must exist first."""
+    if level == "company" or department_id is None:
+        return []
+    ancestors = department_ancestor_ids(department_id)
+    stmt = select(Objective).where(Objective.cycle_id == cycle.id)
+    if level == "individual":
+        stmt = stmt.where(
+            (Objective.level == "company")
+            | (
+                (Objective.level == "department")
+                & Objective.department_id.in_([department_id, *ancestors])
+            )
+        )
+    else:
+        stmt = stmt.where(
+            (Objective.level == "company")
+            | ((Objective.level == "department") & Objective.department_id.in_(ancestors))
+        )
+    return list(db.session.scalars(stmt.order_by(Objective.level, Objective.title)))
+
+
+def _check_parent(
+    cycle: Cycle, level: str, department_id: int | None, parent_id: int | None, own_id: int | None
+) -> None:
+    if parent_id is None:
+        return
+    if own_id is not None and parent_id == own_id:
+        raise Invalid({"parent_id": _("An objective cannot align to itself.")})
+    if parent_id not in {o.id for o in allowed_parents(cycle, level, department_id)}:
+        raise Invalid(
+            {
+                "parent_id": _(
+                    "Align to an objective one level up in the same cycle: your department's or the company's."
+                )
+            }
+        )
+
+
+# Objectives -----------------------------------------------------------------------------
+
+
+@dataclass
+class ObjectiveData:
+    title: str
+    description: str
+    weight: Decimal
+    parent_id: int | None
+    progress_rule: str = "own_krs"
+
+
+def create_objective(
+    cycle: Cycle,
+    level: str,
+    data: ObjectiveData,
+    actor: Person,
+    *,
+    owner: Person,
+    department: Department | None = None,
+) -> Objective:
+    """Add an objective to an owner's set for the cycle (drafted until approved)."""
+    _ensure_planning(cycle)
+    department_id = (
+        department.id if department else (owner.department_id if level == "individual" else None)
+    )
+    _check_parent(cycle, level, department_id, data.parent_id, None)
+    if not data.title.strip():
+        raise Invalid({"title": _("Enter a title.")})
+    position = db.session.scalar(
+        select(func.count()).where(Objective.cycle_id == cycle.id, Objective.owner_id == owner.id)
+    )
+    objective = Objective(
+        cycle_id=cycle.id,
+        level=level,
+        title=data.title.strip(),
+        description=data.description.strip(),
+        owner_id=owner.id,
+        department_id=department_id,
+        parent_id=data.parent_id,
+        weight=data.weight,
+        progress_rule=data.progress_rule,
+        status="draft" if level != "company" else "approved",
+        position=position or 0,
+    )
+    db.session.add(objective)
+    db.session.flush()
+    refresh_objective_chain(objective.id)
+    return objective
+
+
+def update_objective(
+    objective: Objective, data: ObjectiveData, actor: Person, version: int | None
+) -> None:
+    """Change an objective; once approved the change is recorded."""
+    _check_version(objective, version)
+    _ensure_planning(objective.cycle)
+    _check_parent(
+        objective.cycle, objective.level, objective.department_id, data.parent_id, objective.id
+    )
+    if not data.title.strip():
+        raise Invalid({"title": _("Enter a title.")})
+    before = {
+        "title": objective.title,
+        "description": objective.description,
+        "weight": str(objective.weight),
+        "parent_id": objective.parent_id,
+        "progress_rule": objective.progress_rule,
+    }
+    old_parent = objective.parent_id
+    objective.title = data.title.strip()
+    objective.description = data.description.strip()
+    objective.weight = data.weight
+    objective.parent_id = data.parent_id
+    objective.progress_rule = data.progress_rule
+    after = {
+        "title": objective.title,
+        "description": objective.description,
+        "weight": str(objective.weight),
+        "parent_id": objective.parent_id,
+        "progress_rule": objective.progress_rule,
+    }
+    changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    if changed and objective.status == "approved":
+        record_change(objective, actor, "edited", **changed)
+    db.session.flush()
+    refresh_objective_chain(objective.id)
+    if old_parent != objective.parent_id:
+        refresh_objective_chain(old_parent)
+
+
+def delete_objective(objective: Objective, actor: Person, version: int | None) -> None:
+    """Remove an objective while planning; objectives aligned to it must be re-aligned first."""
+    _check_version(objective, version)
+    _ensure_planning(objective.cycle)
+    children = db.session.scalar(select(func.count()).where(Objective.parent_id == objective.id))
+    if children:
+        raise Invalid(
+            {"_": _("%(n)d objectives align to this one; align them elsewhere first.", n=children)}
+        )
+    parent = objective.parent_id
+    db.session.delete(objective)
+    db.session.flush()
+    refresh_objective_chain(parent)
+
+
+# Key results ----------------------------------------------------------------------------
+
+SPEC_FIELDS = (
+    "kind",
+    "start",
+    "target",
+    "step",
+    "points_per_step",
+    "direction",
+    "max_points",
+    "tiers",
+)
+_ISSUE_FIELD = {
+    "spec.increase_start_equals_target": "target",
+    "spec.decrease_start_equals_target": "target",
+    "spec.increase_target_below_start": "target",
+    "spec.decrease_target_above_start": "target",
+    "spec.target_not_positive": "target",
+    "spec.at_most_target_negative": "target",
+    "spec.step_not_positive": "step",
+    "spec.points_per_step_not_positive": "points_per_step",
+    "spec.max_points_not_positive": "max_points",
+}
+
+
+@dataclass
+class KeyResultData:
+    title: str
+    unit: str
+    kind: str
+    weight: Decimal
+    start: Decimal | None = None
+    target: Decimal | None = None
+    step: Decimal | None = None
+    points_per_step: Decimal | None = None
+    direction: str | None = None
+    max_points: Decimal | None = None
+    tiers: list[dict[str, Any]] | None = None
+
+
+def _apply(kr: KeyResult, data: KeyResultData) -> list[str]:
+    """Copy data onto the row; return the warnings of its scoring rule (errors raise Invalid)."""
+    if not data.title.strip():
+        raise Invalid({"title": _("Enter a title.")})
+    kr.title, kr.unit, kr.kind, kr.weight = (
+        data.title.strip(),
+        data.unit.strip(),
+        data.kind,
+        data.weight,
+    )
+    kr.start, kr.target, kr.step = data.start, data.target, data.step
+    kr.points_per_step, kr.direction, kr.max_points = (
+        data.points_per_step,
+        data.direction,
+        data.max_points,
+    )
+    kr.tiers = data.tiers or []
+    try:
+        warnings = ensure_valid_spec(spec_of(kr))
+    except InvalidSpec as exc:
+        errors: dict[str, str] = {}
+        for issue in exc.issues:
+            if issue.severity is Severity.ERROR:
+                field = _ISSUE_FIELD.get(issue.code) or (
+                    issue.params.get("field") if issue.code == "spec.missing_field" else "tiers"
+                )
+                errors.setdefault(field or "_", describe(issue.code, issue.params))
+        raise Invalid(errors) from exc
+    except DomainError as exc:
+        raise Invalid({"_": error_message(exc)}) from exc
+    return [describe(w.code, w.params) for w in warnings]
+
+
+def add_key_result(
+    objective: Objective, data: KeyResultData, actor: Person
+) -> tuple[KeyResult, list[str]]:
+    """Add a key result; its rule is checked (start == target, overlapping tiers ... refused)."""
+    _ensure_planning(objective.cycle)
+    kr = KeyResult(objective_id=objective.id, position=len(objective.key_results))
+    warnings = _apply(kr, data)
+    db.session.add(kr)
+    objective.key_results.append(kr)
+    refresh_key_result(kr, objective.cycle.attainment_cap)
+    db.session.flush()
+    if objective.status == "approved":
+        record_change(objective, actor, "kr_added", title=kr.title)
+    refresh_objective_chain(objective.id)
+    return kr, warnings
+
+
+def update_key_result(
+    kr: KeyResult, data: KeyResultData, actor: Person, version: int | None
+) -> list[str]:
+    """Change a key result's definition while planning."""
+    _check_version(kr, version)
+    objective = objective_for(kr)
+    _ensure_planning(objective.cycle)
+    before = {f: str(getattr(kr, f)) for f in ("title", "unit", "weight", *SPEC_FIELDS)}
+    warnings = _apply(kr, data)
+    after = {f: str(getattr(kr, f)) for f in before}
+    changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    refresh_key_result(kr, objective.cycle.attainment_cap)
+    db.session.flush()
+    if changed and objective.status == "approved":
+        record_change(objective, actor, "kr_edited", title=kr.title, **changed)
+    refresh_objective_chain(objective.id)
+    return warnings
+
+
+def delete_key_result(kr: KeyResult, actor: Person, version: int | None) -> None:
+    """Remove a key result while planning (its check-ins go with it)."""
+    _check_version(kr, version)
+    objective = objective_for(kr)
+    _ensure_planning(objective.cycle)
+    if objective.status == "approved":
+        record_change(objective, actor, "kr_removed", title=kr.title)
+    objective.key_results.remove(kr)
+    db.session.flush()
+    refresh_objective_chain(objective.id)

@@ -1,0 +1,332 @@
+"""OKR sets (a person's, a department's, the company's) and objectives: view, edit, submit, approve."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from okr.auth.access import ensure
+from okr.errors import Invalid, StaleEdit
+from okr.extensions import db
+from okr.forms import options
+from okr.okrs import access
+from okr.okrs.approval import decide_set, submit_set, weight_report
+from okr.okrs.forms import ActionForm, DecisionForm, ObjectiveForm
+from okr.okrs.models import Cycle, Objective, ObjectiveChange
+from okr.okrs.queries import children_counts, chosen_cycle, cycles, load_set, waiting_for
+from okr.okrs.rules import plan_editable
+from okr.okrs.services import (
+    ObjectiveData,
+    allowed_parents,
+    create_objective,
+    delete_objective,
+    update_objective,
+)
+from okr.org.models import Department, Person
+from okr.web import form_errors, invalid_status, render
+
+bp = Blueprint("okrs", __name__, url_prefix="/okrs")
+
+
+def _cycle_or_404() -> Cycle:
+    cycle = chosen_cycle(request.args.get("cycle", type=int))
+    if cycle is None:
+        abort(404)
+    return cycle
+
+
+@bp.get("/")
+@login_required
+def index() -> Response:
+    """My OKRs in the current cycle."""
+    if chosen_cycle(None) is None:
+        return render("okrs/no_cycle.html")
+    return redirect(url_for("okrs.person", person_id=current_user.id, **request.args))
+
+
+def _render_set(
+    cycle: Cycle,
+    level: str,
+    title: str,
+    *,
+    owner: Person | None = None,
+    department: Department | None = None,
+) -> Response:
+    objectives = load_set(
+        cycle,
+        level,
+        owner_id=owner.id if owner else None,
+        department_id=department.id if department else None,
+    )
+    sample = Objective(
+        level=level,
+        owner_id=owner.id if owner else 0,
+        department_id=department.id if department else None,
+    )
+    can_edit = access.can_edit(current_user, sample) if level != "individual" or owner else False
+    return render(
+        "okrs/set.html",
+        cycle=cycle,
+        cycles=cycles(),
+        level=level,
+        title=title,
+        owner=owner,
+        department=department,
+        objectives=objectives,
+        children=children_counts([o.id for o in objectives]),
+        report=weight_report(objectives) if objectives else None,
+        can_edit=can_edit and plan_editable(cycle),
+        can_approve=bool(objectives) and access.can_approve(current_user, objectives[0]),
+        waiting=waiting_for(current_user, cycle)
+        if level == "individual" and owner and owner.id == current_user.id
+        else [],
+        action=ActionForm(),
+        decision=DecisionForm(),
+    )
+
+
+@bp.get("/people/<int:person_id>")
+@login_required
+def person(person_id: int) -> Response:
+    owner = db.one_or_404(
+        db.select(Person).where(Person.id == person_id).options(db.joinedload(Person.department))
+    )
+    probe = Objective(level="individual", owner_id=owner.id, department_id=owner.department_id)
+    ensure(access.can_read(current_user, probe))
+    return _render_set(_cycle_or_404(), "individual", owner.name, owner=owner)
+
+
+@bp.get("/departments/<int:department_id>")
+@login_required
+def department(department_id: int) -> Response:
+    dept = db.get_or_404(Department, department_id)
+    return _render_set(_cycle_or_404(), "department", dept.name, department=dept)
+
+
+@bp.get("/company")
+@login_required
+def company() -> Response:
+    return _render_set(_cycle_or_404(), "company", _("Company"))
+
+
+@bp.app_template_global()
+def set_url(objective: Objective) -> str:
+    """Where an objective's set is shown."""
+    if objective.level == "individual":
+        return url_for("okrs.person", person_id=objective.owner_id, cycle=objective.cycle_id)
+    if objective.level == "department":
+        return url_for(
+            "okrs.department", department_id=objective.department_id, cycle=objective.cycle_id
+        )
+    return url_for("okrs.company", cycle=objective.cycle_id)
+
+
+def _load_objective(objective_id: int) -> Objective:
+    objective = db.get_or_404(
+        Objective,
+        objective_id,
+        options=[
+            db.joinedload(Objective.cycle),
+            db.joinedload(Objective.owner),
+            db.joinedload(Objective.parent),
+            db.selectinload(Objective.key_results),
+        ],
+    )
+    ensure(access.can_read(current_user, objective))
+    return objective
+
+
+@bp.get("/objectives/<int:objective_id>")
+@login_required
+def objective(objective_id: int) -> Response:
+    obj = _load_objective(objective_id)
+    aligned = (
+        db.session.scalars(
+            db.select(Objective)
+            .where(Objective.parent_id == obj.id)
+            .options(db.joinedload(Objective.owner))
+            .order_by(Objective.level, Objective.title)
+        )
+        .unique()
+        .all()
+    )
+    aligned = [child for child in aligned if access.can_read(current_user, child)]
+    changes = db.session.scalars(
+        db.select(ObjectiveChange)
+        .where(ObjectiveChange.objective_id == obj.id)
+        .options(db.joinedload(ObjectiveChange.actor))
+        .order_by(ObjectiveChange.at.desc())
+        .limit(50)
+    ).all()
+    from okr.okrs.explaining import explain_objective
+
+    return render(
+        "okrs/objective.html",
+        objective=obj,
+        aligned=aligned,
+        changes=changes,
+        explanation=explain_objective(obj, aligned),
+        can_edit=access.can_edit(current_user, obj) and plan_editable(obj.cycle),
+        action=ActionForm(version=obj.version),
+    )
+
+
+def _new_owner() -> tuple[str, Person, Department | None]:
+    level = request.args.get("level", "individual")
+    if level == "individual":
+        owner = db.get_or_404(Person, request.args.get("person", current_user.id, type=int))
+        return level, owner, None
+    if level == "department":
+        dept = db.get_or_404(Department, request.args.get("department", type=int))
+        head = db.session.get(Person, dept.head_id) if dept.head_id else None
+        return level, head or current_user, dept
+    if level == "company":
+        return level, current_user, None
+    abort(404)
+
+
+def _objective_form_choices(
+    form: ObjectiveForm,
+    cycle: Cycle,
+    level: str,
+    department_id: int | None,
+    own_id: int | None = None,
+) -> None:
+    parents = [p for p in allowed_parents(cycle, level, department_id) if p.id != own_id]
+    labels = {"company": _("Company"), "department": _("Department")}
+    form.parent_id.choices = options(
+        [(None, _("— Not aligned —")), *((p.id, f"{labels[p.level]} · {p.title}") for p in parents)]
+    )
+
+
+def _objective_data(form: ObjectiveForm) -> ObjectiveData:
+    return ObjectiveData(
+        title=form.title.data or "",
+        description=form.description.data or "",
+        weight=form.weight.number,
+        parent_id=form.parent_id.data,
+        progress_rule=form.progress_rule.data,
+    )
+
+
+@bp.route("/objectives/new", methods=["GET", "POST"])
+@login_required
+def new_objective() -> Response:
+    cycle = _cycle_or_404()
+    level, owner, dept = _new_owner()
+    probe = Objective(
+        level=level, owner_id=owner.id, department_id=dept.id if dept else owner.department_id
+    )
+    ensure(access.can_edit(current_user, probe))
+    form = ObjectiveForm()
+    _objective_form_choices(form, cycle, level, probe.department_id)
+    if form.validate_on_submit():
+        try:
+            obj = create_objective(
+                cycle, level, _objective_data(form), current_user, owner=owner, department=dept
+            )
+        except Invalid as exc:
+            form_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Objective added. Now add its key results."), "success")
+            return redirect(url_for("okrs.objective", objective_id=obj.id))
+    return render(
+        "okrs/objective_form.html",
+        form=form,
+        cycle=cycle,
+        level=level,
+        owner=owner,
+        department=dept,
+        objective=None,
+        status=invalid_status(form),
+    )
+
+
+@bp.route("/objectives/<int:objective_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_objective(objective_id: int) -> Response:
+    obj = _load_objective(objective_id)
+    ensure(access.can_edit(current_user, obj))
+    form = ObjectiveForm(obj=obj)
+    _objective_form_choices(form, obj.cycle, obj.level, obj.department_id, obj.id)
+    stale = False
+    if form.validate_on_submit():
+        try:
+            update_objective(obj, _objective_data(form), current_user, form.opened_version)
+        except Invalid as exc:
+            form_errors(form, exc)
+        except StaleEdit:
+            stale = True
+            form.version.data = str(obj.version)
+        else:
+            db.session.commit()
+            flash(_("Objective saved."), "success")
+            return redirect(url_for("okrs.objective", objective_id=obj.id))
+    return render(
+        "okrs/objective_form.html",
+        form=form,
+        cycle=obj.cycle,
+        level=obj.level,
+        owner=obj.owner,
+        department=None,
+        objective=obj,
+        stale=stale,
+        status=invalid_status(form),
+    )
+
+
+@bp.post("/objectives/<int:objective_id>/delete")
+@login_required
+def remove_objective(objective_id: int) -> Response:
+    obj = _load_objective(objective_id)
+    ensure(access.can_edit(current_user, obj))
+    form = ActionForm()
+    target = set_url(obj)
+    if form.validate_on_submit():
+        try:
+            delete_objective(obj, current_user, form.opened_version)
+        except Invalid as exc:
+            flash(next(iter(exc.errors.values())), "error")
+            return redirect(url_for("okrs.objective", objective_id=obj.id), code=303)
+        except StaleEdit:
+            flash(_("Someone changed this objective meanwhile; nothing was deleted."), "error")
+            return redirect(url_for("okrs.objective", objective_id=obj.id), code=303)
+        db.session.commit()
+        flash(_("Objective deleted."), "success")
+    return redirect(target, code=303)
+
+
+@bp.post("/objectives/<int:objective_id>/submit")
+@login_required
+def submit(objective_id: int) -> Response:
+    obj = _load_objective(objective_id)
+    ensure(access.can_edit(current_user, obj))
+    if ActionForm().validate_on_submit():
+        try:
+            submit_set(obj, current_user)
+        except Invalid as exc:
+            flash(next(iter(exc.errors.values())), "error")
+        else:
+            db.session.commit()
+            flash(_("Submitted for approval."), "success")
+    return redirect(set_url(obj), code=303)
+
+
+@bp.post("/objectives/<int:objective_id>/decide")
+@login_required
+def decide(objective_id: int) -> Response:
+    obj = _load_objective(objective_id)
+    ensure(access.can_approve(current_user, obj))
+    form = DecisionForm()
+    approve = request.form.get("decision") == "approve"
+    if form.validate_on_submit():
+        try:
+            decide_set(obj, current_user, approve, form.comment.data or "")
+        except Invalid as exc:
+            flash(next(iter(exc.errors.values())), "error")
+        else:
+            db.session.commit()
+            flash(_("Approved.") if approve else _("Returned with your comment."), "success")
+    return redirect(set_url(obj), code=303)
