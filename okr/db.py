@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -55,20 +55,25 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+EXACT_PLACES = 12
+_QUANTUM = Decimal(1).scaleb(-EXACT_PLACES)
+
+
 class Exact(TypeDecorator[Decimal]):
     """Exact decimals on every database: NUMERIC on PostgreSQL, text on SQLite (which has no decimal type).
 
-    Scores decide pay, so no value may pass through a float. Do not sort or compare these columns
-    in SQL on SQLite; order in Python or by a cached integer column instead.
+    Scores decide pay, so no value may pass through a float. Values are stored to 12 decimal
+    places (half up) on both databases, so a stored figure reads back the same everywhere.
+    Do not sort or compare these columns in SQL on SQLite; order in Python instead.
     """
 
-    impl = Numeric(20, 6)
+    impl = Numeric(32, EXACT_PLACES)
     cache_ok = True
 
     def load_dialect_impl(self, dialect: Any) -> Any:
         if dialect.name == "sqlite":
-            return dialect.type_descriptor(String(40))
-        return dialect.type_descriptor(Numeric(20, 6, asdecimal=True))
+            return dialect.type_descriptor(String(48))
+        return dialect.type_descriptor(Numeric(32, EXACT_PLACES, asdecimal=True))
 
     def process_bind_param(self, value: Decimal | int | str | None, dialect: Any) -> Any:
         if value is None:
@@ -76,6 +81,7 @@ class Exact(TypeDecorator[Decimal]):
         value = Decimal(value)
         if not value.is_finite():
             raise ValueError("only finite decimals can be stored")
+        value = value.quantize(_QUANTUM, rounding=ROUND_HALF_UP)
         return str(value) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from okr.demo.okrs import load_demo_okrs
 from okr.extensions import db
 from okr.org.models import Company, Department
 from okr.org.services import PersonData, create_department, create_person
@@ -59,7 +62,7 @@ PEOPLE: list[tuple[str, str | None, list[tuple[str, str, str, str | None, bool]]
 ]
 
 
-def load_demo() -> None:
+def load_demo(today: date | None = None) -> None:
     """Create the demo company, its departments and people (every demo person has a password)."""
     db.session.add(Company(name=COMPANY))
     departments: dict[str, Department] = {}
@@ -78,3 +81,4 @@ def load_demo() -> None:
                 department.head_id = person.id
     departments["人力资源部"].head_id = ids["linhui@example.com"]
     db.session.flush()
+    load_demo_okrs(today or date.today())

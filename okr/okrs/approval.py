@@ -14,7 +14,7 @@ from okr.errors import Invalid
 from okr.explain import error_message
 from okr.extensions import db
 from okr.okrs.models import Cycle, Objective
-from okr.okrs.services import record_change
+from okr.okrs.services import load_objective, record_change
 from okr.org.models import Person
 
 
@@ -61,6 +61,8 @@ def weight_report(objectives: list[Objective]) -> WeightReport:
         )
     for objective in objectives:
         if not objective.key_results:
+            if objective.progress_rule != "own_krs":
+                continue  # its progress comes from the objectives aligned to it
             message = _("“%(title)s” has no key results.", title=objective.title)
         else:
             try:
@@ -84,6 +86,7 @@ def weight_report(objectives: list[Objective]) -> WeightReport:
 
 
 def _load_set(objective: Objective) -> list[Objective]:
+    objective = load_objective(objective.id)
     stmt = set_query(
         objective.cycle,
         objective.level,

@@ -41,13 +41,18 @@ def _check_version(record: Objective | KeyResult, version: int | None) -> None:
         raise StaleEdit()
 
 
-def objective_for(kr: KeyResult) -> Objective:
-    """A key result's objective with its cycle and key results loaded (services need all three)."""
+def load_objective(objective_id: int) -> Objective:
+    """An objective with its cycle and key results loaded (what every service here needs)."""
     return db.session.scalars(
         select(Objective)
-        .where(Objective.id == kr.objective_id)
+        .where(Objective.id == objective_id)
         .options(db.joinedload(Objective.cycle), db.selectinload(Objective.key_results))
     ).one()
+
+
+def objective_for(kr: KeyResult) -> Objective:
+    """A key result's objective, loaded as services need it."""
+    return load_objective(kr.objective_id)
 
 
 def record_change(objective: Objective, actor: Person, action: str, **details: Any) -> None:
@@ -157,6 +162,7 @@ def update_objective(
 ) -> None:
     """Change an objective; once approved the change is recorded."""
     _check_version(objective, version)
+    objective = load_objective(objective.id)
     _ensure_planning(objective.cycle)
     _check_parent(
         objective.cycle, objective.level, objective.department_id, data.parent_id, objective.id
@@ -195,6 +201,7 @@ def update_objective(
 def delete_objective(objective: Objective, actor: Person, version: int | None) -> None:
     """Remove an objective while planning; objectives aligned to it must be re-aligned first."""
     _check_version(objective, version)
+    objective = load_objective(objective.id)
     _ensure_planning(objective.cycle)
     children = db.session.scalar(select(func.count()).where(Objective.parent_id == objective.id))
     if children:
@@ -284,6 +291,7 @@ def add_key_result(
     objective: Objective, data: KeyResultData, actor: Person
 ) -> tuple[KeyResult, list[str]]:
     """Add a key result; its rule is checked (start == target, overlapping tiers ... refused)."""
+    objective = load_objective(objective.id)
     _ensure_planning(objective.cycle)
     kr = KeyResult(objective_id=objective.id, position=len(objective.key_results))
     warnings = _apply(kr, data)
