@@ -12,19 +12,35 @@ from okr.okrs.models import (
     ObjectiveChange,
 )
 from okr.org.models import Company, Department, ImportBatch, Person
+from okr.reviews.models import (
+    Appraisal,
+    CalibrationChange,
+    ImprovementItem,
+    ImprovementPlan,
+    PeerForm,
+    Review,
+    ReviewTemplate,
+)
 
 __all__ = [
     "Adjustment",
+    "Appraisal",
+    "CalibrationChange",
     "CheckIn",
     "Company",
     "Cycle",
     "CycleChange",
     "Department",
     "ImportBatch",
+    "ImprovementItem",
+    "ImprovementPlan",
     "KRTemplate",
     "KeyResult",
     "LoginFailure",
     "Objective",
     "ObjectiveChange",
+    "PeerForm",
     "Person",
+    "Review",
+    "ReviewTemplate",
 ]

@@ -1,0 +1,126 @@
+"""Finalizing, calibrating, ranking, releasing and acknowledging appraisals."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from okr.db import utcnow
+from okr.domain.calibration import rank
+from okr.errors import Invalid, StaleEdit
+from okr.extensions import db
+from okr.org.models import Person
+from okr.reviews.models import Appraisal, CalibrationChange, Review
+from okr.reviews.services import breakdown
+from okr.reviews.template_format import TemplateSpec
+
+
+def finalize(appraisal: Appraisal, spec: TemplateSpec) -> None:
+    """Freeze the derivation: from now on the appraisal never changes with templates or OKRs."""
+    if appraisal.finalized_at is not None:
+        return
+    result = breakdown(appraisal, spec)
+    if not result.complete:
+        raise Invalid({"_": _("Not every part that counts is scored yet; it cannot be finalized.")})
+    appraisal.result = result.to_data()
+    appraisal.composite = result.result.composite if result.result else None
+    appraisal.grade = result.result.grade if result.result else None
+    appraisal.final_grade = appraisal.grade
+    appraisal.finalized_at = utcnow()
+    appraisal.status = "calibrated"
+    db.session.flush()
+
+
+def override_grade(
+    appraisal: Appraisal,
+    spec: TemplateSpec,
+    grade: str,
+    reason: str,
+    actor: Person,
+    version: int | None,
+) -> None:
+    """HR changes a grade in calibration: a reason is required and the change is audited; inputs stay."""
+    if version is not None and appraisal.version != version:
+        raise StaleEdit()
+    if appraisal.acknowledged_at is not None:
+        raise Invalid({"grade": _("The person has acknowledged this result; it is locked.")})
+    if grade not in spec.band_labels():
+        raise Invalid({"grade": _("Choose one of the template's grades.")})
+    if not reason.strip():
+        raise Invalid({"reason": _("Say why the grade changes; the reason is recorded.")})
+    finalize(appraisal, spec)
+    if grade == appraisal.final_grade:
+        raise Invalid({"grade": _("That is the grade it has already.")})
+    db.session.add(
+        CalibrationChange(
+            appraisal_id=appraisal.id,
+            from_grade=appraisal.final_grade,
+            to_grade=grade,
+            reason=reason.strip(),
+            actor_id=actor.id,
+        )
+    )
+    appraisal.final_grade = grade
+    db.session.flush()
+
+
+def rank_review(review: Review) -> None:
+    """Rank finalized appraisals inside each department by composite (ties share a rank)."""
+    appraisals = db.session.scalars(
+        select(Appraisal).where(
+            Appraisal.review_id == review.id, Appraisal.finalized_at.is_not(None)
+        )
+    ).all()
+    by_department: dict[int, dict[str, object]] = defaultdict(dict)
+    for appraisal in appraisals:
+        by_department[appraisal.department_id][str(appraisal.id)] = appraisal.composite
+    ranks = {}
+    for scores in by_department.values():
+        for ranked in rank({k: v for k, v in scores.items() if v is not None}):
+            ranks[int(ranked.key)] = ranked.rank
+    for appraisal in appraisals:
+        appraisal.rank = ranks.get(appraisal.id)
+    db.session.flush()
+
+
+def release(review: Review, spec: TemplateSpec) -> int:
+    """Publish the finalized results to the people (and rank them); returns how many were released."""
+    pending = db.session.scalars(
+        select(Appraisal).where(
+            Appraisal.review_id == review.id,
+            Appraisal.finalized_at.is_not(None),
+            Appraisal.released_at.is_(None),
+        )
+    ).all()
+    if not pending:
+        raise Invalid({"_": _("Nothing finalized is waiting to be released.")})
+    rank_review(review)
+    now = utcnow()
+    for appraisal in pending:
+        appraisal.released_at = now
+    review.status = "released"
+    db.session.flush()
+    return len(pending)
+
+
+def acknowledge(
+    appraisal: Appraisal, person: Person, agree: bool, note: str, version: int | None
+) -> None:
+    """The person accepts the result or records their disagreement; either way it is then locked."""
+    if version is not None and appraisal.version != version:
+        raise StaleEdit()
+    if appraisal.person_id != person.id:
+        raise Invalid({"_": _("Only the person can acknowledge their own result.")})
+    if appraisal.released_at is None:
+        raise Invalid({"_": _("The result is not released yet.")})
+    if appraisal.acknowledged_at is not None:
+        raise Invalid({"_": _("Already acknowledged.")})
+    if not agree and not note.strip():
+        raise Invalid({"note": _("Say what you disagree with; it is recorded with your result.")})
+    appraisal.acknowledgement = "agree" if agree else "disagree"
+    appraisal.acknowledgement_note = note.strip()
+    appraisal.acknowledged_at = utcnow()
+    appraisal.status = "acknowledged"
+    db.session.flush()

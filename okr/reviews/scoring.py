@@ -1,0 +1,194 @@
+"""An appraisal's scores: gather its inputs, compute with the domain core, explain, freeze.
+
+Parts: the person's OKR score for the cycle (weighted objective progress), the peer score (mean
+of submitted raters, shown under anonymous labels), the interview and self ratings on the
+template's criteria; then the cycle's bonuses and deductions within the template's caps.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from okr.domain.composite import Adjustment as DomainAdjustment
+from okr.domain.composite import CompositeResult, composite
+from okr.domain.errors import DomainError
+from okr.domain.ratings import criteria_score, peer_score
+from okr.domain.rollup import WeightedValue, okr_score
+from okr.domain.steps import Step, steps_from_data, steps_to_data
+from okr.domain.template import AdjustmentKind, Part
+from okr.okrs.models import Adjustment, Objective
+from okr.reviews.models import Appraisal, PeerForm
+from okr.reviews.template_format import TemplateSpec
+
+
+@dataclass
+class PartResult:
+    """One part's fraction (0..1, or up to the cap for key results), or why it is missing."""
+
+    part: str
+    weight: Decimal
+    fraction: Decimal | None
+    steps: tuple[Step, ...] = ()
+    missing_reason: Step | None = None
+
+
+@dataclass
+class Breakdown:
+    parts: dict[str, PartResult]
+    result: CompositeResult | None
+    steps: tuple[Step, ...]
+    problems: list[Step] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return self.result is not None and self.result.complete
+
+    def to_data(self) -> dict[str, Any]:
+        """What a finalized appraisal stores: every figure and every step, as exact text."""
+        r = self.result
+        return {
+            "parts": {
+                p.part: {
+                    "weight": str(p.weight),
+                    "fraction": None if p.fraction is None else str(p.fraction),
+                    "points": str(r.part_points[Part(p.part)])
+                    if r and Part(p.part) in r.part_points
+                    else None,
+                }
+                for p in self.parts.values()
+            },
+            "weighted_sum": None if not r or r.weighted_sum is None else str(r.weighted_sum),
+            "adjustments": None if not r else str(r.adjustments.net),
+            "composite": None if not r or r.composite is None else str(r.composite),
+            "grade": r.grade if r else None,
+            "complete": self.complete,
+            "steps": steps_to_data(self.steps),
+        }
+
+
+def kr_part(objectives: list[Objective]) -> PartResult:
+    """The person's OKR score: weighted mean of their objectives' progress in the cycle."""
+    if not objectives:
+        return PartResult("kr", Decimal(0), None, (), Step.of("review.no_objectives"))
+    unscored = [o.title for o in objectives if o.progress is None]
+    if unscored:
+        return PartResult(
+            "kr",
+            Decimal(0),
+            None,
+            (),
+            Step.of("review.objective_unscored", titles="、".join(unscored)),
+        )
+    try:
+        result = okr_score([WeightedValue.of(o.title, o.progress, o.weight) for o in objectives])
+    except DomainError as exc:
+        return PartResult("kr", Decimal(0), None, (), Step.of(exc.code, **exc.params))
+    return PartResult("kr", Decimal(0), result.value, result.steps)
+
+
+def anonymous_label(form: PeerForm) -> str:
+    """A stable label for a rater that does not reveal who it is (nor the assignment order)."""
+    digest = hashlib.sha256(f"{form.appraisal_id}:{form.id}:peer".encode()).hexdigest()
+    return digest[:6]
+
+
+def qualitative_part(spec: TemplateSpec, part: str, ratings: dict[str, str]) -> PartResult:
+    """A part rated on the template's criteria; unrated criteria leave it missing, never zero."""
+    criteria = spec.domain.criteria.get(Part(part), ())
+    if not ratings:
+        return PartResult(part, Decimal(0), None, (), Step.of("review.not_rated", part=part))
+    try:
+        score = criteria_score(criteria, {k: v for k, v in ratings.items() if v not in ("", None)})
+    except DomainError as exc:
+        return PartResult(part, Decimal(0), None, (), Step.of(exc.code, **exc.params))
+    if score.fraction is None:
+        return PartResult(
+            part, Decimal(0), None, score.steps, Step.of("review.not_rated", part=part)
+        )
+    return PartResult(part, Decimal(0), score.fraction, score.steps)
+
+
+def peer_part(spec: TemplateSpec, appraisal: Appraisal, forms: list[PeerForm]) -> PartResult:
+    """Mean over the raters who submitted, under anonymous labels; fewer than the minimum -> missing."""
+    criteria = spec.domain.criteria.get(Part.PEER, ())
+    submitted = sorted((f for f in forms if f.submitted_at is not None), key=anonymous_label)
+    sheets = {
+        anonymous_label(f): dict(f.ratings) for f in submitted if f.rater_id != appraisal.person_id
+    }
+    try:
+        score = peer_score(
+            criteria, sheets, f"person-{appraisal.person_id}", spec.domain.min_peer_raters
+        )
+    except DomainError as exc:
+        return PartResult("peer", Decimal(0), None, (), Step.of(exc.code, **exc.params))
+    reason = (
+        None
+        if score.fraction is not None
+        else Step.of(
+            "peer.too_few_raters",
+            count=len(score.counted_raters),
+            minimum=spec.domain.min_peer_raters,
+        )
+    )
+    return PartResult("peer", Decimal(0), score.fraction, score.steps, reason)
+
+
+def _adjustments(spec: TemplateSpec, rows: list[Adjustment]) -> tuple[Any, list[DomainAdjustment]]:
+    """The cycle's bonuses and deductions, each as its own kind so the template's caps apply."""
+    kinds = tuple(
+        AdjustmentKind.of(f"{row.reason} (#{row.id})", row.points)
+        for row in rows
+        if row.points != 0
+    )
+    template = dataclasses.replace(
+        spec.domain, adjustment_kinds=spec.domain.adjustment_kinds + kinds
+    )
+    return template, [DomainAdjustment(kind.key) for kind in kinds]
+
+
+def compute(
+    spec: TemplateSpec,
+    appraisal: Appraisal,
+    objectives: list[Objective],
+    forms: list[PeerForm],
+    adjustments: list[Adjustment],
+) -> Breakdown:
+    """Every part, the composite and the grade with the whole derivation (nothing stored)."""
+    parts = {
+        "kr": kr_part(objectives),
+        "peer": peer_part(spec, appraisal, forms),
+        "interview": qualitative_part(spec, "interview", dict(appraisal.interview_ratings or {})),
+        "self": qualitative_part(spec, "self", dict(appraisal.self_ratings or {})),
+    }
+    for name, item in parts.items():
+        item.weight = spec.domain.weight(Part(name))
+        if (
+            item.part == "kr"
+            and item.fraction is not None
+            and item.fraction > spec.domain.attainment_cap
+        ):
+            item.fraction = spec.domain.attainment_cap
+    template, domain_adjustments = _adjustments(spec, adjustments)
+    fractions = {Part(p.part): (p.fraction if p.weight > 0 else None) for p in parts.values()}
+    result = composite(template, fractions, domain_adjustments)
+    problems = [
+        p.missing_reason
+        for p in parts.values()
+        if p.weight > 0 and p.fraction is None and p.missing_reason
+    ]
+    steps: list[Step] = []
+    for item in parts.values():
+        if item.weight > 0:
+            steps.extend(item.steps)
+    steps.extend(problems)
+    steps.extend(result.steps)
+    return Breakdown(parts, result, tuple(steps), problems)
+
+
+def frozen_steps(appraisal: Appraisal) -> tuple[Step, ...]:
+    """The derivation stored when the appraisal was finalized."""
+    return steps_from_data((appraisal.result or {}).get("steps", []))

@@ -1,0 +1,340 @@
+"""Running a review: open it, assign peers, self-assess, rate, interview. Services flush."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import insert, select
+
+from okr.db import local_date, utcnow
+from okr.domain.errors import DomainError
+from okr.domain.numbers import parse_decimal
+from okr.domain.template import Part
+from okr.errors import Invalid, StaleEdit
+from okr.extensions import db
+from okr.okrs.models import Adjustment, Cycle, Objective
+from okr.org.models import Person
+from okr.org.queries import department_subtree_ids
+from okr.reviews.models import Appraisal, PeerForm, Review, ReviewTemplate, review_department
+from okr.reviews.scoring import Breakdown, compute
+from okr.reviews.template_format import TemplateSpec, parse
+
+INTERVIEW_STEPS = ("purpose", "self_assessment", "result", "disagreement", "plan")
+STATUS_ORDER = ("draft", "self_assessed", "peer_rated", "interviewed", "calibrated", "acknowledged")
+
+
+@lru_cache(maxsize=256)
+def _parse_text(text: str) -> TemplateSpec:
+    return parse(json.loads(text))
+
+
+def spec_of(template: ReviewTemplate) -> TemplateSpec:
+    """The parsed template, parsed once per process for each distinct content."""
+    return _parse_text(json.dumps(template.spec, sort_keys=True, ensure_ascii=False))
+
+
+def review_of(appraisal: Appraisal) -> Review:
+    """The appraisal's review (from the identity map when already loaded)."""
+    review = db.session.get(Review, appraisal.review_id)
+    assert review is not None
+    return review
+
+
+def _check_version(record: Appraisal | PeerForm, version: int | None) -> None:
+    if version is not None and record.version != version:
+        raise StaleEdit()
+
+
+# Opening ------------------------------------------------------------------------------------
+
+
+def open_review(
+    name: str,
+    cycle: Cycle,
+    template: ReviewTemplate,
+    department_ids: list[int],
+    deadlines: tuple[date, date, date],
+    actor: Person,
+) -> Review:
+    """Open a review and create an appraisal for every active person in the departments (and below)."""
+    if not department_ids:
+        raise Invalid({"departments": _("Choose at least one department.")})
+    self_deadline, peer_deadline, interview_deadline = deadlines
+    if not self_deadline <= interview_deadline or not peer_deadline <= interview_deadline:
+        raise Invalid(
+            {
+                "interview_deadline": _(
+                    "The interviews come last: their deadline must be on or after the others."
+                )
+            }
+        )
+    spec_check = parse(template.spec)  # refuse a broken template before creating anything
+    del spec_check
+    covered: set[int] = set()
+    for department_id in department_ids:
+        covered |= department_subtree_ids(department_id)
+    review = Review(
+        name=name.strip() or f"{cycle.label}",
+        cycle_id=cycle.id,
+        template_id=template.id,
+        self_deadline=self_deadline,
+        peer_deadline=peer_deadline,
+        interview_deadline=interview_deadline,
+        created_by_id=actor.id,
+    )
+    db.session.add(review)
+    db.session.flush()
+    db.session.execute(
+        insert(review_department),
+        [{"review_id": review.id, "department_id": d} for d in sorted(set(department_ids))],
+    )
+    people = db.session.execute(
+        select(Person.id, Person.manager_id, Person.department_id).where(
+            Person.active, Person.department_id.in_(covered)
+        )
+    ).all()
+    already = set(
+        db.session.scalars(
+            select(Appraisal.person_id)
+            .join(Review)
+            .where(Review.cycle_id == cycle.id, Appraisal.person_id.in_([p.id for p in people]))
+        )
+    )
+    rows = [
+        {
+            "review_id": review.id,
+            "person_id": p.id,
+            "manager_id": p.manager_id,
+            "department_id": p.department_id,
+            "status": "draft",
+            "self_ratings": {},
+            "interview_ratings": {},
+            "interview_notes": {},
+            "version": 1,
+        }
+        for p in people
+        if p.id not in already
+    ]
+    if rows:
+        db.session.execute(insert(Appraisal), rows)  # one round trip for thousands of people
+    db.session.flush()
+    return review
+
+
+def template_in_use(template: ReviewTemplate) -> bool:
+    """A template that any review uses is frozen."""
+    return (
+        db.session.scalar(select(Review.id).where(Review.template_id == template.id).limit(1))
+        is not None
+    )
+
+
+# Inputs and live scores -------------------------------------------------------------------
+
+
+def inputs_for(appraisal: Appraisal) -> tuple[list[Objective], list[PeerForm], list[Adjustment]]:
+    """What an appraisal is computed from: the person's objectives, peer forms and adjustments."""
+    review = review_of(appraisal)
+    objectives = list(
+        db.session.scalars(
+            select(Objective)
+            .where(
+                Objective.cycle_id == review.cycle_id,
+                Objective.owner_id == appraisal.person_id,
+                Objective.level == "individual",
+            )
+            .order_by(Objective.position, Objective.id)
+        )
+    )
+    forms = list(db.session.scalars(select(PeerForm).where(PeerForm.appraisal_id == appraisal.id)))
+    adjustments = list(
+        db.session.scalars(
+            select(Adjustment)
+            .where(
+                Adjustment.cycle_id == review.cycle_id, Adjustment.person_id == appraisal.person_id
+            )
+            .order_by(Adjustment.id)
+        )
+    )
+    return objectives, forms, adjustments
+
+
+def breakdown(appraisal: Appraisal, spec: TemplateSpec) -> Breakdown:
+    """The live computation for an open appraisal."""
+    return compute(spec, appraisal, *inputs_for(appraisal))
+
+
+def refresh_scores(appraisal: Appraisal, spec: TemplateSpec) -> Breakdown:
+    """Recompute and store the live composite and grade (not for finalized appraisals)."""
+    result = breakdown(appraisal, spec)
+    if appraisal.finalized_at is None:
+        appraisal.composite = result.result.composite if result.result else None
+        appraisal.grade = result.result.grade if result.result else None
+    return result
+
+
+def _advance(appraisal: Appraisal, status: str) -> None:
+    if STATUS_ORDER.index(status) > STATUS_ORDER.index(appraisal.status):
+        appraisal.status = status
+
+
+# Ratings ------------------------------------------------------------------------------------
+
+
+def read_ratings(
+    spec: TemplateSpec, part: str, form_data: dict[str, Any], *, complete: bool
+) -> dict[str, str]:
+    """Ratings typed into a form, checked against each criterion's scale; all needed to submit."""
+    errors: dict[str, str] = {}
+    ratings: dict[str, str] = {}
+    for criterion in spec.domain.criteria.get(Part(part), ()):
+        text = str(form_data.get(f"rating-{criterion.key}", "") or "").strip()
+        if not text:
+            if complete:
+                errors[f"rating-{criterion.key}"] = _("Rate this before submitting.")
+            continue
+        try:
+            value = parse_decimal(text)
+        except DomainError:
+            errors[f"rating-{criterion.key}"] = _("Enter a number.")
+            continue
+        low, high = criterion.scale.min, criterion.scale.max
+        if not low <= value <= high:
+            errors[f"rating-{criterion.key}"] = _(
+                "Use the scale from %(low)s to %(high)s.", low=str(low), high=str(high)
+            )
+            continue
+        ratings[criterion.key] = str(value)
+    if errors:
+        raise Invalid(errors)
+    return ratings
+
+
+def _deadline_passed(deadline: date) -> bool:
+    return local_date(utcnow()) > deadline
+
+
+def save_self_assessment(
+    appraisal: Appraisal,
+    spec: TemplateSpec,
+    form_data: dict[str, Any],
+    reflection: str,
+    submit: bool,
+    version: int | None,
+) -> None:
+    """The person rates themself and writes reflections; submitting moves the appraisal on."""
+    _check_version(appraisal, version)
+    if appraisal.finalized_at is not None or appraisal.self_submitted_at is not None:
+        raise Invalid(
+            {"_": _("The self-assessment was submitted already and can no longer change.")}
+        )
+    appraisal.self_ratings = read_ratings(spec, "self", form_data, complete=submit)
+    appraisal.self_reflection = reflection.strip()
+    if submit:
+        appraisal.self_submitted_at = utcnow()
+        _advance(appraisal, "self_assessed")
+    refresh_scores(appraisal, spec)
+    db.session.flush()
+
+
+def suggested_raters(appraisal: Appraisal) -> list[Person]:
+    """Colleagues in the same department (active, never the person)."""
+    return list(
+        db.session.scalars(
+            select(Person)
+            .where(
+                Person.department_id == appraisal.department_id,
+                Person.active,
+                Person.id != appraisal.person_id,
+            )
+            .order_by(Person.name)
+        )
+    )
+
+
+def assign_rater(appraisal: Appraisal, rater: Person, actor: Person) -> PeerForm:
+    """One form per rater; the person never rates themself."""
+    if rater.id == appraisal.person_id:
+        raise Invalid({"rater": _("Nobody rates themself in the team evaluation.")})
+    if not rater.active:
+        raise Invalid({"rater": _("%(name)s is deactivated.", name=rater.name)})
+    if db.session.scalar(
+        select(PeerForm.id).where(
+            PeerForm.appraisal_id == appraisal.id, PeerForm.rater_id == rater.id
+        )
+    ):
+        raise Invalid({"rater": _("%(name)s is already asked to rate.", name=rater.name)})
+    form = PeerForm(
+        appraisal_id=appraisal.id, rater_id=rater.id, assigned_by_id=actor.id, ratings={}
+    )
+    db.session.add(form)
+    db.session.flush()
+    return form
+
+
+def unassign_rater(form: PeerForm) -> None:
+    """Withdraw a request to rate that was not submitted yet."""
+    if form.submitted_at is not None:
+        raise Invalid({"_": _("A submitted evaluation cannot be withdrawn.")})
+    db.session.delete(form)
+    db.session.flush()
+
+
+def save_peer_form(
+    form: PeerForm,
+    appraisal: Appraisal,
+    spec: TemplateSpec,
+    form_data: dict[str, Any],
+    comment: str,
+    submit: bool,
+    version: int | None,
+) -> None:
+    """A rater fills in their form; it stays editable until the peer deadline."""
+    _check_version(form, version)
+    if _deadline_passed(review_of(appraisal).peer_deadline) or appraisal.finalized_at is not None:
+        raise Invalid({"_": _("The deadline for the team evaluation has passed.")})
+    form.ratings = read_ratings(
+        spec, "peer", form_data, complete=submit or form.submitted_at is not None
+    )
+    form.comment = comment.strip()
+    if submit and form.submitted_at is None:
+        form.submitted_at = utcnow()
+    db.session.flush()
+    submitted = db.session.scalar(
+        select(db.func.count()).where(
+            PeerForm.appraisal_id == appraisal.id, PeerForm.submitted_at.is_not(None)
+        )
+    )
+    if submitted >= spec.domain.min_peer_raters:
+        _advance(appraisal, "peer_rated")
+    refresh_scores(appraisal, spec)
+    db.session.flush()
+
+
+def save_interview(
+    appraisal: Appraisal,
+    spec: TemplateSpec,
+    form_data: dict[str, Any],
+    notes: dict[str, str],
+    disagreement: str,
+    complete: bool,
+    version: int | None,
+) -> None:
+    """The five-step one-on-one: notes per step, the manager's ratings, what the person disputes."""
+    _check_version(appraisal, version)
+    if appraisal.finalized_at is not None:
+        raise Invalid({"_": _("This appraisal is finalized; the interview can no longer change.")})
+    appraisal.interview_ratings = read_ratings(spec, "interview", form_data, complete=complete)
+    appraisal.interview_notes = {step: (notes.get(step) or "").strip() for step in INTERVIEW_STEPS}
+    appraisal.disagreement = disagreement.strip()
+    if complete:
+        if not appraisal.interview_notes["purpose"]:
+            raise Invalid({"note-purpose": _("Write down the purpose you stated (step 1).")})
+        appraisal.interview_at = utcnow()
+        _advance(appraisal, "interviewed")
+    refresh_scores(appraisal, spec)
+    db.session.flush()
