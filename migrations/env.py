@@ -19,7 +19,11 @@ config.set_main_option(
 
 def run_migrations_offline():
     """Emit SQL to stdout (flask db upgrade --sql) without a connection."""
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=db.metadata, literal_binds=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=db.metadata,
+        literal_binds=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

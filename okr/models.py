@@ -12,6 +12,7 @@ from okr.okrs.models import (
     ObjectiveChange,
 )
 from okr.org.models import Company, Department, ImportBatch, Person
+from okr.records.models import RecordBatch
 from okr.reviews.models import (
     Appraisal,
     CalibrationChange,
@@ -41,6 +42,7 @@ __all__ = [
     "ObjectiveChange",
     "PeerForm",
     "Person",
+    "RecordBatch",
     "Review",
     "ReviewTemplate",
 ]

@@ -51,7 +51,9 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A database with the current schema, once per backend per session."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.sqlite3'}"
@@ -62,7 +64,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         db.drop_all()
         db.create_all()
         db.engine.dispose()
-    return url
+    yield url
+    shared = _apps.pop(url, None)
+    if shared is not None:  # close pooled connections before the server stops
+        with shared.app_context():
+            db.engine.dispose()
 
 
 def _empty_all_tables() -> None:
@@ -76,24 +82,52 @@ def _empty_all_tables() -> None:
     db.session.commit()
 
 
+_apps: dict[str, Flask] = {}
+
+
+def _fast_sqlite(connection: Any, _record: Any) -> None:
+    """Throwaway test databases need no durability: skip fsync."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA synchronous=OFF")
+    cursor.execute("PRAGMA journal_mode=MEMORY")
+    cursor.close()
+
+
+def _shared_app(database_url: str) -> Flask:
+    """One app per database for the session: building one (routes, templates) is the slow part."""
+    if database_url not in _apps:
+        app = create_app(
+            {
+                "TESTING": True,
+                "DATABASE_URL": database_url,
+                "SECRET_KEY": "test",
+                "WTF_CSRF_ENABLED": False,
+                "DEFAULT_LOCALE": "en",
+            }
+        )
+        app.test_client_class = IsolatedClient
+        if database_url.startswith("sqlite"):
+            with app.app_context():
+                event.listen(db.engine, "connect", _fast_sqlite)
+        _apps[database_url] = app
+    return _apps[database_url]
+
+
 @pytest.fixture
 def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "test",
-            "WTF_CSRF_ENABLED": False,
-            "DEFAULT_LOCALE": "en",
-        }
-    )
+    """The app with empty tables; config changes and the instance folder last one test."""
+    app = _shared_app(database_url)
+    config, instance_path = dict(app.config), app.instance_path
     app.instance_path = str(tmp_path)
-    app.test_client_class = IsolatedClient
-    with app.app_context():
-        yield app
-        db.session.remove()
-        _empty_all_tables()
-        db.engine.dispose()
+    try:
+        with app.app_context():
+            yield app
+            db.session.remove()
+            _empty_all_tables()
+    finally:
+        app.config.clear()
+        app.config.update(config)
+        app.instance_path = instance_path
 
 
 @pytest.fixture

@@ -65,10 +65,15 @@ def test_fragment_request_gets_only_the_block(client, make_person, login):
 
 @pytest.mark.parametrize(
     "headers",
-    [{"HX-Request": "true", "HX-Boosted": "true"}, {"HX-Request": "true", "HX-History-Restore-Request": "true"}],
+    [
+        {"HX-Request": "true", "HX-Boosted": "true"},
+        {"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    ],
     ids=["boosted", "history-restore"],
 )
-def test_boosted_and_history_restore_requests_get_the_full_page(client, make_person, login, headers):
+def test_boosted_and_history_restore_requests_get_the_full_page(
+    client, make_person, login, headers
+):
     login(make_person(is_admin=True))
     assert "<html" in client.get("/people/", headers=headers).get_data(as_text=True)
 

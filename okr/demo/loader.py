@@ -6,6 +6,7 @@ from datetime import date
 
 from okr.demo.okrs import load_demo_okrs
 from okr.extensions import db
+from okr.okrs.templates_service import load_builtin_templates
 from okr.org.models import Company, Department
 from okr.org.services import PersonData, create_department, create_person
 
@@ -82,3 +83,4 @@ def load_demo(today: date | None = None) -> None:
     departments["人力资源部"].head_id = ids["linhui@example.com"]
     db.session.flush()
     load_demo_okrs(today or date.today())
+    load_builtin_templates()  # seed 001's KR templates per position

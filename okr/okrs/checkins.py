@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 from flask_babel import gettext as _
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from okr.db import local_date, utcnow
 from okr.domain.errors import DomainError
@@ -68,6 +71,51 @@ def record_checkin(
         now,
     )
     refresh_key_result(kr, objective.cycle.attainment_cap)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError as exc:  # saved by someone else between our read and our write
+        raise StaleEdit() from exc
     refresh_objective_chain(objective.id)
     return checkin
+
+
+# Reading the log: never the whole of it --------------------------------------------------
+
+
+def latest_checkins(kr_ids: list[int]) -> dict[int, CheckIn]:
+    """The newest check-in of each key result, with its author (one query)."""
+    if not kr_ids:
+        return {}
+    newest = (
+        select(func.max(CheckIn.id))
+        .where(CheckIn.key_result_id.in_(kr_ids))
+        .group_by(CheckIn.key_result_id)
+    )
+    rows = db.session.scalars(
+        select(CheckIn).where(CheckIn.id.in_(newest)).options(db.joinedload(CheckIn.author))
+    )
+    return {checkin.key_result_id: checkin for checkin in rows}
+
+
+def weekly_values(kr_id: int, weeks: int = 60) -> list[tuple[date, Decimal]]:
+    """The last value of each week (local day it was recorded), oldest first, for the chart."""
+    last_of_week = (
+        select(func.max(CheckIn.id)).where(CheckIn.key_result_id == kr_id).group_by(CheckIn.week)
+    )
+    rows = db.session.execute(
+        select(CheckIn.created_at, CheckIn.value)
+        .where(CheckIn.id.in_(last_of_week))
+        .order_by(CheckIn.id.desc())
+        .limit(weeks)
+    ).all()
+    return [(local_date(at), value) for at, value in reversed(rows)]
+
+
+def log_query(kr_id: int) -> Select[tuple[CheckIn]]:
+    """A key result's check-ins, newest first, with their authors (to paginate)."""
+    return (
+        select(CheckIn)
+        .where(CheckIn.key_result_id == kr_id)
+        .options(db.joinedload(CheckIn.author))
+        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
+    )

@@ -16,7 +16,7 @@ from wtforms.validators import InputRequired, Optional
 from okr.auth.access import admin_required
 from okr.errors import Invalid
 from okr.extensions import db
-from okr.forms import DecimalText, options
+from okr.forms import DecimalText, options, required_number
 from okr.okrs.cycles import change_status, create_cycle, set_cap, set_current
 from okr.okrs.models import Cycle, CycleChange
 from okr.okrs.rules import STATUSES
@@ -38,6 +38,7 @@ class NewCycleForm(FlaskForm):
     day = DateField(_l("Any day in the period"), validators=[InputRequired(_l("Choose a day."))])
     cap = DecimalText(
         _l("Attainment cap (%)"),
+        validators=[required_number],
         default="100",
         description=_l("100 = no over-achievement; 120 lets key results count up to 120%."),
     )

@@ -32,7 +32,7 @@ def create_cycle(
     if db.session.scalar(select(Cycle.id).where(Cycle.label == period.label)):
         raise Invalid({"day": _("The cycle %(label)s exists already.", label=period.label)})
     if cap < 1:
-        raise Invalid({"attainment_cap": _("The cap cannot be below 100%.")})
+        raise Invalid({"cap": _("The cap cannot be below 100%.")})
     cycle = Cycle(
         kind=kind, label=period.label, start=period.start, end=period.end, attainment_cap=cap
     )
@@ -55,6 +55,10 @@ def change_status(cycle: Cycle, to: str, actor: Person, reason: str = "") -> Non
     if to not in STATUSES or to == cycle.status:
         raise Invalid({"status": _("Choose another status.")})
     forward = NEXT_STATUS.get(cycle.status) == to
+    if STATUSES.index(to) > STATUSES.index(cycle.status) and not forward:
+        raise Invalid(
+            {"status": _("Move forward one step at a time: planning, running, reviewing, closed.")}
+        )
     if not forward and not reason.strip():
         raise Invalid({"reason": _("Reopening a cycle needs a reason; it is recorded.")})
     db.session.add(

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from okr.domain.errors import DomainError, InvalidSpec
@@ -206,7 +207,13 @@ def delete_objective(objective: Objective, actor: Person, version: int | None) -
     children = db.session.scalar(select(func.count()).where(Objective.parent_id == objective.id))
     if children:
         raise Invalid(
-            {"_": _("%(n)d objectives align to this one; align them elsewhere first.", n=children)}
+            {
+                "_": ngettext(
+                    "%(num)d objective aligns to this one; align it elsewhere first.",
+                    "%(num)d objectives align to this one; align them elsewhere first.",
+                    children,
+                )
+            }
         )
     parent = objective.parent_id
     db.session.delete(objective)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,6 +13,7 @@ from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.forms import options
 from okr.okrs import access
+from okr.okrs.adjustment_views import adjustment_panel
 from okr.okrs.approval import decide_set, submit_set, weight_report
 from okr.okrs.forms import ActionForm, DecisionForm, ObjectiveForm
 from okr.okrs.models import Cycle, Objective, ObjectiveChange
@@ -24,6 +27,7 @@ from okr.okrs.services import (
     update_objective,
 )
 from okr.org.models import Department, Person
+from okr.reviews.plans import open_items
 from okr.web import form_errors, invalid_status, render
 
 bp = Blueprint("okrs", __name__, url_prefix="/okrs")
@@ -83,6 +87,8 @@ def _render_set(
         else [],
         action=ActionForm(),
         decision=DecisionForm(),
+        adjustments=adjustment_panel(current_user, cycle, owner) if owner else None,
+        plan_items=open_items(current_user, owner.id, cycle.start) if owner else [],
     )
 
 
@@ -141,7 +147,7 @@ def _load_objective(objective_id: int) -> Objective:
 @login_required
 def objective(objective_id: int) -> Response:
     obj = _load_objective(objective_id)
-    aligned = (
+    children = (
         db.session.scalars(
             db.select(Objective)
             .where(Objective.parent_id == obj.id)
@@ -151,7 +157,21 @@ def objective(objective_id: int) -> Response:
         .unique()
         .all()
     )
-    aligned = [child for child in aligned if access.can_read(current_user, child)]
+    # One query for what the viewer may open (not a chain lookup per child); every child still
+    # counts in the explanation, untitled when private, so it matches the progress shown.
+    readable = set(
+        db.session.scalars(
+            db.select(Objective.id).where(
+                Objective.parent_id == obj.id, access.readable_clause(current_user)
+            )
+        )
+    )
+    aligned = [child for child in children if child.id in readable]
+    private = _("an individual objective you cannot open")
+    counted = [
+        c if c.id in readable else SimpleNamespace(title=private, progress=c.progress)
+        for c in children
+    ]
     changes = db.session.scalars(
         db.select(ObjectiveChange)
         .where(ObjectiveChange.objective_id == obj.id)
@@ -166,7 +186,7 @@ def objective(objective_id: int) -> Response:
         objective=obj,
         aligned=aligned,
         changes=changes,
-        explanation=explain_objective(obj, aligned),
+        explanation=explain_objective(obj, counted),
         can_edit=access.can_edit(current_user, obj) and plan_editable(obj.cycle),
         action=ActionForm(version=obj.version),
     )

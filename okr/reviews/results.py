@@ -13,15 +13,21 @@ from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.org.models import Person
 from okr.reviews.models import Appraisal, CalibrationChange, Review
+from okr.reviews.plans import draft_plan
+from okr.reviews.scoring import Breakdown
 from okr.reviews.services import breakdown
 from okr.reviews.template_format import TemplateSpec
 
 
-def finalize(appraisal: Appraisal, spec: TemplateSpec) -> None:
-    """Freeze the derivation: from now on the appraisal never changes with templates or OKRs."""
+def finalize(appraisal: Appraisal, spec: TemplateSpec, computed: Breakdown | None = None) -> None:
+    """Freeze the derivation: from now on the appraisal never changes with templates or OKRs.
+
+    `computed` is the live breakdown when the caller computed it already (batch finalizing).
+    A grade the template names for an improvement plan gets a drafted plan.
+    """
     if appraisal.finalized_at is not None:
         return
-    result = breakdown(appraisal, spec)
+    result = computed if computed is not None else breakdown(appraisal, spec)
     if not result.complete:
         raise Invalid({"_": _("Not every part that counts is scored yet; it cannot be finalized.")})
     appraisal.result = result.to_data()
@@ -31,6 +37,7 @@ def finalize(appraisal: Appraisal, spec: TemplateSpec) -> None:
     appraisal.finalized_at = utcnow()
     appraisal.status = "calibrated"
     db.session.flush()
+    draft_plan(appraisal, spec)
 
 
 def override_grade(

@@ -59,8 +59,13 @@ def open_review(
     department_ids: list[int],
     deadlines: tuple[date, date, date],
     actor: Person,
+    counts: dict[str, int] | None = None,
 ) -> Review:
-    """Open a review and create an appraisal for every active person in the departments (and below)."""
+    """Open a review and create an appraisal for every active person in the departments (and below).
+
+    People already appraised in another review of the same cycle are skipped; when `counts` is
+    given it receives how many appraisals were created and how many people were skipped.
+    """
     if not department_ids:
         raise Invalid({"departments": _("Choose at least one department.")})
     self_deadline, peer_deadline, interview_deadline = deadlines
@@ -122,6 +127,8 @@ def open_review(
     if rows:
         db.session.execute(insert(Appraisal), rows)  # one round trip for thousands of people
     db.session.flush()
+    if counts is not None:
+        counts.update(created=len(rows), skipped=len(people) - len(rows))
     return review
 
 

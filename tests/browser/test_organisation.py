@@ -50,7 +50,7 @@ def test_admin_creates_department_and_person(page, make_person, make_department,
     make_person("林慧", email="linhui@example.com", is_admin=True, department=marketing)
     sign_in("linhui@example.com")
     page.get_by_role("link", name="Departments").click()
-    page.locator("#department-%d" % marketing.id).get_by_role("link", name="Add sub-department").click()
+    page.locator(f"#department-{marketing.id}").get_by_role("link", name="Add sub-department").click()
     page.get_by_label("Name").fill("社群运营组")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".flash-success")).to_contain_text("社群运营组")

@@ -1,0 +1,31 @@
+"""Batches of records (a department's or a whole review's), produced outside the web worker."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from okr.db import UTCDateTime, utcnow
+from okr.extensions import db
+
+
+class RecordBatch(db.Model):
+    __tablename__ = "record_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    combined: Mapped[bool] = mapped_column(Boolean, default=False)  # also one merged PDF
+    locale: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(
+        String(10), default="queued"
+    )  # queued | running | done | failed
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    path: Mapped[str] = mapped_column(String(500), default="")
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

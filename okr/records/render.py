@@ -1,0 +1,66 @@
+"""The record as HTML and as a PDF (WeasyPrint), fetching nothing but the app's own static files."""
+
+from __future__ import annotations
+
+import mimetypes
+from decimal import Decimal
+from pathlib import Path
+
+from flask import current_app, render_template
+from flask_babel import gettext as _
+from markupsafe import Markup
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from okr.records.chart import progress_svg
+from okr.records.data import Record
+from okr.reviews.plans import item_status_label, section_label
+
+# A base URL nobody can reach: relative links in the print template resolve under it, and the
+# fetcher below answers only for it, from the static folder. file://, http(s) and data: are refused.
+STATIC_BASE = "https://okr-static.invalid/static/"
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serves files below the app's static folder; every other URL is refused."""
+
+    def __init__(self, static_folder: str) -> None:
+        super().__init__(allowed_protocols=["https"], fail_on_errors=False)
+        self.root = Path(static_folder).resolve()
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        if not url.startswith(STATIC_BASE):
+            raise ValueError(f"refused: {url[:80]}")
+        relative = url[len(STATIC_BASE) :].split("?")[0].split("#")[0]
+        path = (self.root / relative).resolve()
+        if self.root not in path.parents or not path.is_file():
+            raise ValueError(f"not a static file: {relative[:80]}")
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+
+
+def record_html(record: Record, *, printable: bool) -> str:
+    """The record page: for the browser (printable HTML) or for WeasyPrint."""
+    series = [(kr.title, kr.series) for block in record.objectives for kr in block.key_results]
+    cap = max((Decimal(value) for _t, points in series for _d, value in points), default=Decimal(1))
+    chart = (
+        progress_svg(series, *record.chart_range, cap, _("No check-ins in this cycle."))
+        if record.chart_range[0]
+        else ""
+    )
+    return render_template(
+        "records/record.html",
+        r=record,
+        chart=Markup(chart),  # built from escaped text only
+        printable=printable,
+        static_base=STATIC_BASE if not printable else None,
+        section_word=section_label,
+        item_status_word=item_status_label,
+    )
+
+
+def record_pdf(record: Record) -> bytes:
+    """An A4 PDF of the record."""
+    html = record_html(record, printable=False)
+    fetcher = StaticOnlyFetcher(current_app.static_folder or "static")
+    return HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).write_pdf()

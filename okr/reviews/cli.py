@@ -1,0 +1,126 @@
+"""`flask review ...`: try a scheme on sample numbers, load the built-in templates."""
+
+from __future__ import annotations
+
+import json
+from contextlib import nullcontext
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from okr.domain.numbers import fmt
+from okr.domain.template import Part
+from okr.explain import PART_WORDS
+from okr.extensions import db
+from okr.okrs.labels import pct
+from okr.reviews.builtin import BUILT_IN
+from okr.reviews.scoring import Breakdown
+from okr.reviews.simulator import InputsInvalid, derivation, read_inputs, shown
+from okr.reviews.simulator import simulate as run_simulation
+from okr.reviews.template_checks import TemplateInvalid, read_json, validate
+from okr.reviews.template_format import TemplateSpec
+from okr.reviews.templates_service import load_builtin_templates
+
+
+@click.group("review")
+def review() -> None:
+    """Review templates: simulate a scheme, load the built-in ones."""
+
+
+def _spec(source: str) -> TemplateSpec:
+    path = Path(source)
+    if not path.exists() and source in BUILT_IN:
+        return validate(json.loads(json.dumps(BUILT_IN[source])))[1]
+    try:
+        return validate(read_json(path.read_bytes()))[1]
+    except OSError as exc:
+        raise click.ClickException(f"{source}: {exc.strerror}") from exc
+    except TemplateInvalid as exc:
+        raise click.ClickException(_problems(source, exc.problems)) from exc
+
+
+def _problems(source: str, problems: list[tuple[str, str]]) -> str:
+    return "\n".join([f"{source}:", *(f"  {place}: {message}" for place, message in problems)])
+
+
+def _inputs(spec: TemplateSpec, source: str) -> Any:
+    try:
+        data = json.loads(Path(source).read_bytes(), parse_float=Decimal)
+    except OSError as exc:
+        raise click.ClickException(f"{source}: {exc.strerror}") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{source}: {exc}") from exc
+    try:
+        return read_inputs(spec, data)
+    except InputsInvalid as exc:
+        raise click.ClickException(_problems(source, exc.problems)) from exc
+
+
+def report(spec: TemplateSpec, breakdown: Breakdown) -> list[str]:
+    """The breakdown as text: parts, weighted sum, adjustments, composite, grade, derivation."""
+    result = breakdown.result
+    lines = [f"{spec.name} · {_('%(points)s points', points=fmt(spec.domain.total_scale))}", ""]
+    lines.append(f"  {_('Part'):<24} {_('Weight'):>6}  {_('Fraction'):>8}  {_('Points'):>8}")
+    for part in breakdown.parts.values():
+        points = result.part_points.get(Part(part.part)) if result else None
+        lines.append(
+            f"  {PART_WORDS[part.part]!s:<24} {fmt(part.weight) + '%':>6}"
+            f"  {pct(part.fraction):>8}  {shown(points):>8}"
+        )
+    if result is not None:
+        adjusted = result.adjustments
+        lines += [
+            "",
+            f"{_('Weighted sum')}: {shown(result.weighted_sum)}",
+            f"{_('Bonuses')}: +{shown(adjusted.bonus)} ({_('before the cap')}: {shown(adjusted.bonus_raw)})",
+            f"{_('Deductions')}: −{shown(adjusted.deduction)} ({_('before the cap')}: {shown(adjusted.deduction_raw)})",
+            f"{_('Composite')}: {shown(result.composite)}",
+            f"{_('Grade')}: {result.grade or '—'}",
+            f"{_('Improvement plan')}: {_('Needed') if result.needs_improvement_plan else _('Not needed')}",
+        ]
+    lines += ["", f"{_('Derivation')}:"]
+    lines += [f"  {n}. {line}" for n, line in enumerate(derivation(spec, breakdown), start=1)]
+    lines += [
+        "",
+        _(
+            "Numbers are exact; points are shown rounded half up to 2 decimals and percentages to 1 decimal. Derivation lines show long fractions to 4 decimals."
+        ),
+    ]
+    return lines
+
+
+@review.command("simulate")
+@click.argument("template")
+@click.argument("inputs", type=click.Path(dir_okay=False))
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the report.")
+@click.option("--json", "as_json", is_flag=True, help="Print the breakdown as JSON instead.")
+def simulate(template: str, inputs: str, lang: str | None, as_json: bool) -> None:
+    """Score sample INPUTS (JSON) with TEMPLATE (a template JSON file or a built-in family).
+
+    Nothing is read from or written to the database. See docs/review-templates.md.
+    """
+    with force_locale(lang) if lang else nullcontext():
+        spec = _spec(template)
+        breakdown = run_simulation(spec, _inputs(spec, inputs))
+        if as_json:
+            click.echo(json.dumps(breakdown.to_data(), ensure_ascii=False, indent=2))
+        else:
+            click.echo("\n".join(report(spec, breakdown)))
+
+
+@review.command("load-templates")
+def load_templates() -> None:
+    """Create or refresh the built-in review templates (a template in use gets a new version)."""
+    changed = load_builtin_templates()
+    db.session.commit()
+    click.echo(f"Built-in review templates loaded ({changed} created or updated).")
+
+
+def register(app: Flask) -> None:
+    """Add `flask review ...` to the app's commands."""
+    app.cli.add_command(review)

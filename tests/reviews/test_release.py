@@ -1,0 +1,77 @@
+"""Releasing calibrated results: people see them, ranks are computed inside each department."""
+
+from __future__ import annotations
+
+from okr.extensions import db
+from okr.reviews.access import sees_scores
+from tests.helpers import flashes, snapshot, text
+from tests.reviews.test_calibration import build_org, interview, open_cycle_review, rated_and_final
+
+
+def _release(client, review):
+    return client.post(f"/reviews/{review.id}/calibration/release", follow_redirects=True)
+
+
+def test_release_publishes_finalized_results_ranked_inside_each_department(
+    client, login, make_person, make_department
+):
+    org = build_org(make_person, make_department, teams=2, per_manager=3)
+    review = open_cycle_review(org)
+    team_a, team_b = org.staff[:3], org.staff[3:]
+    for person, rating in zip(team_a + team_b, ("70", "90", "70", "65", "99", "80"), strict=True):
+        rated_and_final(org, person, rating)
+    interview(org, org.appraisal(org.managers[0]), "88")  # complete, not finalized: not released
+    response = _release(login(org.hr), review)
+    assert response.status_code == 200
+    assert "6 results released" in " ".join(flashes(response))
+    db.session.expire_all()
+    ranks = [org.appraisal(p).rank for p in team_a + team_b]
+    assert ranks == [2, 1, 2, 3, 1, 2]  # ties share a rank; each department counts from 1
+    assert all(org.appraisal(p).released_at is not None for p in org.staff)
+    assert org.appraisal(org.managers[0]).released_at is None
+    assert db.session.get(type(review), review.id).status == "released"
+
+
+def test_people_see_their_scores_only_once_released(client, login, make_person, make_department):
+    org = build_org(make_person, make_department, per_manager=1)
+    review = open_cycle_review(org)
+    person = org.staff[0]
+    appraisal = rated_and_final(org, person, "75")
+    assert sees_scores(person, appraisal) is False
+    assert sees_scores(org.managers[0], appraisal) is True
+    _release(login(org.hr), review)
+    db.session.expire_all()
+    assert sees_scores(person, org.appraisal(person)) is True
+
+
+def test_nothing_to_release_is_said_and_changes_nothing(
+    client, login, make_person, make_department
+):
+    org = build_org(make_person, make_department, per_manager=1)
+    review = open_cycle_review(org)
+    before = snapshot("appraisal", "review")
+    response = _release(login(org.hr), review)
+    assert "Nothing finalized is waiting to be released." in flashes(response)
+    assert snapshot("appraisal", "review") == before
+
+
+def test_only_hr_releases(client, login, make_person, make_department):
+    org = build_org(make_person, make_department, per_manager=1)
+    review = open_cycle_review(org)
+    rated_and_final(org, org.staff[0], "75")
+    before = snapshot("appraisal", "review")
+    for user in (org.staff[0], org.managers[0]):
+        response = login(user).post(f"/reviews/{review.id}/calibration/release")
+        assert response.status_code == 403
+    assert snapshot("appraisal", "review") == before
+
+
+def test_release_button_shows_how_many_wait(client, login, make_person, make_department):
+    org = build_org(make_person, make_department, per_manager=2)
+    review = open_cycle_review(org)
+    rated_and_final(org, org.staff[0], "75")
+    rated_and_final(org, org.staff[1], "85")
+    body = text(login(org.hr).get(f"/reviews/{review.id}/calibration"))
+    assert "Release 2 results" in body
+    _release(client, review)
+    assert "Release 2 results" not in text(client.get(f"/reviews/{review.id}/calibration"))
