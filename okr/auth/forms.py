@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from zoneinfo import available_timezones
 
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField
 from wtforms.validators import EqualTo, InputRequired, Length
 
+from okr.forms import options
 from okr.i18n import LANGUAGE_NAMES
 
 
@@ -37,9 +38,11 @@ class PasswordForm(FlaskForm):
 class PreferencesForm(FlaskForm):
     locale = SelectField(
         _l("Language"),
-        choices=[("", _l("Same as my browser")), *LANGUAGE_NAMES.items()],
+        choices=options([("", _l("Same as my browser")), *LANGUAGE_NAMES.items()]),
     )
     timezone = SelectField(
         _l("Timezone"),
-        choices=[("", _l("The company's timezone")), *sorted(available_timezones())],
+        choices=options(
+            [("", _l("The company's timezone")), *((z, z) for z in sorted(available_timezones()))]
+        ),
     )

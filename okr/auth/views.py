@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from urllib.parse import urlsplit
+
 from flask import Blueprint, Response, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
@@ -43,8 +44,11 @@ def unauthorized() -> Response:
 
 
 def _safe_next(target: str | None) -> str:
-    parts = urlsplit(target or "")
-    if target and not parts.scheme and not parts.netloc and target.startswith("/"):
+    """A path on this site, else home. Browsers read a backslash as a slash (/\\evil = //evil)."""
+    judged = (target or "").replace("\\", "/")
+    parts = urlsplit(judged)
+    local = judged.startswith("/") and not judged.startswith("//")
+    if target and local and not parts.scheme and not parts.netloc:
         return target
     return url_for("main.home")
 
@@ -59,7 +63,10 @@ def login() -> Response:
             person = authenticate(form.email.data, form.password.data, request.remote_addr or "")
         except Throttled as exc:
             form.form_errors.append(
-                _("Too many failed attempts. Try again in %(minutes)d minutes.", minutes=exc.minutes)
+                _(
+                    "Too many failed attempts. Try again in %(minutes)d minutes.",
+                    minutes=exc.minutes,
+                )
             )
             return render("auth/login.html", form=form, status=429)
         db.session.commit()
@@ -114,7 +121,9 @@ def change_password() -> Response:
                 form_errors(form, exc)
             else:
                 db.session.commit()
-                login_user(current_user)  # keep this session; the others end with the old nonce
+                # keep this session (the others end with the old nonce); the person, not the
+                # proxy: login_user stores what it gets as current_user, a proxy to itself
+                login_user(current_user._get_current_object())
                 flash(_("Your password is changed. Other sessions were signed out."), "success")
                 return redirect(url_for("auth.account"))
     prefs = PreferencesForm(prefix="prefs", obj=current_user)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from okr.demo.okrs import load_demo_okrs
+from okr.demo.reviews import load_demo_reviews
 from okr.extensions import db
 from okr.okrs.templates_service import load_builtin_templates
 from okr.org.models import Company, Department
@@ -82,5 +83,7 @@ def load_demo(today: date | None = None) -> None:
                 department.head_id = person.id
     departments["人力资源部"].head_id = ids["linhui@example.com"]
     db.session.flush()
-    load_demo_okrs(today or date.today())
+    today = today or date.today()
+    load_demo_okrs(today)
     load_builtin_templates()  # seed 001's KR templates per position
+    load_demo_reviews(today)

@@ -65,6 +65,42 @@ REPLY_TIERS = [
 # email -> (objective title, team objective it aligns to (department name), key results,
 #           weekly values as fractions of the way from start to target for each KR)
 INDIVIDUAL: dict[str, tuple[str, str, list[KeyResultData], list[float]]] = {
+    "lizhe@example.com": (
+        "带领推广组完成流量与线索目标",
+        "推广组",
+        [
+            _kr("推广组带来的独立访客", "人", "increase", 60, start=18000, target=30000),
+            _kr("每周组内复盘会", "次", "ratio", 40, target=13),
+        ],
+        [0.7, 0.85],
+    ),
+    "zhaoyaqi@example.com": (
+        "建立内容选题与质检流程",
+        "内容组",
+        [
+            _kr("内容带来的独立访客", "人", "increase", 60, start=9000, target=15000),
+            _kr("内容质检流程上线", "", "milestone", 40),
+        ],
+        [0.65, 1.0],
+    ),
+    "wuhao@example.com": (
+        "社群规模和活跃度双提升",
+        "社群运营组",
+        [
+            _kr("社群成员数", "人", "increase", 50, start=8000, target=12000),
+            _kr("周活跃率", "%", "at_least", 50, target=35),
+        ],
+        [0.6, 0.75],
+    ),
+    "hejing@example.com": (
+        "客服团队服务质量提升",
+        "客服组",
+        [
+            _kr("客服满意度", "%", "increase", 50, start=90, target=96),
+            _kr("48小时内解决率", "%", "at_least", 50, target=95),
+        ],
+        [0.55, 0.8],
+    ),
     "zhangyue@example.com": (
         "提升网站自然搜索流量",
         "推广组",

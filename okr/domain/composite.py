@@ -21,9 +21,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from okr.domain.errors import InvalidAdjustment, InvalidScore
-from okr.domain.numbers import HUNDRED, ONE, ZERO, Number, fmt, in_domain_context, to_decimal
+from okr.domain.numbers import (
+    HUNDRED,
+    ONE,
+    ZERO,
+    Number,
+    fmt,
+    in_domain_context,
+    round_display,
+    to_decimal,
+)
 from okr.domain.steps import Step, join_terms
 from okr.domain.template import Part, ReviewTemplate, as_part, grade_for
+
+GRADE_PLACES = 2
 
 
 @dataclass(frozen=True)
@@ -165,7 +176,14 @@ def composite(
         steps.append(Step.of("composite.floored", raw=raw, composite=value))
     elif raw > template.total_scale:
         steps.append(Step.of("composite.above_scale", composite=raw, scale=template.total_scale))
-    graded = grade_for(template.bands, value)
+    # The grade is decided on the composite as shown (GRADE_PLACES, half up), so a figure like
+    # 79.99999999999999 that only arises from dividing by 3 grades as the 80.00 people see.
+    shown = round_display(value, GRADE_PLACES)
+    if shown != value:
+        steps.append(
+            Step.of("composite.graded_on", composite=value, shown=shown, places=GRADE_PLACES)
+        )
+    graded = grade_for(template.bands, shown)
     steps.extend(graded.steps)
     plan = graded.label in template.improvement_plan_grades
     if plan:

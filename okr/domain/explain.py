@@ -92,6 +92,9 @@ STEP_TEMPLATES: dict[str, str] = {
     "composite.total": N_("{weighted_sum} + ({net}) = {composite}"),
     "composite.floored": N_("Composite {raw} is below 0, floored to {composite}."),
     "composite.above_scale": N_("Composite {composite} exceeds the {scale}-point scale (bonuses)."),
+    "composite.graded_on": N_(
+        "Composite {composite} is graded as shown, rounded half up to {places} decimals: {shown}."
+    ),
     "grade.band": N_("{score} ≥ {threshold}: grade {label}"),
     "grade.band_exclusive": N_("{score} > {threshold}: grade {label}"),
     "grade.improvement_plan": N_("Grade {label} requires an improvement plan."),

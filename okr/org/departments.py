@@ -5,32 +5,41 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from okr.auth.access import admin_required
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
+from okr.forms import options
 from okr.org.forms import DeleteForm, DepartmentForm
 from okr.org.models import Department, Person
 from okr.org.queries import department_tree, flatten
-from okr.org.services import create_department, delete_department, normalise_email, update_department
+from okr.org.services import (
+    create_department,
+    delete_department,
+    normalise_email,
+    update_department,
+)
 from okr.web import form_errors, invalid_status, render
 
 bp = Blueprint("departments", __name__, url_prefix="/departments")
 
 
-def _parent_choices(exclude: Department | None = None) -> list[tuple[int | None, str]]:
+def _parent_choices(exclude: Department | None = None) -> list[SelectChoice]:
     choices: list[tuple[int | None, str]] = [(None, _("— Top level of the company —"))]
     for depth, node in flatten(department_tree()):
         if exclude is not None and node.department.id == exclude.id:
             continue
         choices.append((node.department.id, "\u3000" * depth + node.department.name))
-    return choices
+    return options(choices)
 
 
 def _head_id(form: DepartmentForm) -> int | None:
     if not form.head_email.data:
         return None
-    head = db.session.scalar(select(Person.id).where(Person.email == normalise_email(form.head_email.data)))
+    head = db.session.scalar(
+        select(Person.id).where(Person.email == normalise_email(form.head_email.data))
+    )
     if head is None:
         raise Invalid({"head_email": _("Nobody has this email address.")})
     return head
@@ -64,7 +73,11 @@ def new() -> Response:
 @bp.route("/<int:department_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit(department_id: int) -> Response:
-    department = db.get_or_404(Department, department_id, options=[db.joinedload(Department.head)])
+    department = db.one_or_404(
+        select(Department)
+        .where(Department.id == department_id)
+        .options(db.joinedload(Department.head))
+    )
     form = DepartmentForm(obj=department)
     form.parent_id.choices = _parent_choices(exclude=department)
     stale = False
@@ -88,7 +101,13 @@ def edit(department_id: int) -> Response:
             db.session.commit()
             flash(_("Department “%(name)s” saved.", name=department.name), "success")
             return redirect(url_for("departments.index"))
-    return render("departments/form.html", form=form, department=department, stale=stale, status=invalid_status(form))
+    return render(
+        "departments/form.html",
+        form=form,
+        department=department,
+        stale=stale,
+        status=invalid_status(form),
+    )
 
 
 @bp.post("/<int:department_id>/delete")
@@ -102,10 +121,11 @@ def delete(department_id: int) -> Response:
         except Invalid as exc:
             flash(next(iter(exc.errors.values())), "error")
         except StaleEdit:
-            flash(_("This department was changed by someone else meanwhile; nothing was deleted."), "error")
+            flash(
+                _("This department was changed by someone else meanwhile; nothing was deleted."),
+                "error",
+            )
         else:
             db.session.commit()
             flash(_("Department “%(name)s” deleted.", name=department.name), "success")
     return redirect(url_for("departments.index"), code=303)
-
-

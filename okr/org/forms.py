@@ -8,33 +8,23 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
+from okr.forms import VersionedForm, optional_int
+
 NO_PARENT = ""
 
 
-def _optional_int(value: str | int | None) -> int | None:
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-class VersionedForm(FlaskForm):
-    """Carries the version the form was opened on, so a stale save can be refused."""
-
-    version = HiddenField()
-
-    @property
-    def opened_version(self) -> int | None:
-        return _optional_int(self.version.data)
+def _strip(value: str | None) -> str | None:
+    """Pasted addresses often carry spaces; they are not part of the address."""
+    return value.strip() if isinstance(value, str) else value
 
 
 class DepartmentForm(VersionedForm):
     name = StringField(_l("Name"), validators=[InputRequired(_l("Enter a name.")), Length(max=100)])
-    parent_id = SelectField(_l("Part of"), coerce=_optional_int, validate_choice=False)
+    parent_id = SelectField(_l("Part of"), coerce=optional_int, validate_choice=False)
     head_email = StringField(
-        _l("Head (email)"), validators=[Optional(), Email(_l("Enter an email address."))]
+        _l("Head (email)"),
+        filters=[_strip],
+        validators=[Optional(), Email(_l("Enter an email address."))],
     )
 
 
@@ -46,14 +36,23 @@ class PersonForm(VersionedForm):
     name = StringField(_l("Name"), validators=[InputRequired(_l("Enter a name.")), Length(max=100)])
     email = StringField(
         _l("Email"),
-        validators=[InputRequired(_l("Enter an email address.")), Email(_l("Enter an email address.")), Length(max=254)],
+        filters=[_strip],
+        validators=[
+            InputRequired(_l("Enter an email address.")),
+            Email(_l("Enter an email address.")),
+            Length(max=254),
+        ],
     )
     position = StringField(_l("Position"), validators=[Length(max=100)])
     department_id = SelectField(
-        _l("Department"), coerce=_optional_int, validators=[InputRequired(_l("Choose a department."))]
+        _l("Department"),
+        coerce=optional_int,
+        validators=[InputRequired(_l("Choose a department."))],
     )
     manager_email = StringField(
-        _l("Manager (email)"), validators=[Optional(), Email(_l("Enter an email address."))]
+        _l("Manager (email)"),
+        filters=[_strip],
+        validators=[Optional(), Email(_l("Enter an email address."))],
     )
     is_admin = BooleanField(_l("HR administrator (manages the whole company)"))
     password = PasswordField(
@@ -83,3 +82,7 @@ class ImportForm(FlaskForm):
 
 class ConfirmImportForm(FlaskForm):
     batch_id = HiddenField()
+
+    @property
+    def batch(self) -> int | None:
+        return optional_int(self.batch_id.data)

@@ -12,7 +12,7 @@ from okr.extensions import db
 from okr.org.models import Person
 from okr.org.queries import department_paths
 from okr.org.services import normalise_email
-from okr.org.tables import COLUMNS
+from okr.org.tables import LINE
 
 TRUE_WORDS = {"1", "yes", "y", "true", "是", "√", "x"}
 FALSE_WORDS = {"", "0", "no", "n", "false", "否"}
@@ -41,14 +41,18 @@ class Preview:
 
 def _departments_by_name() -> tuple[dict[str, int], dict[str, list[int]]]:
     paths = department_paths()
-    by_path = {" / ".join(p.strip() for p in path.split("/")).lower(): i for i, path in paths.items()}
+    by_path = {
+        " / ".join(p.strip() for p in path.split("/")).lower(): i for i, path in paths.items()
+    }
     by_leaf: dict[str, list[int]] = {}
     for dept_id, path in paths.items():
         by_leaf.setdefault(path.split(" / ")[-1].strip().lower(), []).append(dept_id)
     return by_path, by_leaf
 
 
-def _resolve_department(text: str, by_path: dict[str, int], by_leaf: dict[str, list[int]]) -> int | str:
+def _resolve_department(
+    text: str, by_path: dict[str, int], by_leaf: dict[str, list[int]]
+) -> int | str:
     key = " / ".join(part.strip() for part in text.split("/")).lower()
     if key in by_path:
         return by_path[key]
@@ -56,7 +60,10 @@ def _resolve_department(text: str, by_path: dict[str, int], by_leaf: dict[str, l
     if len(leaf) == 1:
         return leaf[0]
     if len(leaf) > 1:
-        return _("Several departments are called “%(name)s”; write the full path, e.g. 网络营销部 / 推广组.", name=text)
+        return _(
+            "Several departments are called “%(name)s”; write the full path, e.g. 网络营销部 / 推广组.",
+            name=text,
+        )
     return _("Unknown department “%(name)s”.", name=text)
 
 
@@ -73,28 +80,37 @@ def preview_import(rows: list[dict[str, str]]) -> Preview:
     """Check every row; say per row what would be created or changed, or why it cannot be."""
     by_path, by_leaf = _departments_by_name()
     existing = {
-        p.email: p for p in db.session.scalars(select(Person).options(db.joinedload(Person.manager)))
+        p.email: p
+        for p in db.session.scalars(select(Person).options(db.joinedload(Person.manager)))
     }
-    results = [RowResult(line=i + 2, data=dict(row)) for i, row in enumerate(rows)]
+    results = [
+        RowResult(line=int(row.get(LINE, i + 2)), data=dict(row)) for i, row in enumerate(rows)
+    ]
     seen: dict[str, int] = {}
-    wanted_manager: dict[str, str | None] = {email: (p.manager.email if p.manager else None) for email, p in existing.items()}
+    wanted_manager: dict[str, str | None] = {
+        email: (p.manager.email if p.manager else None) for email, p in existing.items()
+    }
     for result in results:
         _check_row(result, by_path, by_leaf, seen)
         email = result.data.get("_email")
-        if email and not result.errors:
+        if email and not result.errors and "manager_email" in result.data:
             wanted_manager[email] = result.data.get("_manager") or None
     known = set(existing) | set(seen)
     for result in results:
         manager = result.data.get("_manager")
         if manager and manager not in known:
-            result.errors.append(_("Manager %(email)s not found in the company or in this file.", email=manager))
+            result.errors.append(
+                _("Manager %(email)s not found in the company or in this file.", email=manager)
+            )
     _check_cycles(results, wanted_manager)
     for result in results:
         _decide_action(result, existing)
     return Preview(results)
 
 
-def _check_row(result: RowResult, by_path: dict[str, int], by_leaf: dict[str, list[int]], seen: dict[str, int]) -> None:
+def _check_row(
+    result: RowResult, by_path: dict[str, int], by_leaf: dict[str, list[int]], seen: dict[str, int]
+) -> None:
     data, errors = result.data, result.errors
     if not data.get("name", "").strip():
         errors.append(_("Name is empty."))
@@ -102,14 +118,24 @@ def _check_row(result: RowResult, by_path: dict[str, int], by_leaf: dict[str, li
     try:
         email = normalise_email(validate_email(raw_email, check_deliverability=False).normalized)
     except EmailNotValidError:
-        errors.append(_("“%(email)s” is not an email address.", email=raw_email) if raw_email else _("Email is empty."))
+        errors.append(
+            _("“%(email)s” is not an email address.", email=raw_email)
+            if raw_email
+            else _("Email is empty.")
+        )
         email = ""
     if email in seen:
-        errors.append(_("The email %(email)s is also on line %(line)d.", email=email, line=seen[email]))
+        errors.append(
+            _("The email %(email)s is also on line %(line)d.", email=email, line=seen[email])
+        )
     elif email:
         seen[email] = result.line
     data["_email"] = email
-    department = _resolve_department(data.get("department", ""), by_path, by_leaf) if data.get("department", "").strip() else _("Department is empty.")
+    department = (
+        _resolve_department(data.get("department", ""), by_path, by_leaf)
+        if data.get("department", "").strip()
+        else _("Department is empty.")
+    )
     if isinstance(department, str):
         errors.append(department)
     else:
@@ -146,7 +172,13 @@ def _decide_action(result: RowResult, existing: dict[str, Person]) -> None:
     if person is None:
         result.action = "create"
         return
-    labels = {"name": _("name"), "position": _("position"), "department": _("department"), "manager_email": _("manager"), "is_admin": _("HR admin")}
+    labels = {
+        "name": _("name"),
+        "position": _("position"),
+        "department": _("department"),
+        "manager_email": _("manager"),
+        "is_admin": _("HR admin"),
+    }
     current = {
         "name": person.name,
         "position": person.position,
@@ -154,11 +186,12 @@ def _decide_action(result: RowResult, existing: dict[str, Person]) -> None:
         "manager_email": person.manager.email if person.manager else "",
         "is_admin": "1" if person.is_admin else "",
     }
+    # An optional column missing from the file keeps what the company has.
     new = {
         "name": data.get("name", "").strip(),
-        "position": data.get("position", "").strip(),
+        "position": data["position"].strip() if "position" in data else current["position"],
         "department": data["_department_id"],
-        "manager_email": data["_manager"],
+        "manager_email": data["_manager"] if "manager_email" in data else current["manager_email"],
         "is_admin": data["_admin"] if "is_admin" in data else current["is_admin"],
     }
     result.changes = [labels[key] for key in labels if current[key] != new[key]]
@@ -174,18 +207,18 @@ def apply_import(preview: Preview) -> None:
         data = row.data
         person = people.get(data["_email"])
         if person is None:
-            person = Person(email=data["_email"])
+            person = Person(email=data["_email"], position="")
             db.session.add(person)
             people[person.email] = person
         person.name = data["name"].strip()
-        person.position = data.get("position", "").strip()
+        if "position" in data:
+            person.position = data["position"].strip()
         person.department_id = int(data["_department_id"])
         if "is_admin" in data:
             person.is_admin = bool(data["_admin"])
     db.session.flush()
     for row in touched:
-        manager = row.data["_manager"]
-        people[row.data["_email"]].manager_id = people[manager].id if manager else None
+        if "manager_email" in row.data:
+            manager = row.data["_manager"]
+            people[row.data["_email"]].manager_id = people[manager].id if manager else None
     db.session.flush()
-
-

@@ -6,10 +6,12 @@ from flask import Blueprint, Response, current_app, flash, redirect, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from okr.auth.access import admin_required, can_view_person, ensure
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
+from okr.forms import options
 from okr.org.forms import DeleteForm, PersonForm, SearchForm
 from okr.org.models import Person
 from okr.org.queries import department_paths, people_query
@@ -17,6 +19,16 @@ from okr.org.services import PersonData, create_person, normalise_email, set_act
 from okr.web import form_errors, invalid_status, render
 
 bp = Blueprint("people", __name__, url_prefix="/people")
+
+
+def _person_or_404(person_id: int) -> Person:
+    # A query, not db.get_or_404: the signed-in person is already in the session without
+    # their manager and department, and get() would hand them back without the eager loads.
+    return db.one_or_404(
+        select(Person)
+        .where(Person.id == person_id)
+        .options(db.joinedload(Person.department), db.joinedload(Person.manager))
+    )
 
 
 @bp.get("/")
@@ -32,17 +44,22 @@ def index() -> Response:
 @login_required
 def suggest() -> Response:
     """Email suggestions for manager and head fields (a datalist fragment)."""
-    q = (request.args.get("q") or request.args.get("manager_email") or request.args.get("head_email") or "").strip()
-    people = db.session.scalars(people_query(current_user, q).limit(10)).all() if len(q) >= 1 else []
+    q = (
+        request.args.get("q")
+        or request.args.get("manager_email")
+        or request.args.get("head_email")
+        or ""
+    ).strip()
+    people = (
+        db.session.scalars(people_query(current_user, q).limit(10)).all() if len(q) >= 1 else []
+    )
     return render("people/_suggest.html", people=people)
 
 
 @bp.get("/<int:person_id>")
 @login_required
 def detail(person_id: int) -> Response:
-    person = db.get_or_404(
-        Person, person_id, options=[db.joinedload(Person.department), db.joinedload(Person.manager)]
-    )
+    person = _person_or_404(person_id)
     ensure(can_view_person(current_user, person))
     reports = db.session.scalars(
         select(Person)
@@ -59,9 +76,9 @@ def detail(person_id: int) -> Response:
     )
 
 
-def _department_choices() -> list[tuple[int | None, str]]:
+def _department_choices() -> list[SelectChoice]:
     paths = department_paths()
-    return [(None, _("— Choose —")), *sorted(paths.items(), key=lambda item: item[1])]
+    return options([(None, _("— Choose —")), *sorted(paths.items(), key=lambda item: item[1])])
 
 
 def _person_data(form: PersonForm) -> PersonData:
@@ -111,7 +128,7 @@ def new() -> Response:
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit(person_id: int) -> Response:
-    person = db.get_or_404(Person, person_id, options=[db.joinedload(Person.manager)])
+    person = _person_or_404(person_id)
     form = PersonForm(obj=person)
     form.department_id.choices = _department_choices()
     stale: Person | None = None
@@ -119,7 +136,9 @@ def edit(person_id: int) -> Response:
         form.manager_email.data = person.manager.email if person.manager else ""
     if form.validate_on_submit():
         try:
-            update_person(person, _person_data(form), form.opened_version, form.password.data or None)
+            update_person(
+                person, _person_data(form), form.opened_version, form.password.data or None
+            )
         except Invalid as exc:
             _attach(form, exc)
         except StaleEdit:
@@ -129,7 +148,9 @@ def edit(person_id: int) -> Response:
             db.session.commit()
             flash(_("%(name)s was saved.", name=person.name), "success")
             return redirect(url_for("people.detail", person_id=person.id))
-    return render("people/form.html", form=form, person=person, stale=stale, status=invalid_status(form))
+    return render(
+        "people/form.html", form=form, person=person, stale=stale, status=invalid_status(form)
+    )
 
 
 @bp.post("/<int:person_id>/active")
@@ -143,11 +164,20 @@ def toggle_active(person_id: int) -> Response:
         except Invalid as exc:
             flash(next(iter(exc.errors.values())), "error")
         except StaleEdit:
-            flash(_("This record was changed by someone else meanwhile; reload and try again."), "error")
+            flash(
+                _("This record was changed by someone else meanwhile; reload and try again."),
+                "error",
+            )
         else:
             db.session.commit()
             if person.active:
                 flash(_("%(name)s can sign in again.", name=person.name), "success")
             else:
-                flash(_("%(name)s was deactivated and can no longer sign in; their history is kept.", name=person.name), "success")
+                flash(
+                    _(
+                        "%(name)s was deactivated and can no longer sign in; their history is kept.",
+                        name=person.name,
+                    ),
+                    "success",
+                )
     return redirect(url_for("people.detail", person_id=person.id), code=303)

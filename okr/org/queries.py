@@ -13,9 +13,7 @@ from okr.org.models import Department, Person
 
 def report_ids_query(manager_id: int) -> Select[tuple[int]]:
     """Everyone below a manager, direct and indirect, as one recursive query."""
-    tree = (
-        select(Person.id).where(Person.manager_id == manager_id).cte("reports", recursive=True)
-    )
+    tree = select(Person.id).where(Person.manager_id == manager_id).cte("reports", recursive=True)
     tree = tree.union(select(Person.id).join(tree, Person.manager_id == tree.c.id))
     return select(tree.c.id)
 
@@ -39,9 +37,7 @@ def department_ancestor_ids(department_id: int) -> list[int]:
         .where(Department.id == department_id)
         .cte("ancestors", recursive=True)
     )
-    up = up.union(
-        select(Department.parent_id, up.c.depth + 1).join(up, Department.id == up.c.id)
-    )
+    up = up.union(select(Department.parent_id, up.c.depth + 1).join(up, Department.id == up.c.id))
     rows = db.session.execute(select(up.c.id).where(up.c.id.is_not(None)).order_by(up.c.depth))
     return [row[0] for row in rows]
 
@@ -96,10 +92,7 @@ def flatten(nodes: Iterable[DepartmentNode], depth: int = 0) -> list[tuple[int, 
 
 def department_paths() -> dict[int, str]:
     """Full 'A / B / C' path of every department (used by import, export and choices)."""
-    return {
-        node.department.id: path
-        for node, path in _paths(department_tree(), "")
-    }
+    return {node.department.id: path for node, path in _paths(department_tree(), "")}
 
 
 def _paths(nodes: list[DepartmentNode], prefix: str) -> list[tuple[DepartmentNode, str]]:
@@ -113,9 +106,7 @@ def _paths(nodes: list[DepartmentNode], prefix: str) -> list[tuple[DepartmentNod
 
 def people_query(viewer: Person, search: str = "", include_inactive: bool = False) -> Select:
     """People the viewer may see (admins all, managers their reports and themselves)."""
-    stmt = select(Person).options(
-        db.joinedload(Person.department), db.joinedload(Person.manager)
-    )
+    stmt = select(Person).options(db.joinedload(Person.department), db.joinedload(Person.manager))
     if not viewer.is_admin:
         stmt = stmt.where(or_(Person.id == viewer.id, Person.id.in_(report_ids_query(viewer.id))))
     if not include_inactive:

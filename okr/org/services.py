@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 from werkzeug.security import generate_password_hash
@@ -29,6 +30,12 @@ def check_version(record: Department | Person, version: int | None) -> None:
 # Departments ---------------------------------------------------------------------------
 
 
+def _check_parent(parent_id: int | None) -> None:
+    # The parent select box does not check its choices (they change with the tree).
+    if parent_id is not None and db.session.get(Department, parent_id) is None:
+        raise Invalid({"parent_id": _("Choose a department.")})
+
+
 def _check_department_name(name: str, parent_id: int | None, own_id: int | None) -> str:
     name = name.strip()
     if not name:
@@ -46,6 +53,7 @@ def _check_department_name(name: str, parent_id: int | None, own_id: int | None)
 
 def create_department(name: str, parent_id: int | None, head_id: int | None = None) -> Department:
     """Add a department under a parent (or at the top of the company)."""
+    _check_parent(parent_id)
     department = Department(
         name=_check_department_name(name, parent_id, None), parent_id=parent_id, head_id=head_id
     )
@@ -64,6 +72,7 @@ def update_department(
 ) -> None:
     """Rename or move a department; it can never move under itself or its own children."""
     check_version(department, version)
+    _check_parent(parent_id)
     if parent_id is not None and parent_id in department_subtree_ids(department.id):
         raise Invalid({"parent_id": _("A department cannot move under itself or its children.")})
     department.name = _check_department_name(name, parent_id, department.id)
@@ -78,7 +87,13 @@ def delete_department(department: Department, version: int | None) -> None:
     has_children = db.session.scalar(select(exists().where(Department.parent_id == department.id)))
     has_people = db.session.scalar(select(exists().where(Person.department_id == department.id)))
     if has_children or has_people:
-        raise Invalid({"_": _("Only an empty department can be deleted: move its people and sub-departments first.")})
+        raise Invalid(
+            {
+                "_": _(
+                    "Only an empty department can be deleted: move its people and sub-departments first."
+                )
+            }
+        )
     db.session.delete(department)
     db.session.flush()
 
@@ -104,8 +119,13 @@ def _validate_person(data: PersonData, own_id: int | None) -> dict[str, str]:
     clash = select(Person.id).where(Person.email == email)
     if own_id is not None:
         clash = clash.where(Person.id != own_id)
-    if db.session.scalar(clash) is not None:
-        errors["email"] = _("Another person already uses this email address.")
+    try:  # the forms check this too, but not every caller is a form (create-admin)
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        errors["email"] = _("Enter an email address.")
+    else:
+        if db.session.scalar(clash) is not None:
+            errors["email"] = _("Another person already uses this email address.")
     if data.department_id is None or db.session.get(Department, data.department_id) is None:
         errors["department_id"] = _("Choose a department.")
     if data.manager_id is not None:
@@ -176,9 +196,7 @@ MIN_PASSWORD_LENGTH = 8
 def set_password(person: Person, password: str) -> None:
     """Store a salted hash and sign out the person's other sessions."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(
-            {"password": _("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)}
-        )
+        raise Invalid({"password": _("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)})
     person.password_hash = generate_password_hash(password)
     person.session_nonce = _new_nonce()
 

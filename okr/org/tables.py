@@ -18,6 +18,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "is_admin": ("hr_admin", "is_admin", "admin", "人事管理员", "管理员"),
 }
 REQUIRED = ("name", "email", "department")
+LINE = "_line"  # the row's line number in the spreadsheet, blank rows included
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 20_000
 
@@ -50,6 +51,16 @@ def decode_csv(data: bytes) -> str:
         raise TableError("encoding") from exc
 
 
+def _delimiter(text: str) -> str:
+    """The separator used in the header row: ',' or, as Excel saves in some locales, ';' or tab.
+
+    Only the separator is guessed: csv.Sniffer also guesses the quote character and takes the
+    apostrophes of neutralised cells ('+1,...,'-2) for quotes.
+    """
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    return max(",;\t", key=header.count)
+
+
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
@@ -59,36 +70,43 @@ def _cell_text(value: object) -> str:
 
 
 def read_table(data: bytes, filename: str) -> list[dict[str, str]]:
-    """Rows of a CSV or XLSX file keyed by column key; unknown columns are ignored."""
+    """Rows of a CSV or XLSX file keyed by column key; unknown columns are ignored.
+
+    Each row also carries its line number under LINE, so that messages point at the line the
+    person sees in Excel even when blank rows were skipped.
+    """
     if filename.lower().endswith(".xlsx"):
         try:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            sheet = book.worksheets[0].iter_rows(values_only=True)
+            raw = [[_cell_text(v) for v in row] for row in sheet]  # read_only parses here
+            book.close()
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
             raise TableError("xlsx") from exc
-        raw = [[_cell_text(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
-        book.close()
     else:
         text = decode_csv(data)
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        raw = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
-    raw = [row for row in raw if any(row)]
-    if not raw:
+        reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+        raw = [[cell.strip() for cell in row] for row in reader]
+    numbered = [(line, row) for line, row in enumerate(raw, start=1) if any(row)]
+    if not numbered:
         raise TableError("empty")
-    header = _map_header(raw[0])
-    if len(raw) - 1 > MAX_ROWS:
+    header = _map_header(numbered[0][1])
+    if len(numbered) - 1 > MAX_ROWS:
         raise TableError("too_many")
     return [
-        {key: unneutralise(row[i]) if i < len(row) else "" for i, key in header.items()}
-        for row in raw[1:]
+        {
+            LINE: str(line),
+            **{key: unneutralise(row[i]) if i < len(row) else "" for i, key in header.items()},
+        }
+        for line, row in numbered[1:]
     ]
 
 
 def _map_header(cells: Sequence[str]) -> dict[int, str]:
     lookup = {spelling: key for key, spellings in COLUMNS.items() for spelling in spellings}
-    header = {i: lookup[c.strip().lower()] for i, c in enumerate(cells) if c.strip().lower() in lookup}
+    header = {
+        i: lookup[c.strip().lower()] for i, c in enumerate(cells) if c.strip().lower() in lookup
+    }
     missing = [key for key in REQUIRED if key not in header.values()]
     if missing:
         raise TableError("header:" + ",".join(missing))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, url_for
-from flask_babel import gettext as _
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -33,7 +33,9 @@ def _table_error_message(code: str) -> str:
             columns=", ".join(code.split(":", 1)[1].split(",")),
         )
     return {
-        "encoding": _("The file is neither UTF-8 nor GBK/GB18030 text. Save it as CSV (UTF-8) or Excel."),
+        "encoding": _(
+            "The file is neither UTF-8 nor GBK/GB18030 text. Save it as CSV (UTF-8) or Excel."
+        ),
         "xlsx": _("This Excel file cannot be read. Save it again as .xlsx and retry."),
         "empty": _("The file is empty."),
         "too_many": _("The file has too many rows; import at most 20,000 at a time."),
@@ -51,7 +53,9 @@ def upload() -> Response:
         except TableError as exc:
             form.file.errors = [_table_error_message(str(exc))]
         else:
-            batch = ImportBatch(filename=upload.filename or "", rows=rows, created_by_id=current_user.id)
+            batch = ImportBatch(
+                filename=upload.filename or "", rows=rows, created_by_id=current_user.id
+            )
             db.session.add(batch)
             preview = preview_import(rows)
             db.session.commit()
@@ -63,7 +67,9 @@ def upload() -> Response:
                 confirm=ConfirmImportForm(batch_id=batch.id),
                 status=200 if preview.valid else 422,
             )
-    return render("people/import.html", form=form, preview=None, status=422 if form.is_submitted() else 200)
+    return render(
+        "people/import.html", form=form, preview=None, status=422 if form.is_submitted() else 200
+    )
 
 
 @bp.post("/import/confirm")
@@ -72,20 +78,31 @@ def confirm() -> Response:
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         return redirect(url_for("transfer.upload"))
-    batch = db.get_or_404(ImportBatch, int(form.batch_id.data or 0))
+    batch = db.get_or_404(ImportBatch, form.batch or 0)
     ensure(batch.created_by_id == current_user.id)
     if batch.applied_at is not None:
         flash(_("This file was imported already."), "info")
         return redirect(url_for("people.index"), code=303)
     preview = preview_import(batch.rows)
     if not preview.valid:  # the company changed since the preview
-        return render("people/import.html", form=ImportForm(), preview=preview, batch=batch, confirm=form, status=422)
+        return render(
+            "people/import.html",
+            form=ImportForm(),
+            preview=preview,
+            batch=batch,
+            confirm=form,
+            status=422,
+        )
     apply_import(preview)
     batch.applied_at = utcnow()
     db.session.commit()
     flash(
-        _("Import done: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.",
-          created=preview.count("create"), updated=preview.count("update"), unchanged=preview.count("unchanged")),
+        _(
+            "Import done: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.",
+            created=preview.count("create"),
+            updated=preview.count("update"),
+            unchanged=preview.count("unchanged"),
+        ),
         "success",
     )
     return redirect(url_for("people.index"), code=303)
@@ -102,7 +119,14 @@ def export(fmt: str) -> Response:
         select(Person).options(db.joinedload(Person.manager)).order_by(Person.name, Person.id)
     )
     rows = [
-        (p.name, p.email, p.position, paths.get(p.department_id, ""), p.manager.email if p.manager else "", yes if p.is_admin else no)
+        (
+            p.name,
+            p.email,
+            p.position,
+            paths.get(p.department_id, ""),
+            p.manager.email if p.manager else "",
+            yes if p.is_admin else no,
+        )
         for p in people
     ]
     stamp = utcnow().strftime("%Y%m%d")

@@ -8,7 +8,7 @@
   derivation, open ones the live one and, when incomplete, what is missing.
 * Leniency: each manager's mean interview part (0..1 on the template's criteria) beside the
   company mean over every rated interview; a manager more than LENIENCY_MARGIN away is marked.
-* Ranks: inside each department, competition ranking on the exact composite.
+* Ranks: inside each department, competition ranking on the composite as shown (2 decimals).
 Calibration never edits inputs: only final grades change, each change audited.
 """
 
@@ -23,6 +23,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from okr.domain.calibration import check_quotas, rank
+from okr.domain.composite import GRADE_PLACES
 from okr.domain.numbers import fmt, round_display
 from okr.domain.template import Part
 from okr.domain.weights import plain_mean
@@ -360,7 +361,7 @@ def department_ranks(review: Review, department_ids: set[int]) -> dict[int, int]
             Appraisal.department_id.in_(department_ids),
         )
     ):
-        scores[department_id][str(appraisal_id)] = composite
+        scores[department_id][str(appraisal_id)] = round_display(composite, GRADE_PLACES)
     return {int(r.key): r.rank for group in scores.values() for r in rank(group)}
 
 

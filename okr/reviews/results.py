@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from okr.db import utcnow
-from okr.domain.calibration import rank
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.org.models import Person
@@ -74,19 +71,15 @@ def override_grade(
 
 
 def rank_review(review: Review) -> None:
-    """Rank finalized appraisals inside each department by composite (ties share a rank)."""
+    """Rank finalized appraisals inside each department by the composite as shown (ties share a rank)."""
+    from okr.reviews.calibration import department_ranks
+
     appraisals = db.session.scalars(
         select(Appraisal).where(
             Appraisal.review_id == review.id, Appraisal.finalized_at.is_not(None)
         )
     ).all()
-    by_department: dict[int, dict[str, object]] = defaultdict(dict)
-    for appraisal in appraisals:
-        by_department[appraisal.department_id][str(appraisal.id)] = appraisal.composite
-    ranks = {}
-    for scores in by_department.values():
-        for ranked in rank({k: v for k, v in scores.items() if v is not None}):
-            ranks[int(ranked.key)] = ranked.rank
+    ranks = department_ranks(review, {a.department_id for a in appraisals})
     for appraisal in appraisals:
         appraisal.rank = ranks.get(appraisal.id)
     db.session.flush()

@@ -13,7 +13,9 @@ def test_login_page_renders(client):
 
 def test_sign_in_with_right_password_goes_home(client, make_person):
     person = make_person("张玥", email="zhangyue@example.com")
-    response = client.post("/login", data={"email": "ZhangYue@Example.com ", "password": TEST_PASSWORD})
+    response = client.post(
+        "/login", data={"email": "ZhangYue@Example.com ", "password": TEST_PASSWORD}
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
     home = client.get("/")

@@ -329,3 +329,23 @@ def test_seed_004_second_scheme_with_fair_grade() -> None:
 def test_parts_accept_enum_keys() -> None:
     result = composite(DEFAULT, {Part.KR: "1", Part.PEER: "1", Part.INTERVIEW: "1"})
     assert result.composite == D(100)
+
+
+def test_grade_is_decided_on_the_composite_as_shown_not_on_division_residue() -> None:
+    """5/6 stored to 12 places is 0.833333333333: 79.99999999998 points, shown and graded as 80.00."""
+    template = ReviewTemplate.of(
+        {"kr": 60, "interview": 40}, {"interview": (C("面谈", 100, PERCENT),)}
+    )
+    result = composite(template, {"kr": D("0.833333333333"), "interview": D("0.75")})
+    assert result.composite == D("79.99999999998")
+    assert result.grade == "良好"
+    assert (
+        Step.of("composite.graded_on", composite=result.composite, shown=D("80.00"), places=2)
+        in result.steps
+    )
+
+
+def test_a_composite_truly_below_a_band_edge_keeps_the_lower_grade() -> None:
+    template = ReviewTemplate.of({"kr": 100})
+    assert composite(template, {"kr": D("0.79994")}).grade == "合格"  # 79.994 shows as 79.99
+    assert composite(template, {"kr": D("0.79995")}).grade == "良好"  # 79.995 shows as 80.00

@@ -156,6 +156,7 @@ SCENARIOS: list[Scenario] = [
     ),
     lambda: composite(TEMPLATE, {"kr": 0, "peer": 0}, [Adjustment("fine", 2)]),
     lambda: composite(TEMPLATE, {"kr": 1}),
+    lambda: composite(TEMPLATE, {"kr": D(2) / 3, "peer": 1}),
     lambda: composite(TEMPLATE, {"kr": 2, "peer": 1}),
     lambda: composite(TEMPLATE, {"kr": 1, "peer": 1}, [Adjustment("gift")]),
     lambda: composite(TEMPLATE, {"kr": 1, "peer": 1}, [Adjustment("fine", 0)]),
