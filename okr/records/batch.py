@@ -77,16 +77,20 @@ def start(batch: RecordBatch) -> None:
         "OKR_INSTANCE_PATH": app.instance_path,
         "OKR_TIMEZONE": app.config["TIMEZONE"],
     }
-    log = open(batch_folder(app) / f"batch-{batch.id}.log", "ab")  # noqa: SIM115 (handed to the child)
-    subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "okr", "records", "run-batch", str(batch.id)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    log.close()
+    command = [sys.executable, "-m", "flask", "--app", "okr", "records", "run-batch", str(batch.id)]
+    with open(batch_folder(app) / f"batch-{batch.id}.log", "ab") as log:
+        # Double fork: the short-lived launcher starts the runner in its own session and exits,
+        # so the runner is nobody's child here and outlives the request (and the worker).
+        subprocess.run(
+            [sys.executable, "-c", _LAUNCHER, *command],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            check=True,
+        )
 
+
+_LAUNCHER = "import subprocess, sys; subprocess.Popen(sys.argv[1:], start_new_session=True)"
 
 _worker_app: Flask | None = None
 

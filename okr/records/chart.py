@@ -8,6 +8,8 @@ from html import escape
 
 WIDTH, HEIGHT = Decimal(680), Decimal(220)
 LEFT, RIGHT, TOP, BOTTOM = Decimal(44), Decimal(12), Decimal(12), Decimal(28)
+# SVG text does not inherit the page's CSS in WeasyPrint: name the shipped fonts here too.
+FONTS = ", ".join(["OKR Sans", *(f"OKR Sans S{n:02d}" for n in range(1, 13)), "sans-serif"])
 COLOURS = ("#2f5bea", "#1f8a4c", "#f79009", "#c9302c", "#7a5af8", "#0e9384", "#b54708", "#667085")
 
 
@@ -21,7 +23,7 @@ def progress_svg(
     """SVG markup: x = the cycle's days, y = 0 % .. cap; one polyline and legend entry per key result."""
     start, end = date.fromisoformat(first), date.fromisoformat(last)
     days = Decimal(max((end - start).days, 1))
-    top = max(cap, Decimal(1))
+    top = min(max(cap, Decimal(1)), Decimal(2))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(day: str) -> Decimal:
@@ -31,7 +33,7 @@ def progress_svg(
         return TOP + plot_h * (1 - min(fraction, top) / top)
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT + 18 * ((len(series) + 1) // 2)}" class="chart" role="img">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT + 18 * ((len(series) + 1) // 2)}" class="chart" role="img" font-family="{FONTS}">'
     ]
     for tick in range(0, int(top * 100) + 1, 25):
         ty = y(Decimal(tick) / 100)

@@ -280,11 +280,7 @@ def build_record(appraisal_id: int) -> Record:
                     actual="—" if kr.current is None else f"{fmt(kr.current)} {kr.unit}".strip(),
                     attainment=pct(kr.progress),
                     points="" if kr.points is None else fmt(kr.points),
-                    series=sorted(
-                        (week.isoformat(), fmt(value))
-                        for (kr_id, week), value in series.items()
-                        if kr_id == kr.id
-                    ),
+                    series=_progress_series(kr, series, cycle.attainment_cap),
                 )
                 for kr in o.key_results
             ],

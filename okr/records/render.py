@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import mimetypes
+import threading
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from markupsafe import Markup
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from okr.records.chart import progress_svg
@@ -59,8 +62,20 @@ def record_html(record: Record, *, printable: bool) -> str:
     )
 
 
+_fonts_lock = threading.Lock()
+
+
+@cache
+def _font_config() -> FontConfiguration:
+    """One font configuration per process: registering the 26 OKR Sans faces for every PDF
+    costs more than rendering it (bench/fonts.py)."""
+    return FontConfiguration()
+
+
 def record_pdf(record: Record) -> bytes:
     """An A4 PDF of the record."""
     html = record_html(record, printable=False)
     fetcher = StaticOnlyFetcher(current_app.static_folder or "static")
-    return HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).write_pdf()
+    with _fonts_lock:  # the shared configuration is not meant for two renders at once
+        document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher)
+        return document.write_pdf(font_config=_font_config())

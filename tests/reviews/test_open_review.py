@@ -1,0 +1,201 @@
+"""Opening a review: HR picks a cycle, a template, departments and deadlines; appraisals in bulk."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import timedelta
+from html import unescape
+
+import pytest
+from sqlalchemy import func, insert, select
+
+from okr.extensions import db
+from okr.okrs.cycles import create_cycle
+from okr.org.models import Person
+from okr.reviews.models import Appraisal, Review
+from tests.helpers import field_error, flashes, form_values, snapshot
+from tests.reviews.test_review_access import store_template, today
+
+
+@pytest.fixture
+def org(make_person, make_department, admin):
+    marketing = make_department("网络营销部")
+    team = make_department("社群运营组", parent=marketing)
+    seo = make_department("SEO组", parent=marketing)
+    manager = make_person("吴昊", department=team)
+    people = [make_person(f"成员{i}", department=team, manager=manager) for i in range(3)]
+    seo_person = make_person("赵敏", department=seo)
+    gone = make_person("离职者", department=team, active=False)
+    cycle = create_cycle("quarter", today(), make_current=True)
+    template = store_template()
+    db.session.commit()
+    return {
+        "admin": admin,
+        "marketing": marketing,
+        "team": team,
+        "seo": seo,
+        "manager": manager,
+        "people": people,
+        "seo_person": seo_person,
+        "gone": gone,
+        "cycle": cycle,
+        "template": template,
+    }
+
+
+def _data(org, **over):
+    data = {
+        "name": "2026 Q4 考核",
+        "cycle_id": org["cycle"].id,
+        "template_id": org["template"].id,
+        "departments": [org["team"].id],
+        "self_deadline": (today() + timedelta(days=3)).isoformat(),
+        "peer_deadline": (today() + timedelta(days=5)).isoformat(),
+        "interview_deadline": (today() + timedelta(days=7)).isoformat(),
+    }
+    data.update(over)
+    return data
+
+
+def _appraised(review_id):
+    db.session.expire_all()
+    return set(
+        db.session.scalars(
+            select(Person.name)
+            .join(Appraisal, Appraisal.person_id == Person.id)
+            .where(Appraisal.review_id == review_id)
+        )
+    )
+
+
+def _options(response, name):
+    body = response.get_data(as_text=True)
+    select_html = re.search(rf'<select[^>]*name="{name}".*?</select>', body, re.S).group(0)
+    return {
+        int(v): unescape(label)
+        for v, label in re.findall(r'<option[^>]*value="(\d+)"[^>]*>(.*?)</option>', select_html)
+    }
+
+
+def test_the_form_offers_cycles_newest_templates_and_the_department_tree(org, login):
+    newer = store_template("okr-default", version=2)
+    old = store_template("community-ops", retired=True)
+    db.session.commit()
+    response = login(org["admin"]).get("/reviews/new")
+    assert response.status_code == 200
+    templates = _options(response, "template_id")
+    assert newer.id in templates
+    assert org["template"].id not in templates  # superseded by version 2
+    assert old.id not in templates  # retired
+    # the built-in seed schemes are stored and offered
+    assert any("120分制" in label for label in templates.values())
+    assert _options(response, "cycle_id") == {org["cycle"].id: f"{org['cycle'].label} · planning"}
+    departments = _options(response, "departments")
+    assert departments[org["team"].id] == "— 社群运营组"  # indented under its parent
+    assert departments[org["marketing"].id] == "网络营销部"
+    assert form_values(response)["interview_deadline"] == (today() + timedelta(days=14)).isoformat()
+
+
+def test_opening_creates_an_appraisal_for_every_active_person_below_the_departments(org, login):
+    response = login(org["admin"]).post(
+        "/reviews/new", data=_data(org, departments=[org["marketing"].id]), follow_redirects=True
+    )
+    assert response.status_code == 200
+    review = db.session.scalar(select(Review))
+    assert _appraised(review.id) == {"吴昊", "成员0", "成员1", "成员2", "赵敏"}  # not 离职者
+    assert any("5 appraisals created" in m for m in flashes(response))
+    appraisal = db.session.scalar(
+        select(Appraisal).where(Appraisal.person_id == org["people"][0].id)
+    )
+    assert (appraisal.status, appraisal.manager_id, appraisal.department_id) == (
+        "draft",
+        org["manager"].id,
+        org["team"].id,
+    )
+    assert review.created_by_id == org["admin"].id
+
+
+def test_people_appraised_in_another_review_of_the_cycle_are_skipped_and_counted(org, login):
+    client = login(org["admin"])
+    client.post("/reviews/new", data=_data(org))
+    response = client.post(
+        "/reviews/new",
+        data=_data(org, name="补充考核", departments=[org["marketing"].id]),
+        follow_redirects=True,
+    )
+    messages = " ".join(flashes(response))
+    assert "1 appraisal created" in messages
+    assert "4 people were skipped" in messages
+    second = db.session.scalar(select(Review).where(Review.name == "补充考核"))
+    assert _appraised(second.id) == {"赵敏"}
+
+
+def test_no_department_is_refused_beside_the_field_and_nothing_is_created(org, login):
+    before = snapshot("review", "appraisal")
+    response = login(org["admin"]).post("/reviews/new", data=_data(org, departments=[]))
+    assert response.status_code == 422
+    assert field_error(response, "departments") == "Choose at least one department."
+    assert snapshot("review", "appraisal") == before
+    assert form_values(response)["name"] == "2026 Q4 考核"  # nothing typed is lost
+
+
+def test_interviews_due_before_the_other_deadlines_are_refused(org, login):
+    before = snapshot("review", "appraisal")
+    response = login(org["admin"]).post(
+        "/reviews/new", data=_data(org, interview_deadline=today().isoformat())
+    )
+    assert response.status_code == 422
+    assert "must be on or after" in field_error(response, "interview_deadline")
+    assert snapshot("review", "appraisal") == before
+
+
+def test_a_missing_name_and_date_are_refused_beside_their_fields(org, login):
+    response = login(org["admin"]).post("/reviews/new", data=_data(org, name="", self_deadline=""))
+    assert response.status_code == 422
+    assert field_error(response, "name") == "Name the review."
+    assert field_error(response, "self_deadline")
+    assert db.session.scalar(select(func.count(Review.id))) == 0
+
+
+def test_a_retired_template_cannot_be_used(org, login):
+    old = store_template("community-ops", retired=True)
+    db.session.commit()
+    response = login(org["admin"]).post("/reviews/new", data=_data(org, template_id=old.id))
+    assert response.status_code == 422
+    assert field_error(response, "template_id")
+    assert db.session.scalar(select(func.count(Review.id))) == 0
+
+
+def test_opening_for_two_thousand_people_inserts_the_appraisals_in_one_statement(
+    org, login, count_queries
+):
+    db.session.execute(
+        insert(Person),
+        [
+            {
+                "name": f"员工{i:04d}",
+                "email": f"bulk{i}@example.com",
+                "department_id": org["seo"].id,
+                "active": True,
+                "is_admin": False,
+                "position": "",
+                "session_nonce": f"n{i}",
+                "version": 1,
+            }
+            for i in range(2000)
+        ],
+    )
+    db.session.commit()
+    client = login(org["admin"])
+    started = time.monotonic()
+    with count_queries() as queries:
+        response = client.post("/reviews/new", data=_data(org, departments=[org["seo"].id]))
+    elapsed = time.monotonic() - started
+    assert response.status_code == 303
+    inserts = [
+        s for s in queries.statements if s.lstrip().upper().startswith("INSERT INTO APPRAISAL")
+    ]
+    assert len(inserts) == 1
+    assert db.session.scalar(select(func.count(Appraisal.id))) == 2001
+    assert elapsed < 10  # thousands in seconds
