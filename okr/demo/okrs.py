@@ -324,7 +324,8 @@ def _quarter(
             if not final and index == len(weeks) and number % 3 == 0:
                 continue  # a few people have not checked in this week yet
             for kr, share in zip(krs, shares, strict=True):
-                pace = share * index / len(weeks) if not final else min(1.0, share + 0.12)
+                reach = min(1.0, share + 0.12) if final else share
+                pace = reach * index / len(weeks)
                 confidence = (
                     "on_track" if share >= 0.6 else ("at_risk" if share >= 0.4 else "off_track")
                 )

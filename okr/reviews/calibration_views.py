@@ -103,7 +103,14 @@ def override_grade(review_id: int, appraisal_id: int) -> Response:
     board = calibration_board(review, spec)
     if wants_fragment():
         row = next(r for r in board.rows if r.appraisal.id == appraisal_id)
-        return render("calibration/_row.html", status=422, row=row, form=form, board=board)
+        return render(
+            "calibration/_overridden.html",
+            status=422,
+            row=row,
+            form=form,
+            board=board,
+            refused=True,
+        )
     return _page(board, 422, {appraisal_id: form})
 
 

@@ -1,0 +1,76 @@
+"""Benchmark review records: time per record and for a batch (default 1,000) on every core.
+
+    .venv/bin/python bench/records.py [--count 1000] [--workers 2]
+
+It builds a throwaway SQLite database with the demo company in a temporary folder, then renders
+the released records of last quarter's demo review over and over, exactly as a batch does
+(okr.records.batch.render_all: a process pool, one app per process). Figures go in docs/records.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="okr-bench-"))
+    os.environ.update(
+        OKR_DATABASE_URL=f"sqlite:///{folder / 'bench.sqlite3'}",
+        OKR_INSTANCE_PATH=str(folder),
+        OKR_SECRET_KEY="bench",
+    )
+    from flask_babel import force_locale
+    from flask_migrate import upgrade
+    from sqlalchemy import select
+
+    from okr import create_app
+    from okr.demo.loader import load_demo
+    from okr.extensions import db
+    from okr.records.batch import render_all
+    from okr.records.data import build_record
+    from okr.records.render import record_pdf
+    from okr.reviews.models import Appraisal
+
+    app = create_app()
+    with app.app_context():
+        upgrade()
+        load_demo()
+        db.session.commit()
+        ids = list(
+            db.session.scalars(select(Appraisal.id).where(Appraisal.released_at.is_not(None)))
+        )
+    with app.test_request_context(), force_locale("zh"):
+        started = time.perf_counter()
+        record_pdf(build_record(ids[0]))
+        first = time.perf_counter() - started
+        singles = []
+        for appraisal_id in ids:
+            started = time.perf_counter()
+            pdf = record_pdf(build_record(appraisal_id))
+            singles.append(time.perf_counter() - started)
+    print(f"first record in a process (fonts registered once): {first:.2f} s")
+    print(
+        f"one record, warm: median {statistics.median(singles):.3f} s, max {max(singles):.3f} s, {len(pdf) / 1024:.0f} KiB"
+    )
+    batch = [ids[i % len(ids)] for i in range(args.count)]
+    with app.app_context():
+        started = time.perf_counter()
+        total = sum(len(pdf) for pdf in render_all(batch, "zh", args.workers))
+        elapsed = time.perf_counter() - started
+    print(
+        f"batch of {args.count} on {args.workers} processes: {elapsed:.1f} s "
+        f"({elapsed / args.count * 1000:.0f} ms per record, {args.count / elapsed:.1f} records/s, {total / 2**20:.0f} MiB)"
+    )
+
+
+if __name__ == "__main__":
+    main()
