@@ -133,6 +133,7 @@ def _page(
         raters=raters or _raters(appraisal),
         interviews=access.can_interview(current_user, appraisal) or current_user.is_admin,
         plan_url=q.plan_url(appraisal.id) if sees else None,
+        records=sees,
         saved=saved,
     )
 

@@ -163,3 +163,13 @@ def test_building_a_record_takes_a_fixed_number_of_queries(app, world, count_que
     with app.test_request_context(), force_locale("zh"), count_queries() as counted:
         build_record(world.appraisal.id)
     assert counted.count <= 12
+
+
+def test_the_appraisal_page_links_the_record_once_scores_are_visible(client, login, world):
+    login(world.person)
+    page = client.get(f"/reviews/appraisals/{world.appraisal.id}").get_data(as_text=True)
+    assert f"/records/appraisals/{world.appraisal.id}.pdf" in page
+    world.appraisal.released_at = None
+    db.session.commit()
+    page = client.get(f"/reviews/appraisals/{world.appraisal.id}").get_data(as_text=True)
+    assert f"/records/appraisals/{world.appraisal.id}.pdf" not in page
