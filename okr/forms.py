@@ -42,6 +42,10 @@ class VersionedForm(FlaskForm):
         return optional_int(self.version.data)
 
 
+class ActionForm(VersionedForm):
+    """A bare button form (submit, delete, toggle) carrying the CSRF token and the version."""
+
+
 class DecimalText(StringField):
     """A number typed by a person: "1,234.5", "12.5%" and full-width digits are read exactly."""
 

@@ -16,7 +16,7 @@ from wtforms.validators import InputRequired, Length
 from okr.auth.access import ensure
 from okr.errors import Invalid
 from okr.extensions import db
-from okr.forms import DecimalText, required_number
+from okr.forms import ActionForm, DecimalText, required_number
 from okr.okrs.adjustments import (
     add_adjustment,
     adjustments_of,
@@ -25,7 +25,6 @@ from okr.okrs.adjustments import (
     may_delete,
     total_points,
 )
-from okr.okrs.forms import ActionForm
 from okr.okrs.models import Adjustment, Cycle
 from okr.okrs.queries import chosen_cycle
 from okr.org.models import Person

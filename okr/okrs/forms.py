@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from okr.forms import DecimalText, VersionedForm, optional_int, options
@@ -88,14 +88,3 @@ class CheckInForm(VersionedForm):
 
 class DecisionForm(FlaskForm):
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
-
-
-class ActionForm(VersionedForm):
-    """A bare button form (submit, delete) carrying CSRF and the version."""
-
-
-class CycleChoiceForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    cycle = HiddenField()

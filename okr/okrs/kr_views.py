@@ -9,8 +9,9 @@ from flask_login import current_user, login_required
 from okr.auth.access import ensure
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
+from okr.forms import ActionForm
 from okr.okrs import access
-from okr.okrs.forms import ActionForm, KeyResultForm
+from okr.okrs.forms import KeyResultForm
 from okr.okrs.models import KeyResult, Objective
 from okr.okrs.rules import format_tiers, parse_tiers, tier_to_dict
 from okr.okrs.services import KeyResultData, add_key_result, delete_key_result, update_key_result

@@ -14,9 +14,8 @@ from sqlalchemy import select
 from okr.auth.access import admin_required, ensure
 from okr.errors import Invalid
 from okr.extensions import db
-from okr.forms import options
+from okr.forms import ActionForm, options
 from okr.okrs.cycles import current_cycle
-from okr.okrs.forms import ActionForm
 from okr.okrs.kr_views import _data as key_result_data  # the same reading as the key-result form
 from okr.okrs.labels import status_label
 from okr.okrs.models import Cycle, KRTemplate

@@ -11,11 +11,11 @@ from flask_login import current_user, login_required
 from okr.auth.access import ensure
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
-from okr.forms import options
+from okr.forms import ActionForm, options
 from okr.okrs import access
 from okr.okrs.adjustment_views import adjustment_panel
 from okr.okrs.approval import decide_set, submit_set, weight_report
-from okr.okrs.forms import ActionForm, DecisionForm, ObjectiveForm
+from okr.okrs.forms import DecisionForm, ObjectiveForm
 from okr.okrs.models import Cycle, Objective, ObjectiveChange
 from okr.okrs.queries import children_counts, chosen_cycle, cycles, load_set, waiting_for
 from okr.okrs.rules import plan_editable

@@ -10,8 +10,8 @@ from wtforms.fields.choices import SelectChoice
 from okr.auth.access import admin_required
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
-from okr.forms import options
-from okr.org.forms import DeleteForm, DepartmentForm
+from okr.forms import ActionForm, options
+from okr.org.forms import DepartmentForm
 from okr.org.models import Department, Person
 from okr.org.queries import department_tree, flatten
 from okr.org.services import (
@@ -48,7 +48,7 @@ def _head_id(form: DepartmentForm) -> int | None:
 @bp.get("/")
 @admin_required
 def index() -> Response:
-    return render("departments/index.html", tree=department_tree(), delete_form=DeleteForm())
+    return render("departments/index.html", tree=department_tree(), delete_form=ActionForm())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -114,7 +114,7 @@ def edit(department_id: int) -> Response:
 @admin_required
 def delete(department_id: int) -> Response:
     department = db.get_or_404(Department, department_id)
-    form = DeleteForm()
+    form = ActionForm()
     if form.validate_on_submit():
         try:
             delete_department(department, form.opened_version)

@@ -10,8 +10,6 @@ from wtforms.validators import Email, InputRequired, Length, Optional
 
 from okr.forms import VersionedForm, optional_int
 
-NO_PARENT = ""
-
 
 def _strip(value: str | None) -> str | None:
     """Pasted addresses often carry spaces; they are not part of the address."""
@@ -26,10 +24,6 @@ class DepartmentForm(VersionedForm):
         filters=[_strip],
         validators=[Optional(), Email(_l("Enter an email address."))],
     )
-
-
-class DeleteForm(VersionedForm):
-    """A bare form: CSRF token and version for a delete or toggle button."""
 
 
 class PersonForm(VersionedForm):

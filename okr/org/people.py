@@ -11,8 +11,8 @@ from wtforms.fields.choices import SelectChoice
 from okr.auth.access import admin_required, can_view_person, ensure
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
-from okr.forms import options
-from okr.org.forms import DeleteForm, PersonForm, SearchForm
+from okr.forms import ActionForm, options
+from okr.org.forms import PersonForm, SearchForm
 from okr.org.models import Person
 from okr.org.queries import department_paths, people_query
 from okr.org.services import PersonData, create_person, normalise_email, set_active, update_person
@@ -72,7 +72,7 @@ def detail(person_id: int) -> Response:
         person=person,
         reports=reports,
         path=department_paths().get(person.department_id, ""),
-        toggle_form=DeleteForm(version=person.version),
+        toggle_form=ActionForm(version=person.version),
     )
 
 
@@ -157,7 +157,7 @@ def edit(person_id: int) -> Response:
 @admin_required
 def toggle_active(person_id: int) -> Response:
     person = db.get_or_404(Person, person_id)
-    form = DeleteForm()
+    form = ActionForm()
     if form.validate_on_submit():
         try:
             set_active(person, not person.active, form.opened_version, current_user)

@@ -17,13 +17,12 @@ from sqlalchemy import func, select
 from okr.auth.access import ensure
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
-from okr.forms import options
+from okr.forms import ActionForm, options
 from okr.org.models import Person
 from okr.reviews import access
 from okr.reviews import queries as q
 from okr.reviews.forms import (
     AcknowledgeForm,
-    ActionForm,
     AssignRaterForm,
     InterviewForm,
     SelfAssessmentForm,

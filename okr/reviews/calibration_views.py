@@ -12,8 +12,7 @@ from wtforms.validators import Length
 from okr.auth.access import admin_required
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
-from okr.forms import VersionedForm, options
-from okr.okrs.forms import ActionForm
+from okr.forms import ActionForm, VersionedForm, options
 from okr.reviews import results
 from okr.reviews.calibration import (
     Board,

@@ -53,10 +53,6 @@ class OpenReviewForm(FlaskForm):
     )
 
 
-class ActionForm(VersionedForm):
-    """A bare button (remove a rater) carrying CSRF and the version."""
-
-
 class AssignRaterForm(FlaskForm):
     rater = SelectField(_l("Colleague"), coerce=optional_int, validate_choice=False)
     email = StringField(

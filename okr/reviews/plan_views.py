@@ -22,8 +22,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from okr.auth.access import ensure
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
-from okr.forms import VersionedForm, options
-from okr.okrs.forms import ActionForm
+from okr.forms import ActionForm, VersionedForm, options
 from okr.org.models import Person
 from okr.reviews import plans
 from okr.reviews.access import can_interview, can_view, in_chain, sees_scores

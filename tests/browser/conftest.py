@@ -13,9 +13,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from tests.conftest import TEST_PASSWORD, unavailable
+
+# CI machines are small and busy: give assertions time to see the page settle, as actions get.
+expect.set_options(timeout=15_000)
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -67,7 +71,7 @@ def live_server(app: Flask) -> Iterator[str]:
 @pytest.fixture
 def page(browser: Any, live_server: str) -> Iterator[Any]:
     context = browser.new_context(base_url=live_server, locale="en-US")
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
     context.close()

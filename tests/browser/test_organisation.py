@@ -53,6 +53,7 @@ def test_admin_creates_department_and_person(page, make_person, make_department,
     page.locator(f"#department-{marketing.id}").get_by_role(
         "link", name="Add sub-department"
     ).click()
+    expect(page.get_by_label("Name")).to_be_focused()
     page.get_by_label("Name").fill("社群运营组")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".flash-success")).to_contain_text("社群运营组")
@@ -61,12 +62,14 @@ def test_admin_creates_department_and_person(page, make_person, make_department,
     team = db.session.scalar(select(Department).where(Department.name == "社群运营组"))
     assert team.parent_id == marketing.id
     page.locator(f"#department-{team.id}").get_by_role("link", name="Add person").click()
+    expect(page.get_by_label("Name")).to_be_focused()
     page.get_by_label("Name").fill("郑堃")
     page.get_by_label("Email", exact=True).fill("not-an-email")
     page.get_by_label("Position").fill("社交媒体运营")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".field.invalid")).to_contain_text("Enter an email address.")
     expect(page.get_by_label("Name")).to_have_value("郑堃")
+    expect(page.get_by_label("Name")).to_be_focused()  # htmx's autofocus after the 422 swap has run
     page.get_by_label("Email", exact=True).fill("ZhengKun@example.com")
     page.get_by_label("Manager (email)").fill("linhui@example.com")
     page.get_by_role("button", name="Save").click()
