@@ -77,6 +77,25 @@ def page(browser: Any, live_server: str) -> Iterator[Any]:
     context.close()
 
 
+# htmx marks what it is swapping and settling; new content is processed (its hx-* triggers bound)
+# only when settling ends, so typing into content that is still settling loses the trigger.
+_HTMX_IDLE = (
+    "() => window.htmx !== undefined && document.readyState === 'complete'"
+    " && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+)
+
+
+@pytest.fixture
+def settled(page: Any) -> Any:
+    """Wait until htmx has loaded and finished every request, swap and settle on the page."""
+
+    def wait() -> Any:
+        page.wait_for_function(_HTMX_IDLE)
+        return page
+
+    return wait
+
+
 @pytest.fixture
 def sign_in(page: Any) -> Any:
     def sign_in_as(email: str, password: str = TEST_PASSWORD) -> Any:

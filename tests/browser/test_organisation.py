@@ -110,13 +110,17 @@ def test_import_with_an_error_is_reported_then_fixed(
     expect(page.locator("#people-results")).to_contain_text("刘彧")
 
 
-def test_people_search_updates_results_in_place(page, make_person, make_department, sign_in):
+def test_people_search_updates_results_in_place(
+    page, make_person, make_department, sign_in, settled
+):
     team = make_department("客服组")
     make_person("林慧", email="linhui@example.com", is_admin=True, department=team)
     for name in ("许嘉怡", "高晨", "何静"):
         make_person(name, department=team, position="客服")
     sign_in("linhui@example.com")
     page.get_by_role("link", name="People", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/people/?$"))
+    settled()  # the boosted page's search box is bound only once htmx has settled it
     page.get_by_role("searchbox").fill("高晨")
     expect(page.locator("#people-results tbody tr")).to_have_count(1)
     expect(page.locator("#people-results")).to_contain_text("高晨")
