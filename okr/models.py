@@ -1,6 +1,6 @@
 """Every model module, imported so that metadata (and migrations) see all tables."""
 
-from okr.auth.models import LoginFailure
+from okr.auth.models import LoginFailure, LoginSession
 from okr.okrs.models import (
     Adjustment,
     CheckIn,
@@ -38,6 +38,7 @@ __all__ = [
     "KRTemplate",
     "KeyResult",
     "LoginFailure",
+    "LoginSession",
     "Objective",
     "ObjectiveChange",
     "PeerForm",

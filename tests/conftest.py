@@ -145,10 +145,9 @@ def login(client: FlaskClient) -> Callable[[Person], FlaskClient]:
     """Sign a person in on the test client without going through the form."""
 
     def sign_in(person: Person) -> FlaskClient:
-        with client.session_transaction() as session:
-            session["_user_id"] = person.get_id()
-            session["_fresh"] = True
-        return client
+        from tests.helpers import sign_in as put_session
+
+        return put_session(client, person)
 
     return sign_in
 

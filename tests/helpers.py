@@ -62,9 +62,14 @@ def form_values(response: Response) -> dict[str, Any]:
 
 
 def sign_in(client: Any, person: Any) -> Any:
-    """Put a person's session on any test client (the `login` fixture covers only `client`)."""
+    """Open a server-side session for the person and put it on any test client, as signing in
+    does (the `login` fixture covers only `client`)."""
+    from okr.auth.sessions import open_session
+
+    token = open_session(person, "pytest")
+    db.session.commit()
     with client.session_transaction() as session:
-        session["_user_id"] = person.get_id()
+        session["_user_id"] = token
         session["_fresh"] = True
     return client
 

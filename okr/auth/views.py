@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, flash, redirect, request, session, url_for
+from flask import Blueprint, Response, abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
 from okr.auth.forms import LoginForm, PasswordForm, PreferencesForm
+from okr.auth.models import LoginSession
 from okr.auth.services import Throttled, authenticate
+from okr.auth.sessions import (
+    current_session,
+    describe_agent,
+    end_session,
+    end_sessions,
+    note_use,
+    open_session,
+    resume_session,
+    sessions_of,
+)
 from okr.config import LANGUAGES
 from okr.errors import Invalid
 from okr.extensions import db, login_manager
@@ -26,21 +37,36 @@ login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> Person | None:
-    """The signed-in person, unless deactivated or signed out by a password change."""
-    person_id, _sep, nonce = user_id.partition(":")
-    if not person_id.isdigit():
-        return None
-    person = db.session.get(Person, int(person_id))
-    if person is None or not person.active or person.session_nonce != nonce:
-        return None
-    return person
+def load_user(token: str) -> Person | None:
+    """The signed-in person, unless the session ended (signed out, password changed, deactivated)."""
+    return resume_session(token)
+
+
+@bp.before_app_request
+def note_session_use() -> None:
+    """Keep the last use of the session for the account page (every few minutes, at most)."""
+    if request.endpoint == "static":
+        return
+    if (record := current_session()) is not None:
+        note_use(record)
 
 
 @login_manager.unauthorized_handler
 def unauthorized() -> Response:
     flash(_("Please sign in to continue."), "info")
-    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    htmx = getattr(request, "htmx", None)
+    if not htmx:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    # htmx would follow a redirect and swap the sign-in page into part of this one: send the
+    # whole window there, back to the page it was on (or going to, for boosted navigation).
+    if htmx.boosted and request.method == "GET":
+        back = request.full_path.rstrip("?")
+    else:
+        current = urlsplit(htmx.current_url or "")
+        back = current.path + (f"?{current.query}" if current.query else "")
+    response = Response(status=401)
+    response.headers["HX-Redirect"] = url_for("auth.login", next=back or None)
+    return response
 
 
 def _safe_next(target: str | None) -> str:
@@ -69,6 +95,8 @@ def login() -> Response:
                 )
             )
             return render("auth/login.html", form=form, status=429)
+        if person is not None:
+            open_session(person, request.user_agent.string, request.remote_addr or "")
         db.session.commit()
         if person is not None:
             login_user(person)
@@ -80,17 +108,57 @@ def login() -> Response:
 
 @bp.post("/logout")
 def logout() -> Response:
+    """End this session on the server, not only in this browser's cookie."""
+    if (record := current_session()) is not None:
+        end_session(record)
+        db.session.commit()
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 
 
+def _account(prefs: PreferencesForm, password: PasswordForm, status: int = 200) -> Response:
+    return render(
+        "auth/account.html",
+        prefs=prefs,
+        password=password,
+        sessions=sessions_of(current_user),
+        this_session=current_session(),
+        describe_agent=describe_agent,
+        status=status,
+    )
+
+
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account() -> Response:
-    prefs = PreferencesForm(prefix="prefs", obj=current_user)
-    password = PasswordForm(prefix="pw")
-    return render("auth/account.html", prefs=prefs, password=password)
+    return _account(PreferencesForm(prefix="prefs", obj=current_user), PasswordForm(prefix="pw"))
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required
+def end_one_session(session_id: int) -> Response:
+    """Sign out one of my sessions (another browser, or this one)."""
+    record = db.session.get(LoginSession, session_id)
+    if record is None or record.person_id != current_user.id:
+        abort(404)
+    if record is current_session():
+        return logout()
+    end_session(record)
+    db.session.commit()
+    flash(_("That session was signed out."), "success")
+    return redirect(url_for("auth.account"), code=303)
+
+
+@bp.post("/account/sessions/end")
+@login_required
+def end_all_sessions() -> Response:
+    """Sign out everywhere, this browser included."""
+    end_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You have signed out everywhere."), "info")
+    return redirect(url_for("auth.login"), code=303)
 
 
 @bp.post("/account/preferences")
@@ -104,7 +172,7 @@ def preferences() -> Response:
         refresh()
         flash(_("Your preferences are saved."), "success")
         return redirect(url_for("auth.account"))
-    return render("auth/account.html", prefs=prefs, password=PasswordForm(prefix="pw"), status=422)
+    return _account(prefs, PasswordForm(prefix="pw"), 422)
 
 
 @bp.post("/account/password")
@@ -116,18 +184,14 @@ def change_password() -> Response:
             form.current.errors = [_("The current password is not right.")]
         else:
             try:
-                set_password(current_user, form.new.data)
+                set_password(current_user, form.new.data, keep=current_session())
             except Invalid as exc:
                 form_errors(form, exc)
             else:
                 db.session.commit()
-                # keep this session (the others end with the old nonce); the person, not the
-                # proxy: login_user stores what it gets as current_user, a proxy to itself
-                login_user(current_user._get_current_object())
                 flash(_("Your password is changed. Other sessions were signed out."), "success")
                 return redirect(url_for("auth.account"))
-    prefs = PreferencesForm(prefix="prefs", obj=current_user)
-    return render("auth/account.html", prefs=prefs, password=form, status=422)
+    return _account(PreferencesForm(prefix="prefs", obj=current_user), form, 422)
 
 
 @bp.post("/language/<code>")

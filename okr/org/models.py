@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from typing import Any
 
@@ -56,7 +55,6 @@ class Person(UserMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str | None] = mapped_column(String(256))
-    session_nonce: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8))
     locale: Mapped[str | None] = mapped_column(String(10))
     timezone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -73,8 +71,12 @@ class Person(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        # The nonce changes with the password, signing out every other session.
-        return f"{self.id}:{self.session_nonce}"
+        """Flask-Login's id for the cookie: the token of this sign-in's server-side session
+        (okr.auth.sessions), not the person's id, so that a session can end."""
+        token = getattr(self, "session_token", None)
+        if token is None:
+            raise RuntimeError("no session: sign in through okr.auth.sessions.open_session")
+        return token
 
 
 class ImportBatch(db.Model):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from okr.auth.access import admin_required, can_view_person, ensure
+from okr.auth.sessions import current_session
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.forms import ActionForm, options
@@ -137,7 +138,11 @@ def edit(person_id: int) -> Response:
     if form.validate_on_submit():
         try:
             update_person(
-                person, _person_data(form), form.opened_version, form.password.data or None
+                person,
+                _person_data(form),
+                form.opened_version,
+                form.password.data or None,
+                keep=current_session() if person.id == current_user.id else None,
             )
         except Invalid as exc:
             _attach(form, exc)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
@@ -10,6 +9,8 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 from werkzeug.security import generate_password_hash
 
+from okr.auth.models import LoginSession
+from okr.auth.sessions import end_sessions
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.org.models import Department, Person
@@ -161,9 +162,13 @@ def create_person(data: PersonData, password: str | None = None) -> Person:
 
 
 def update_person(
-    person: Person, data: PersonData, version: int | None, password: str | None = None
+    person: Person,
+    data: PersonData,
+    version: int | None,
+    password: str | None = None,
+    keep: LoginSession | None = None,
 ) -> None:
-    """Change a person's record; a new password signs out their other sessions."""
+    """Change a person's record; a new password signs them out everywhere but in `keep`."""
     check_version(person, version)
     errors = _validate_person(data, person.id)
     if errors:
@@ -175,31 +180,28 @@ def update_person(
     person.manager_id = data.manager_id
     person.is_admin = data.is_admin
     if password:
-        set_password(person, password)
+        set_password(person, password, keep)
     db.session.flush()
 
 
 def set_active(person: Person, active: bool, version: int | None, actor: Person) -> None:
-    """Deactivated people keep their history but can no longer sign in."""
+    """Deactivated people keep their history but can no longer sign in: every session ends."""
     check_version(person, version)
     if not active and person.id == actor.id:
         raise Invalid({"_": _("You cannot deactivate your own account.")})
     person.active = active
     if not active:
-        person.session_nonce = _new_nonce()
+        end_sessions(person)
     db.session.flush()
 
 
 MIN_PASSWORD_LENGTH = 8
 
 
-def set_password(person: Person, password: str) -> None:
-    """Store a salted hash and sign out the person's other sessions."""
+def set_password(person: Person, password: str, keep: LoginSession | None = None) -> None:
+    """Store a salted hash and end the person's sessions, all but `keep` (the one changing it)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Invalid({"password": _("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)})
     person.password_hash = generate_password_hash(password)
-    person.session_nonce = _new_nonce()
-
-
-def _new_nonce() -> str:
-    return secrets.token_hex(8)
+    if person.id is not None:  # a new person has no sessions yet
+        end_sessions(person, keep)

@@ -18,6 +18,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from okr.records.chart import progress_svg
 from okr.records.data import Record
 from okr.reviews.plans import item_status_label, section_label
+from okr.web import csp_nonce
 
 # A base URL nobody can reach: relative links in the print template resolve under it, and the
 # fetcher below answers only for it, from the static folder. file://, http(s) and data: are refused.
@@ -57,6 +58,8 @@ def record_html(record: Record, *, printable: bool) -> str:
         chart=Markup(chart),  # built from escaped text only
         printable=printable,
         static_base=STATIC_BASE if not printable else None,
+        # the footer's <style> differs per record: the browser's CSP allows it by nonce
+        style_nonce=csp_nonce() if printable else None,
         section_word=section_label,
         item_status_word=item_status_label,
     )

@@ -132,4 +132,4 @@ def test_quarter_cascade_submit_approve_and_roll_up(client, login, make_person, 
 
     page = client.get(f"/okrs/objectives/{mine.id}").get_data(as_text=True)
     assert "(50000 − 40000) ÷ (60000 − 40000) = 0.5" in page
-    assert "30.0%" in page
+    assert '<span class="pct">30%</span>' in page  # the bar is a <progress> (no inline width)

@@ -369,12 +369,16 @@ def test_wrong_users_are_refused_and_nothing_changes(client, login, q, who, htmx
     assert snapshot("check_in", "key_result", "objective") == before
 
 
-def test_anonymous_check_in_is_refused_and_nothing_changes(client, q):
+@pytest.mark.parametrize("htmx", [True, False])
+def test_anonymous_check_in_is_refused_and_nothing_changes(client, q, htmx):
     before = snapshot("check_in", "key_result", "objective")
 
-    response = post(client, q.traffic, "59000")
+    response = post(client, q.traffic, "59000", htmx=htmx)
 
-    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    if htmx:  # the whole window goes to sign in, not a sign-in page swapped into the row
+        assert response.status_code == 401 and "/login" in response.headers["HX-Redirect"]
+    else:
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert snapshot("check_in", "key_result", "objective") == before
 
 

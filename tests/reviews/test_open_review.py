@@ -180,7 +180,6 @@ def test_opening_for_two_thousand_people_inserts_the_appraisals_in_one_statement
                 "active": True,
                 "is_admin": False,
                 "position": "",
-                "session_nonce": f"n{i}",
                 "version": 1,
             }
             for i in range(2000)
