@@ -134,7 +134,7 @@ def history_svg(
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="kr-chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="100%" role="img" aria-label={quoteattr(text.title)} font-family="sans-serif">',
+        f'width="100%" role="img" aria-label={quoteattr(text.title)}>',
         f"<title>{escape(text.title)}</title>",
         '<g class="y-axis">',
     ]
