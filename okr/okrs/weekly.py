@@ -38,6 +38,11 @@ class WeekColumn:
     last: date
     label: str
 
+    @property
+    def short(self) -> str:
+        """The ISO week number alone ('W43'), for narrow column headers."""
+        return f"W{self.monday.isocalendar().week:02d}"
+
 
 @dataclass(frozen=True)
 class WeeklyRow:

@@ -48,7 +48,13 @@ def record_html(record: Record, *, printable: bool) -> str:
     series = [(kr.title, kr.series) for block in record.objectives for kr in block.key_results]
     cap = max((Decimal(value) for _t, points in series for _d, value in points), default=Decimal(1))
     chart = (
-        progress_svg(series, *record.chart_range, cap, _("No check-ins in this cycle."))
+        progress_svg(
+            series,
+            *record.chart_range,
+            cap,
+            _("No check-ins in this cycle."),
+            label=_("Attainment of each key result after each week's check-ins"),
+        )
         if record.chart_range[0]
         else ""
     )
