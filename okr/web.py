@@ -12,9 +12,11 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from jinja2_fragments.flask import render_block
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from okr.errors import Invalid
 from okr.i18n import LANGUAGE_NAMES
+from okr.uploads import page_for_request, too_large_message
 
 
 def wants_fragment() -> bool:
@@ -120,6 +122,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(404)
     def not_found(_e: Exception) -> Response:
         return _error_page(404, _("Not found"), _("This page does not exist or was removed."))
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(_e: Exception) -> Response:
+        page = page_for_request()  # an upload form shows the reason beside its file field
+        return page or _error_page(413, _("Too large"), too_large_message())
 
     @app.errorhandler(CSRFError)
     def csrf_error(_e: Exception) -> Response:

@@ -16,6 +16,7 @@ from okr.org.importing import apply_import, preview_import
 from okr.org.models import ImportBatch, Person
 from okr.org.queries import department_paths
 from okr.org.tables import TableError, read_table, write_csv, write_xlsx
+from okr.uploads import too_large_message, too_large_page, upload_limit_hint
 from okr.web import render
 
 bp = Blueprint("transfer", __name__, url_prefix="/people")
@@ -37,15 +38,30 @@ def _table_error_message(code: str) -> str:
             "The file is neither UTF-8 nor GBK/GB18030 text. Save it as CSV (UTF-8) or Excel."
         ),
         "xlsx": _("This Excel file cannot be read. Save it again as .xlsx and retry."),
+        "xlsx_too_large": _(
+            "This Excel file unpacks to more than 200 MB. Save only the sheet of people and retry."
+        ),
         "empty": _("The file is empty."),
         "too_many": _("The file has too many rows; import at most 20,000 at a time."),
     }.get(code, code)
+
+
+@too_large_page("transfer.upload")
+def upload_too_large() -> Response | None:
+    """A file over the upload limit: the upload form again, the reason beside the file field."""
+    if not getattr(current_user, "is_admin", False):
+        return None
+    form = ImportForm(formdata=None)  # the request body is not read
+    form.file.description = upload_limit_hint()
+    form.file.errors = [too_large_message()]
+    return render("people/import.html", form=form, preview=None, status=413)
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @admin_required
 def upload() -> Response:
     form = ImportForm()
+    form.file.description = upload_limit_hint()
     if form.validate_on_submit():
         upload = form.file.data
         try:

@@ -17,7 +17,7 @@ from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from okr.domain.attainment import attainment
+from okr.domain.attainment import attainment, max_points_of
 from okr.domain.errors import DomainError
 from okr.domain.numbers import fmt, round_display
 from okr.explain import PART_WORDS, describe_steps
@@ -43,7 +43,8 @@ class KRLine:
     target: str
     actual: str
     attainment: str
-    points: str
+    points: str  # the rule's points, for point kinds ("5 of 8 points"), else ""
+    score: str  # attainment x weight, out of the weight: the KR's share of the objective's 100
     series: list[tuple[str, str]]  # (week start ISO, attainment fraction) for the chart
 
 
@@ -127,6 +128,14 @@ def _score(value: Decimal | str | None) -> str:
     if value is None:
         return "—"
     return fmt(round_display(Decimal(value), SCORE_PLACES))
+
+
+def _kr_points(kr: Any) -> str:
+    """A point rule's points out of its most ("5 of 8 points"); "" for other kinds."""
+    top = max_points_of(spec_of_kr(kr))
+    if kr.points is None or top is None:
+        return ""
+    return _("%(points)s of %(max)s points", points=fmt(kr.points), max=fmt(top))
 
 
 def _date(value: date | None) -> str:
@@ -279,7 +288,8 @@ def build_record(appraisal_id: int) -> Record:
                     target="" if kr.target is None else f"{fmt(kr.target)} {kr.unit}".strip(),
                     actual="—" if kr.current is None else f"{fmt(kr.current)} {kr.unit}".strip(),
                     attainment=pct(kr.progress),
-                    points="" if kr.points is None else fmt(kr.points),
+                    points=_kr_points(kr),
+                    score=f"{_score(kr.progress * kr.weight)} / {fmt(kr.weight)}",
                     series=_progress_series(kr, series, cycle.attainment_cap),
                 )
                 for kr in o.key_results

@@ -43,6 +43,7 @@ from okr.reviews.templates_service import (
     save_template,
     versions,
 )
+from okr.uploads import over_upload_limit, too_large_message, too_large_page, upload_limit_hint
 from okr.web import render
 
 bp = Blueprint("review_templates", __name__, url_prefix="/reviews/templates")
@@ -196,10 +197,22 @@ def edit(template_id: int) -> Response:
     return redirect(url_for("review_templates.detail", template_id=saved.id), code=303)
 
 
+@too_large_page("review_templates.import_")
+def import_too_large() -> Response | None:
+    """An upload over the limit: the import form again, the reason beside the field sent."""
+    if not getattr(current_user, "is_admin", False):
+        return None
+    form = ImportForm(formdata=None)  # the request body is not read
+    form.file.description = upload_limit_hint()
+    (form.file if over_upload_limit() else form.text).errors = [too_large_message()]
+    return render("review_templates/import.html", form=form, problems=[], status=413)
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @admin_required
 def import_() -> Response:
     form = ImportForm()
+    form.file.description = upload_limit_hint()
     problems: list[tuple[str, str]] = []
     if form.validate_on_submit():
         upload = form.file.data
