@@ -251,7 +251,7 @@ def new_objective() -> Response:
         else:
             db.session.commit()
             flash(_("Objective added. Now add its key results."), "success")
-            return redirect(url_for("okrs.objective", objective_id=obj.id))
+            return redirect(url_for("okrs.objective", objective_id=obj.id), code=303)
     return render(
         "okrs/objective_form.html",
         form=form,
@@ -283,7 +283,7 @@ def edit_objective(objective_id: int) -> Response:
         else:
             db.session.commit()
             flash(_("Objective saved."), "success")
-            return redirect(url_for("okrs.objective", objective_id=obj.id))
+            return redirect(url_for("okrs.objective", objective_id=obj.id), code=303)
     return render(
         "okrs/objective_form.html",
         form=form,
