@@ -72,7 +72,7 @@ def _error_page(code: int, title: str, message: str, **context: Any) -> Response
 
 
 def refusal(message: str, links: list[tuple[str, str]] | None = None) -> Response:
-    """403 with what is allowed instead and who to ask, rather than a bare "not allowed"."""
+    """403 with what is allowed instead and who to ask; `links` are (label, url) pairs."""
     return _error_page(403, _("Not allowed"), message, links=links or [])
 
 
