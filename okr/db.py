@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -19,9 +22,27 @@ NAMING_CONVENTION = {
 }
 
 
+_moment: ContextVar[datetime | None] = ContextVar("okr_moment", default=None)
+
+
 def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC."""
-    return datetime.now(UTC)
+    """The current time, timezone-aware in UTC (or the moment a `dated` block writes at)."""
+    return _moment.get() or datetime.now(UTC)
+
+
+@contextmanager
+def dated(moment: datetime) -> Iterator[None]:
+    """Write what happens inside the block as of `moment` (the demo builds its past this way).
+
+    Only code that runs inside the block in this context sees it; requests never do.
+    """
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime given; use an aware one")
+    token = _moment.set(moment.astimezone(UTC))
+    try:
+        yield
+    finally:
+        _moment.reset(token)
 
 
 def local_date(moment: datetime) -> date:

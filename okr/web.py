@@ -5,14 +5,14 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import Flask, Response, g, make_response, render_template, request
+from flask import Flask, Response, current_app, g, make_response, render_template, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from jinja2_fragments.flask import render_block
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from okr.errors import Invalid
 from okr.i18n import LANGUAGE_NAMES
@@ -53,8 +53,41 @@ def invalid_status(form: FlaskForm) -> int:
     return 422 if form.is_submitted() else 200
 
 
-def _error_page(code: int, title: str, message: str) -> Response:
-    return render("errors/error.html", status=code, code=code, title=title, message=message)
+def _error_page(code: int, title: str, message: str, **context: Any) -> Response:
+    """The error page; a fragment request gets the message in the page's flashes instead.
+
+    htmx swaps a boosted navigation's error page in whole (see the htmx-config in base.html); a
+    fragment's target must not get a whole page, so the message goes to #flashes.
+    """
+    if wants_fragment():
+        response = make_response(
+            render_template("errors/_flash.html", title=title, message=message), code
+        )
+        response.headers.update(
+            {"HX-Retarget": "#flashes", "HX-Reswap": "innerHTML", "HX-Push-Url": "false"}
+        )
+        response.vary.add("HX-Request")
+        return response
+    return render(
+        "errors/error.html", status=code, code=code, title=title, message=message, **context
+    )
+
+
+def refusal(message: str, links: list[tuple[str, str]] | None = None) -> Response:
+    """403 with what is allowed instead and who to ask; `links` are (label, url) pairs."""
+    return _error_page(403, _("Not allowed"), message, links=links or [])
+
+
+def _gettable(path: str) -> bool:
+    """Whether a GET of this path finds a page (a POST-only address answers 405)."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        adapter.match(path, method="GET")
+    except MethodNotAllowed:
+        return False
+    except HTTPException:  # not found, or a redirect: not this rule's business
+        return True
+    return True
 
 
 def init_app(app: Flask) -> None:
@@ -128,6 +161,41 @@ def init_app(app: Flask) -> None:
         page = page_for_request()  # an upload form shows the reason beside its file field
         return page or _error_page(413, _("Too large"), too_large_message())
 
+    @app.errorhandler(405)
+    def not_allowed(_e: Exception) -> Response:
+        return _error_page(
+            405,
+            _("Not available this way"),
+            _("This address cannot be opened like this. Go back and use the page's buttons."),
+        )
+
+    @app.errorhandler(500)
+    def server_error(_e: Exception) -> Response:
+        from okr.extensions import db
+
+        db.session.rollback()
+        return _error_page(
+            500,
+            _("Something went wrong"),
+            _(
+                "The app could not finish this request; nothing was saved. Try again, and tell "
+                "your administrator if it keeps happening."
+            ),
+        )
+
+    @app.errorhandler(HTTPException)
+    def other_error(e: HTTPException) -> Response | HTTPException:
+        if e.code is None or e.code < 400:
+            return e
+        return _error_page(
+            e.code,
+            _("Not completed"),
+            _(
+                "The request could not be completed (error %(code)s). Go back and try again.",
+                code=e.code,
+            ),
+        )
+
     @app.errorhandler(CSRFError)
     def csrf_error(_e: Exception) -> Response:
         return _error_page(
@@ -155,6 +223,24 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+
+    @app.after_request
+    def history_url(response: Response) -> Response:
+        """A boosted form answered in place at a POST-only address keeps the form page's URL.
+
+        (Otherwise htmx would push the POST address, and reloading it would answer 405.)
+        """
+        htmx = getattr(request, "htmx", None)
+        if (
+            htmx
+            and htmx.boosted
+            and request.method != "GET"
+            and not 300 <= response.status_code < 400
+            and "HX-Push-Url" not in response.headers
+            and not _gettable(request.path)
+        ):
+            response.headers["HX-Push-Url"] = "false"
+        return response
 
     @app.after_request
     def security_headers(response: Response) -> Response:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from okr.domain.errors import DomainError
 from okr.domain.numbers import HUNDRED
@@ -124,3 +124,53 @@ def decide_set(objective: Objective, actor: Person, approve: bool, comment: str)
         record_change(item, actor, "approved" if approve else "returned", comment=comment.strip())
     db.session.flush()
     return objectives
+
+
+@dataclass
+class Approval:
+    """A submitted objective's approval as its page shows it: the decision, or who decides."""
+
+    can_decide: bool
+    waiting: int  # objectives of the set that wait
+    approver: Person | None  # who normally decides; None when it falls to HR
+    hr: list[Person] = field(default_factory=list)
+
+
+def approval_of(objective: Objective, viewer: Person) -> Approval | None:
+    """For a submitted objective: may the viewer decide, how much waits, and otherwise who decides."""
+    from okr.okrs.access import can_approve
+    from okr.org.models import Department
+
+    if objective.status != "submitted":
+        return None
+    same_set = set_query(
+        objective.cycle,
+        objective.level,
+        owner_id=objective.owner_id,
+        department_id=objective.department_id,
+    ).where(Objective.status == "submitted")
+    waiting = db.session.scalar(
+        select(func.count()).select_from(same_set.order_by(None).subquery())
+    )
+    if can_approve(viewer, objective):
+        return Approval(True, waiting, None)
+    approver_id = None
+    if objective.level == "individual":
+        approver_id = db.session.scalar(
+            select(Person.manager_id).where(Person.id == objective.owner_id)
+        )
+    elif objective.level == "department" and objective.department_id is not None:
+        parent = db.session.scalar(
+            select(Department.parent_id).where(Department.id == objective.department_id)
+        )
+        if parent is not None:
+            approver_id = db.session.scalar(
+                select(Department.head_id).where(Department.id == parent)
+            )
+    approver = db.session.get(Person, approver_id) if approver_id else None
+    hr = list(
+        db.session.scalars(
+            select(Person).where(Person.is_admin, Person.active).order_by(Person.name).limit(3)
+        )
+    )
+    return Approval(False, waiting, approver, hr)

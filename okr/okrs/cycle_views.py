@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import Blueprint, Response, flash, redirect, url_for
+from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,10 +12,18 @@ from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Optional
 
 from okr.auth.access import admin_required
+from okr.db import local_date, utcnow
 from okr.errors import Invalid
 from okr.extensions import db
 from okr.forms import DecimalText, options, required_number
-from okr.okrs.cycles import change_status, create_cycle, set_cap, set_current
+from okr.okrs.cycles import (
+    change_status,
+    create_cycle,
+    current_cycle,
+    running_cycle,
+    set_cap,
+    set_current,
+)
 from okr.okrs.models import Cycle, CycleChange
 from okr.okrs.rules import STATUSES
 from okr.org.models import Company
@@ -42,7 +48,13 @@ class NewCycleForm(FlaskForm):
         default="100",
         description=_l("100 = no over-achievement; 120 lets key results count up to 120%."),
     )
-    current = BooleanField(_l("Make it the current cycle"), default=True)
+    current = BooleanField(
+        _l("Make it the current cycle"),
+        description=_l(
+            "The current cycle is the one My week, the OKR pages and the team views open with."
+        ),
+    )
+    confirm = BooleanField(_l("Yes, make it current now"))
 
 
 class StatusForm(FlaskForm):
@@ -62,8 +74,13 @@ class SettingsForm(FlaskForm):
     )
 
 
-def _page(form: NewCycleForm | None = None, status: int = 200) -> Response:
+def _page(
+    form: NewCycleForm | None = None,
+    status: int = 200,
+    switching: tuple[Cycle, str] | None = None,
+) -> Response:
     cycles = db.session.scalars(select(Cycle).order_by(Cycle.start.desc())).all()
+    current = current_cycle()
     changes = db.session.scalars(
         select(CycleChange)
         .options(db.joinedload(CycleChange.actor))
@@ -75,7 +92,10 @@ def _page(form: NewCycleForm | None = None, status: int = 200) -> Response:
         "cycles/index.html",
         cycles=cycles,
         changes=changes,
-        form=form or NewCycleForm(day=date.today()),
+        current=current,
+        switching=switching,
+        # a new cycle is made current by default only when no cycle is running
+        form=form or NewCycleForm(day=local_date(utcnow()), current=running_cycle() is None),
         status_form=StatusForm(),
         cap_form=CapForm(),
         settings=SettingsForm(transparency=company.okr_transparency if company else False),
@@ -96,7 +116,11 @@ def create() -> Response:
     if form.validate_on_submit() and form.cap.number is not None:
         try:
             cycle = create_cycle(
-                form.kind.data, form.day.data, form.cap.number / 100, form.current.data
+                form.kind.data,
+                form.day.data,
+                form.cap.number / 100,
+                form.current.data,
+                confirmed=form.confirm.data,
             )
         except Invalid as exc:
             form_errors(form, exc)
@@ -141,7 +165,10 @@ def _status_word(code: str) -> str:
 def current(cycle_id: int) -> Response:
     cycle = db.get_or_404(Cycle, cycle_id)
     if FlaskForm().validate_on_submit():
-        set_current(cycle)
+        try:
+            set_current(cycle, confirmed=request.form.get("confirm") == "y")
+        except Invalid as exc:  # a running cycle would be replaced: ask first
+            return _page(status=422, switching=(cycle, exc.errors["current"]))
         db.session.commit()
         flash(_("%(label)s is now the current cycle.", label=cycle.label), "success")
     return redirect(url_for("cycles.index"), code=303)

@@ -86,7 +86,7 @@ def _after_save(warnings: list[str], message: str, objective_id: int) -> Respons
     flash(message, "success")
     for warning in warnings:
         flash(warning, "info")
-    return redirect(url_for("okrs.objective", objective_id=objective_id))
+    return redirect(url_for("okrs.objective", objective_id=objective_id), code=303)
 
 
 @bp.route("/objectives/<int:objective_id>/key-results/new", methods=["GET", "POST"])

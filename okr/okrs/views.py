@@ -14,7 +14,7 @@ from okr.extensions import db
 from okr.forms import ActionForm, options
 from okr.okrs import access
 from okr.okrs.adjustment_views import adjustment_panel
-from okr.okrs.approval import decide_set, submit_set, weight_report
+from okr.okrs.approval import approval_of, decide_set, submit_set, weight_report
 from okr.okrs.forms import DecisionForm, ObjectiveForm
 from okr.okrs.models import Cycle, Objective, ObjectiveChange
 from okr.okrs.queries import children_counts, chosen_cycle, cycles, load_set, waiting_for
@@ -28,7 +28,7 @@ from okr.okrs.services import (
 )
 from okr.org.models import Department, Person
 from okr.reviews.plans import open_items
-from okr.web import form_errors, invalid_status, render
+from okr.web import form_errors, invalid_status, refusal, render
 
 bp = Blueprint("okrs", __name__, url_prefix="/okrs")
 
@@ -189,6 +189,8 @@ def objective(objective_id: int) -> Response:
         explanation=explain_objective(obj, counted),
         can_edit=access.can_edit(current_user, obj) and plan_editable(obj.cycle),
         action=ActionForm(version=obj.version),
+        approval=approval_of(obj, current_user),
+        decision=DecisionForm(formdata=None),
     )
 
 
@@ -238,7 +240,8 @@ def new_objective() -> Response:
     probe = Objective(
         level=level, owner_id=owner.id, department_id=dept.id if dept else owner.department_id
     )
-    ensure(access.can_edit(current_user, probe))
+    if not access.can_edit(current_user, probe):
+        return _refuse_new(level, cycle)
     form = ObjectiveForm()
     _objective_form_choices(form, cycle, level, probe.department_id)
     if form.validate_on_submit():
@@ -251,7 +254,7 @@ def new_objective() -> Response:
         else:
             db.session.commit()
             flash(_("Objective added. Now add its key results."), "success")
-            return redirect(url_for("okrs.objective", objective_id=obj.id))
+            return redirect(url_for("okrs.objective", objective_id=obj.id), code=303)
     return render(
         "okrs/objective_form.html",
         form=form,
@@ -262,6 +265,56 @@ def new_objective() -> Response:
         objective=None,
         status=invalid_status(form),
     )
+
+
+def _refuse_new(level: str, cycle: Cycle) -> Response:
+    """403 that says who adds objectives at this level and what the viewer can add instead."""
+    hr = ", ".join(
+        db.session.scalars(
+            db.select(Person.name)
+            .where(Person.is_admin, Person.active)
+            .order_by(Person.name)
+            .limit(3)
+        )
+    ) or _("HR")
+    mine = (_("Add an objective of your own"), url_for("okrs.new_objective", cycle=cycle.id))
+    headed = db.session.scalar(
+        db.select(Department).where(Department.head_id == current_user.id).limit(1)
+    )
+    links = []
+    if level == "company":
+        message = _(
+            "Company objectives are added by HR administrators only. Ask %(hr)s to add it; "
+            "then align your objectives to it.",
+            hr=hr,
+        )
+        if headed is not None:
+            links.append(
+                (
+                    _("Add an objective for %(department)s", department=headed.name),
+                    url_for(
+                        "okrs.new_objective",
+                        cycle=cycle.id,
+                        level="department",
+                        department=headed.id,
+                    ),
+                )
+            )
+        links.append((_("Company OKRs"), url_for("okrs.company", cycle=cycle.id)))
+    elif level == "department":
+        message = _(
+            "A department's objectives are added by its head, the heads of the departments above "
+            "it, and HR (%(hr)s). Ask them, or add your own objectives and align them to the "
+            "department's.",
+            hr=hr,
+        )
+    else:
+        message = _(
+            "You can add objectives for yourself and for the people who report to you; "
+            "someone else's are added by them, their managers and HR (%(hr)s).",
+            hr=hr,
+        )
+    return refusal(message, [*links, mine])
 
 
 @bp.route("/objectives/<int:objective_id>/edit", methods=["GET", "POST"])
@@ -283,7 +336,7 @@ def edit_objective(objective_id: int) -> Response:
         else:
             db.session.commit()
             flash(_("Objective saved."), "success")
-            return redirect(url_for("okrs.objective", objective_id=obj.id))
+            return redirect(url_for("okrs.objective", objective_id=obj.id), code=303)
     return render(
         "okrs/objective_form.html",
         form=form,
@@ -349,4 +402,6 @@ def decide(objective_id: int) -> Response:
         else:
             db.session.commit()
             flash(_("Approved.") if approve else _("Returned with your comment."), "success")
+    if request.form.get("back") == "objective":  # decided on the objective's own page
+        return redirect(url_for("okrs.objective", objective_id=obj.id), code=303)
     return redirect(set_url(obj), code=303)

@@ -66,7 +66,7 @@ def new() -> Response:
         else:
             db.session.commit()
             flash(_("Department “%(name)s” created.", name=department.name), "success")
-            return redirect(url_for("departments.index"))
+            return redirect(url_for("departments.index"), code=303)
     return render("departments/form.html", form=form, department=None, status=invalid_status(form))
 
 
@@ -100,7 +100,7 @@ def edit(department_id: int) -> Response:
         else:
             db.session.commit()
             flash(_("Department “%(name)s” saved.", name=department.name), "success")
-            return redirect(url_for("departments.index"))
+            return redirect(url_for("departments.index"), code=303)
     return render(
         "departments/form.html",
         form=form,

@@ -122,7 +122,7 @@ def new() -> Response:
         else:
             db.session.commit()
             flash(_("%(name)s was added.", name=person.name), "success")
-            return redirect(url_for("people.detail", person_id=person.id))
+            return redirect(url_for("people.detail", person_id=person.id), code=303)
     return render("people/form.html", form=form, person=None, status=invalid_status(form))
 
 
@@ -152,7 +152,7 @@ def edit(person_id: int) -> Response:
         else:
             db.session.commit()
             flash(_("%(name)s was saved.", name=person.name), "success")
-            return redirect(url_for("people.detail", person_id=person.id))
+            return redirect(url_for("people.detail", person_id=person.id), code=303)
     return render(
         "people/form.html", form=form, person=person, stale=stale, status=invalid_status(form)
     )

@@ -75,16 +75,36 @@ def upload() -> Response:
             db.session.add(batch)
             preview = preview_import(rows)
             db.session.commit()
+            if preview.valid:  # the preview has its own address: reloading it shows it again
+                return redirect(url_for("transfer.preview", batch_id=batch.id), code=303)
             return render(
                 "people/import.html",
                 form=form,
                 preview=preview,
                 batch=batch,
                 confirm=ConfirmImportForm(batch_id=batch.id),
-                status=200 if preview.valid else 422,
+                status=422,
             )
     return render(
         "people/import.html", form=form, preview=None, status=422 if form.is_submitted() else 200
+    )
+
+
+@bp.get("/import/<int:batch_id>")
+@admin_required
+def preview(batch_id: int) -> Response:
+    """An uploaded file's preview, checked again against the company as it is now."""
+    batch = db.get_or_404(ImportBatch, batch_id)
+    ensure(batch.created_by_id == current_user.id)
+    if batch.applied_at is not None:
+        flash(_("This file was imported already."), "info")
+        return redirect(url_for("people.index"), code=303)
+    return render(
+        "people/import.html",
+        form=ImportForm(formdata=None),
+        preview=preview_import(batch.rows),
+        batch=batch,
+        confirm=ConfirmImportForm(formdata=None, batch_id=batch.id),
     )
 
 
@@ -93,7 +113,7 @@ def upload() -> Response:
 def confirm() -> Response:
     form = ConfirmImportForm()
     if not form.validate_on_submit():
-        return redirect(url_for("transfer.upload"))
+        return redirect(url_for("transfer.upload"), code=303)
     batch = db.get_or_404(ImportBatch, form.batch or 0)
     ensure(batch.created_by_id == current_user.id)
     if batch.applied_at is not None:

@@ -84,7 +84,7 @@ def test_every_kind_is_created_through_the_form(client, login, org):
     login(org.agent)
     for kind, typed, stored in KINDS:
         response = client.post(org.new_url, data=_form(title=kind, kind=kind, **typed))
-        assert response.status_code == 302, (kind, field_error(response, "tiers"), text(response))
+        assert response.status_code == 303, (kind, field_error(response, "tiers"), text(response))
         kr = _krs()[-1]
         assert (kr.title, kr.kind) == (kind, kind)
         for name, value in stored.items():
@@ -225,7 +225,7 @@ def test_a_stale_edit_is_refused_showing_the_newer_values_and_keeping_mine(clien
             version=opened["version"],
         ),
     )
-    assert first.status_code == 302
+    assert first.status_code == 303
     login(org.agent)
     mine = _form(
         title="一次解决率 (新)", kind="increase", start="60", target="90", version=opened["version"]
@@ -242,7 +242,7 @@ def test_a_stale_edit_is_refused_showing_the_newer_values_and_keeping_mine(clien
     again = client.post(
         f"/okrs/key-results/{kr.id}/edit", data={**mine, "version": values["version"]}
     )
-    assert again.status_code == 302
+    assert again.status_code == 303
     assert _krs()[0].target == Decimal(90)
 
 
@@ -286,7 +286,7 @@ def test_key_result_changes_after_approval_are_recorded_and_shown(client, login,
             version=kr.version,
         ),
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     client.post(org.new_url, data=_form(title="投诉率", kind="at_most", target="1", weight="0"))
     changes = db.session.scalars(
         select(ObjectiveChange).where(ObjectiveChange.action.in_(("kr_edited", "kr_added")))
