@@ -16,6 +16,16 @@ from okr.okrs.progress import refresh_cycle
 from okr.okrs.rules import NEXT_STATUS, STATUSES
 from okr.org.models import Person
 
+MAX_CAP_PERCENT = 1000
+"""The highest attainment cap: a key result may count at most ten times its target."""
+
+
+def _check_cap(cap: Decimal, field: str) -> None:
+    if cap < 1:
+        raise Invalid({field: _("The cap cannot be below 100%.")})
+    if cap * 100 > MAX_CAP_PERCENT:
+        raise Invalid({field: _("The cap can be at most %(max)s%%.", max=MAX_CAP_PERCENT)})
+
 
 def current_cycle() -> Cycle | None:
     """The cycle pages default to: the one marked current, else the latest."""
@@ -31,8 +41,7 @@ def create_cycle(
     period = period_containing(CycleKind(kind), day)
     if db.session.scalar(select(Cycle.id).where(Cycle.label == period.label)):
         raise Invalid({"day": _("The cycle %(label)s exists already.", label=period.label)})
-    if cap < 1:
-        raise Invalid({"cap": _("The cap cannot be below 100%.")})
+    _check_cap(cap, "cap")
     cycle = Cycle(
         kind=kind, label=period.label, start=period.start, end=period.end, attainment_cap=cap
     )
@@ -80,7 +89,6 @@ def set_cap(cycle: Cycle, cap: Decimal, actor: Person) -> None:
         raise Invalid(
             {"attainment_cap": _("The cap can change only while the cycle is being planned.")}
         )
-    if cap < 1:
-        raise Invalid({"attainment_cap": _("The cap cannot be below 100%.")})
+    _check_cap(cap, "cap")
     cycle.attainment_cap = cap
     refresh_cycle(cycle)
