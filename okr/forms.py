@@ -49,13 +49,14 @@ class ActionForm(VersionedForm):
 class DecimalText(StringField):
     """A number typed by a person: "19,600", "1.5万", "12.5%" and full-width digits are read exactly.
 
-    ``number`` is the value read (None when empty).  A posted form is read only from what was
-    posted: a field left out counts as empty, never as the stored value (``obj=``/``data=``
-    only fill the form shown).  ``minimum``/``maximum`` bound the field (inclusive); every
-    number is also bounded by what can be stored (okr.domain.numbers).
+    ``number`` is the value read (None when empty).  ``minimum``/``maximum`` bound the field
+    (inclusive); every number is also bounded by what can be stored (okr.domain.numbers).
+    A field left out of a posted form is never guessed: ``missing`` is set, a required number
+    is refused ("Enter a number.") and an optional one keeps the stored value (``obj=``/``data=``).
     """
 
     number: Decimal | None = None
+    missing: bool = False
 
     def __init__(
         self,
@@ -83,10 +84,13 @@ class DecimalText(StringField):
             try:
                 self.number = parse_decimal(self.data, allow_percent=True)
             except DomainError:
-                self.number = None  # shown as stored; a save re-reads what is posted
+                self.number = None  # shown as stored; a save reads what is posted
 
     def process_formdata(self, valuelist: list[Any]) -> None:
-        self.data = str(valuelist[0]) if valuelist else ""
+        self.missing = not valuelist
+        if self.missing:
+            return  # keeps the stored value; required_number refuses a required one
+        self.data = str(valuelist[0])
         self.number = None
         if not self.data.strip():
             return
@@ -105,6 +109,7 @@ class DecimalText(StringField):
 
 
 def required_number(form: FlaskForm, field: Field) -> None:
-    """A DecimalText that must hold a number."""
-    if getattr(field, "number", None) is None and not field.errors:
+    """A DecimalText that must hold a number typed into this form (left out counts as empty)."""
+    empty = getattr(field, "number", None) is None or getattr(field, "missing", False)
+    if empty and not field.errors:
         raise ValidationError(_l("Enter a number."))

@@ -199,11 +199,19 @@ def round_display(value: Decimal, places: int) -> Decimal:
 _TIGHT_UNITS = frozenset("%‰‱°℃℉")
 
 
-def quantity(value: Decimal | None, unit: str | None, *, empty: str = "") -> str:
-    """A value with its unit, written one way everywhere: 65%, 1200元, 50人, 60 s, 12 visitors."""
-    if value is None:
+def quantity(value: Decimal | int | str | None, unit: str | None, *, empty: str = "") -> str:
+    """A value with its unit, written one way everywhere: 65%, 1200元, 50人, 60 s, 12 visitors.
+
+    `value` is an exact number (stored text such as "40000" is read as one); None gives `empty`.
+    """
+    if value is None or value == "":
         return empty
-    number = fmt(value)
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    return join_unit(fmt(number), unit)
+
+
+def join_unit(number: str, unit: str | None) -> str:
+    """Number text followed by its unit, with a space only before a unit written as a word."""
     unit = (unit or "").strip()
     if not unit:
         return number

@@ -39,7 +39,8 @@ def _data(form: KeyResultForm) -> KeyResultData:
     errors = {
         name: _("Enter a number.")
         for name in NEEDS[kind]
-        if getattr(form, name).number is None and not getattr(form, name).errors
+        if (getattr(form, name).number is None or getattr(form, name).missing)
+        and not getattr(form, name).errors
     }
     tiers = None
     if kind == "tiers":

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
-from okr.domain.numbers import fmt, round_display
+from okr.domain.numbers import fmt, quantity, round_display
 from okr.okrs.forms import CONFIDENCE_CHOICES, KR_KINDS, PROGRESS_RULES
 
 STATUS_LABELS = {
@@ -108,3 +108,4 @@ def register(app) -> None:  # type: ignore[no-untyped-def]
     app.add_template_global(field_label)
     app.add_template_filter(pct)
     app.add_template_filter(num)
+    app.add_template_filter(quantity)  # {{ kr.current|quantity(kr.unit) }}: 65%, 1200元, 60 s
