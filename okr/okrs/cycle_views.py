@@ -170,7 +170,11 @@ def cap(cycle_id: int) -> Response:
             return redirect(url_for("cycles.index"), code=303)
     # The table is shown again with the typed cap and its message beside it.
     messages = [*form.cap.errors, *form.form_errors]
-    error = {"cycle": cycle.id, "value": form.cap.data or "", "message": " ".join(map(str, messages))}
+    error = {
+        "cycle": cycle.id,
+        "value": form.cap.data or "",
+        "message": " ".join(map(str, messages)),
+    }
     return _page(status=422, cap_error=error)
 
 
