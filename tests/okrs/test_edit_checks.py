@@ -352,3 +352,20 @@ def test_review_template_numbers_are_bounded_on_import(app, changes, place):
     with pytest.raises(TemplateInvalid) as exc:
         validate(read_json(json.dumps(spec)))
     assert place in dict(exc.value.problems), exc.value.problems
+
+
+def test_the_demo_company_sets_pass_the_checks_they_were_approved_on(app, runner):
+    from okr.okrs.approval import weight_report
+
+    assert runner.invoke(args=["demo", "load", "--if-empty"]).exit_code == 0
+    objectives = db.session.scalars(
+        select(Objective).options(db.selectinload(Objective.key_results))
+    ).all()
+    sets: dict[tuple, list[Objective]] = {}
+    for o in objectives:
+        key = (o.cycle_id, o.level, o.owner_id if o.level == "individual" else o.department_id)
+        sets.setdefault(key, []).append(o)
+    for members in sets.values():
+        if any(o.status == "approved" for o in members):
+            assert weight_report(members).ok, [o.title for o in members]
+    assert {o.status for o in objectives if o.level == "company"} == {"approved"}
