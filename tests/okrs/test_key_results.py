@@ -233,7 +233,7 @@ def test_a_stale_edit_is_refused_showing_the_newer_values_and_keeping_mine(clien
     assert response.status_code == 422
     body = text(response)
     assert "Someone else saved this key result while you were editing." in body
-    assert "60 → 85 %" in body  # the newer saved value
+    assert "60% → 85%" in body  # the newer saved value, units written as everywhere
     values = form_values(response)
     assert (values["title"], values["target"]) == ("一次解决率 (新)", "90")
     assert values["version"] != opened["version"]
