@@ -336,6 +336,8 @@ def _quarter(
                 department=team,
             )
     with story.on(story.at(period.start - timedelta(days=12), 15)):
+        submit_set(sales, boss)  # company OKRs pass the same checks and approval as every set
+        decide_set(sales, hr, True, "")
         for objective in [dept[0], *team_objective.values()]:  # one per department set
             submit_set(objective, boss)
             decide_set(objective, hr, True, "")

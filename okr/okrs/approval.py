@@ -115,13 +115,19 @@ def decide_set(objective: Objective, actor: Person, approve: bool, comment: str)
     """Approve a submitted set, or return it with a comment saying what to change."""
     if not approve and not comment.strip():
         raise Invalid({"comment": _("Say what should change before returning the OKRs.")})
-    objectives = [o for o in _load_set(objective) if o.status == "submitted"]
+    whole = _load_set(objective)
+    objectives = [o for o in whole if o.status == "submitted"]
     if not objectives:
         raise Invalid({"_": _("Nothing is waiting for approval in this set.")})
+    report = weight_report(whole)
+    if approve and not report.ok:  # the submit checks hold at approval too
+        raise Invalid({"_": " ".join(report.problems)})
     for item in objectives:
         item.status = "approved" if approve else "returned"
         item.review_comment = "" if approve else comment.strip()
-        record_change(item, actor, "approved" if approve else "returned", comment=comment.strip())
+        record_change(
+            item, actor, "approved" if approve else "returned", {"comment": comment.strip()}
+        )
     db.session.flush()
     return objectives
 
@@ -174,3 +180,32 @@ def approval_of(objective: Objective, viewer: Person) -> Approval | None:
         )
     )
     return Approval(False, waiting, approver, hr)
+
+
+def reopen_if_broken(objective: Objective, actor: Person) -> str | None:
+    """After an edit: a submitted or approved set that fails the submit checks goes back to its
+    owner (status "returned", the reason as the comment, an audit line), so approval never
+    stands for weights that do not add up. Returns the reason, or None when nothing changed."""
+    cycle = db.session.get(Cycle, objective.cycle_id)  # from the identity map, as a rule
+    assert cycle is not None
+    stmt = set_query(
+        cycle, objective.level, owner_id=objective.owner_id, department_id=objective.department_id
+    ).options(db.selectinload(Objective.key_results))
+    objectives = list(db.session.scalars(stmt))
+    decided = [o for o in objectives if o.status in ("submitted", "approved")]
+    if not decided:
+        return None
+    report = weight_report(objectives)
+    if report.ok:
+        return None
+    reason = _(
+        "%(problems)s Approval was withdrawn: these OKRs are back with their owner; "
+        "fix the weights and submit them again.",
+        problems=" ".join(report.problems),
+    )
+    for item in decided:
+        item.status = "returned"
+        item.review_comment = reason
+        record_change(item, actor, "reopened", {"comment": reason})
+    db.session.flush()
+    return reason

@@ -65,7 +65,7 @@ class StatusForm(FlaskForm):
 
 
 class CapForm(FlaskForm):
-    cap = DecimalText(_l("Attainment cap (%)"))
+    cap = DecimalText(_l("Attainment cap (%)"), validators=[required_number])
 
 
 class SettingsForm(FlaskForm):
@@ -78,6 +78,7 @@ def _page(
     form: NewCycleForm | None = None,
     status: int = 200,
     switching: tuple[Cycle, str] | None = None,
+    cap_error: dict[str, object] | None = None,
 ) -> Response:
     cycles = db.session.scalars(select(Cycle).order_by(Cycle.start.desc())).all()
     current = current_cycle()
@@ -95,10 +96,14 @@ def _page(
         current=current,
         switching=switching,
         # a new cycle is made current by default only when no cycle is running
-        form=form or NewCycleForm(day=local_date(utcnow()), current=running_cycle() is None),
-        status_form=StatusForm(),
-        cap_form=CapForm(),
-        settings=SettingsForm(transparency=company.okr_transparency if company else False),
+        form=form
+        or NewCycleForm(formdata=None, day=local_date(utcnow()), current=running_cycle() is None),
+        status_form=StatusForm(formdata=None),
+        cap_form=CapForm(formdata=None),
+        cap_error=cap_error,
+        settings=SettingsForm(
+            formdata=None, transparency=company.okr_transparency if company else False
+        ),
         status=status,
     )
 
@@ -179,17 +184,23 @@ def current(cycle_id: int) -> Response:
 def cap(cycle_id: int) -> Response:
     cycle = db.get_or_404(Cycle, cycle_id)
     form = CapForm()
-    if form.validate_on_submit() and form.cap.number is not None:
+    if form.validate_on_submit():
         try:
             set_cap(cycle, form.cap.number / 100, current_user)
         except Invalid as exc:
-            flash(next(iter(exc.errors.values())), "error")
+            form_errors(form, exc)
         else:
             db.session.commit()
             flash(_("Cap saved; progress was recomputed."), "success")
-    else:
-        flash(_("Enter the cap as a number, e.g. 100 or 120."), "error")
-    return redirect(url_for("cycles.index"), code=303)
+            return redirect(url_for("cycles.index"), code=303)
+    # The table is shown again with the typed cap and its message beside it.
+    messages = [*form.cap.errors, *form.form_errors]
+    error = {
+        "cycle": cycle.id,
+        "value": form.cap.data or "",
+        "message": " ".join(map(str, messages)),
+    }
+    return _page(status=422, cap_error=error)
 
 
 @bp.post("/settings")

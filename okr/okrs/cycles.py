@@ -17,6 +17,16 @@ from okr.okrs.progress import refresh_cycle
 from okr.okrs.rules import NEXT_STATUS, STATUSES
 from okr.org.models import Person
 
+MAX_CAP_PERCENT = 1000
+"""The highest attainment cap: a key result may count at most ten times its target."""
+
+
+def _check_cap(cap: Decimal, field: str) -> None:
+    if cap < 1:
+        raise Invalid({field: _("The cap cannot be below 100%.")})
+    if cap * 100 > MAX_CAP_PERCENT:
+        raise Invalid({field: _("The cap can be at most %(max)s%%.", max=MAX_CAP_PERCENT)})
+
 
 def current_cycle(today: date | None = None) -> Cycle | None:
     """The cycle pages open with: HR's choice until its dates are over, then the running one holding today."""
@@ -75,8 +85,7 @@ def create_cycle(
     period = period_containing(CycleKind(kind), day)
     if db.session.scalar(select(Cycle.id).where(Cycle.label == period.label)):
         raise Invalid({"day": _("The cycle %(label)s exists already.", label=period.label)})
-    if cap < 1:
-        raise Invalid({"cap": _("The cap cannot be below 100%.")})
+    _check_cap(cap, "cap")
     if make_current and not confirmed and (warning := switch_warning(period.label)):
         raise Invalid({"current": warning})
     cycle = Cycle(
@@ -128,7 +137,6 @@ def set_cap(cycle: Cycle, cap: Decimal, actor: Person) -> None:
         raise Invalid(
             {"attainment_cap": _("The cap can change only while the cycle is being planned.")}
         )
-    if cap < 1:
-        raise Invalid({"attainment_cap": _("The cap cannot be below 100%.")})
+    _check_cap(cap, "cap")
     cycle.attainment_cap = cap
     refresh_cycle(cycle)

@@ -9,7 +9,7 @@ from typing import Any
 from okr.domain.errors import DomainError
 from okr.domain.krspec import Direction, KeyResultSpec, KRKind
 from okr.domain.numbers import parse_decimal
-from okr.domain.tiers import Tier
+from okr.domain.tiers import Tier, check_tiers
 from okr.okrs.models import Cycle, KeyResult
 
 STATUSES = ("planning", "running", "reviewing", "closed")
@@ -75,9 +75,10 @@ def percent(fraction: Decimal | None) -> Decimal | None:
     return None if fraction is None else fraction * 100
 
 
-_TIER_LINE = re.compile(
-    r"^\s*([\[(（【])\s*([^,，\])）】]*?)\s*[,，]\s*([^\])）】]*?)\s*([\])）】])\s*[:：=]?\s*(\S+)\s*$"
-)
+_TIER_LINE = re.compile(r"^\s*([\[(（【])(.*?)([\])）】])\s*[:：=]?\s*(\S+)\s*$")
+# Between the brackets the two bounds are split at a comma that is not a thousands separator:
+# "[19,600, 20,000)" has bounds 19,600 and 20,000; "[2500,3000)" has 2500 and 3000.
+_BOUND_SPLIT = re.compile(r"\s*[，]\s*|\s*,(?!\d{3}(?!\d))\s*|\s+,\s*|,\s+")
 
 
 def parse_tiers(text: str) -> list[Tier]:
@@ -89,7 +90,11 @@ def parse_tiers(text: str) -> list[Tier]:
         match = _TIER_LINE.match(line)
         if not match:
             raise ValueError(number)
-        opening, lower, upper, closing, points = match.groups()
+        opening, inside, closing, points = match.groups()
+        bounds = _BOUND_SPLIT.split(inside.strip())
+        if len(bounds) != 2:
+            raise ValueError(number)
+        lower, upper = (b.strip() for b in bounds)
         try:
             tiers.append(
                 Tier.of(
@@ -103,6 +108,17 @@ def parse_tiers(text: str) -> list[Tier]:
         except DomainError as exc:
             raise ValueError(number) from exc
     return tiers
+
+
+def has_tier_gap(tiers: list[dict[str, Any]]) -> bool:
+    """Whether stored tiers leave a gap between two of them (saved only when confirmed)."""
+    if not tiers:
+        return False
+    try:
+        issues = check_tiers([tier_from_dict(t) for t in tiers])
+    except DomainError:
+        return False
+    return any(issue.code == "spec.tiers_gap" for issue in issues)
 
 
 def format_tiers(tiers: list[dict[str, Any]]) -> str:

@@ -20,7 +20,7 @@ from okr.okrs.kr_views import _data as key_result_data  # the same reading as th
 from okr.okrs.labels import status_label
 from okr.okrs.models import Cycle, KRTemplate
 from okr.okrs.queries import cycles
-from okr.okrs.rules import format_tiers
+from okr.okrs.rules import format_tiers, has_tier_gap
 from okr.okrs.template_forms import ApplyForm, TemplateForm
 from okr.okrs.templates_service import (
     ApplyResult,
@@ -203,6 +203,7 @@ def _form_data(template: KRTemplate) -> dict[str, object]:
             **{k: v for k, v in item.items() if k != "tiers"},
             "direction": item.get("direction") or "up",
             "tiers": format_tiers(item.get("tiers") or []),
+            "confirm_gaps": has_tier_gap(item.get("tiers") or []),  # stored: it was confirmed
         }
         for item in template.key_results
     ]
@@ -255,6 +256,8 @@ def apply(template_id: int) -> Response:
             db.session.commit()
             if not wants_fragment():
                 flash(_summary(result), "success")
+                for notice in result.notices:
+                    flash(notice, "error")
                 return redirect(url_for("kr_templates.detail", template_id=template.id), code=303)
     return _detail_page(template, form, result, 200 if result else invalid_status(form))
 

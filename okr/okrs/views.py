@@ -222,6 +222,12 @@ def _objective_form_choices(
     )
 
 
+def _flash_notices(notices: list[str]) -> None:
+    """What an edit did to the set beyond itself (approval withdrawn ...): an alert, not a hint."""
+    for notice in notices:
+        flash(notice, "error")
+
+
 def _objective_data(form: ObjectiveForm) -> ObjectiveData:
     return ObjectiveData(
         title=form.title.data or "",
@@ -245,15 +251,23 @@ def new_objective() -> Response:
     form = ObjectiveForm()
     _objective_form_choices(form, cycle, level, probe.department_id)
     if form.validate_on_submit():
+        notices: list[str] = []
         try:
             obj = create_objective(
-                cycle, level, _objective_data(form), current_user, owner=owner, department=dept
+                cycle,
+                level,
+                _objective_data(form),
+                current_user,
+                owner=owner,
+                department=dept,
+                notices=notices,
             )
         except Invalid as exc:
             form_errors(form, exc)
         else:
             db.session.commit()
             flash(_("Objective added. Now add its key results."), "success")
+            _flash_notices(notices)
             return redirect(url_for("okrs.objective", objective_id=obj.id), code=303)
     return render(
         "okrs/objective_form.html",
@@ -327,7 +341,9 @@ def edit_objective(objective_id: int) -> Response:
     stale = False
     if form.validate_on_submit():
         try:
-            update_objective(obj, _objective_data(form), current_user, form.opened_version)
+            notices = update_objective(
+                obj, _objective_data(form), current_user, form.opened_version
+            )
         except Invalid as exc:
             form_errors(form, exc)
         except StaleEdit:
@@ -336,6 +352,7 @@ def edit_objective(objective_id: int) -> Response:
         else:
             db.session.commit()
             flash(_("Objective saved."), "success")
+            _flash_notices(notices)
             return redirect(url_for("okrs.objective", objective_id=obj.id), code=303)
     return render(
         "okrs/objective_form.html",
@@ -359,7 +376,7 @@ def remove_objective(objective_id: int) -> Response:
     target = set_url(obj)
     if form.validate_on_submit():
         try:
-            delete_objective(obj, current_user, form.opened_version)
+            notices = delete_objective(obj, current_user, form.opened_version)
         except Invalid as exc:
             flash(next(iter(exc.errors.values())), "error")
             return redirect(url_for("okrs.objective", objective_id=obj.id), code=303)
@@ -368,6 +385,7 @@ def remove_objective(objective_id: int) -> Response:
             return redirect(url_for("okrs.objective", objective_id=obj.id), code=303)
         db.session.commit()
         flash(_("Objective deleted."), "success")
+        _flash_notices(notices)
     return redirect(target, code=303)
 
 

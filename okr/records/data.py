@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from okr.domain.attainment import attainment, max_points_of
 from okr.domain.errors import DomainError
-from okr.domain.numbers import fmt, round_display
+from okr.domain.numbers import fmt, quantity, round_display
 from okr.explain import PART_WORDS, describe_steps
 from okr.extensions import db
 from okr.okrs.labels import kind_label, pct
@@ -284,9 +284,9 @@ def build_record(appraisal_id: int) -> Record:
                     title=kr.title,
                     kind=kind_label(kr.kind),
                     weight=f"{fmt(kr.weight)}%",
-                    start="" if kr.start is None else f"{fmt(kr.start)} {kr.unit}".strip(),
-                    target="" if kr.target is None else f"{fmt(kr.target)} {kr.unit}".strip(),
-                    actual="—" if kr.current is None else f"{fmt(kr.current)} {kr.unit}".strip(),
+                    start=quantity(kr.start, kr.unit),
+                    target=quantity(kr.target, kr.unit),
+                    actual=quantity(kr.current, kr.unit, empty="—"),
                     attainment=pct(kr.progress),
                     points=_kr_points(kr),
                     score=f"{_score(kr.progress * kr.weight)} / {fmt(kr.weight)}",

@@ -30,6 +30,8 @@ class RuleForm(FlaskForm):
     )
     below = DecimalText(
         _l("Composite below"),
+        minimum=0,
+        maximum=1000,
         default=str(flags.DEFAULT_BELOW),
         description=_l("On each review's own scale; leave empty to go by grade only."),
     )

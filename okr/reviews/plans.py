@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from okr.db import utcnow
-from okr.domain.numbers import fmt, round_display
+from okr.domain.numbers import fmt, quantity, round_display
 from okr.domain.periods import CycleKind, next_period, period_containing
 from okr.domain.ratings import normalise
 from okr.domain.template import Criterion, Part
@@ -85,9 +85,7 @@ class WeakCriterion:
 
 
 def _value(value: Decimal | None, unit: str) -> str:
-    if value is None:
-        return "—"
-    return f"{fmt(value)}{'' if unit in ('', '%') else ' '}{unit}"
+    return quantity(value, unit, empty="—")
 
 
 def _kr_figures(kr: KeyResult, step: Decimal | None) -> tuple[str, str]:

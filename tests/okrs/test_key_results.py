@@ -180,17 +180,16 @@ def test_each_invalid_key_result_is_refused_beside_its_field(client, login, org)
     assert _krs() == []
 
 
-def test_tier_gaps_are_saved_with_a_warning(client, login, org):
+def test_tier_gaps_are_refused_until_confirmed_then_saved_with_a_warning(client, login, org):
     login(org.agent)
-    response = client.post(
-        org.new_url,
-        data=_form(kind="tiers", tiers="[2500, 3000) 3\n(3500, ) 8"),
-        follow_redirects=True,
-    )
-    assert (
-        "Values between tier [2500, 3000) and tier (3500, +inf) match no tier and score 0."
-        in flashes(response)
-    )
+    data = _form(kind="tiers", tiers="[2500, 3000) 3\n(3500, ) 8")
+    refused = client.post(org.new_url, data=data)
+    assert refused.status_code == 422
+    gap = "Values between tier [2500, 3000) and tier (3500, +inf) match no tier and score 0."
+    assert field_error(refused, "tiers") == gap
+    assert "confirm_gaps" in form_values(refused) and _krs() == []
+    response = client.post(org.new_url, data={**data, "confirm_gaps": "y"}, follow_redirects=True)
+    assert gap in flashes(response)
     assert len(_krs()) == 1
 
 
@@ -234,7 +233,7 @@ def test_a_stale_edit_is_refused_showing_the_newer_values_and_keeping_mine(clien
     assert response.status_code == 422
     body = text(response)
     assert "Someone else saved this key result while you were editing." in body
-    assert "60 → 85 %" in body  # the newer saved value
+    assert "60% → 85%" in body  # the newer saved value, units written as everywhere
     values = form_values(response)
     assert (values["title"], values["target"]) == ("一次解决率 (新)", "90")
     assert values["version"] != opened["version"]
@@ -292,11 +291,11 @@ def test_key_result_changes_after_approval_are_recorded_and_shown(client, login,
         select(ObjectiveChange).where(ObjectiveChange.action.in_(("kr_edited", "kr_added")))
     ).all()
     assert {c.action: c.details for c in changes} == {
-        "kr_edited": {"title": "一次解决率", "target": ["80", "85"]},
+        "kr_edited": {"title": "一次解决率", "changes": {"target": ["80", "85"]}},
         "kr_added": {"title": "投诉率"},
     }
     page = text(client.get(f"/okrs/objectives/{org.objective.id}"))
-    assert "许嘉怡: changed a key result “一次解决率”" in page and "target: 80 → 85" in page
+    assert "许嘉怡: changed a key result “一次解决率”" in page and "Target: 80 → 85" in page
     assert "许嘉怡: added a key result “投诉率”" in page
 
 

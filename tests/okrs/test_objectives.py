@@ -212,10 +212,10 @@ def test_edits_after_approval_are_recorded_and_shown(client, login, org):
     change = db.session.scalar(select(ObjectiveChange).where(ObjectiveChange.action == "edited"))
     assert (change.actor_id, change.details) == (
         org.seo.id,
-        {"title": ["提升自然流量", "提升自然搜索流量"]},
+        {"changes": {"title": ["提升自然流量", "提升自然搜索流量"]}},
     )
     page = text(client.get(f"/okrs/objectives/{objective.id}"))
-    assert "张玥: edited the objective" in page and "title: 提升自然流量 → 提升自然搜索流量" in page
+    assert "张玥: edited the objective" in page and "Title: 提升自然流量 → 提升自然搜索流量" in page
     assert "李喆: approved" in page and "张玥: submitted for approval" in page
 
 
