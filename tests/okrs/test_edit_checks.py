@@ -120,7 +120,7 @@ def test_a_weight_outside_0_to_100_is_refused_by_the_service_too(org):
 def test_an_edit_that_breaks_an_approved_sum_sends_the_set_back_visibly(client, login, org):
     client = login(org.agent)
     response = _edit_kr(client, org.krs[0], weight="50")  # 50 + 40 + 20 = 110
-    assert response.status_code == 302
+    assert response.status_code == 303
     shown = flashes(client.get(response.headers["Location"]))
     withdrawn = (
         "The key-result weights of “提升客户满意度” add up to 110%, not 100%. Approval was "
@@ -139,7 +139,7 @@ def test_an_edit_that_breaks_an_approved_sum_sends_the_set_back_visibly(client, 
 
     # fixing the weights does not approve by itself: the set is submitted and approved again
     assert (
-        _edit_kr(client, db.session.get(KeyResult, org.krs[1].id), weight="30").status_code == 302
+        _edit_kr(client, db.session.get(KeyResult, org.krs[1].id), weight="30").status_code == 303
     )
     assert _objective(org).status == "returned"
     assert client.post(f"/okrs/objectives/{org.objective.id}/submit").status_code == 303
@@ -150,7 +150,7 @@ def test_an_edit_that_breaks_an_approved_sum_sends_the_set_back_visibly(client, 
 
 def test_an_edit_that_keeps_the_sum_keeps_the_approval_and_is_audited(client, login, org):
     response = _edit_kr(login(org.agent), org.krs[0], target="120")
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert _objective(org).status == "approved"
     change = db.session.scalar(select(ObjectiveChange).where(ObjectiveChange.action == "kr_edited"))
     assert change.details["changes"] == {"target": ["100", "120"]}
@@ -207,7 +207,7 @@ def test_company_objectives_are_submitted_and_approved_like_every_set(client, lo
             f"/okrs/objectives/new?cycle={org.cycle.id}&level=company",
             data={"title": title, "weight": weight, "progress_rule": "children"},
         )
-        assert response.status_code == 302
+        assert response.status_code == 303
     company = db.session.scalars(select(Objective).where(Objective.level == "company")).all()
     assert {o.status for o in company} == {"draft"}
     page = text(client.get(f"/okrs/company?cycle={org.cycle.id}"))
@@ -249,7 +249,7 @@ def test_a_tier_gap_is_refused_with_a_box_to_confirm_it(client, login, org):
     assert "I mean this gap" in text(response)
     assert form_values(response)["confirm_gaps"] is False
     saved = client.post(url, data=_tiers_form(GAP, confirm_gaps="y"))
-    assert saved.status_code == 302
+    assert saved.status_code == 303
     kr = db.session.scalar(select(KeyResult).where(KeyResult.title == "回复数"))
     edit = client.get(f"/okrs/key-results/{kr.id}/edit")
     assert form_values(edit)["confirm_gaps"] is True  # kept ticked: the gap was meant

@@ -424,7 +424,7 @@ def test_a_key_result_title_change_on_an_approved_set_is_saved_and_audited(clien
     login(org.agent)
     url = f"/okrs/key-results/{kr.id}/edit"
     response = client.post(url, data={**posted(client, url), "title": "首次解决率"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     change = db.session.scalar(select(ObjectiveChange).where(ObjectiveChange.action == "kr_edited"))
     assert change.details == {
         "title": "首次解决率",
