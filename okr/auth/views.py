@@ -10,7 +10,7 @@ from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
-from okr.auth.forms import LoginForm, PasswordForm, PreferencesForm
+from okr.auth.forms import LoginForm, PasswordForm, PreferencesForm, timezone_choices
 from okr.auth.services import Throttled, authenticate
 from okr.config import LANGUAGES
 from okr.errors import Invalid
@@ -88,9 +88,20 @@ def logout() -> Response:
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account() -> Response:
-    prefs = PreferencesForm(prefix="prefs", obj=current_user)
+    prefs = _preferences_form()
     password = PasswordForm(prefix="pw")
-    return render("auth/account.html", prefs=prefs, password=password)
+    block = "timezone_field" if "tz" in request.args else None  # htmx: the filtered list only
+    return render("auth/account.html", block=block, prefs=prefs, password=password)
+
+
+def _preferences_form() -> PreferencesForm:
+    """The preferences as saved; ?tz= narrows the timezone list, keeping ?prefs-timezone= chosen."""
+    query, chosen = request.args.get("tz", ""), request.args.get("prefs-timezone")
+    prefs = PreferencesForm(prefix="prefs", obj=current_user, timezone_query=query)
+    if chosen is not None:
+        prefs.timezone.data = chosen
+        prefs.timezone.choices = timezone_choices(query, chosen)
+    return prefs
 
 
 @bp.post("/account/preferences")
