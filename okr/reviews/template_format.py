@@ -13,7 +13,7 @@ from okr.domain.errors import DomainError
 from okr.domain.numbers import to_decimal
 from okr.domain.template import AdjustmentKind, Criterion, GradeBand, Part, Scale
 from okr.domain.template import ReviewTemplate as DomainTemplate
-from okr.explain import Glossary, error_message
+from okr.explain import PART_WORDS, Glossary, error_message
 from okr.reviews.levels import Level, RatingInput, level_words, levels_of, rating_input
 
 FORMAT = "okr-review-template/1"
@@ -226,13 +226,19 @@ def parse(data: dict[str, Any]) -> TemplateSpec:
     return TemplateSpec(domain, data, labels, quotas, levels)
 
 
+def part_words(part: str) -> str:
+    return str(PART_WORDS.get(part, part))
+
+
 def _explain(exc: DomainError) -> str:
     if exc.code == "weights.do_not_sum" or "sum" in exc.params:
         scope = exc.params.get("scope", "")
         what = (
             _("The part weights")
             if scope == "parts"
-            else _("The criteria weights of %(part)s", part=scope.removeprefix("criteria."))
+            else _(
+                "The criteria weights of %(part)s", part=part_words(scope.removeprefix("criteria."))
+            )
         )
         return _(
             "%(what)s add up to %(sum)s%%, not 100%%.", what=what, sum=exc.params.get("sum", "?")
