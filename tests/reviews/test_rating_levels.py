@@ -106,7 +106,7 @@ def test_a_chosen_level_is_checked_after_saving_and_shown_with_its_words(world, 
         appraisal, world.spec, rate(results="4", skills="2", attitude="5"), "", True, None
     )
     db.session.commit()
-    interview = text(login(world.manager).get(f"{url}/interview", headers=ZH))
+    interview = text(login(world.manager).get(f"{url}/interview?step=self_assessment", headers=ZH))
     assert re.search(
         r"<td>目标达成</td><td[^>]*>1–5</td><td>4</td><td[^>]*>超出期望</td>", interview
     )
