@@ -10,7 +10,7 @@ from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
-from okr.auth.forms import LoginForm, PasswordForm, PreferencesForm
+from okr.auth.forms import LoginForm, PasswordForm, PreferencesForm, timezone_choices
 from okr.auth.models import LoginSession
 from okr.auth.services import Throttled, authenticate
 from okr.auth.sessions import (
@@ -117,9 +117,12 @@ def logout() -> Response:
     return redirect(url_for("auth.login"))
 
 
-def _account(prefs: PreferencesForm, password: PasswordForm, status: int = 200) -> Response:
+def _account(
+    prefs: PreferencesForm, password: PasswordForm, status: int = 200, block: str | None = None
+) -> Response:
     return render(
         "auth/account.html",
+        block=block,
         prefs=prefs,
         password=password,
         sessions=sessions_of(current_user),
@@ -132,7 +135,8 @@ def _account(prefs: PreferencesForm, password: PasswordForm, status: int = 200) 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account() -> Response:
-    return _account(PreferencesForm(prefix="prefs", obj=current_user), PasswordForm(prefix="pw"))
+    block = "timezone_field" if "tz" in request.args else None  # htmx: the filtered list only
+    return _account(_preferences_form(), PasswordForm(prefix="pw"), block=block)
 
 
 @bp.post("/account/sessions/<int:session_id>/end")
@@ -159,6 +163,16 @@ def end_all_sessions() -> Response:
     logout_user()
     flash(_("You have signed out everywhere."), "info")
     return redirect(url_for("auth.login"), code=303)
+
+
+def _preferences_form() -> PreferencesForm:
+    """The preferences as saved; ?tz= narrows the timezone list, keeping ?prefs-timezone= chosen."""
+    query, chosen = request.args.get("tz", ""), request.args.get("prefs-timezone")
+    prefs = PreferencesForm(prefix="prefs", obj=current_user, timezone_query=query)
+    if chosen is not None:
+        prefs.timezone.data = chosen
+        prefs.timezone.choices = timezone_choices(query, chosen)
+    return prefs
 
 
 @bp.post("/account/preferences")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 
 from okr.domain.numbers import fmt, quantity, round_display
 from okr.okrs.forms import CONFIDENCE_CHOICES, KR_KINDS, PROGRESS_RULES
@@ -15,7 +16,7 @@ STATUS_LABELS = {
     "reviewing": _l("reviewing"),
     "closed": _l("closed"),
     "draft": _l("draft"),
-    "submitted": _l("submitted"),
+    "submitted": _lp("objective status", "submitted"),
     "approved": _l("approved"),
     "returned": _l("returned"),
 }

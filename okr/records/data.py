@@ -20,7 +20,7 @@ from sqlalchemy import select
 from okr.domain.attainment import attainment, max_points_of
 from okr.domain.errors import DomainError
 from okr.domain.numbers import fmt, quantity, round_display
-from okr.explain import PART_WORDS, describe_steps
+from okr.explain import PART_WORDS, derivation_rule, describe_steps
 from okr.extensions import db
 from okr.okrs.labels import kind_label, pct
 from okr.okrs.models import Adjustment, Objective
@@ -265,13 +265,13 @@ def build_record(appraisal_id: int) -> Record:
 
     if appraisal.result:
         data = appraisal.result
-        derivation = describe_steps(frozen_steps(appraisal))
+        derivation = describe_steps(frozen_steps(appraisal), spec.glossary())
         composite, grade = data.get("composite"), data.get("grade")
         parts = data.get("parts", {})
     else:
         live = breakdown(appraisal, spec)
         data = live.to_data()
-        derivation = describe_steps(live.steps)
+        derivation = describe_steps(live.steps, spec.glossary())
         composite, grade, parts = data["composite"], data["grade"], data["parts"]
 
     blocks = [
@@ -355,9 +355,14 @@ def build_record(appraisal_id: int) -> Record:
             (c.from_grade or "—", c.to_grade, c.reason, c.actor.name, _when(c.at)) for c in changes
         ],
         derivation=derivation,
-        rounding=_(
-            "Scores are computed exactly and shown rounded half up to %(n)d decimals; percentages to 1 decimal.",
-            n=SCORE_PLACES,
+        rounding=" ".join(
+            (
+                _(
+                    "Scores are computed exactly and shown rounded half up to %(n)d decimals; percentages to 1 decimal.",
+                    n=SCORE_PLACES,
+                ),
+                derivation_rule(),
+            )
         ),
         plan=[
             PlanLine(

@@ -27,7 +27,7 @@ from okr.domain.composite import GRADE_PLACES
 from okr.domain.numbers import fmt, round_display
 from okr.domain.template import Part
 from okr.domain.weights import plain_mean
-from okr.explain import PART_WORDS, describe_steps
+from okr.explain import PART_WORDS, Glossary, describe_steps
 from okr.extensions import db
 from okr.okrs.models import Adjustment, Objective
 from okr.org.models import Department, Person
@@ -200,7 +200,7 @@ def _frozen_points(appraisal: Appraisal) -> dict[str, Decimal | None]:
     return {p: None if v.get("points") is None else Decimal(v["points"]) for p, v in parts.items()}
 
 
-def _row(appraisal: Appraisal, live: Breakdown | None) -> Row:
+def _row(appraisal: Appraisal, live: Breakdown | None, words: Glossary) -> Row:
     if appraisal.finalized_at is not None or live is None:
         return Row(appraisal, _frozen_points(appraisal), appraisal.composite, True)
     r = live.result
@@ -210,7 +210,7 @@ def _row(appraisal: Appraisal, live: Breakdown | None) -> Row:
         points,
         r.composite if r else None,
         live.complete,
-        describe_steps(live.problems),
+        describe_steps(live.problems, words),
     )
 
 
@@ -301,7 +301,8 @@ def calibration_board(review: Review, spec: TemplateSpec) -> Board:
     """Everything the calibration page shows, in a fixed number of queries."""
     appraisals = _appraisals(select(Appraisal).where(Appraisal.review_id == review.id))
     live = live_breakdowns(review, spec, appraisals)
-    rows = sorted((_row(a, live.get(a.id)) for a in appraisals), key=_by_composite)
+    words = spec.glossary()
+    rows = sorted((_row(a, live.get(a.id), words) for a in appraisals), key=_by_composite)
     lines, company = leniency(rows, live)
     with_plan = set(
         db.session.scalars(

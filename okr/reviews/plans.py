@@ -15,6 +15,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
@@ -46,7 +47,7 @@ SECTIONS = {
     "growth": _l("Growth plan"),
 }
 ITEM_STATUSES = {
-    "open": _l("open"),
+    "open": _lp("plan item status", "open"),
     "in_progress": _l("in progress"),
     "done": _l("done"),
     "dropped": _l("dropped"),

@@ -196,6 +196,16 @@ def read_ratings(
     spec: TemplateSpec, part: str, form_data: dict[str, Any], *, complete: bool
 ) -> dict[str, str]:
     """Ratings typed into a form, checked against each criterion's scale; all needed to submit."""
+    ratings, errors = checked_ratings(spec, part, form_data, complete=complete)
+    if errors:
+        raise Invalid(errors)
+    return ratings
+
+
+def checked_ratings(
+    spec: TemplateSpec, part: str, form_data: dict[str, Any], *, complete: bool
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The usable ratings typed into a form, and a message for each one that is not."""
     errors: dict[str, str] = {}
     ratings: dict[str, str] = {}
     for criterion in spec.domain.criteria.get(Part(part), ()):
@@ -216,9 +226,7 @@ def read_ratings(
             )
             continue
         ratings[criterion.key] = str(value)
-    if errors:
-        raise Invalid(errors)
-    return ratings
+    return ratings, errors
 
 
 def _deadline_passed(deadline: date) -> bool:
@@ -320,6 +328,35 @@ def save_peer_form(
         _advance(appraisal, "peer_rated")
     refresh_scores(appraisal, spec)
     db.session.flush()
+
+
+def interview_preview(
+    spec: TemplateSpec,
+    appraisal: Appraisal,
+    inputs: tuple[list[Objective], list[PeerForm], list[Adjustment]],
+    form_data: dict[str, Any],
+) -> tuple[Breakdown, dict[str, str]]:
+    """The scores the interview ratings typed so far would give (nothing is stored), and a
+    message for each typed rating that cannot count."""
+    ratings, errors = checked_ratings(spec, "interview", form_data, complete=False)
+    return compute(spec, appraisal, *inputs, interview_ratings=ratings), errors
+
+
+def interview_progress(appraisal: Appraisal, spec: TemplateSpec) -> dict[str, bool]:
+    """Which of the five steps hold what they ask for (as saved): a note for each, every
+    interview criterion rated for the result, the employee's objection or its answer."""
+    notes = appraisal.interview_notes or {}
+    criteria = spec.domain.criteria.get(Part.INTERVIEW, ())
+    rated = dict(appraisal.interview_ratings or {})
+    return {
+        "purpose": bool(notes.get("purpose")),
+        "self_assessment": bool(notes.get("self_assessment")),
+        "result": all(rated.get(c.key) for c in criteria)
+        if criteria
+        else bool(notes.get("result")),
+        "disagreement": bool(appraisal.disagreement or notes.get("disagreement")),
+        "plan": bool(notes.get("plan")),
+    }
 
 
 def save_interview(

@@ -31,6 +31,7 @@ from okr.domain.numbers import (
 )
 from okr.errors import Invalid
 from okr.explain import PART_WORDS
+from okr.reviews.levels import canonical_levels, check_levels
 from okr.reviews.template_format import (
     FORMAT,
     PARTS,
@@ -260,6 +261,7 @@ def _check_criterion(c: _Check, item: Any, place: str, part: str, keys: set[str]
     if not isinstance(item.get("label", key), str):
         c.add(place, _("The label of criterion “%(key)s” must be text.", key=key))
     scale = item.get("scale", ["1", "5"])
+    low = high = None
     if not isinstance(scale, list) or len(scale) != 2:
         c.add(place, _("The scale of “%(key)s” must be [lowest, highest], e.g. [1, 5].", key=key))
     else:
@@ -274,6 +276,8 @@ def _check_criterion(c: _Check, item: Any, place: str, part: str, keys: set[str]
                     high=fmt(high),
                 ),
             )
+    for problem in check_levels(item.get("levels"), key, (low, high), _num):
+        c.add(f"{place}.levels", problem)
     weight = c.number(
         item.get("weight"), place, _("The weight of “%(key)s”", key=key), None, HUNDRED
     )
@@ -450,6 +454,11 @@ def canonical(data: dict[str, Any]) -> dict[str, Any]:
                     "label": (item.get("label") or item["key"]).strip(),
                     "weight": n(item["weight"]),
                     "scale": [n(v) for v in item.get("scale", ["1", "5"])],
+                    **(
+                        {"levels": canonical_levels(item["levels"], n)}
+                        if item.get("levels")
+                        else {}
+                    ),
                 }
                 for item in data["criteria"][part]
             ]

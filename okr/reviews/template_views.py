@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 
 from okr.auth.access import admin_required, ensure
 from okr.domain.steps import Step
-from okr.explain import PART_WORDS, describe
+from okr.explain import NO_GLOSSARY, PART_WORDS, describe
 from okr.extensions import db
 from okr.okrs.labels import pct
 from okr.reviews import simulator
@@ -58,9 +58,9 @@ def part_label(part: str) -> str:
 
 
 @bp.app_template_global("review_step")
-def step_sentence(step: Step) -> str:
-    """One derivation step as a sentence."""
-    return describe(step.code, step.params)
+def step_sentence(step: Step, spec: TemplateSpec | None = None) -> str:
+    """One derivation step as a sentence, keys named by the template's words."""
+    return describe(step.code, step.params, spec.glossary() if spec else NO_GLOSSARY)
 
 
 @bp.app_template_filter("review_pct")

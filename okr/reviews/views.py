@@ -14,6 +14,7 @@ from sqlalchemy import Select, func, or_, select
 
 from okr.auth.access import admin_required, ensure
 from okr.errors import Invalid
+from okr.explain import derivation_rule
 from okr.extensions import db
 from okr.forms import options
 from okr.okrs.labels import status_label
@@ -33,6 +34,7 @@ PAGE_SIZE = 50
 bp.add_app_template_filter(q.shown_score, "review_score")
 bp.add_app_template_global(q.appraisal_status, "appraisal_status")
 bp.add_app_template_global(q.part_word, "appraisal_part")
+bp.add_app_template_global(derivation_rule, "derivation_rule")
 
 
 # Loaders ----------------------------------------------------------------------------------
