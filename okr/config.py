@@ -18,6 +18,7 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,
     "PAGE_SIZE": 25,
     "TRUSTED_PROXIES": 0,
+    "SQLITE_BUSY_TIMEOUT": 15,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
 }
 LANGUAGES = ("zh", "en")

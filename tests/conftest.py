@@ -86,10 +86,9 @@ _apps: dict[str, Flask] = {}
 
 
 def _fast_sqlite(connection: Any, _record: Any) -> None:
-    """Throwaway test databases need no durability: skip fsync."""
+    """Throwaway test databases need no durability: skip fsync (the app's WAL journal stays)."""
     cursor = connection.cursor()
     cursor.execute("PRAGMA synchronous=OFF")
-    cursor.execute("PRAGMA journal_mode=MEMORY")
     cursor.close()
 
 

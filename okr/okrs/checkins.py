@@ -17,10 +17,9 @@ from okr.domain.periods import week_start
 from okr.errors import Invalid, StaleEdit
 from okr.explain import error_message
 from okr.extensions import db
-from okr.okrs.models import CheckIn, KeyResult
+from okr.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from okr.okrs.progress import refresh_key_result, refresh_objective_chain
 from okr.okrs.rules import CONFIDENCES, checkins_open
-from okr.okrs.services import objective_for
 from okr.org.models import Person
 
 
@@ -45,8 +44,9 @@ def record_checkin(
     now: datetime | None = None,
 ) -> CheckIn:
     """Record a new value for a key result and roll progress up; a stale form is refused."""
-    objective = objective_for(kr)
-    if not checkins_open(objective.cycle):
+    objective = db.session.get_one(Objective, kr.objective_id)  # loaded with the key result
+    cycle = db.session.get_one(Cycle, objective.cycle_id)
+    if not checkins_open(cycle):
         raise Invalid({"_": _("Check-ins are open while the cycle runs and during its review.")})
     if seen_version is not None and kr.version != seen_version:
         raise StaleEdit()
@@ -59,7 +59,7 @@ def record_checkin(
         value=value,
         confidence=confidence,
         note=note.strip(),
-        author_id=author.id,
+        author=author,
         created_at=now,
         week=week_start(local_date(now)),
     )
@@ -70,7 +70,7 @@ def record_checkin(
         checkin.note,
         now,
     )
-    refresh_key_result(kr, objective.cycle.attainment_cap)
+    refresh_key_result(kr, cycle.attainment_cap)
     try:
         db.session.flush()
     except StaleDataError as exc:  # saved by someone else between our read and our write
