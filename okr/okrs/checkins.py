@@ -19,18 +19,21 @@ from okr.explain import error_message
 from okr.extensions import db
 from okr.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from okr.okrs.progress import refresh_key_result, refresh_objective_chain
-from okr.okrs.rules import CONFIDENCES, checkins_open
+from okr.okrs.rules import CONFIDENCES, checkins_open, typed_percent, unit_fit_problem
 from okr.org.models import Person
 
 
-def parse_value(kr: KeyResult, text: str):
-    """A check-in value from what the person typed; a milestone takes done (1) or not (0)."""
+def parse_value(kr: KeyResult, text: str) -> Decimal:
+    """A check-in value from what the person typed, fitting the key result's unit (rules.py);
+    a milestone takes done (1) or not (0)."""
     try:
         value = parse_decimal(text, allow_percent=True)
     except DomainError as exc:
         raise Invalid({"value": error_message(exc)}) from exc
     if kr.kind == KRKind.MILESTONE and value not in (0, 1):
         raise Invalid({"value": _("A milestone is either done (1) or not done (0).")})
+    if problem := unit_fit_problem(kr, value, typed_percent(text)):
+        raise Invalid({"value": problem})
     return value
 
 
