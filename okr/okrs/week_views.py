@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -44,6 +45,7 @@ class KRRow:
     saved: bool = False
     stale: bool = False
     autofocus: bool = False
+    correcting: Any = None  # okr.okrs.correction_views.Correcting while the last one is corrected
 
 
 @dataclass
@@ -161,7 +163,7 @@ def index() -> Response:
     )
 
 
-def _key_result(kr_id: int) -> KeyResult:
+def key_result_to_edit(kr_id: int) -> KeyResult:
     """The key result with objective and cycle, for someone allowed to check in on it."""
     kr = db.one_or_404(
         select(KeyResult)
@@ -200,6 +202,11 @@ def _saved(kr: KeyResult, checkin: CheckIn) -> Response:
         else:  # a manager checking in for someone: their key result's page
             back = url_for("kr_page.detail", kr_id=kr.id)
         return redirect(f"{back}#kr-{kr.id}", code=303)
+    return saved_row(kr, checkin)
+
+
+def saved_row(kr: KeyResult, checkin: CheckIn) -> Response:
+    """The row fragment after a check-in or correction, with progress out of band and an event."""
     chain = chain_of(kr.objective, current_user)
     row = make_row(kr, kr.objective.cycle, True, checkin)
     row.saved = True
@@ -219,7 +226,7 @@ def commit_and_keep() -> None:
 @login_required
 def check_in(kr_id: int) -> Response:
     """Record a new value, confidence and note; a stale or invalid entry comes back as typed."""
-    kr = _key_result(kr_id)
+    kr = key_result_to_edit(kr_id)
     form = CheckInForm(confidence=kr.confidence or "on_track", version=kr.version)
     if not form.validate_on_submit():
         return _row_page(kr, form, invalid_status(form))
@@ -237,7 +244,7 @@ def check_in(kr_id: int) -> Response:
         return _row_page(kr, form, 422)
     except StaleEdit:
         db.session.rollback()
-        kr = _key_result(kr_id)
+        kr = key_result_to_edit(kr_id)
         form.version.data = str(kr.version)
         return _row_page(kr, form, 422, stale=True)
     commit_and_keep()
