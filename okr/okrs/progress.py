@@ -110,8 +110,9 @@ def refresh_objective_chain(objective_id: int | None) -> None:
     fresh: dict[int, Decimal | None] = {}
     for node in chain:  # bottom up: each objective sees its child's new figure
         aligned = [(title, fresh.get(cid, value)) for cid, title, value in children[node.id]]
-        fresh[node.id] = rolled_up(node.progress_rule, own[node.id], aligned).progress
-        node.update(fresh[node.id], worst_confidence(confidences[node.id]))
+        progress = rolled_up(node.progress_rule, own[node.id], aligned).progress
+        node.update(progress, worst_confidence(confidences[node.id]))
+        fresh[node.id] = node.progress  # as stored: what a later recomputation reads back
     store_objective_figures([node for node in chain if node.changed])
 
 
@@ -139,8 +140,9 @@ def refresh_cycle(cycle: Cycle) -> None:
             done[node.id] = node.progress  # a loop in the data stops here instead of recursing
             if depth < 50:
                 kids = [(c.title, figure(c, depth + 1)) for c in children[node.id]]
-                done[node.id] = rolled_up(node.progress_rule, own[node.id], kids).progress
-                node.update(done[node.id], worst_confidence(confidences[node.id]))
+                progress = rolled_up(node.progress_rule, own[node.id], kids).progress
+                node.update(progress, worst_confidence(confidences[node.id]))
+                done[node.id] = node.progress  # as stored
         return done[node.id]
 
     for node in nodes.values():

@@ -23,6 +23,7 @@ from flask import Flask
 from sqlalchemy import select, text
 from werkzeug.serving import make_server
 
+from okr.db import stored
 from okr.domain.attainment import attainment
 from okr.domain.errors import DomainError
 from okr.domain.rollup import ProgressRule, WeightedValue, parent_progress
@@ -37,7 +38,6 @@ from tests.conftest import TEST_PASSWORD
 CLIENTS = 8
 CHECKINS_EACH = 200
 CONFIDENCES = ("on_track", "at_risk", "off_track")
-QUANTUM = Decimal(1).scaleb(-12)  # what okr.db.Exact stores
 
 
 @pytest.fixture
@@ -239,7 +239,7 @@ def recompute(cycle_id: int) -> tuple[dict, dict]:
             last = newest.get(kr.id)
             value = last.value if last else None
             progress = attainment(spec_of(kr), value, cycle.attainment_cap).progress
-            krs[kr.id] = (value, progress.quantize(QUANTUM), last.confidence if last else None)
+            krs[kr.id] = (value, stored(progress), last.confidence if last else None)
     children: dict[int, list[Objective]] = {o.id: [] for o in objectives}
     for objective in objectives:
         if objective.parent_id is not None:
@@ -258,7 +258,7 @@ def recompute(cycle_id: int) -> tuple[dict, dict]:
                 progress = None
             confidence = worst_confidence([krs[k.id][2] for k in objective.key_results])
             figures[objective.id] = (
-                None if progress is None else progress.quantize(QUANTUM),
+                stored(progress),
                 confidence,
             )
         return figures[objective.id][0]
@@ -275,14 +275,11 @@ def cached(cycle_id: int) -> tuple[dict, dict]:
         .options(db.selectinload(Objective.key_results))
     ).all()
     krs = {
-        kr.id: (kr.current, kr.progress.quantize(QUANTUM), kr.confidence)
+        kr.id: (kr.current, stored(kr.progress), kr.confidence)
         for o in objectives
         for kr in o.key_results
     }
-    figures = {
-        o.id: (None if o.progress is None else o.progress.quantize(QUANTUM), o.confidence)
-        for o in objectives
-    }
+    figures = {o.id: (stored(o.progress), o.confidence) for o in objectives}
     return krs, figures
 
 
