@@ -16,6 +16,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, error pages and commands."""
     from okr import cli, i18n, models, web  # noqa: F401  (models: register tables)
     from okr.config import configure
+    from okr.db import serialise_sqlite_writes
     from okr.extensions import babel, csrf, db, htmx, login_manager, migrate
 
     app = Flask(
@@ -27,6 +28,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     configure(app, config)
     db.init_app(app)
+    with app.app_context():
+        serialise_sqlite_writes(db.engine, float(app.config["SQLITE_BUSY_TIMEOUT"]))
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     htmx.init_app(app)

@@ -21,6 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "TRUSTED_PROXIES": 0,
     "MAX_UPLOAD_MB": 10,
     "RECORD_BATCH_TIMEOUT_SECONDS": 300,
+    "SQLITE_BUSY_TIMEOUT": 15,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
 }
 LANGUAGES = ("zh", "en")

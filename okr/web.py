@@ -97,6 +97,7 @@ def init_app(app: Flask) -> None:
     from okr.okrs import labels
     from okr.okrs.adjustment_views import bp as adjustments_bp
     from okr.okrs.alignment_views import bp as alignment_bp
+    from okr.okrs.correction_views import bp as corrections_bp
     from okr.okrs.cycle_views import bp as cycles_bp
     from okr.okrs.kr_page import bp as kr_page_bp
     from okr.okrs.kr_views import bp as key_results_bp
@@ -128,6 +129,7 @@ def init_app(app: Flask) -> None:
         key_results_bp,
         cycles_bp,
         week_bp,
+        corrections_bp,
         kr_page_bp,
         team_bp,
         alignment_bp,

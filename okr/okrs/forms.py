@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from okr.forms import DecimalText, VersionedForm, optional_int, options
@@ -88,6 +88,32 @@ class CheckInForm(VersionedForm):
         validators=[Optional(), Length(max=2000)],
         description=_l("Progress, blockers, next step"),
     )
+
+
+class CorrectionForm(FlaskForm):
+    """A correction of the latest check-in (one on a page at a time: fixed ids)."""
+
+    value = StringField(
+        _l("Right value"),
+        id="correction-value",
+        validators=[InputRequired(_l("Enter the right value."))],
+    )
+    confidence = SelectField(
+        _l("Confidence"), id="correction-confidence", choices=options(CONFIDENCE_CHOICES)
+    )
+    note = TextAreaField(
+        _l("Note"), id="correction-note", validators=[Optional(), Length(max=2000)]
+    )
+    reason = TextAreaField(
+        _l("What was wrong"),
+        id="correction-reason",
+        validators=[
+            InputRequired(_l("Say what was wrong; the reason is kept with the correction.")),
+            Length(max=1000),
+        ],
+        description=_l("Kept in the history beside the correction, e.g. “typed 50 instead of 5”."),
+    )
+    back = HiddenField()  # where the person came from: "week" or the key result's page
 
 
 class DecisionForm(FlaskForm):

@@ -332,7 +332,7 @@ def apply_template(
             row = KeyResult(objective_id=objective.id, position=position)
             _apply(row, data)
             refresh_key_result(row, cycle.attainment_cap)
-            objective.key_results.append(row)  # loaded (empty) by create_objective's refresh
+            db.session.add(row)
         db.session.flush()
         refresh_objective_chain(objective.id)
         result.notices += [

@@ -8,7 +8,9 @@ from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm.attributes import set_committed_value
 
 from okr.db import local_date, utcnow
 from okr.domain.errors import DomainError
@@ -185,8 +187,30 @@ def refresh_scores(appraisal: Appraisal, spec: TemplateSpec) -> Breakdown:
 
 
 def _advance(appraisal: Appraisal, status: str) -> None:
-    if STATUS_ORDER.index(status) > STATUS_ORDER.index(appraisal.status):
-        appraisal.status = status
+    appraisal.status = _advanced(appraisal.status, status)
+
+
+def _advanced(current: str, status: str) -> str:
+    return status if STATUS_ORDER.index(status) > STATUS_ORDER.index(current) else current
+
+
+def lock_appraisal(appraisal: Appraisal) -> None:
+    """Lock the appraisal's row and re-read it before its live figures are recomputed.
+
+    The person, the manager and every peer save parts of one appraisal at the same time, and each
+    save recomputes the composite from all parts: taking the row lock first (PostgreSQL; SQLite
+    write requests are serialised already) means each reads what the others committed.
+    """
+    names = [attr.key for attr in sa_inspect(Appraisal).column_attrs]
+    db.session.refresh(appraisal, attribute_names=names, with_for_update=True)
+
+
+def _store_live_figures(appraisal: Appraisal, **values: Any) -> None:
+    """Write derived fields of an appraisal without moving its version (a peer is not editing it)."""
+    table = Appraisal.__table__
+    db.session.execute(update(table).where(table.c.id == appraisal.id).values(**values))
+    for name, value in values.items():
+        set_committed_value(appraisal, name, value)
 
 
 # Ratings ------------------------------------------------------------------------------------
@@ -242,6 +266,7 @@ def save_self_assessment(
     version: int | None,
 ) -> None:
     """The person rates themself and writes reflections; submitting moves the appraisal on."""
+    lock_appraisal(appraisal)
     _check_version(appraisal, version)
     if appraisal.finalized_at is not None or appraisal.self_submitted_at is not None:
         raise Invalid(
@@ -308,8 +333,13 @@ def save_peer_form(
     submit: bool,
     version: int | None,
 ) -> None:
-    """A rater fills in their form; it stays editable until the peer deadline."""
+    """A rater fills in their form; it stays editable until the peer deadline.
+
+    The appraisal's status and live composite follow from the forms; they are stored without
+    moving the appraisal's version, so a peer never makes the person's or manager's form stale.
+    """
     _check_version(form, version)
+    lock_appraisal(appraisal)
     if _deadline_passed(review_of(appraisal).peer_deadline) or appraisal.finalized_at is not None:
         raise Invalid({"_": _("The deadline for the team evaluation has passed.")})
     form.ratings = read_ratings(
@@ -324,10 +354,14 @@ def save_peer_form(
             PeerForm.appraisal_id == appraisal.id, PeerForm.submitted_at.is_not(None)
         )
     )
+    figures: dict[str, Any] = {"status": appraisal.status}
     if submitted >= spec.domain.min_peer_raters:
-        _advance(appraisal, "peer_rated")
-    refresh_scores(appraisal, spec)
-    db.session.flush()
+        figures["status"] = _advanced(appraisal.status, "peer_rated")
+    if appraisal.finalized_at is None:
+        result = breakdown(appraisal, spec).result
+        figures["composite"] = result.composite if result else None
+        figures["grade"] = result.grade if result else None
+    _store_live_figures(appraisal, **figures)
 
 
 def interview_preview(
@@ -369,6 +403,7 @@ def save_interview(
     version: int | None,
 ) -> None:
     """The five-step one-on-one: notes per step, the manager's ratings, what the person disputes."""
+    lock_appraisal(appraisal)
     _check_version(appraisal, version)
     if appraisal.finalized_at is not None:
         raise Invalid({"_": _("This appraisal is finalized; the interview can no longer change.")})
