@@ -15,7 +15,7 @@ from okr.forms import ActionForm
 from okr.okrs import access
 from okr.okrs.forms import KeyResultForm
 from okr.okrs.models import KeyResult, Objective
-from okr.okrs.rules import format_tiers, has_tier_gap, parse_tiers, tier_to_dict
+from okr.okrs.rules import format_tiers, has_tier_gap, parse_tiers, tier_to_dict, typed_percent
 from okr.okrs.services import KeyResultData, add_key_result, delete_key_result, update_key_result
 from okr.web import form_errors, invalid_status, render
 
@@ -72,6 +72,11 @@ def _data(form: KeyResultForm) -> KeyResultData:
         max_points=number("max_points"),
         tiers=tiers,
         confirm_gaps=bool(form.confirm_gaps.data),
+        percent_typed=tuple(
+            f
+            for f in ("start", "target")
+            if f in NEEDS[kind] and typed_percent(str(getattr(form, f).data or ""))
+        ),
     )
 
 

@@ -20,8 +20,8 @@ from okr.explain import describe, error_message
 from okr.extensions import db
 from okr.okrs.labels import status_label
 from okr.okrs.models import Cycle, KeyResult, Objective, ObjectiveChange
-from okr.okrs.progress import refresh_key_result, refresh_objective_chain
-from okr.okrs.rules import format_tiers, plan_editable, spec_of
+from okr.okrs.progress import lock_chain, refresh_key_result, refresh_objective_chain
+from okr.okrs.rules import definition_unit_problems, format_tiers, plan_editable, spec_of
 from okr.org.models import Department, Person
 from okr.org.queries import department_ancestor_ids
 
@@ -233,6 +233,7 @@ def update_objective(
     _check_version(objective, version)
     objective = load_objective(objective.id)
     _ensure_planning(objective.cycle)
+    lock_chain(objective.id)  # before this row's own update: the lock order check-ins use
     _check_parent(
         objective.cycle, objective.level, objective.department_id, data.parent_id, objective.id
     )
@@ -277,6 +278,7 @@ def delete_objective(objective: Objective, actor: Person, version: int | None) -
             }
         )
     parent = objective.parent_id
+    lock_chain(objective.id)  # before this row's own delete: the lock order check-ins use
     db.session.delete(objective)
     db.session.flush()
     refresh_objective_chain(parent)
@@ -323,6 +325,8 @@ class KeyResultData:
     tiers: list[dict[str, Any]] | None = None
     confirm_gaps: bool = False
     """The person confirmed that values between two tiers should score 0 (a gap is refused otherwise)."""
+    percent_typed: tuple[str, ...] = ()
+    """Fields (start, target) typed with a percent sign, refused unless the unit is a percent."""
 
 
 def _apply(kr: KeyResult, data: KeyResultData) -> list[str]:
@@ -335,6 +339,15 @@ def _apply(kr: KeyResult, data: KeyResultData) -> list[str]:
     if not data.title.strip():
         raise Invalid({"title": _("Enter a title.")})
     check_weight(data.weight)
+    if problems := definition_unit_problems(
+        data.unit,
+        # with no unit yet, "5%" is how a person says it is a percentage
+        {
+            f: (getattr(data, f), f in data.percent_typed and bool(data.unit.strip()))
+            for f in ("start", "target")
+        },
+    ):
+        raise Invalid(problems)  # e.g. "-5 人" or "50%" for a count: the same rule as check-ins
     kr.title, kr.unit, kr.kind, kr.weight = (
         data.title.strip(),
         data.unit.strip(),

@@ -309,3 +309,29 @@ def test_wrong_users_cannot_add_edit_or_delete_key_results(client, login, org, m
     assert edit.status_code == 403
     assert client.post(f"/okrs/key-results/{kr.id}/delete").status_code == 403
     assert snapshot("key_result", "objective_change") == before
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        (
+            {"unit": "人", "start": "-5", "target": "100"},
+            "start",
+            "Enter zero or more: a number of 人 cannot be below zero.",
+        ),
+        (
+            {"unit": "人", "start": "10", "target": "50%"},
+            "target",
+            "Enter the number without %: this key result is counted in 人, not in percent.",
+        ),
+    ],
+)
+def test_a_key_result_definition_must_fit_its_unit_like_check_ins(
+    client, login, org, fields, field, message
+):
+    login(org.agent)
+    response = client.post(org.new_url, data=_form(kind="increase", **fields))
+
+    assert response.status_code == 422
+    assert field_error(response, field) == message
+    assert db.session.scalars(select(KeyResult).where(KeyResult.unit == "人")).all() == []
