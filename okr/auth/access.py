@@ -20,11 +20,6 @@ def can_view_person(viewer: Person, person: Person) -> bool:
     return viewer.is_admin or viewer.id == person.id or person.id in report_ids(viewer.id)
 
 
-def can_edit_person(viewer: Person, person: Person) -> bool:
-    """Only HR (admins) edit people records."""
-    return viewer.is_admin
-
-
 def ensure(allowed: bool) -> None:
     """Stop the request with 403 unless allowed."""
     if not allowed:

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from okr.domain.errors import DomainError
 from okr.domain.numbers import to_decimal
-from okr.domain.template import AdjustmentKind, Criterion, GradeBand, Part, Scale
+from okr.domain.template import AdjustmentKind, Criterion, GradeBand, Scale
 from okr.domain.template import ReviewTemplate as DomainTemplate
 from okr.explain import PART_WORDS, Glossary, error_message
 from okr.reviews.levels import Level, RatingInput, level_words, levels_of, rating_input
@@ -244,7 +244,3 @@ def _explain(exc: DomainError) -> str:
             "%(what)s add up to %(sum)s%%, not 100%%.", what=what, sum=exc.params.get("sum", "?")
         )
     return error_message(exc)
-
-
-def part_weight(spec: TemplateSpec, part: str) -> Decimal:
-    return spec.domain.weight(Part(part))
