@@ -84,9 +84,17 @@ def commands(app: Flask) -> None:
     register_app_commands(app)
 
 
+def connect_signals() -> None:
+    """Features that hear what happens in a feature below them (blinker signals)."""
+    from okr.auth.sessions import connect as connect_sessions
+
+    connect_sessions()
+
+
 def init_app(app: Flask) -> None:
     """Wire every feature into the app."""
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
     template_helpers(app)
     commands(app)
+    connect_signals()
