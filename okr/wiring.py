@@ -87,8 +87,10 @@ def commands(app: Flask) -> None:
 def connect_signals() -> None:
     """Features that hear what happens in a feature below them (blinker signals)."""
     from okr.auth.sessions import connect as connect_sessions
+    from okr.reviews.plans import connect as connect_plans
 
     connect_sessions()
+    connect_plans()
 
 
 def init_app(app: Flask) -> None:
