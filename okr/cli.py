@@ -11,12 +11,7 @@ from okr.extensions import db
 
 
 def init_app(app: Flask) -> None:
-    """Register the commands on `flask --app okr ...`."""
-    from okr.records import cli as records_cli
-    from okr.reviews.cli import register as register_review_commands
-
-    register_review_commands(app)
-    records_cli.init_app(app)
+    """Register the app-wide commands on `flask --app okr ...` (features add theirs in okr.wiring)."""
 
     @app.cli.command("create-admin")
     @click.option("--email", prompt=True)

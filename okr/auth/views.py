@@ -198,7 +198,7 @@ def change_password() -> Response:
             form.current.errors = [_("The current password is not right.")]
         else:
             try:
-                set_password(current_user, form.new.data, keep=current_session())
+                set_password(current_user, form.new.data)  # ends the other sessions
             except Invalid as exc:
                 form_errors(form, exc)
             else:

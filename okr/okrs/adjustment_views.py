@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
-from okr.auth.access import ensure
+from okr.access import ensure
 from okr.errors import Invalid
 from okr.extensions import db
 from okr.forms import ActionForm, DecimalText, required_number

@@ -13,8 +13,8 @@ from okr.domain.weights import check_weights
 from okr.errors import Invalid
 from okr.explain import error_message
 from okr.extensions import db
+from okr.okrs.changes import load_objective, record_change
 from okr.okrs.models import Cycle, Objective
-from okr.okrs.services import load_objective, record_change
 from okr.org.models import Person
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Optional
 
-from okr.auth.access import admin_required
+from okr.access import admin_required
 from okr.db import local_date, utcnow
 from okr.errors import Invalid
 from okr.extensions import db

@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 
-from okr.auth.access import ensure
+from okr.access import ensure
 from okr.domain.krspec import KRKind
 from okr.extensions import db
 from okr.okrs import access

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from okr.auth.access import ensure
+from okr.access import ensure
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.forms import ActionForm

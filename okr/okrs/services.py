@@ -18,8 +18,10 @@ from okr.domain.steps import Severity
 from okr.errors import Invalid, StaleEdit
 from okr.explain import describe, error_message
 from okr.extensions import db
+from okr.okrs.approval import reopen_if_broken
+from okr.okrs.changes import load_objective, record_change
 from okr.okrs.labels import status_label
-from okr.okrs.models import Cycle, KeyResult, Objective, ObjectiveChange
+from okr.okrs.models import Cycle, KeyResult, Objective
 from okr.okrs.progress import lock_chain, refresh_key_result, refresh_objective_chain
 from okr.okrs.rules import definition_unit_problems, format_tiers, plan_editable, spec_of
 from okr.org.models import Department, Person
@@ -44,36 +46,9 @@ def _check_version(record: Objective | KeyResult, version: int | None) -> None:
         raise StaleEdit()
 
 
-def load_objective(objective_id: int) -> Objective:
-    """An objective with its cycle and key results loaded (what every service here needs)."""
-    return db.session.scalars(
-        select(Objective)
-        .where(Objective.id == objective_id)
-        .options(db.joinedload(Objective.cycle), db.selectinload(Objective.key_results))
-    ).one()
-
-
 def objective_for(kr: KeyResult) -> Objective:
     """A key result's objective, loaded as services need it."""
     return load_objective(kr.objective_id)
-
-
-def record_change(
-    objective: Objective, actor: Person, action: str, details: Mapping[str, Any] | None = None
-) -> None:
-    """Keep an audit line for changes to objectives that were already approved, and for decisions.
-
-    `details` is one mapping (not keyword arguments), so a changed field named like a detail
-    ("title") can never clash with it: edits go under "changes" as {field: [before, after]}.
-    """
-    db.session.add(
-        ObjectiveChange(
-            objective_id=objective.id,
-            actor_id=actor.id,
-            action=action,
-            details=dict(details or {}),
-        )
-    )
 
 
 def _shown(value: Any) -> Any:
@@ -103,8 +78,6 @@ def after_set_change(objective: Objective, actor: Person) -> list[str]:
     """Run the submit checks on the set an edit touched; a submitted or approved set that fails
     them is sent back to its owner (status "returned", the reason as the comment), never left
     approved. Returns what to tell the person (empty when the set is fine or still a draft)."""
-    from okr.okrs.approval import reopen_if_broken  # approval builds on this module
-
     notice = reopen_if_broken(objective, actor)
     return [notice] if notice else []
 

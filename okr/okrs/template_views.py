@@ -11,7 +11,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from okr.auth.access import admin_required, ensure
+from okr.access import admin_required, ensure
 from okr.errors import Invalid
 from okr.extensions import db
 from okr.forms import ActionForm, options

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from okr.auth.access import ensure
+from okr.access import ensure
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.forms import ActionForm, options
@@ -26,8 +26,8 @@ from okr.okrs.services import (
     delete_objective,
     update_objective,
 )
+from okr.okrs.signals import open_plan_items
 from okr.org.models import Department, Person
-from okr.reviews.plans import open_items
 from okr.web import form_errors, invalid_status, refusal, render
 
 bp = Blueprint("okrs", __name__, url_prefix="/okrs")
@@ -88,7 +88,7 @@ def _render_set(
         action=ActionForm(),
         decision=DecisionForm(),
         adjustments=adjustment_panel(current_user, cycle, owner) if owner else None,
-        plan_items=open_items(current_user, owner.id, cycle.start) if owner else [],
+        plan_items=open_plan_items(current_user, owner.id, cycle.start) if owner else [],
     )
 
 

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from okr.auth.access import ensure
+from okr.access import ensure
 from okr.db import local_date, utcnow
 from okr.domain.periods import week_start
 from okr.errors import Invalid, StaleEdit

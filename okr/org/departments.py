@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from okr.auth.access import admin_required
+from okr.access import admin_required
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.forms import ActionForm, options

@@ -8,11 +8,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from okr.auth.access import admin_required, can_view_person, ensure
-from okr.auth.sessions import current_session
+from okr.access import admin_required, ensure
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.forms import ActionForm, options
+from okr.org.access import can_view_person
 from okr.org.forms import PersonForm, SearchForm
 from okr.org.models import Person
 from okr.org.queries import department_paths, people_query
@@ -142,7 +142,6 @@ def edit(person_id: int) -> Response:
                 _person_data(form),
                 form.opened_version,
                 form.password.data or None,
-                keep=current_session() if person.id == current_user.id else None,
             )
         except Invalid as exc:
             _attach(form, exc)

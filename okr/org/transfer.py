@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from okr.auth.access import admin_required, ensure
+from okr.access import admin_required, ensure
 from okr.db import utcnow
 from okr.extensions import db
 from okr.org.forms import ConfirmImportForm, ImportForm

@@ -21,7 +21,7 @@ import socket
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import timedelta
 from pathlib import Path
@@ -121,12 +121,10 @@ def _die_with_parent(parent: int) -> None:
             os._exit(1)
 
 
-def _init_worker(parent: int) -> None:
+def _init_worker(parent: int, factory: Callable[[], Flask]) -> None:
     global _worker_app
     _die_with_parent(parent)
-    from okr import create_app
-
-    _worker_app = create_app()
+    _worker_app = factory()
     with _worker_app.app_context():
         db.engine.dispose(close=False)  # never share the parent's connections
 
@@ -149,7 +147,9 @@ def render_all(ids: list[int], locale: str, workers: int) -> Iterator[bytes]:
                 yield record_pdf(build_record(appraisal_id))
         return
     pool = ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(os.getpid(),)
+        max_workers=workers,
+        initializer=_init_worker,
+        initargs=(os.getpid(), current_app.extensions["okr.factory"]),
     )
     try:
         yield from pool.map(_render_one, [(i, locale) for i in ids], chunksize=4)

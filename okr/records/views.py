@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from okr.auth.access import admin_required, ensure
+from okr.access import admin_required, ensure
 from okr.extensions import db
 from okr.org.models import Department
 from okr.records.batch import create_batch, heartbeat_timeout, notice_dead_runner, start

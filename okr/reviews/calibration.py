@@ -17,13 +17,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from okr.domain.calibration import check_quotas, rank
-from okr.domain.composite import GRADE_PLACES
+from okr.domain.calibration import check_quotas
 from okr.domain.numbers import fmt, round_display
 from okr.domain.template import Part
 from okr.domain.weights import plain_mean
@@ -40,7 +38,7 @@ from okr.reviews.models import (
     Review,
 )
 from okr.reviews.plans import draft_plan
-from okr.reviews.results import finalize, override_grade
+from okr.reviews.results import department_ranks, finalize, override_grade
 from okr.reviews.scoring import Breakdown, compute
 from okr.reviews.template_format import PARTS, TemplateSpec
 
@@ -347,23 +345,6 @@ def override(
 
 
 # Ranking lists ------------------------------------------------------------------------------
-
-
-def department_ranks(review: Review, department_ids: set[int]) -> dict[int, int]:
-    """Rank of each finalized appraisal inside its department (one query)."""
-    if not department_ids:
-        return {}
-    scores: dict[int, dict[str, Any]] = defaultdict(dict)
-    for appraisal_id, department_id, composite in db.session.execute(
-        select(Appraisal.id, Appraisal.department_id, Appraisal.composite).where(
-            Appraisal.review_id == review.id,
-            Appraisal.finalized_at.is_not(None),
-            Appraisal.composite.is_not(None),
-            Appraisal.department_id.in_(department_ids),
-        )
-    ):
-        scores[department_id][str(appraisal_id)] = round_display(composite, GRADE_PLACES)
-    return {int(r.key): r.rank for group in scores.values() for r in rank(group)}
 
 
 @dataclass

@@ -9,7 +9,7 @@ from flask_login import current_user
 from wtforms import SelectField, StringField
 from wtforms.validators import Length
 
-from okr.auth.access import admin_required
+from okr.access import admin_required
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.forms import ActionForm, VersionedForm, options

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from okr.auth.access import admin_required
+from okr.access import admin_required
 from okr.forms import DecimalText, options
 from okr.reviews import flags
 from okr.web import render

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from okr.auth.access import ensure
+from okr.access import ensure
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.org.models import Person

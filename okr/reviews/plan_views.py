@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from okr.auth.access import ensure
+from okr.access import ensure
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.forms import ActionForm, VersionedForm, options

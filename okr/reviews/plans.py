@@ -28,6 +28,7 @@ from okr.domain.weights import plain_mean
 from okr.errors import Invalid, StaleEdit
 from okr.explain import PART_WORDS
 from okr.extensions import db
+from okr.okrs import signals as okr_signals
 from okr.okrs.labels import pct
 from okr.okrs.models import Cycle, KeyResult, Objective
 from okr.org.models import Person
@@ -328,3 +329,12 @@ def open_items(viewer: Person, person_id: int, before: date) -> list[Improvement
     if not (viewer.is_admin or viewer.id == person_id):
         stmt = stmt.where(ImprovementPlan.person_id.in_(report_ids_query(viewer.id)))
     return list(db.session.scalars(stmt).unique())
+
+
+def _items_for_okr_page(viewer: Person, *, person_id: int, before: date) -> list[ImprovementItem]:
+    return open_items(viewer, person_id, before)
+
+
+def connect() -> None:
+    """Show open items on the OKR page (okrs asks through a signal; called by okr.wiring)."""
+    okr_signals.plan_items.connect(_items_for_okr_page)

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from okr.auth.access import admin_required, ensure
+from okr.access import admin_required, ensure
 from okr.domain.steps import Step
 from okr.explain import NO_GLOSSARY, PART_WORDS, describe
 from okr.extensions import db

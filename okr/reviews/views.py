@@ -12,7 +12,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import Select, func, or_, select
 
-from okr.auth.access import admin_required, ensure
+from okr.access import admin_required, ensure
 from okr.errors import Invalid
 from okr.explain import derivation_rule
 from okr.extensions import db
