@@ -45,6 +45,7 @@ from okr.reviews.services import (
     spec_of,
     unassign_rater,
 )
+from okr.unit_of_work import reload_as_stored
 from okr.web import form_errors, invalid_status, render, wants_fragment
 
 bp = Blueprint("appraisals", __name__, url_prefix="/reviews/appraisals")
@@ -171,7 +172,7 @@ def self_assessment(appraisal_id: int) -> Response:
         except StaleEdit:
             appraisal = _stale(form, appraisal_id)
         else:
-            db.session.commit()
+            reload_as_stored()
             message = _("Self-assessment submitted.") if submit else _("Draft saved.")
             if not wants_fragment():
                 flash(message, "success")
@@ -203,7 +204,7 @@ def acknowledge(appraisal_id: int) -> Response:
         except StaleEdit:
             appraisal = _stale(form, appraisal_id)
         else:
-            db.session.commit()
+            reload_as_stored()
             if not wants_fragment():
                 flash(_("Your answer is recorded."), "success")
                 return redirect(
@@ -274,7 +275,7 @@ def add_rater(appraisal_id: int) -> Response:
         except Invalid as exc:
             form_errors(form, exc)
         else:
-            db.session.commit()
+            reload_as_stored()
             return _raters_done(appraisal_id, _("%(name)s is asked to rate.", name=rater.name))
     return _raters_section(appraisal_id, invalid_status(form), form=form)
 
@@ -295,7 +296,7 @@ def remove_rater(appraisal_id: int, form_id: int) -> Response:
             unassign_rater(peer_form)
         except Invalid as exc:
             return _raters_section(appraisal_id, 422, error=next(iter(exc.errors.values())))
-        db.session.commit()
+        reload_as_stored()
     return _raters_done(appraisal_id, _("The request to rate is withdrawn."))
 
 
@@ -408,7 +409,7 @@ def interview(appraisal_id: int) -> Response:
         )
     except StaleEdit:
         return _interview_page(_stale(form, appraisal_id), form, current, 422)
-    db.session.commit()
+    reload_as_stored()
     message = _("Interview completed.") if complete else _("Interview notes saved.")
     if not wants_fragment():
         flash(message, "success")
