@@ -158,7 +158,6 @@ def self_assessment(appraisal_id: int) -> Response:
     if form.validate_on_submit():
         submit = request.form.get("action") == "submit"
         try:
-            q.ensure_unlocked(appraisal)
             save_self_assessment(
                 appraisal,
                 spec_of(appraisal.review.template),
@@ -266,10 +265,6 @@ def add_rater(appraisal_id: int) -> Response:
     form = AssignRaterForm()
     if form.validate_on_submit():
         try:
-            if q.appraisal_locked(appraisal):
-                raise Invalid(
-                    {"rater": _("This appraisal is closed; raters can no longer change.")}
-                )
             rater = _chosen_rater(form)
             assign_rater(appraisal, rater, current_user)
         except Invalid as exc:
@@ -291,8 +286,6 @@ def remove_rater(appraisal_id: int, form_id: int) -> Response:
         abort(404)
     if ActionForm().validate_on_submit():
         try:
-            if q.appraisal_locked(appraisal):
-                raise Invalid({"_": _("This appraisal is closed; raters can no longer change.")})
             unassign_rater(peer_form)
         except Invalid as exc:
             return _raters_section(appraisal_id, 422, error=next(iter(exc.errors.values())))
@@ -391,7 +384,6 @@ def interview(appraisal_id: int) -> Response:
     goto = _step(request.form.get("goto"), current)
     complete = request.form.get("action") == "complete"
     try:
-        q.ensure_unlocked(appraisal)
         save_interview(
             appraisal,
             spec_of(appraisal.review.template),

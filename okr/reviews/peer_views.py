@@ -125,7 +125,6 @@ def edit(form_id: int) -> Response:
         return _show(peer_form, sheet, invalid_status(sheet))
     submit = request.form.get("action") == "submit"
     try:
-        q.ensure_unlocked(peer_form.appraisal)
         save_peer_form(
             peer_form,
             peer_form.appraisal,
