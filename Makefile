@@ -36,6 +36,8 @@ system-test:
 
 run: system-run $(VENV)/.app
 	$(BIN)/flask --app okr db upgrade
+	$(BIN)/flask --app okr review load-templates
+	$(BIN)/flask --app okr templates load
 	$(BIN)/flask --app okr demo load --if-empty
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
 	$(BIN)/flask --app okr run --host $(HOST) --port $(PORT)

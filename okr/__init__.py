@@ -29,6 +29,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     configure(app, config)
     db.init_app(app)
+    from okr import unit_of_work
+
+    unit_of_work.init_app(app)  # first, so that its after_request hook runs last
     with app.app_context():
         serialise_sqlite_writes(db.engine, float(app.config["SQLITE_BUSY_TIMEOUT"]))
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

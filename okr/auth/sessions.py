@@ -22,6 +22,7 @@ from okr.db import utcnow
 from okr.extensions import db
 from okr.org import signals as org_signals
 from okr.org.models import Person
+from okr.unit_of_work import separate_transaction
 
 # Last use is written at most this often (a write on every request would be too many).
 TOUCH_EVERY = timedelta(minutes=5)
@@ -83,13 +84,14 @@ def current_session() -> LoginSession | None:
 def note_use(record: LoginSession) -> None:
     """Move the session's last use to now, unless it was noted a moment ago.
 
-    Bookkeeping, not part of the request's work: written in its own short transaction, so that
-    a page that only reads writes nothing else and a page that fails leaves this in place."""
+    Bookkeeping, not part of the request's work: written in its own short transaction
+    (`separate_transaction`), so that a page that only reads commits nothing of its own and a
+    page that fails leaves this in place."""
     now = utcnow()
     if now - record.last_seen_at < min(TOUCH_EVERY, idle_limit() / 2):
         return
     table = LoginSession.__table__
-    with db.engine.begin() as connection:
+    with separate_transaction() as connection:
         connection.execute(update(table).where(table.c.id == record.id).values(last_seen_at=now))
 
 

@@ -28,6 +28,7 @@ from okr.errors import Invalid
 from okr.extensions import db, login_manager
 from okr.org.models import Person
 from okr.org.services import set_password
+from okr.unit_of_work import commit_even_on_error
 from okr.web import form_errors, invalid_status, render
 
 bp = Blueprint("auth", __name__)
@@ -95,10 +96,10 @@ def login() -> Response:
                 )
             )
             return render("auth/login.html", form=form, status=429)
-        if person is not None:
+        if person is None:  # the failed attempt counts towards throttling: keep it
+            commit_even_on_error()
+        else:
             open_session(person, request.user_agent.string, request.remote_addr or "")
-        db.session.commit()
-        if person is not None:
             login_user(person)
             session.pop("locale", None)
             return redirect(_safe_next(request.args.get("next")))
@@ -111,7 +112,6 @@ def logout() -> Response:
     """End this session on the server, not only in this browser's cookie."""
     if (record := current_session()) is not None:
         end_session(record)
-        db.session.commit()
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -149,7 +149,6 @@ def end_one_session(session_id: int) -> Response:
     if record is current_session():
         return logout()
     end_session(record)
-    db.session.commit()
     flash(_("That session was signed out."), "success")
     return redirect(url_for("auth.account"), code=303)
 
@@ -159,7 +158,6 @@ def end_one_session(session_id: int) -> Response:
 def end_all_sessions() -> Response:
     """Sign out everywhere, this browser included."""
     end_sessions(current_user)
-    db.session.commit()
     logout_user()
     flash(_("You have signed out everywhere."), "info")
     return redirect(url_for("auth.login"), code=303)
@@ -182,7 +180,6 @@ def preferences() -> Response:
     if prefs.validate_on_submit():
         current_user.locale = prefs.locale.data or None
         current_user.timezone = prefs.timezone.data or None
-        db.session.commit()
         refresh()
         flash(_("Your preferences are saved."), "success")
         return redirect(url_for("auth.account"))
@@ -202,7 +199,6 @@ def change_password() -> Response:
             except Invalid as exc:
                 form_errors(form, exc)
             else:
-                db.session.commit()
                 flash(_("Your password is changed. Other sessions were signed out."), "success")
                 return redirect(url_for("auth.account"))
     return _account(PreferencesForm(prefix="prefs", obj=current_user), form, 422)
@@ -214,7 +210,6 @@ def set_language(code: str) -> Response:
     if code in LANGUAGES:
         if current_user.is_authenticated:
             current_user.locale = code
-            db.session.commit()
         else:
             session["locale"] = code
     return redirect(_safe_next(request.form.get("next")))

@@ -130,7 +130,6 @@ def create() -> Response:
         except Invalid as exc:
             form_errors(form, exc)
         else:
-            db.session.commit()
             flash(_("Cycle %(label)s opened for planning.", label=cycle.label), "success")
             return redirect(url_for("cycles.index"), code=303)
     return _page(form, status=invalid_status(form))
@@ -147,7 +146,6 @@ def status(cycle_id: int) -> Response:
         except Invalid as exc:
             flash(next(iter(exc.errors.values())), "error")
         else:
-            db.session.commit()
             flash(
                 _(
                     "%(label)s is now %(status)s.",
@@ -174,7 +172,6 @@ def current(cycle_id: int) -> Response:
             set_current(cycle, confirmed=request.form.get("confirm") == "y")
         except Invalid as exc:  # a running cycle would be replaced: ask first
             return _page(status=422, switching=(cycle, exc.errors["current"]))
-        db.session.commit()
         flash(_("%(label)s is now the current cycle.", label=cycle.label), "success")
     return redirect(url_for("cycles.index"), code=303)
 
@@ -190,7 +187,6 @@ def cap(cycle_id: int) -> Response:
         except Invalid as exc:
             form_errors(form, exc)
         else:
-            db.session.commit()
             flash(_("Cap saved; progress was recomputed."), "success")
             return redirect(url_for("cycles.index"), code=303)
     # The table is shown again with the typed cap and its message beside it.
@@ -213,6 +209,5 @@ def settings() -> Response:
             company = Company(name="")
             db.session.add(company)
         company.okr_transparency = bool(form.transparency.data)
-        db.session.commit()
         flash(_("Settings saved."), "success")
     return redirect(url_for("cycles.index"), code=303)

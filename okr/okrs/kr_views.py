@@ -104,7 +104,6 @@ def _objective(objective_id: int) -> Objective:
 def _after_save(
     warnings: list[str], message: str, objective_id: int, notices: Sequence[str] = ()
 ) -> Response:
-    db.session.commit()
     flash(message, "success")
     for notice in notices:  # approval withdrawn ...: an alert, not a hint
         flash(notice, "error")
@@ -184,7 +183,6 @@ def delete(kr_id: int) -> Response:
             )
             flash(message, "error")
         else:
-            db.session.commit()
             flash(_("Key result deleted."), "success")
             for notice in notices:
                 flash(notice, "error")

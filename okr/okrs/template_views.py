@@ -39,6 +39,7 @@ from okr.okrs.templates_service import (
 )
 from okr.org.models import Department, Person
 from okr.org.queries import department_paths
+from okr.unit_of_work import reload_as_stored, unit_of_work
 from okr.web import form_errors, invalid_status, render, wants_fragment
 
 bp = Blueprint("kr_templates", __name__, url_prefix="/okrs/templates", cli_group="templates")
@@ -50,8 +51,8 @@ bp.add_app_template_global(format_tiers)
 @bp.cli.command("load")
 def load_command() -> None:
     """Create or refresh the built-in KR templates (seed 001's role sets)."""
-    changed = load_builtin_templates()
-    db.session.commit()
+    with unit_of_work():
+        changed = load_builtin_templates()
     click.echo(f"Built-in KR templates loaded ({changed} created or updated).")
 
 
@@ -189,7 +190,6 @@ def _save(form: TemplateForm, template: KRTemplate | None) -> Response:
         except Invalid as exc:
             _attach(form, exc)
         else:
-            db.session.commit()
             flash(_("Template saved."), "success")
             for warning in warnings:
                 flash(warning, "info")
@@ -253,7 +253,7 @@ def apply(template_id: int) -> Response:
         except Invalid as exc:
             form_errors(form, exc)
         else:
-            db.session.commit()
+            reload_as_stored()
             if not wants_fragment():
                 flash(_summary(result), "success")
                 for notice in result.notices:
@@ -282,7 +282,6 @@ def copy(template_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         return redirect(url_for("kr_templates.detail", template_id=template.id), code=303)
     duplicate = copy_template(template)
-    db.session.commit()
     flash(_("Copied as “%(name)s”; edit it below.", name=duplicate.name), "success")
     return redirect(url_for("kr_templates.edit", template_id=duplicate.id), code=303)
 
@@ -294,6 +293,5 @@ def delete(template_id: int) -> Response:
     if ActionForm().validate_on_submit():
         name = template.name
         delete_template(template)
-        db.session.commit()
         flash(_("Template “%(name)s” deleted.", name=name), "success")
     return redirect(url_for("kr_templates.index"), code=303)

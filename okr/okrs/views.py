@@ -265,7 +265,6 @@ def new_objective() -> Response:
         except Invalid as exc:
             form_errors(form, exc)
         else:
-            db.session.commit()
             flash(_("Objective added. Now add its key results."), "success")
             _flash_notices(notices)
             return redirect(url_for("okrs.objective", objective_id=obj.id), code=303)
@@ -350,7 +349,6 @@ def edit_objective(objective_id: int) -> Response:
             stale = True
             form.version.data = str(obj.version)
         else:
-            db.session.commit()
             flash(_("Objective saved."), "success")
             _flash_notices(notices)
             return redirect(url_for("okrs.objective", objective_id=obj.id), code=303)
@@ -383,7 +381,6 @@ def remove_objective(objective_id: int) -> Response:
         except StaleEdit:
             flash(_("Someone changed this objective meanwhile; nothing was deleted."), "error")
             return redirect(url_for("okrs.objective", objective_id=obj.id), code=303)
-        db.session.commit()
         flash(_("Objective deleted."), "success")
         _flash_notices(notices)
     return redirect(target, code=303)
@@ -400,7 +397,6 @@ def submit(objective_id: int) -> Response:
         except Invalid as exc:
             flash(next(iter(exc.errors.values())), "error")
         else:
-            db.session.commit()
             flash(_("Submitted for approval."), "success")
     return redirect(set_url(obj), code=303)
 
@@ -418,7 +414,6 @@ def decide(objective_id: int) -> Response:
         except Invalid as exc:
             flash(next(iter(exc.errors.values())), "error")
         else:
-            db.session.commit()
             flash(_("Approved.") if approve else _("Returned with your comment."), "success")
     if request.form.get("back") == "objective":  # decided on the objective's own page
         return redirect(url_for("okrs.objective", objective_id=obj.id), code=303)

@@ -217,9 +217,10 @@ def saved_row(kr: KeyResult, checkin: CheckIn) -> Response:
 
 
 def commit_and_keep() -> None:
-    """Commit and draw the response from what this request wrote (no re-reading it)."""
-    db.session().expire_on_commit = False  # this request's session only; it ends with it
-    db.session.commit()
+    """Flush, and draw the response from what this request wrote (no re-reading it).
+
+    The request commits when it ends (okr.unit_of_work), after the response is drawn."""
+    db.session.flush()
 
 
 @bp.route("/key-results/<int:kr_id>/check-in", methods=["GET", "POST"])

@@ -64,7 +64,6 @@ def new() -> Response:
         except Invalid as exc:
             form_errors(form, exc)
         else:
-            db.session.commit()
             flash(_("Department “%(name)s” created.", name=department.name), "success")
             return redirect(url_for("departments.index"), code=303)
     return render("departments/form.html", form=form, department=None, status=invalid_status(form))
@@ -98,7 +97,6 @@ def edit(department_id: int) -> Response:
             stale = True
             form.version.data = str(department.version)
         else:
-            db.session.commit()
             flash(_("Department “%(name)s” saved.", name=department.name), "success")
             return redirect(url_for("departments.index"), code=303)
     return render(
@@ -126,6 +124,5 @@ def delete(department_id: int) -> Response:
                 "error",
             )
         else:
-            db.session.commit()
             flash(_("Department “%(name)s” deleted.", name=department.name), "success")
     return redirect(url_for("departments.index"), code=303)

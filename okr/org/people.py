@@ -120,7 +120,6 @@ def new() -> Response:
         except Invalid as exc:
             _attach(form, exc)
         else:
-            db.session.commit()
             flash(_("%(name)s was added.", name=person.name), "success")
             return redirect(url_for("people.detail", person_id=person.id), code=303)
     return render("people/form.html", form=form, person=None, status=invalid_status(form))
@@ -149,7 +148,6 @@ def edit(person_id: int) -> Response:
             stale = person
             form.version.data = str(person.version)
         else:
-            db.session.commit()
             flash(_("%(name)s was saved.", name=person.name), "success")
             return redirect(url_for("people.detail", person_id=person.id), code=303)
     return render(
@@ -173,7 +171,6 @@ def toggle_active(person_id: int) -> Response:
                 "error",
             )
         else:
-            db.session.commit()
             if person.active:
                 flash(_("%(name)s can sign in again.", name=person.name), "success")
             else:

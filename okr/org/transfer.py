@@ -16,6 +16,7 @@ from okr.org.importing import apply_import, preview_import
 from okr.org.models import ImportBatch, Person
 from okr.org.queries import department_paths
 from okr.org.tables import TableError, read_table, write_csv, write_xlsx
+from okr.unit_of_work import commit_even_on_error
 from okr.uploads import too_large_message, too_large_page, upload_limit_hint
 from okr.web import render
 
@@ -74,9 +75,10 @@ def upload() -> Response:
             )
             db.session.add(batch)
             preview = preview_import(rows)
-            db.session.commit()
+            db.session.flush()  # the preview's address and confirm form carry the batch's id
             if preview.valid:  # the preview has its own address: reloading it shows it again
                 return redirect(url_for("transfer.preview", batch_id=batch.id), code=303)
+            commit_even_on_error()  # the refused upload is kept as sent (rows cut to the cell limit)
             return render(
                 "people/import.html",
                 form=form,
@@ -131,7 +133,6 @@ def confirm() -> Response:
         )
     apply_import(preview)
     batch.applied_at = utcnow()
-    db.session.commit()
     flash(
         _(
             "Import done: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.",

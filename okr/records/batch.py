@@ -41,6 +41,7 @@ from okr.records.models import RecordBatch
 from okr.records.render import record_pdf
 from okr.records.zipnames import EntryNames
 from okr.reviews.models import Appraisal, Review
+from okr.unit_of_work import separate_transaction, unit_of_work
 
 
 def batch_folder(app: Flask) -> Path:
@@ -163,31 +164,33 @@ class BatchAbandoned(Exception):
 
 def _beat(batch_id: int, pid: int, host: str, **values: Any) -> None:
     """Store progress with a heartbeat, only while the batch is still this runner's."""
-    result = db.session.execute(
-        update(RecordBatch)
-        .where(
-            RecordBatch.id == batch_id,
-            RecordBatch.status == "running",
-            RecordBatch.runner_pid == pid,
-            RecordBatch.runner_host == host,
+    with unit_of_work():
+        result = db.session.execute(
+            update(RecordBatch)
+            .where(
+                RecordBatch.id == batch_id,
+                RecordBatch.status == "running",
+                RecordBatch.runner_pid == pid,
+                RecordBatch.runner_host == host,
+            )
+            .values(heartbeat_at=utcnow(), **values)
+            .execution_options(synchronize_session=False)
         )
-        .values(heartbeat_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise BatchAbandoned(batch_id)
 
 
 def _claim(batch_id: int, pid: int, host: str) -> bool:
     """Take a queued batch for this process; False when it is not queued (any more)."""
-    result = db.session.execute(
-        update(RecordBatch)
-        .where(RecordBatch.id == batch_id, RecordBatch.status == "queued")
-        .values(status="running", done=0, runner_pid=pid, runner_host=host, heartbeat_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
+    with unit_of_work():
+        result = db.session.execute(
+            update(RecordBatch)
+            .where(RecordBatch.id == batch_id, RecordBatch.status == "queued")
+            .values(
+                status="running", done=0, runner_pid=pid, runner_host=host, heartbeat_at=utcnow()
+            )
+            .execution_options(synchronize_session=False)
+        )
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
@@ -290,17 +293,17 @@ def notice_dead_runner(batch: RecordBatch) -> bool:
     failure = _why_dead(batch)
     if not failure:
         return False
-    result = db.session.execute(
-        update(RecordBatch)
-        .where(  # unless the runner moved on since this copy was read
-            RecordBatch.id == batch.id,
-            RecordBatch.status == batch.status,
-            RecordBatch.heartbeat_at.is_not_distinct_from(batch.heartbeat_at),
+    # Bookkeeping a page that only reads may do: on its own connection, committed at once.
+    with separate_transaction() as connection:
+        result = connection.execute(
+            update(RecordBatch)
+            .where(  # unless the runner moved on since this copy was read
+                RecordBatch.id == batch.id,
+                RecordBatch.status == batch.status,
+                RecordBatch.heartbeat_at.is_not_distinct_from(batch.heartbeat_at),
+            )
+            .values(status="failed", failure=failure, finished_at=utcnow())
         )
-        .values(status="failed", failure=failure, finished_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    db.session.flush()
     db.session.refresh(batch)
     if result.rowcount == 1:  # type: ignore[attr-defined]
         (batch_folder(current_app) / f"records-{batch.id}.zip").unlink(missing_ok=True)

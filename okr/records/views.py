@@ -19,6 +19,7 @@ from okr.records.models import RecordBatch
 from okr.records.render import record_html, record_pdf
 from okr.reviews import access
 from okr.reviews.models import Appraisal, Review
+from okr.unit_of_work import after_commit
 from okr.web import render
 
 bp = Blueprint("records", __name__, url_prefix="/records")
@@ -68,9 +69,7 @@ def new_batch(review_id: int) -> Response:
         str(get_locale() or "zh"),
         current_user,
     )
-    db.session.commit()
-    start(batch)
-    db.session.commit()
+    after_commit(lambda: start(batch))  # the runner, another process, reads the batch
     return redirect(url_for("records.batch", batch_id=batch.id), code=303)
 
 
@@ -85,9 +84,7 @@ def again(batch_id: int) -> Response:
         return redirect(url_for("records.batch", batch_id=item.id), code=303)
     review = db.get_or_404(Review, item.review_id)
     batch = create_batch(review, item.department_id, item.combined, item.locale, current_user)
-    db.session.commit()
-    start(batch)
-    db.session.commit()
+    after_commit(lambda: start(batch))  # the runner, another process, reads the batch
     return redirect(url_for("records.batch", batch_id=batch.id), code=303)
 
 
@@ -96,8 +93,7 @@ def again(batch_id: int) -> Response:
 def batch(batch_id: int) -> Response:
     """Progress of a batch; the fragment polls itself until the ZIP is ready, or it failed."""
     item = db.get_or_404(RecordBatch, batch_id)
-    if notice_dead_runner(item):
-        db.session.commit()
+    notice_dead_runner(item)
     review = db.session.get(Review, item.review_id)
     department = db.session.get(Department, item.department_id) if item.department_id else None
     return render(
@@ -136,8 +132,8 @@ def review_batches(review_id: int) -> Response:
         .order_by(RecordBatch.id.desc())
         .limit(20)
     ).all()
-    if sum(notice_dead_runner(b) for b in batches):
-        db.session.commit()
+    for item in batches:
+        notice_dead_runner(item)
     departments = db.session.scalars(select(Department).order_by(Department.name)).all()
     return render(
         "records/review.html",

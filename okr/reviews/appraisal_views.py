@@ -45,6 +45,7 @@ from okr.reviews.services import (
     spec_of,
     unassign_rater,
 )
+from okr.unit_of_work import reload_as_stored
 from okr.web import form_errors, invalid_status, render, wants_fragment
 
 bp = Blueprint("appraisals", __name__, url_prefix="/reviews/appraisals")
@@ -157,7 +158,6 @@ def self_assessment(appraisal_id: int) -> Response:
     if form.validate_on_submit():
         submit = request.form.get("action") == "submit"
         try:
-            q.ensure_unlocked(appraisal)
             save_self_assessment(
                 appraisal,
                 spec_of(appraisal.review.template),
@@ -171,7 +171,7 @@ def self_assessment(appraisal_id: int) -> Response:
         except StaleEdit:
             appraisal = _stale(form, appraisal_id)
         else:
-            db.session.commit()
+            reload_as_stored()
             message = _("Self-assessment submitted.") if submit else _("Draft saved.")
             if not wants_fragment():
                 flash(message, "success")
@@ -203,7 +203,7 @@ def acknowledge(appraisal_id: int) -> Response:
         except StaleEdit:
             appraisal = _stale(form, appraisal_id)
         else:
-            db.session.commit()
+            reload_as_stored()
             if not wants_fragment():
                 flash(_("Your answer is recorded."), "success")
                 return redirect(
@@ -265,16 +265,12 @@ def add_rater(appraisal_id: int) -> Response:
     form = AssignRaterForm()
     if form.validate_on_submit():
         try:
-            if q.appraisal_locked(appraisal):
-                raise Invalid(
-                    {"rater": _("This appraisal is closed; raters can no longer change.")}
-                )
             rater = _chosen_rater(form)
             assign_rater(appraisal, rater, current_user)
         except Invalid as exc:
             form_errors(form, exc)
         else:
-            db.session.commit()
+            reload_as_stored()
             return _raters_done(appraisal_id, _("%(name)s is asked to rate.", name=rater.name))
     return _raters_section(appraisal_id, invalid_status(form), form=form)
 
@@ -290,12 +286,10 @@ def remove_rater(appraisal_id: int, form_id: int) -> Response:
         abort(404)
     if ActionForm().validate_on_submit():
         try:
-            if q.appraisal_locked(appraisal):
-                raise Invalid({"_": _("This appraisal is closed; raters can no longer change.")})
             unassign_rater(peer_form)
         except Invalid as exc:
             return _raters_section(appraisal_id, 422, error=next(iter(exc.errors.values())))
-        db.session.commit()
+        reload_as_stored()
     return _raters_done(appraisal_id, _("The request to rate is withdrawn."))
 
 
@@ -390,7 +384,6 @@ def interview(appraisal_id: int) -> Response:
     goto = _step(request.form.get("goto"), current)
     complete = request.form.get("action") == "complete"
     try:
-        q.ensure_unlocked(appraisal)
         save_interview(
             appraisal,
             spec_of(appraisal.review.template),
@@ -408,7 +401,7 @@ def interview(appraisal_id: int) -> Response:
         )
     except StaleEdit:
         return _interview_page(_stale(form, appraisal_id), form, current, 422)
-    db.session.commit()
+    reload_as_stored()
     message = _("Interview completed.") if complete else _("Interview notes saved.")
     if not wants_fragment():
         flash(message, "success")

@@ -16,7 +16,6 @@ from flask_babel import gettext as _
 from okr.domain.numbers import fmt
 from okr.domain.template import Part
 from okr.explain import PART_WORDS, derivation_rule
-from okr.extensions import db
 from okr.okrs.labels import pct
 from okr.reviews.builtin import BUILT_IN
 from okr.reviews.scoring import Breakdown
@@ -25,6 +24,7 @@ from okr.reviews.simulator import simulate as run_simulation
 from okr.reviews.template_checks import TemplateInvalid, read_json, validate
 from okr.reviews.template_format import TemplateSpec
 from okr.reviews.templates_service import load_builtin_templates
+from okr.unit_of_work import unit_of_work
 
 
 @click.group("review")
@@ -136,8 +136,8 @@ def simulate(template: str, inputs: str, lang: str | None, as_json: bool) -> Non
 @review.command("load-templates")
 def load_templates() -> None:
     """Create or refresh the built-in review templates (a template in use gets a new version)."""
-    changed = load_builtin_templates()
-    db.session.commit()
+    with unit_of_work():
+        changed = load_builtin_templates()
     click.echo(f"Built-in review templates loaded ({changed} created or updated).")
 
 

@@ -3,7 +3,7 @@
 A plan has three sections from the seeds: indicator improvement (the weakest key results and
 criteria, each with its current figure and a new target), training (研究培训, one per weak
 criterion, owned by the manager) and a growth plan (成长计划).  Items are due within the next
-cycle.  Services flush; the view commits.
+cycle.  Services flush; the request commits (okr/unit_of_work.py).
 """
 
 from __future__ import annotations

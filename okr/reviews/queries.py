@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.routing import BuildError
@@ -25,14 +24,21 @@ from okr.domain.numbers import fmt, round_display
 from okr.domain.steps import Step
 from okr.domain.template import Part
 from okr.domain.weights import plain_mean
-from okr.errors import Invalid
 from okr.explain import NO_GLOSSARY, PART_WORDS, Glossary, describe, describe_steps
 from okr.extensions import db
 from okr.okrs.models import Adjustment, Cycle, Objective
 from okr.org.models import Person
 from okr.reviews.models import Appraisal, PeerForm, Review, ReviewTemplate
 from okr.reviews.scoring import Breakdown, compute, frozen_steps
-from okr.reviews.services import suggested_raters
+from okr.reviews.services import (  # the lock is the services' rule; pages ask it here
+    appraisal_locked as appraisal_locked,
+)
+from okr.reviews.services import (
+    ensure_unlocked as ensure_unlocked,
+)
+from okr.reviews.services import (
+    suggested_raters,
+)
 from okr.reviews.template_format import TemplateSpec
 
 SCORE_PLACES = 2
@@ -381,23 +387,6 @@ def suggestions(appraisal: Appraisal, assigned: Iterable[int]) -> list[Person]:
     who rates in the interview); anyone else can still be asked by email."""
     taken = {*assigned, appraisal.manager_id}
     return [p for p in suggested_raters(appraisal) if p.id not in taken]
-
-
-def appraisal_locked(appraisal: Appraisal) -> bool:
-    """Finalized or in a review that is no longer open: inputs no longer change."""
-    return appraisal.finalized_at is not None or appraisal.review.status != "open"
-
-
-def ensure_unlocked(appraisal: Appraisal) -> None:
-    """Refuse changes to the inputs of a finalized appraisal or of a review no longer open."""
-    if appraisal_locked(appraisal):
-        raise Invalid(
-            {
-                "_": _(
-                    "This review is closed for changes: its results are being finalized or published."
-                )
-            }
-        )
 
 
 def self_editable(viewer: Person, appraisal: Appraisal) -> bool:

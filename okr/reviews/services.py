@@ -257,6 +257,26 @@ def _deadline_passed(deadline: date) -> bool:
     return local_date(utcnow()) > deadline
 
 
+def appraisal_locked(appraisal: Appraisal) -> bool:
+    """Finalized or in a review that is no longer open: inputs no longer change."""
+    return appraisal.finalized_at is not None or review_of(appraisal).status != "open"
+
+
+def ensure_unlocked(appraisal: Appraisal) -> None:
+    """Refuse changes to the inputs of a finalized appraisal or of a review no longer open.
+
+    Every service that changes an appraisal's inputs calls it, so a page, a command or a job
+    cannot write into a closed review."""
+    if appraisal_locked(appraisal):
+        raise Invalid(
+            {
+                "_": _(
+                    "This review is closed for changes: its results are being finalized or published."
+                )
+            }
+        )
+
+
 def save_self_assessment(
     appraisal: Appraisal,
     spec: TemplateSpec,
@@ -267,6 +287,7 @@ def save_self_assessment(
 ) -> None:
     """The person rates themself and writes reflections; submitting moves the appraisal on."""
     lock_appraisal(appraisal)
+    ensure_unlocked(appraisal)
     _check_version(appraisal, version)
     if appraisal.finalized_at is not None or appraisal.self_submitted_at is not None:
         raise Invalid(
@@ -296,8 +317,14 @@ def suggested_raters(appraisal: Appraisal) -> list[Person]:
     )
 
 
+def _ensure_raters_open(appraisal: Appraisal, field: str = "rater") -> None:
+    if appraisal_locked(appraisal):
+        raise Invalid({field: _("This appraisal is closed; raters can no longer change.")})
+
+
 def assign_rater(appraisal: Appraisal, rater: Person, actor: Person) -> PeerForm:
-    """One form per rater; the person never rates themself."""
+    """One form per rater; the person never rates themself, nobody changes a closed appraisal."""
+    _ensure_raters_open(appraisal)
     if rater.id == appraisal.person_id:
         raise Invalid({"rater": _("Nobody rates themself in the team evaluation.")})
     if not rater.active:
@@ -317,7 +344,10 @@ def assign_rater(appraisal: Appraisal, rater: Person, actor: Person) -> PeerForm
 
 
 def unassign_rater(form: PeerForm) -> None:
-    """Withdraw a request to rate that was not submitted yet."""
+    """Withdraw a request to rate that was not submitted yet (of an appraisal still open)."""
+    appraisal = db.session.get(Appraisal, form.appraisal_id)
+    assert appraisal is not None
+    _ensure_raters_open(appraisal, field="_")
     if form.submitted_at is not None:
         raise Invalid({"_": _("A submitted evaluation cannot be withdrawn.")})
     db.session.delete(form)
@@ -338,6 +368,7 @@ def save_peer_form(
     The appraisal's status and live composite follow from the forms; they are stored without
     moving the appraisal's version, so a peer never makes the person's or manager's form stale.
     """
+    ensure_unlocked(appraisal)
     _check_version(form, version)
     lock_appraisal(appraisal)
     if _deadline_passed(review_of(appraisal).peer_deadline) or appraisal.finalized_at is not None:
@@ -404,6 +435,7 @@ def save_interview(
 ) -> None:
     """The five-step one-on-one: notes per step, the manager's ratings, what the person disputes."""
     lock_appraisal(appraisal)
+    ensure_unlocked(appraisal)
     _check_version(appraisal, version)
     if appraisal.finalized_at is not None:
         raise Invalid({"_": _("This appraisal is finalized; the interview can no longer change.")})

@@ -148,8 +148,9 @@ def export(template_id: int) -> Response:
 def load() -> Response:
     if ButtonForm().validate_on_submit():
         changed = load_builtin_templates()
-        db.session.commit()
         flash(_("Built-in templates loaded (%(n)d created or updated).", n=changed), "success")
+    if request.form.get("back") == "new-review":  # the hint on "Open a review" with no template
+        return redirect(url_for("reviews.new"), code=303)
     return redirect(url_for("review_templates.index"), code=303)
 
 
@@ -160,7 +161,6 @@ def copy(template_id: int) -> Response:
     if not ButtonForm().validate_on_submit():
         return redirect(url_for("review_templates.detail", template_id=template.id), code=303)
     duplicate = copy_template(template)
-    db.session.commit()
     flash(_("Copied as “%(name)s”; edit it below.", name=duplicate.name), "success")
     return redirect(url_for("review_templates.edit", template_id=duplicate.id), code=303)
 
@@ -182,7 +182,6 @@ def edit(template_id: int) -> Response:
         saved, changed = save_template(template, spec_data(form), form.base.data or None)
     except TemplateInvalid as exc:
         return _edit_page(form, template, attach_problems(form, exc.problems), 422)
-    db.session.commit()
     if saved.id != template.id:
         flash(
             _(
@@ -224,7 +223,6 @@ def import_() -> Response:
         except TemplateInvalid as exc:
             problems = exc.problems
         else:
-            db.session.commit()
             flash(_("Imported “%(name)s”.", name=template.name), "success")
             return redirect(url_for("review_templates.detail", template_id=template.id), code=303)
     status = 422 if form.is_submitted() else 200

@@ -26,7 +26,6 @@ from okr.reviews.forms import OpenReviewForm
 from okr.reviews.models import Appraisal, Review, ReviewTemplate
 from okr.reviews.services import STATUS_ORDER, open_review, spec_of
 from okr.reviews.template_format import TemplateFormatError, TemplateSpec
-from okr.reviews.templates_service import load_builtin_templates
 from okr.web import form_errors, invalid_status, render
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
@@ -223,9 +222,6 @@ def _choices(form: OpenReviewForm) -> None:
 @admin_required
 def new() -> Response:
     """Open a review: appraisals for every active person in the chosen departments, at once."""
-    if request.method == "GET":
-        load_builtin_templates()  # the seed schemes are always on offer
-        db.session.commit()
     start = q.today()
     form = OpenReviewForm(
         self_deadline=start + timedelta(days=7),
@@ -250,7 +246,6 @@ def new() -> Response:
         except TemplateFormatError as exc:
             form.template_id.errors = [*form.template_id.errors, *exc.messages]
         else:
-            db.session.commit()
             flash(_opened_message(counts), "success")
             return redirect(url_for(".dashboard", review_id=review.id), 303)
     return render("reviews/new.html", form=form, status=invalid_status(form))

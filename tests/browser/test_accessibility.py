@@ -8,7 +8,6 @@ rule, the element and axe's summary of what to fix.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -68,7 +67,7 @@ def demo(app, monkeypatch) -> dict[str, list[tuple[str, str]]]:
     """The demo company; the pages each role opens on a normal day, by sign-in."""
     cheap = partial(generate_password_hash, method="pbkdf2:sha256:1000")
     monkeypatch.setattr("okr.org.services.generate_password_hash", cheap)
-    load_demo(date.today())
+    load_demo()
     db.session.commit()
 
     def person(email: str) -> Person:

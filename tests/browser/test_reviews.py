@@ -151,6 +151,8 @@ def test_review_from_opening_to_acknowledged_result_and_plan(
     page, sign_in, make_person, make_department
 ):
     world = _world(make_person, make_department)
+    load_builtin_templates()  # as `flask review load-templates` does at deployment
+    db.session.commit()
     today = date.today()
 
     # HR opens the review for the team with the built-in default template.
