@@ -31,7 +31,7 @@ def _reload_shows_the_same(page, heading: str) -> None:
 
 
 def test_after_saving_the_address_is_the_page_shown(
-    page, sign_in, make_person, make_department, tmp_path
+    page, sign_in, make_person, make_department, tmp_path, settled
 ):
     team = make_department("推广组")
     make_person("林慧", email="linhui@example.com", department=team, is_admin=True)
@@ -57,6 +57,7 @@ def test_after_saving_the_address_is_the_page_shown(
     page.get_by_label("Start (baseline)").fill("12000")
     page.get_by_role("button", name="Save").click()  # no target: refused in place
     expect(page.locator("#target-error")).to_be_visible()
+    settled()  # the refused form was swapped in: type into the new one once htmx settled it
     page.get_by_label("Target").fill("20000")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".flash-success")).to_contain_text("Key result added.")
