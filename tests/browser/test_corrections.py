@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_owner_corrects_a_typo_from_my_week_and_then_from_the_log(
-    page, sign_in, make_department, make_person
+    page, sign_in, make_department, make_person, settled
 ):
     q = build_quarter(make_department, make_person)
     record_checkin(q.traffic, "500000", "on_track", "外链上线", q.seo, None)
@@ -40,6 +40,7 @@ def test_the_owner_corrects_a_typo_from_my_week_and_then_from_the_log(
     page.get_by_label("Right value").fill("50000")
     page.get_by_role("button", name="Save the correction").click()
     expect(page.locator("#correction-reason-error")).to_contain_text("Say what was wrong")
+    settled()  # the refused form was swapped in: type into the new one once htmx settled it
     page.get_by_label("What was wrong").fill("还是少了一个0")
     page.get_by_role("button", name="Save the correction").click()
     expect(page.locator(".flash-success")).to_contain_text("Correction saved: 自然流量.")
