@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, error pages and commands."""
-    from okr import cli, i18n, models, web  # noqa: F401  (models: register tables)
+    from okr import bench, cli, i18n, models, web  # noqa: F401  (models: register tables)
     from okr.config import configure
     from okr.extensions import babel, csrf, db, htmx, login_manager, migrate
 
@@ -39,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     web.init_app(app)
     cli.init_app(app)
+    bench.init_app(app)
     if proxies := int(app.config["TRUSTED_PROXIES"]):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     return app
