@@ -35,10 +35,11 @@ class Subject:
     kr_id: int
 
 
-def _reports(manager_id: int) -> Any:
+def _reports(c: Connection, manager_id: int) -> list[int]:
+    """Everyone below a manager, fetched first as ids (a planner cannot misjudge a literal list)."""
     tree = select(P.c.id).where(P.c.manager_id == manager_id).cte("reports", recursive=True)
     tree = tree.union_all(select(P.c.id).join(tree, P.c.manager_id == tree.c.id))
-    return select(tree.c.id)
+    return list(c.scalars(select(tree.c.id)))
 
 
 HOME = _env.from_string(
@@ -65,7 +66,7 @@ def home(c: Connection, s: Subject) -> str:
         .order_by(P.c.name)
         .limit(50)
     ).all()
-    count = c.scalar(select(func.count()).where(P.c.active, P.c.id.in_(_reports(s.person_id))))
+    count = c.scalar(select(func.count()).where(P.c.active, P.c.id.in_(_reports(c, s.person_id))))
     return HOME.render(me=me, direct=direct, count=count)
 
 
@@ -155,7 +156,7 @@ TEAM = _env.from_string(
 
 
 def team(c: Connection, s: Subject) -> str:
-    reports = _reports(s.person_id)
+    reports = _reports(c, s.person_id)
     people = c.execute(
         select(P.c.id, P.c.name, P.c.position, D.c.name.label("department"),
                select(func.max(K.c.last_checkin_at)).join(OB, OB.c.id == K.c.objective_id)
@@ -183,7 +184,7 @@ WEEKLY = _env.from_string(
 
 
 def weekly(c: Connection, s: Subject) -> str:
-    reports = _reports(s.person_id)
+    reports = _reports(c, s.person_id)
     rows = c.execute(
         select(P.c.name, OB.c.title.label("objective"), K.c.id.label("kr_id"), K.c.title, K.c.unit,
                K.c.weight, K.c.target, K.c.current, K.c.progress)

@@ -28,7 +28,8 @@ from werkzeug.security import generate_password_hash
 
 from okr.bench import org as organisation
 from okr.bench.bulk import Loader
-from okr.bench.okrs import CheckInPlan, CycleRef, OKRWriter, individual_goals
+from okr.bench.checkins import CheckInPlan
+from okr.bench.okrs import CycleRef, OKRWriter, individual_goals
 from okr.bench.reviews import ReviewWriter
 from okr.bench.scoring import Scorer
 from okr.bench.words import COMPANY
@@ -213,7 +214,7 @@ def seed(
     for ref in cycles[2:]:
         writer = OKRWriter(loader, seed, zone)
         writer.plan(built, ref, previous=ref.closed)
-        writer.check_in(CheckInPlan(ref, today, zone), built)
+        writer.check_in(CheckInPlan(ref, today, zone))
         lap.lap("generate OKRs")
         writer.score(ref.cap, loader.exact)
         lap.lap("score OKRs")
