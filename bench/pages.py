@@ -241,11 +241,7 @@ def subjects(today: date | None) -> tuple[dict[str, Any], dict[str, Any]]:
     kr = db.session.scalars(
         select(KeyResult)
         .join(Objective)
-        .where(
-            Objective.cycle_id == cycle.id,
-            Objective.owner_id == people["employee"].id,
-            KeyResult.kind.in_(("increase", "ratio", "at_least", "decrease")),
-        )
+        .where(Objective.cycle_id == cycle.id, Objective.owner_id == people["employee"].id)
         .order_by(Objective.position, KeyResult.position)
     ).first()
     review = db.session.scalars(select(Review).join(Cycle).order_by(Cycle.start.desc())).first()
@@ -258,7 +254,7 @@ def subjects(today: date | None) -> tuple[dict[str, Any], dict[str, Any]]:
     ids = {
         "employee": people["employee"].id,
         "kr": kr.id,
-        "kr_value": str(kr.current),
+        "kr_value": str(kr.current if kr.current is not None else 0),  # re-entered as it is
         "review": review.id,
         "appraisal": appraisal.id,
         "team": people["employee"].department_id,
