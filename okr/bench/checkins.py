@@ -50,6 +50,8 @@ def value_of(kr: Result, share: float, quality: float) -> str:
     else:
         low, high = kr.span
         x = low + (high - low) * min(share, 1.1)
+    if c["unit"] == "%" or (c["unit"] == "分" and kind != "per_unit"):
+        x = min(x, 100.0 if (c["target"] or 100) > 10 else 5.0)  # scores and shares have a top
     return f"{max(0.0, x):.{kr.places}f}"
 
 

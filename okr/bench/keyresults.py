@@ -7,7 +7,7 @@ key results), precision follows the unit, and every rule is one the app accepts.
 from __future__ import annotations
 
 import random
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from okr.bench import words
@@ -35,7 +35,7 @@ COUNT_UNITS = {
 SCALED_UNITS = {"万元", "家", "条", "人", "个", "次", "篇", "场", "单", "点", "份", "阅读"}
 
 
-def nice(value: float) -> Decimal:
+def round_number(value: float) -> Decimal:
     """A round number people would set as a baseline or target."""
     if value >= 10000:
         return D(round(value, -3))
@@ -60,6 +60,12 @@ def kr_spec(
     """Columns of a key result drawn from a template (see okr.bench.words), and its value precision."""
     title, unit, kind, rule = template
     grow = scale if unit in SCALED_UNITS else 1.0
+    counted = unit in COUNT_UNITS
+
+    def nice(value: float) -> Decimal:  # whole numbers of things people count
+        number = round_number(value)
+        return number.to_integral_value(ROUND_HALF_UP) if counted else number
+
     columns: dict[str, Any] = dict.fromkeys(
         ("start", "target", "step", "points_per_step", "direction", "max_points"), None
     )
