@@ -11,17 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, literal, or_, select
 from sqlalchemy.engine import Connection
 
 from okr.okrs.models import CheckIn, KeyResult, Objective
 from okr.org.models import Department, Person
 
 P, D, OB, K, C = (m.__table__ for m in (Person, Department, Objective, KeyResult, CheckIn))
+PAGE_SIZE = 25  # the app's default OKR_PAGE_SIZE: team pages show this many people
+MISSING_SHOWN = 100  # and list this many of those who have not checked in this week
+TIMEZONE = "Asia/Shanghai"  # the app's default company timezone
 _env = Environment(autoescape=True)
 
 
@@ -149,66 +153,98 @@ def key_result(c: Connection, s: Subject) -> str:
 
 
 TEAM = _env.from_string(
-    "<table>{% for p in people %}<tr><td>{{ p.name }}</td><td>{{ p.position }}</td>"
-    "<td>{{ p.department }}</td><td>{{ p.last or 'due' }}</td><td>{% for o in objectives.get(p.id, []) %}"
-    "{{ o.title }} {{ o.progress }} {{ o.status }}; {% endfor %}</td></tr>{% endfor %}</table>"
+    "<p>{{ total }}</p><ul>{% for p in missing %}<li>{{ p.name }} {{ p.last or '' }}</li>{% endfor %}"
+    "</ul><p>{{ missing_total }}</p><table>{% for p in people %}<tr><td>{{ p.name }}</td><td>"
+    "{{ p.position }}</td><td>{{ p.department }}</td><td>{% for o in objectives.get(p.id, []) %}"
+    "{{ o.title }} {{ o.weight }} {{ o.progress }} {{ o.status }}{% for k in krs.get(o.id, []) %}"
+    " {{ k.title }} {{ k.current }}/{{ k.target }} {{ k.progress }} {{ k.last_checkin_at }}"
+    "{% endfor %}; {% endfor %}</td></tr>{% endfor %}</table>"
 )
 
 
-def team(c: Connection, s: Subject) -> str:
+def _page_of_team(c: Connection, s: Subject) -> tuple[list[int], int, list[Any]]:
+    """The team's ids, how many, and the first page of people by name (as the pages show them)."""
     reports = _reports(c, s.person_id)
+    team = select(P.c.id).where(P.c.active, P.c.id.in_(reports))
+    total = c.scalar(select(func.count()).select_from(team.subquery()))
     people = c.execute(
-        select(P.c.id, P.c.name, P.c.position, D.c.name.label("department"),
-               select(func.max(K.c.last_checkin_at)).join(OB, OB.c.id == K.c.objective_id)
-               .where(OB.c.owner_id == P.c.id, OB.c.cycle_id == s.cycle_id).scalar_subquery().label("last"))
+        select(P.c.id, P.c.name, P.c.position, D.c.name.label("department"))
         .join(D, D.c.id == P.c.department_id)
-        .where(P.c.id.in_(reports), P.c.active)
-        .order_by(P.c.name)
-    ).all()  # fmt: skip
+        .where(P.c.id.in_(team))
+        .order_by(P.c.name, P.c.id)
+        .limit(PAGE_SIZE)
+    ).all()
+    return reports, total, people
+
+
+def team(c: Connection, s: Subject) -> str:
+    reports, total, people = _page_of_team(c, s)
     objectives: dict[int, list[Any]] = {}
+    krs: dict[int, list[Any]] = {}
     for row in c.execute(
-        select(OB.c.owner_id, OB.c.title, OB.c.progress, OB.c.status).where(
-            OB.c.cycle_id == s.cycle_id, OB.c.level == "individual", OB.c.owner_id.in_(reports)
+        select(OB.c.id, OB.c.owner_id, OB.c.title, OB.c.weight, OB.c.progress, OB.c.status)
+        .where(
+            OB.c.cycle_id == s.cycle_id,
+            OB.c.level == "individual",
+            OB.c.owner_id.in_([p.id for p in people]),
         )
+        .order_by(OB.c.owner_id, OB.c.position, OB.c.id)
     ):
         objectives.setdefault(row.owner_id, []).append(row)
-    return TEAM.render(people=people, objectives=objectives)
+    ids = [o.id for rows in objectives.values() for o in rows]
+    for kr in c.execute(select(K).where(K.c.objective_id.in_(ids)).order_by(K.c.position, K.c.id)):
+        krs.setdefault(kr.objective_id, []).append(kr)
+    last = func.max(K.c.last_checkin_at)
+    monday = s.weeks[-1]
+    began = datetime.combine(monday, datetime.min.time(), ZoneInfo(TIMEZONE)).astimezone(UTC)
+    stragglers = (
+        select(P.c.id, P.c.name, last.label("last"))
+        .join(OB, OB.c.owner_id == P.c.id)
+        .join(K, K.c.objective_id == OB.c.id)
+        .where(P.c.id.in_(reports), OB.c.cycle_id == s.cycle_id, OB.c.level == "individual")
+        .group_by(P.c.id, P.c.name)
+        .having(or_(last.is_(None), last < began))
+    )
+    missing_total = c.scalar(select(func.count()).select_from(stragglers.subquery()))
+    missing = c.execute(stragglers.order_by(P.c.name, P.c.id).limit(MISSING_SHOWN)).all()
+    return TEAM.render(
+        total=total, people=people, objectives=objectives, krs=krs, missing=missing,
+        missing_total=missing_total,
+    )  # fmt: skip
 
 
 WEEKLY = _env.from_string(
-    "<table><tr>{% for w in weeks %}<th>{{ w }}</th>{% endfor %}</tr>{% for r in rows %}<tr>"
-    "<td>{{ r.name }}</td><td>{{ r.objective }}</td><td>{{ r.title }}</td><td>{{ r.weight }}</td>"
-    "<td>{{ r.target }} {{ r.unit }}</td>{% for w in weeks %}<td>{{ values.get((r.kr_id, w), '') }}</td>"
-    "{% endfor %}<td>{{ r.current }}</td><td>{{ r.progress }}</td></tr>{% endfor %}</table>"
+    "<p>{{ total }}</p><table><tr>{% for w in weeks %}<th>{{ w }}</th>{% endfor %}</tr>"
+    "{% for r in rows %}<tr><td>{{ r.name }}</td><td>{{ r.objective }}</td><td>{{ r.title }}</td>"
+    "<td>{{ r.weight }}</td><td>{{ r.target }} {{ r.unit }}</td>{% for w in weeks %}<td>"
+    "{{ values.get((r.kr_id, w), '') }}</td>{% endfor %}<td>{{ r.current }}</td>"
+    "<td>{{ r.progress }}</td></tr>{% endfor %}</table>"
 )
 
 
 def weekly(c: Connection, s: Subject) -> str:
-    reports = _reports(c, s.person_id)
+    _team, total, people = _page_of_team(c, s)
+    owners = [p.id for p in people]
     rows = c.execute(
         select(P.c.name, OB.c.title.label("objective"), K.c.id.label("kr_id"), K.c.title, K.c.unit,
                K.c.weight, K.c.target, K.c.current, K.c.progress)
         .join(OB, OB.c.owner_id == P.c.id)
         .join(K, K.c.objective_id == OB.c.id)
-        .where(OB.c.cycle_id == s.cycle_id, OB.c.level == "individual", P.c.id.in_(reports))
+        .where(OB.c.cycle_id == s.cycle_id, OB.c.level == "individual", P.c.id.in_(owners))
         .order_by(P.c.name, P.c.id, OB.c.position, OB.c.id, K.c.position, K.c.id)
     ).all()  # fmt: skip
-    krs = (
-        select(K.c.id)
-        .join(OB, OB.c.id == K.c.objective_id)
-        .where(OB.c.cycle_id == s.cycle_id, OB.c.level == "individual", OB.c.owner_id.in_(reports))
-    )
     ranked = (
         select(C.c.key_result_id, C.c.week, C.c.value,
                func.row_number().over(partition_by=(C.c.key_result_id, C.c.week),
                                       order_by=(C.c.created_at.desc(), C.c.id.desc())).label("n"))
-        .where(C.c.key_result_id.in_(krs), C.c.week >= s.weeks[0], C.c.week <= s.weeks[-1])
+        .where(C.c.key_result_id.in_([r.kr_id for r in rows]), C.c.week >= s.weeks[0],
+               C.c.week <= s.weeks[-1])
         .subquery()
     )  # fmt: skip
     values = {
         (r.key_result_id, r.week): r.value for r in c.execute(select(ranked).where(ranked.c.n == 1))
     }
-    return WEEKLY.render(weeks=s.weeks, rows=rows, values=values)
+    return WEEKLY.render(total=total, weeks=s.weeks, rows=rows, values=values)
 
 
 FLOORS: dict[str, Callable[[Connection, Subject], str]] = {

@@ -54,6 +54,8 @@ def table(small: Site, large: Site, pages: list[Page]) -> list[str]:
         label = page.label + (
             f" (HTTP {', '.join(map(str, sorted(statuses)))})" if statuses else ""
         )
+        if page.once:
+            label += " (one request)"
         s50, l50 = _p([x.server_ms for x in s], 0.5), _p([x.server_ms for x in big], 0.5)
         sql_s, sql_l = _span([x.statements for x in s]), _span([x.statements for x in big])
         floor = floor_ratio = ""
