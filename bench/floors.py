@@ -39,11 +39,15 @@ class Subject:
     kr_id: int
 
 
-def _reports(c: Connection, manager_id: int) -> list[int]:
-    """Everyone below a manager, fetched first as ids (a planner cannot misjudge a literal list)."""
+def _below(manager_id: int) -> Any:
     tree = select(P.c.id).where(P.c.manager_id == manager_id).cte("reports", recursive=True)
     tree = tree.union_all(select(P.c.id).join(tree, P.c.manager_id == tree.c.id))
-    return list(c.scalars(select(tree.c.id)))
+    return select(tree.c.id)
+
+
+def _reports(c: Connection, manager_id: int) -> list[int]:
+    """Everyone below a manager, fetched first as ids (a planner cannot misjudge a literal list)."""
+    return list(c.scalars(_below(manager_id)))
 
 
 HOME = _env.from_string(
@@ -70,7 +74,7 @@ def home(c: Connection, s: Subject) -> str:
         .order_by(P.c.name)
         .limit(50)
     ).all()
-    count = c.scalar(select(func.count()).where(P.c.active, P.c.id.in_(_reports(c, s.person_id))))
+    count = c.scalar(select(func.count()).where(P.c.active, P.c.id.in_(_below(s.person_id))))
     return HOME.render(me=me, direct=direct, count=count)
 
 

@@ -144,12 +144,15 @@ in [records.md](records.md#speed).
   own domain and review code. Deterministic for a seed; benchmark sign-ins share the password
   `bench1234` (employee@, manager@, head@, hr@bench.example.com).
 * **Server**: PostgreSQL 15 (tests/pg.py's throwaway cluster: fsync off), each size served by its
-  own gunicorn with 2 sync workers, `OKR_SERVER_TIMING=true`: every response carries
-  `Server-Timing: app;dur=…, sql;desc="…"`, the time from the WSGI call to the finished response
-  (including teardown) and the number of SQL statements.
-* **Requests**: one warm-up, then {rounds} rounds (heavy pages: {heavy}; results.xlsx: one request),
-  S and L alternately, one request at a time, as the employee (a member of the manager of 8's team), the manager of 8 (a
-  team lead), the head of 销售中心 (1,000+ people at L) and HR. p50/p95 are over the rounds.
+  own gunicorn with 2 sync workers and `--timeout 900` (the default 30 s would kill results.xlsx at
+  L), `OKR_SERVER_TIMING=true`: every response carries `Server-Timing: app;dur=…, sql;desc="…"`,
+  the time from the WSGI call to the finished response (including teardown) and the number of SQL
+  statements.
+* **Requests**: one warm-up, then {rounds} rounds, S and L alternately, one request at a time, as
+  the employee (a member of the manager of 8's team), the manager of 8 (a team lead), the head of
+  销售中心 (1,000+ people at L) and HR; p50/p95 are over the rounds. Pages that take seconds at L
+  get {heavy} rounds (the head's team pages, HR's whole-company team page, the review dashboard,
+  calibration, rankings, flags, the record PDF), results.xlsx one request.
 * **Floor** (daily pages): the rows the page shows fetched with plain SQL (the same people,
   objectives, key results and check-ins, the app's indexes) and rendered in a bare Jinja
   template, timed in the benchmark process (bench/floors.py). L / floor is the page's p50 over it.
