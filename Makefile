@@ -13,8 +13,10 @@ PIP    := $(BIN)/python -m pip install --quiet -c constraints.txt
 RUN_PACKAGES  := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 # The tests also start a real PostgreSQL, drive Debian's Chromium and read PDFs back with poppler.
 TEST_PACKAGES := $(RUN_PACKAGES) postgresql chromium poppler-utils
+# The page benchmark starts a throwaway PostgreSQL too.
+BENCH_PACKAGES := $(RUN_PACKAGES) postgresql
 
-.PHONY: run test lint i18n constraints system-run system-test
+.PHONY: run test bench lint i18n constraints system-run system-test system-bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +36,9 @@ system-run:
 system-test:
 	@tools/system-packages.sh $(TEST_PACKAGES)
 
+system-bench:
+	@tools/system-packages.sh $(BENCH_PACKAGES)
+
 run: system-run $(VENV)/.app
 	$(BIN)/flask --app okr db upgrade
 	$(BIN)/flask --app okr review load-templates
@@ -44,6 +49,11 @@ run: system-run $(VENV)/.app
 
 test: system-test $(VENV)/.test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Pages at S = 1,000 and L = 10,000 people on a throwaway PostgreSQL, into docs/performance.md
+# (about ten minutes on 2 cores; BENCH_ARGS="--small 200 --large 2000 --rounds 5" for a quick look).
+bench: system-bench $(VENV)/.app
+	$(BIN)/python -m bench.pages $(BENCH_ARGS)
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check .

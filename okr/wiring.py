@@ -75,6 +75,7 @@ def template_helpers(app: Flask) -> None:
 
 def commands(app: Flask) -> None:
     """The `flask --app okr ...` commands of every feature."""
+    from okr.bench import init_app as register_bench
     from okr.cli import init_app as register_app_commands
     from okr.records.cli import init_app as register_record_commands
     from okr.reviews.cli import register as register_review_commands
@@ -82,6 +83,7 @@ def commands(app: Flask) -> None:
     register_review_commands(app)
     register_record_commands(app)
     register_app_commands(app)
+    register_bench(app)  # `flask bench ...`, and Server-Timing when OKR_SERVER_TIMING is on
 
 
 def connect_signals() -> None:

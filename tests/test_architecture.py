@@ -195,7 +195,7 @@ LAYERS = [
     {"okr.auth"},
     {"okr.okrs"},
     {"okr.reviews"},
-    {"okr.records", "okr.main", "okr.demo"},
+    {"okr.records", "okr.main", "okr.demo", "okr.bench"},
     {"okr.cli", "okr.models"},
     {"okr.wiring"},
     {"okr"},
