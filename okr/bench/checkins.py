@@ -154,7 +154,9 @@ def write_checkins(
                         f"\t{stamp[1]}\t{weeks_text[week]}\t"
                     )
                 else:
-                    sink.add(next(ids), kr.id, value, confidence, note, owner.id, stamp[0], week, "")
+                    sink.add(
+                        next(ids), kr.id, value, confidence, note, owner.id, stamp[0], week, ""
+                    )
                 if index == last:
                     kr.current, kr.confidence, kr.note, kr.at = (
                         D(value),
