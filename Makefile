@@ -41,6 +41,8 @@ system-bench:
 
 run: system-run $(VENV)/.app
 	$(BIN)/flask --app okr db upgrade
+	$(BIN)/flask --app okr review load-templates
+	$(BIN)/flask --app okr templates load
 	$(BIN)/flask --app okr demo load --if-empty
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
 	$(BIN)/flask --app okr run --host $(HOST) --port $(PORT)
@@ -64,6 +66,6 @@ constraints: $(VENV)/.test
 
 # Re-extract translatable strings, merge them into the catalogs, compile (.mo files are committed).
 i18n: $(VENV)/.app
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -k ngettext:1,2 -k lazy_pgettext:1c,2 --no-location --sort-output --omit-header -o okr/translations/messages.pot .
-	$(BIN)/pybabel update -i okr/translations/messages.pot -d okr/translations -l zh --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -k ngettext:1,2 -k _lp:1c,2 -k lazy_pgettext:1c,2 --no-location --sort-output --omit-header -o okr/translations/messages.pot .
+	$(BIN)/pybabel update -i okr/translations/messages.pot -d okr/translations -l zh --no-fuzzy-matching --ignore-obsolete --no-wrap
 	$(BIN)/pybabel compile -d okr/translations --statistics

@@ -13,9 +13,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the app: configuration, extensions, blueprints, error pages and commands."""
-    from okr import bench, cli, i18n, models, web  # noqa: F401  (models: register tables)
+    """Build the app: configuration, extensions, then every feature (okr.wiring) and the
+    error pages and headers (okr.http)."""
+    from okr import http, i18n, models, templating, wiring  # noqa: F401  (models: register tables)
     from okr.config import configure
+    from okr.db import serialise_sqlite_writes
     from okr.extensions import babel, csrf, db, htmx, login_manager, migrate
 
     app = Flask(
@@ -27,6 +29,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     configure(app, config)
     db.init_app(app)
+    from okr import unit_of_work
+
+    unit_of_work.init_app(app)  # first, so that its after_request hook runs last
+    with app.app_context():
+        serialise_sqlite_writes(db.engine, float(app.config["SQLITE_BUSY_TIMEOUT"]))
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     htmx.init_app(app)
@@ -37,9 +44,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         default_translation_directories=str(ROOT / "okr" / "translations"),
     )
     login_manager.init_app(app)
-    web.init_app(app)
-    cli.init_app(app)
-    bench.init_app(app)
+    wiring.init_app(app)
+    http.init_app(app)
+    templating.init_app(app)
+    app.extensions["okr.factory"] = create_app  # a worker process builds its own app with it
     if proxies := int(app.config["TRUSTED_PROXIES"]):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     return app

@@ -8,15 +8,11 @@ from sqlalchemy import select
 
 from okr.errors import Invalid
 from okr.extensions import db
+from okr.unit_of_work import unit_of_work
 
 
 def init_app(app: Flask) -> None:
-    """Register the commands on `flask --app okr ...`."""
-    from okr.records import cli as records_cli
-    from okr.reviews.cli import register as register_review_commands
-
-    register_review_commands(app)
-    records_cli.init_app(app)
+    """Register the app-wide commands on `flask --app okr ...` (features add theirs in okr.wiring)."""
 
     @app.cli.command("create-admin")
     @click.option("--email", prompt=True)
@@ -28,16 +24,17 @@ def init_app(app: Flask) -> None:
         from okr.org.models import Company, Department
         from okr.org.services import PersonData, create_department, create_person
 
-        if db.session.scalar(select(Company.id)) is None:
-            db.session.add(Company(name=department))
-        dept = db.session.scalar(select(Department).where(Department.name == department))
-        if dept is None:
-            dept = create_department(department, None)
         try:
-            person = create_person(PersonData(name, email, "HR", dept.id, None, True), password)
+            with unit_of_work():
+                if db.session.scalar(select(Company.id)) is None:
+                    db.session.add(Company(name=department))
+                dept = db.session.scalar(select(Department).where(Department.name == department))
+                if dept is None:
+                    dept = create_department(department, None)
+                data = PersonData(name, email, "HR", dept.id, None, True)
+                person = create_person(data, password)
         except Invalid as exc:
             raise click.ClickException("; ".join(exc.errors.values())) from exc
-        db.session.commit()
         click.echo(f"Administrator {person.email} created.")
 
     @app.cli.group()
@@ -54,8 +51,8 @@ def init_app(app: Flask) -> None:
         if if_empty and db.session.scalar(select(Person.id).limit(1)) is not None:
             click.echo("The database already has people; the demo was not loaded again.")
         else:
-            load_demo()
-            db.session.commit()
+            with unit_of_work():
+                load_demo()
             click.echo("Demo company loaded.")
         emails = [email for _role, email, _password in DEMO_ACCOUNTS]
         if db.session.scalar(select(Person.id).where(Person.email.in_(emails)).limit(1)):

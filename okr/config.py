@@ -19,6 +19,9 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_IDLE_HOURS": 12,
     "PAGE_SIZE": 25,
     "TRUSTED_PROXIES": 0,
+    "MAX_UPLOAD_MB": 10,
+    "RECORD_BATCH_TIMEOUT_SECONDS": 300,
+    "SQLITE_BUSY_TIMEOUT": 15,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
 }
 LANGUAGES = ("zh", "en")
@@ -54,6 +57,7 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         app.config["SECRET_KEY"] = _instance_secret(app)
     if app.config["DEFAULT_LOCALE"] not in LANGUAGES:
         raise RuntimeError(f"OKR_DEFAULT_LOCALE must be one of {', '.join(LANGUAGES)}")
+    _limit_requests(app)
     secure = bool(app.config["SECURE_COOKIES"])
     app.config.update(
         BABEL_DEFAULT_LOCALE=app.config["DEFAULT_LOCALE"],
@@ -65,4 +69,16 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=secure,
         WTF_CSRF_TIME_LIMIT=None,
+    )
+
+
+def _limit_requests(app: Flask) -> None:
+    """Refuse over-large requests before reading them (413) instead of holding them in memory."""
+    megabytes = app.config["MAX_UPLOAD_MB"]
+    if not isinstance(megabytes, int | float) or isinstance(megabytes, bool) or megabytes <= 0:
+        raise RuntimeError("OKR_MAX_UPLOAD_MB must be a positive number of megabytes")
+    app.config.update(
+        MAX_CONTENT_LENGTH=int(megabytes * 1024 * 1024),  # a whole request, file included
+        MAX_FORM_MEMORY_SIZE=1024 * 1024,  # one text field (pasted JSON is the largest)
+        MAX_FORM_PARTS=1000,  # fields in one form
     )

@@ -1,17 +1,26 @@
-"""Domain derivations and errors in the reader's language."""
+"""Domain derivations and errors in the reader's language.
+
+Steps name things by stable keys (criterion ``results``, part ``peer``, adjustment kind
+``typo``); a ``Glossary`` built from the review template turns them into the words people
+read.  Numbers are shown exactly when they have at most ``SHOWN_PLACES`` decimals; a longer
+one is rounded half up to ``SHOWN_PLACES`` decimals and marked ``≈``, so that every line's
+arithmetic holds with the numbers shown (the next lines keep computing with exact values).
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import gettext
+from babel.lists import format_list
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from okr.domain.errors import DomainError
 from okr.domain.explain import ERROR_TEMPLATES, N_, STEP_TEMPLATES
-from okr.domain.numbers import fmt, round_display
+from okr.domain.numbers import round_display
 from okr.domain.steps import Step
 
 # Derivation lines the web layer adds around the domain's (reviews: why a part is missing).
@@ -22,6 +31,10 @@ APP_TEMPLATES: dict[str, str] = {
     # the scheme simulator (okr/reviews/simulator.py)
     "simulate.kr_entered": N_("Key-result score entered: {percent}% = {progress}."),
     "simulate.kr_missing": N_("No key-result score was entered, so that part is missing."),
+    # rating.normalised when the template gives the rating's level words
+    "rating.normalised_level": N_(
+        "{criterion} {rating} ({level}): ({rating} − {min}) ÷ ({max} − {min}) = {fraction}"
+    ),
 }
 
 PART_WORDS = {
@@ -31,7 +44,7 @@ PART_WORDS = {
     "self": _l("self-assessment"),
 }
 
-# Codes that appear as values of {rule} and {scope} in derivation lines.
+# Codes that appear as values of {rule}, {scope} and {source} in derivation lines.
 VALUE_WORDS = {
     "own_krs": _l("its own key results"),
     "children": _l("the objectives aligned to it"),
@@ -44,46 +57,134 @@ VALUE_WORDS = {
     "peer": _l("the peer raters"),
 }
 
+SHOWN_PLACES = 4
+# Params that hold words (labels, titles, keys), never numbers to round.
+WORD_PARAMS = frozenset(
+    {"criterion", "key", "titles", "label", "kind", "rater", "part", "scope", "rule", "source"}
+    | {"missing", "grades", "tier", "first", "second", "after", "before", "text", "reason"}
+)
+_MATH = re.compile(r"^[-+−×÷()%\d.\s]+$")
+_DECIMAL = re.compile(r"(?<![\d.])-?\d+\.\d+(?![\d.])")
+_ADJUSTMENT = re.compile(r"^(?P<reason>.*) \(#(?P<id>\d+)\)$")
 
-def _word(key: str, value: str) -> str:
+
+@dataclass(frozen=True)
+class Glossary:
+    """The words behind a template's keys: criterion labels, adjustment labels, level words.
+
+    ``levels`` maps a criterion key to its levels, lowest first, as (value, words) pairs: a
+    rating gets the words of the highest level at or below it (``str(words)`` is read in the
+    current language).
+    """
+
+    criteria: Mapping[str, str] = field(default_factory=dict)
+    kinds: Mapping[str, str] = field(default_factory=dict)
+    levels: Mapping[str, Sequence[tuple[Decimal, object]]] = field(default_factory=dict)
+
+    def level(self, criterion: str, rating: str) -> str | None:
+        """The words of the level a rating reaches, or None when the template has none."""
+        try:
+            value = Decimal(rating)
+        except InvalidOperation:
+            return None
+        found = None
+        for start, words in self.levels.get(criterion, ()):
+            if start <= value:
+                found = words
+        return None if found is None else str(found)
+
+
+NO_GLOSSARY = Glossary()
+
+
+def word_list(items: Sequence[str]) -> str:
+    """Items joined the way the reader's language lists them (“A、B和C”, “A, B, and C”)."""
+    if not items:
+        return ""
+    return format_list(list(items), locale=get_locale() or "en")
+
+
+def shown_number(text: str) -> str:
+    """A number as a derivation shows it: exact up to 4 decimals, else ≈ rounded half up."""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return text
+    if not value.is_finite() or value.as_tuple().exponent >= -SHOWN_PLACES:  # type: ignore[operator]
+        return text
+    return "≈" + format(round_display(value, SHOWN_PLACES), "f")
+
+
+def _numbers(value: str) -> str:
+    """Every long decimal inside a number or a sum such as '30 + 14.8333333333'."""
+    if not _MATH.match(value):
+        return value
+    return _DECIMAL.sub(lambda m: shown_number(m.group(0)), value)
+
+
+def _adjustment(value: str, glossary: Glossary) -> str:
+    if value in glossary.kinds:
+        return glossary.kinds[value]
+    match = _ADJUSTMENT.match(value)
+    if match:  # a cycle's bonus or deduction: "<reason> (#<id>)"
+        return gettext("%(reason)s (#%(id)s)", reason=match["reason"], id=match["id"])
+    return value
+
+
+def _word(code: str, key: str, value: str, glossary: Glossary) -> str:
     if key == "part" and value in PART_WORDS:
         return str(PART_WORDS[value])
-    if key in ("rule", "scope"):
+    if key == "criterion":
+        return glossary.criteria.get(value, value)
+    if key == "kind" and code.startswith("adjust."):
+        return _adjustment(value, glossary)
+    if key == "missing":
+        names = [v for v in value.split(", ") if v]
+        if code == "composite.incomplete":
+            return word_list([str(PART_WORDS.get(n, n)) for n in names])
+        return word_list([glossary.criteria.get(n, n) for n in names])
+    if key in ("rule", "scope", "source"):
         if value.startswith("criteria."):
             part = value.removeprefix("criteria.")
             return gettext("the criteria of %(part)s", part=str(PART_WORDS.get(part, part)))
         if value in VALUE_WORDS:
             return str(VALUE_WORDS[value])
-    return _shown(value)
-
-
-SHOWN_PLACES = 4
-_NUMBER = re.compile(r"^-?\d+\.\d{5,}$")
-
-
-def _shown(value: str) -> str:
-    """Long exact fractions are shown to 4 decimals (half up); the stored value stays exact."""
-    if not _NUMBER.match(value):
         return value
-    try:
-        return fmt(round_display(Decimal(value), SHOWN_PLACES))
-    except InvalidOperation:
+    if key in WORD_PARAMS:
         return value
+    return _numbers(value)
 
 
-def describe(code: str, params: Mapping[str, str]) -> str:
-    """One derivation line or error in the current language."""
+def describe(code: str, params: Mapping[str, str], glossary: Glossary = NO_GLOSSARY) -> str:
+    """One derivation line or error in the current language, keys replaced by their words."""
+    level = None
+    if code == "rating.normalised" and "criterion" in params:
+        level = glossary.level(params["criterion"], params.get("rating", ""))
+        if level is not None:
+            code = "rating.normalised_level"
     template = STEP_TEMPLATES.get(code) or ERROR_TEMPLATES.get(code) or APP_TEMPLATES.get(code)
     if template is None:
         return code
-    return gettext(template).format_map({k: _word(k, v) for k, v in params.items()})
+    words = {k: _word(code, k, v, glossary) for k, v in params.items()}
+    if level is not None:
+        words["level"] = level
+    # "= ≈0.7417" reads better as "≈ 0.7417": the result itself is the rounded figure.
+    return gettext(template).format_map(words).replace("= ≈", "≈ ")
 
 
-def describe_steps(steps: Iterable[Step]) -> list[str]:
+def describe_steps(steps: Iterable[Step], glossary: Glossary = NO_GLOSSARY) -> list[str]:
     """A derivation as sentences."""
-    return [describe(step.code, step.params) for step in steps]
+    return [describe(step.code, step.params, glossary) for step in steps]
 
 
-def error_message(error: DomainError) -> str:
+def error_message(error: DomainError, glossary: Glossary = NO_GLOSSARY) -> str:
     """A domain refusal in words a manager understands."""
-    return describe(error.code, error.params)
+    return describe(error.code, error.params, glossary)
+
+
+def derivation_rule() -> str:
+    """How a derivation shows numbers, as pages and records state it."""
+    return gettext(
+        "In the derivation a number with more than 4 decimals is shown rounded half up to "
+        "4 decimals and marked ≈; the lines after it compute with the exact value."
+    )

@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from okr.domain.errors import DomainError
-from okr.domain.numbers import parse_decimal
+from okr.domain.numbers import check_range, fmt, parse_decimal
 from okr.explain import error_message
 
 
@@ -47,18 +47,60 @@ class ActionForm(VersionedForm):
 
 
 class DecimalText(StringField):
-    """A number typed by a person: "1,234.5", "12.5%" and full-width digits are read exactly."""
+    """A number typed by a person: "19,600", "1.5万", "12.5%" and full-width digits are read exactly.
+
+    ``number`` is the value read (None when empty).  ``minimum``/``maximum`` bound the field
+    (inclusive); every number is also bounded by what can be stored (okr.domain.numbers).
+    A field left out of a posted form is never guessed: ``missing`` is set, a required number
+    is refused ("Enter a number.") and an optional one keeps the stored value (``obj=``/``data=``).
+    """
 
     number: Decimal | None = None
+    missing: bool = False
 
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        super().process_formdata(valuelist)
+    def __init__(
+        self,
+        label: Any = None,
+        validators: Any = None,
+        *,
+        minimum: Decimal | int | str | None = None,
+        maximum: Decimal | int | str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.minimum = None if minimum is None else Decimal(minimum)
+        self.maximum = None if maximum is None else Decimal(maximum)
+
+    def process_data(self, value: Any) -> None:
+        """A stored value (a Decimal from ``obj=``, or text from ``data=``) shown as text."""
         self.number = None
-        if self.data and self.data.strip():
+        if value is None or value == "":
+            self.data = None
+        elif isinstance(value, Decimal | int) and not isinstance(value, bool):
+            self.number = Decimal(value)
+            self.data = fmt(self.number)
+        else:
+            self.data = str(value)
             try:
                 self.number = parse_decimal(self.data, allow_percent=True)
-            except DomainError as exc:
-                self.process_errors.append(error_message(exc))
+            except DomainError:
+                self.number = None  # shown as stored; a save reads what is posted
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.missing = not valuelist
+        if self.missing:
+            return  # keeps the stored value; required_number refuses a required one
+        self.data = str(valuelist[0])
+        self.number = None
+        if not self.data.strip():
+            return
+        try:
+            self.number = check_range(
+                parse_decimal(self.data, allow_percent=True), self.minimum, self.maximum
+            )
+        except DomainError as exc:
+            self.number = None
+            self.process_errors.append(error_message(exc))
 
     def _value(self) -> str:
         if self.raw_data:
@@ -67,6 +109,7 @@ class DecimalText(StringField):
 
 
 def required_number(form: FlaskForm, field: Field) -> None:
-    """A DecimalText that must hold a number."""
-    if getattr(field, "number", None) is None and not field.errors:
+    """A DecimalText that must hold a number typed into this form (left out counts as empty)."""
+    empty = getattr(field, "number", None) is None or getattr(field, "missing", False)
+    if empty and not field.errors:
         raise ValidationError(_l("Enter a number."))

@@ -1,20 +1,19 @@
-"""Web plumbing shared by every feature: rendering full pages or fragments, errors, filters."""
+"""Rendering shared by every view: whole pages or htmx fragments, error pages, form errors.
+
+This module imports no feature: every view imports it, and the factory wires the app elsewhere
+(`okr.wiring`, `okr.http`, `okr.templating`).
+"""
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
-from flask import Flask, Response, g, make_response, render_template, request
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask import Response, make_response, render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import CSRFError
 from jinja2_fragments.flask import render_block
 
 from okr.errors import Invalid
-from okr.i18n import LANGUAGE_NAMES
 
 
 def wants_fragment() -> bool:
@@ -51,131 +50,26 @@ def invalid_status(form: FlaskForm) -> int:
     return 422 if form.is_submitted() else 200
 
 
-def _error_page(code: int, title: str, message: str) -> Response:
-    return render("errors/error.html", status=code, code=code, title=title, message=message)
+def error_page(code: int, title: str, message: str, **context: Any) -> Response:
+    """The error page; a fragment request gets the message in the page's flashes instead.
 
-
-def init_app(app: Flask) -> None:
-    """Blueprints, error pages, template helpers and response headers."""
-    from okr.auth.views import bp as auth_bp
-    from okr.main.views import bp as main_bp
-    from okr.okrs import labels
-    from okr.okrs.adjustment_views import bp as adjustments_bp
-    from okr.okrs.alignment_views import bp as alignment_bp
-    from okr.okrs.cycle_views import bp as cycles_bp
-    from okr.okrs.kr_page import bp as kr_page_bp
-    from okr.okrs.kr_views import bp as key_results_bp
-    from okr.okrs.team_views import bp as team_bp
-    from okr.okrs.template_views import bp as kr_templates_bp
-    from okr.okrs.views import bp as okrs_bp
-    from okr.okrs.week_views import bp as week_bp
-    from okr.org.departments import bp as departments_bp
-    from okr.org.people import bp as people_bp
-    from okr.org.transfer import bp as transfer_bp
-    from okr.records.views import bp as records_bp
-    from okr.reviews.appraisal_views import bp as appraisals_bp
-    from okr.reviews.calibration_views import bp as calibration_bp
-    from okr.reviews.flags_views import bp as flags_bp
-    from okr.reviews.peer_views import bp as peer_forms_bp
-    from okr.reviews.plan_views import bp as plans_bp
-    from okr.reviews.ranking_views import bp as rankings_bp
-    from okr.reviews.reminders import bp as reminders_bp
-    from okr.reviews.template_views import bp as review_templates_bp
-    from okr.reviews.views import bp as reviews_bp
-
-    blueprints = (
-        main_bp,
-        auth_bp,
-        departments_bp,
-        people_bp,
-        transfer_bp,
-        okrs_bp,
-        key_results_bp,
-        cycles_bp,
-        week_bp,
-        kr_page_bp,
-        team_bp,
-        alignment_bp,
-        kr_templates_bp,
-        adjustments_bp,
-        review_templates_bp,
-        reviews_bp,
-        appraisals_bp,
-        peer_forms_bp,
-        reminders_bp,
-        calibration_bp,
-        rankings_bp,
-        flags_bp,
-        plans_bp,
-        records_bp,
-    )
-    for blueprint in blueprints:
-        app.register_blueprint(blueprint)
-    labels.register(app)
-
-    @app.errorhandler(403)
-    def forbidden(_e: Exception) -> Response:
-        return _error_page(403, _("Not allowed"), _("You do not have access to this page."))
-
-    @app.errorhandler(404)
-    def not_found(_e: Exception) -> Response:
-        return _error_page(404, _("Not found"), _("This page does not exist or was removed."))
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(_e: Exception) -> Response:
-        return _error_page(
-            400,
-            _("Form expired"),
-            _("The form was open too long or came from elsewhere. Reload the page and try again."),
+    htmx swaps a boosted navigation's error page in whole (see the htmx-config in base.html); a
+    fragment's target must not get a whole page, so the message goes to #flashes.
+    """
+    if wants_fragment():
+        response = make_response(
+            render_template("errors/_flash.html", title=title, message=message), code
         )
-
-    @app.context_processor
-    def globals_() -> dict[str, Any]:
-        return {
-            "languages": LANGUAGE_NAMES,
-            "current_locale": str(get_locale() or app.config["DEFAULT_LOCALE"]),
-            "me": current_user,
-        }
-
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
-        format_datetime(value, fmt) if value else ""
-    )
-    app.jinja_env.filters["date_short"] = lambda value: (
-        format_date(value, "medium") if value else ""
-    )
-    app.jinja_env.filters["number"] = lambda value: (
-        format_decimal(value) if value is not None else ""
-    )
-    app.jinja_env.trim_blocks = True
-    app.jinja_env.lstrip_blocks = True
-
-    @app.after_request
-    def security_headers(response: Response) -> Response:
-        """A strict CSP everywhere, HSTS behind HTTPS, and nothing private kept in any cache."""
-        headers = response.headers
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        # Everything is served from here: no inline script, style, handler or eval anywhere.
-        # The printable record's one <style> (its page footer) carries this response's nonce.
-        style = "'self'" + (f" 'nonce-{nonce}'" if (nonce := g.get("csp_nonce")) else "")
-        headers["Content-Security-Policy"] = (
-            "default-src 'self'; script-src 'self'; "
-            f"style-src {style}; "
-            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        response.headers.update(
+            {"HX-Retarget": "#flashes", "HX-Reswap": "innerHTML", "HX-Push-Url": "false"}
         )
-        if app.config["SECURE_COOKIES"]:  # served over HTTPS: browsers never try plain HTTP
-            headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-        if request.endpoint != "static":
-            # Pages, fragments, PDFs and exports are someone's data or carry their CSRF token:
-            # no browser or proxy keeps them (the back button refetches). Static files cache.
-            headers["Cache-Control"] = "no-store"
-            response.vary.add("Cookie")
+        response.vary.add("HX-Request")
         return response
+    return render(
+        "errors/error.html", status=code, code=code, title=title, message=message, **context
+    )
 
 
-def csp_nonce() -> str:
-    """A nonce for an inline <style> this response must have (allowed by its CSP only)."""
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(16)
-    return str(g.csp_nonce)
+def refusal(message: str, links: list[tuple[str, str]] | None = None) -> Response:
+    """403 with what is allowed instead and who to ask; `links` are (label, url) pairs."""
+    return error_page(403, _("Not allowed"), message, links=links or [])

@@ -86,10 +86,9 @@ _apps: dict[str, Flask] = {}
 
 
 def _fast_sqlite(connection: Any, _record: Any) -> None:
-    """Throwaway test databases need no durability: skip fsync."""
+    """Throwaway test databases need no durability: skip fsync (the app's WAL journal stays)."""
     cursor = connection.cursor()
     cursor.execute("PRAGMA synchronous=OFF")
-    cursor.execute("PRAGMA journal_mode=MEMORY")
     cursor.close()
 
 
@@ -230,7 +229,10 @@ def count_queries(app: Flask) -> Callable[[], Any]:
         counter = QueryCounter()
 
         def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-            counter.statements.append(statement)
+            if (
+                statement != "BEGIN IMMEDIATE"
+            ):  # SQLite's write lock; PostgreSQL's BEGIN is implicit
+                counter.statements.append(statement)
 
         event.listen(db.engine, "before_cursor_execute", record)
         try:

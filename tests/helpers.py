@@ -41,6 +41,11 @@ class _Fields(HTMLParser):
         name = a.get("name") or ""
         if tag == "input" and a.get("type") == "checkbox":
             self.values[name] = "checked" in a
+        elif tag == "input" and a.get("type") == "radio":  # the checked one, as a browser sends
+            if "checked" in a:
+                self.values[name] = a.get("value") or ""
+            else:
+                self.values.setdefault(name, "")
         elif tag == "input":
             self.values[name] = a.get("value") or ""
         elif tag == "select":

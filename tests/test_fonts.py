@@ -17,7 +17,8 @@ from fontTools.ttLib import TTFont
 
 ROOT = Path(__file__).resolve().parent.parent
 FONTS = ROOT / "static" / "fonts"
-CSS_FILE = FONTS / "fonts.css"
+CSS_FILE = FONTS / "fonts.css"  # for WeasyPrint
+BROWSER_CSS = FONTS / "browser.css"  # for browsers
 FAMILY = "OKR Sans"
 WEIGHTS = (400, 700)
 
@@ -26,6 +27,7 @@ TOTAL_BUDGET = 14 * 1024 * 1024  # every woff2, both weights
 CORE_BUDGET = 1_250_000  # the core, per weight: what every page loads
 SLICE_BUDGET = 650_000  # any one slice: what a rare character costs a browser
 CSS_BUDGET = 48 * 1024
+BROWSER_CSS_BUDGET = 128 * 1024  # the slices' ranges leave out GB2312's 3,600 scattered runs
 
 NAMES = "堃喆玥彧燊"  # outside GB2312, common in names
 MORE_NAME_CHARACTERS = "赟祎珺瑄璟昇犇䶮〇𬌗𬱖𠇔"  # more of them, Extension A and B-F included
@@ -64,9 +66,10 @@ def gbk_hanzi() -> str:
 
 
 @cache
-def faces() -> list[dict]:
-    """The @font-face rules of fonts.css: family, weight, url, unicode_range (a set or None)."""
-    css = CSS_FILE.read_text(encoding="utf-8")
+def faces(path: Path = CSS_FILE) -> list[dict]:
+    """The @font-face rules of fonts.css (or `path`): family, weight, url, unicode_range (a set
+    or None), display."""
+    css = path.read_text(encoding="utf-8")
     rules = []
     for body in re.findall(r"@font-face\s*\{(.*?)\}", css, re.DOTALL):
         descriptors = dict(
@@ -80,6 +83,7 @@ def faces() -> list[dict]:
                 "family": descriptors["font-family"].strip('"'),
                 "weight": int(descriptors["font-weight"]),
                 "style": descriptors["font-style"],
+                "display": descriptors.get("font-display"),
                 "url": url.group(1),
                 "unicode_range": parse_unicode_range(descriptors["unicode-range"])
                 if "unicode-range" in descriptors
@@ -231,6 +235,52 @@ def test_sizes_stay_within_budget() -> None:
         budget = CORE_BUDGET if face["family"] == FAMILY else SLICE_BUDGET
         assert sizes[face["url"]] < budget, (face["url"], sizes[face["url"]])
     assert CSS_FILE.stat().st_size < CSS_BUDGET
+
+
+# --- browser.css ----------------------------------------------------------------------------
+
+
+def test_browser_css_is_one_family_whose_ranges_never_overlap() -> None:
+    """Browsers get every file once, as one family: the core used by its cmap, each slice with
+    exactly the characters it adds to the core. No range claims a character another face draws,
+    so Chromium fetches only the faces a page's text needs and `document.fonts.check()` is true
+    once they are loaded (with fonts.css's overlapping ranges it stayed false)."""
+    browser = faces(BROWSER_CSS)
+    assert sorted(face["url"] for face in browser) == sorted(face["url"] for face in faces())
+    assert {face["family"] for face in browser} == {FAMILY}
+    assert {face["display"] for face in browser} == {"swap"}
+    for weight in WEIGHTS:
+        own = [face for face in browser if face["weight"] == weight]
+        (core_face,) = [face for face in own if face["unicode_range"] is None]
+        assert core_face["url"] == core(weight)["url"]
+        claimed = set(cmap(core_face["url"]))
+        for face in own:
+            if face is core_face:
+                continue
+            assert face["unicode_range"] == cmap(face["url"]) - cmap(core_face["url"]), face["url"]
+            assert face["unicode_range"], face["url"]
+            assert not claimed & face["unicode_range"], face["url"]
+            claimed |= face["unicode_range"]
+        everything = set().union(*(cmap(face["url"]) for face in faces_of(weight)))
+        assert claimed == everything
+    css = BROWSER_CSS.read_text(encoding="utf-8")
+    assert re.search(r'--okr-sans:\s*"OKR Sans", sans-serif;', css)
+    assert BROWSER_CSS.stat().st_size < BROWSER_CSS_BUDGET
+
+
+def test_pages_put_okr_sans_first() -> None:
+    """Chromium lays text out with a local font listed before a web font that is still loading
+    and never lays it out again: every browser font stack starts with a bundled face."""
+    app_css = (ROOT / "static" / "css" / "app.css").read_text(encoding="utf-8")
+    stacks = dict(re.findall(r"(--font(?:-mono)?):\s*([^;]+);", app_css))
+    assert stacks["--font"].startswith('"OKR Sans",'), stacks
+    assert stacks["--font-mono"].startswith('"OKR Mono", "OKR Sans",'), stacks
+    assert re.search(r'font-family: "OKR Mono";\s*src: local\(', app_css), "OKR Mono is local only"
+    declarations = re.findall(r"font-family:\s*([^;}]+)", app_css)
+    for value in declarations:
+        assert value.strip().startswith(("var(--font", '"OKR ', "inherit")), value
+    base = (ROOT / "templates" / "base.html").read_text(encoding="utf-8")
+    assert "fonts/browser.css" in base and "fonts/fonts.css" not in base
 
 
 # --- WeasyPrint -----------------------------------------------------------------------------

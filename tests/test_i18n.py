@@ -21,16 +21,20 @@ KEYWORDS = {
     "lazy_gettext": None,
     "N_": None,
     "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "_lp": ((1, "c"), 2),
+    "lazy_pgettext": ((1, "c"), 2),
 }
 METHOD_MAP = [("okr/**.py", "python"), ("templates/**.html", "jinja2")]
 
 
-def _source_messages() -> set[str]:
+def _source_messages() -> set[tuple[str, str | None]]:
+    """Every (msgid, message context) the source marks for translation."""
     found = set()
-    for _file, _line, message, _comments, _ctx in extract_from_dir(
+    for _file, _line, message, _comments, context in extract_from_dir(
         str(ROOT), METHOD_MAP, keywords=KEYWORDS
     ):
-        found.add(message[0] if isinstance(message, tuple) else message)
+        found.add((message[0] if isinstance(message, tuple) else message, context))
     return found
 
 
@@ -42,8 +46,8 @@ def _po():
 def test_every_source_string_has_a_chinese_translation():
     catalog = _po()
     missing = []
-    for msgid in sorted(_source_messages()):
-        entry = catalog.get(msgid)
+    for msgid, context in sorted(_source_messages(), key=lambda m: (m[0], m[1] or "")):
+        entry = catalog.get(msgid, context=context)
         strings = entry.string if entry else None
         texts = strings if isinstance(strings, tuple) else (strings,)
         if entry is None or entry.fuzzy or not all(texts):
@@ -74,8 +78,8 @@ def test_compiled_catalog_matches_the_po_file():
     def plain(value):
         return tuple(value) if isinstance(value, list | tuple) else value
 
-    expected = {plain(e.id): plain(e.string) for e in po if e.id and not e.fuzzy}
-    actual = {plain(e.id): plain(e.string) for e in compiled if e.id}
+    expected = {(plain(e.id), e.context): plain(e.string) for e in po if e.id and not e.fuzzy}
+    actual = {(plain(e.id), e.context): plain(e.string) for e in compiled if e.id}
     assert actual == expected, "messages.mo is stale: run make i18n"
 
 

@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, g
+from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import delete, select, update
@@ -20,7 +20,9 @@ from sqlalchemy import delete, select, update
 from okr.auth.models import LoginSession
 from okr.db import utcnow
 from okr.extensions import db
+from okr.org import signals as org_signals
 from okr.org.models import Person
+from okr.unit_of_work import separate_transaction
 
 # Last use is written at most this often (a write on every request would be too many).
 TOUCH_EVERY = timedelta(minutes=5)
@@ -82,13 +84,14 @@ def current_session() -> LoginSession | None:
 def note_use(record: LoginSession) -> None:
     """Move the session's last use to now, unless it was noted a moment ago.
 
-    Bookkeeping, not part of the request's work: written in its own short transaction, so that
-    a page that only reads writes nothing else and a page that fails leaves this in place."""
+    Bookkeeping, not part of the request's work: written in its own short transaction
+    (`separate_transaction`), so that a page that only reads commits nothing of its own and a
+    page that fails leaves this in place."""
     now = utcnow()
     if now - record.last_seen_at < min(TOUCH_EVERY, idle_limit() / 2):
         return
     table = LoginSession.__table__
-    with db.engine.begin() as connection:
+    with separate_transaction() as connection:
         connection.execute(update(table).where(table.c.id == record.id).values(last_seen_at=now))
 
 
@@ -150,3 +153,19 @@ def describe_agent(user_agent: str) -> str:
     if browser and system:
         return _("%(browser)s on %(system)s", browser=browser, system=system)
     return browser or system or _("Unknown browser")
+
+
+def _password_set(person: Person) -> None:
+    """A new password signs the person out everywhere but in the session that set it (if theirs)."""
+    mine = has_request_context() and current_user.is_authenticated and current_user.id == person.id
+    end_sessions(person, keep=current_session() if mine else None)
+
+
+def _deactivated(person: Person) -> None:
+    end_sessions(person)
+
+
+def connect() -> None:
+    """Hear org's news about people (called by the factory, okr.wiring)."""
+    org_signals.password_set.connect(_password_set)
+    org_signals.deactivated.connect(_deactivated)

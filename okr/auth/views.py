@@ -10,7 +10,7 @@ from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
-from okr.auth.forms import LoginForm, PasswordForm, PreferencesForm
+from okr.auth.forms import LoginForm, PasswordForm, PreferencesForm, timezone_choices
 from okr.auth.models import LoginSession
 from okr.auth.services import Throttled, authenticate
 from okr.auth.sessions import (
@@ -28,6 +28,7 @@ from okr.errors import Invalid
 from okr.extensions import db, login_manager
 from okr.org.models import Person
 from okr.org.services import set_password
+from okr.unit_of_work import commit_even_on_error
 from okr.web import form_errors, invalid_status, render
 
 bp = Blueprint("auth", __name__)
@@ -95,10 +96,10 @@ def login() -> Response:
                 )
             )
             return render("auth/login.html", form=form, status=429)
-        if person is not None:
+        if person is None:  # the failed attempt counts towards throttling: keep it
+            commit_even_on_error()
+        else:
             open_session(person, request.user_agent.string, request.remote_addr or "")
-        db.session.commit()
-        if person is not None:
             login_user(person)
             session.pop("locale", None)
             return redirect(_safe_next(request.args.get("next")))
@@ -111,15 +112,17 @@ def logout() -> Response:
     """End this session on the server, not only in this browser's cookie."""
     if (record := current_session()) is not None:
         end_session(record)
-        db.session.commit()
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 
 
-def _account(prefs: PreferencesForm, password: PasswordForm, status: int = 200) -> Response:
+def _account(
+    prefs: PreferencesForm, password: PasswordForm, status: int = 200, block: str | None = None
+) -> Response:
     return render(
         "auth/account.html",
+        block=block,
         prefs=prefs,
         password=password,
         sessions=sessions_of(current_user),
@@ -132,7 +135,8 @@ def _account(prefs: PreferencesForm, password: PasswordForm, status: int = 200) 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account() -> Response:
-    return _account(PreferencesForm(prefix="prefs", obj=current_user), PasswordForm(prefix="pw"))
+    block = "timezone_field" if "tz" in request.args else None  # htmx: the filtered list only
+    return _account(_preferences_form(), PasswordForm(prefix="pw"), block=block)
 
 
 @bp.post("/account/sessions/<int:session_id>/end")
@@ -145,7 +149,6 @@ def end_one_session(session_id: int) -> Response:
     if record is current_session():
         return logout()
     end_session(record)
-    db.session.commit()
     flash(_("That session was signed out."), "success")
     return redirect(url_for("auth.account"), code=303)
 
@@ -155,10 +158,19 @@ def end_one_session(session_id: int) -> Response:
 def end_all_sessions() -> Response:
     """Sign out everywhere, this browser included."""
     end_sessions(current_user)
-    db.session.commit()
     logout_user()
     flash(_("You have signed out everywhere."), "info")
     return redirect(url_for("auth.login"), code=303)
+
+
+def _preferences_form() -> PreferencesForm:
+    """The preferences as saved; ?tz= narrows the timezone list, keeping ?prefs-timezone= chosen."""
+    query, chosen = request.args.get("tz", ""), request.args.get("prefs-timezone")
+    prefs = PreferencesForm(prefix="prefs", obj=current_user, timezone_query=query)
+    if chosen is not None:
+        prefs.timezone.data = chosen
+        prefs.timezone.choices = timezone_choices(query, chosen)
+    return prefs
 
 
 @bp.post("/account/preferences")
@@ -168,7 +180,6 @@ def preferences() -> Response:
     if prefs.validate_on_submit():
         current_user.locale = prefs.locale.data or None
         current_user.timezone = prefs.timezone.data or None
-        db.session.commit()
         refresh()
         flash(_("Your preferences are saved."), "success")
         return redirect(url_for("auth.account"))
@@ -184,11 +195,10 @@ def change_password() -> Response:
             form.current.errors = [_("The current password is not right.")]
         else:
             try:
-                set_password(current_user, form.new.data, keep=current_session())
+                set_password(current_user, form.new.data)  # ends the other sessions
             except Invalid as exc:
                 form_errors(form, exc)
             else:
-                db.session.commit()
                 flash(_("Your password is changed. Other sessions were signed out."), "success")
                 return redirect(url_for("auth.account"))
     return _account(PreferencesForm(prefix="prefs", obj=current_user), form, 422)
@@ -200,7 +210,6 @@ def set_language(code: str) -> Response:
     if code in LANGUAGES:
         if current_user.is_authenticated:
             current_user.locale = code
-            db.session.commit()
         else:
             session["locale"] = code
     return redirect(_safe_next(request.form.get("next")))

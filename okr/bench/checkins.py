@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 CONFIDENCES = ("on_track", "at_risk", "off_track")
 COLUMNS = [
     "id", "key_result_id", "value", "confidence", "note", "author_id", "created_at", "week",
+    "reason",  # corrections only: empty for a check-in of its own
 ]  # fmt: skip
 D = Decimal
 
@@ -150,10 +151,12 @@ def write_checkins(
                 if copying:  # notes are plain text: nothing to escape
                     sink.add_line(
                         f"{next(ids)}\t{kr.id}\t{value}\t{confidence}\t{note}\t{owner.id}"
-                        f"\t{stamp[1]}\t{weeks_text[week]}"
+                        f"\t{stamp[1]}\t{weeks_text[week]}\t"
                     )
                 else:
-                    sink.add(next(ids), kr.id, value, confidence, note, owner.id, stamp[0], week)
+                    sink.add(
+                        next(ids), kr.id, value, confidence, note, owner.id, stamp[0], week, ""
+                    )
                 if index == last:
                     kr.current, kr.confidence, kr.note, kr.at = (
                         D(value),

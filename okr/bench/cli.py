@@ -29,13 +29,14 @@ def seed_command(people: int, seed_: int, today: datetime | None) -> None:
     from okr.bench.bulk import analyze
     from okr.bench.seed import BENCH_PASSWORD, seed
     from okr.extensions import db
+    from okr.unit_of_work import unit_of_work
 
     started = time.perf_counter()
     try:
-        summary = seed(people, seed_, today.date() if today else None)
+        with unit_of_work():
+            summary = seed(people, seed_, today.date() if today else None)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    db.session.commit()
     written = time.perf_counter()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         analyze(connection)

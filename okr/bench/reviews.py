@@ -27,7 +27,7 @@ from okr.bench.org import Org, Person
 from okr.bench.scoring import Inputs, Scored, Scorer
 from okr.domain.calibration import rank
 from okr.domain.composite import GRADE_PLACES
-from okr.domain.numbers import fmt, round_display
+from okr.domain.numbers import quantity, round_display
 from okr.domain.periods import next_period
 from okr.domain.template import Part
 from okr.explain import PART_WORDS
@@ -86,9 +86,7 @@ def _ratings(spec: TemplateSpec, part: Part, level: float, rng: random.Random) -
 
 
 def _figure(value: Decimal | None, unit: str) -> str:
-    if value is None:
-        return "—"
-    return f"{fmt(value)}{'' if unit in ('', '%') else ' '}{unit}"
+    return quantity(value, unit, empty="—")  # as the app's plan drafting writes it
 
 
 class ReviewWriter:

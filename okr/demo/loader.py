@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime, timedelta
 
+from okr.db import utcnow
 from okr.demo.okrs import load_demo_okrs
 from okr.demo.reviews import load_demo_reviews
+from okr.demo.story import Story
+from okr.domain.periods import CycleKind, period_containing, previous_period
 from okr.extensions import db
 from okr.okrs.templates_service import load_builtin_templates
 from okr.org.models import Company, Department
 from okr.org.services import PersonData, create_department, create_person
+from okr.reviews.templates_service import load_builtin_templates as load_review_templates
 
 DEMO_PASSWORD = "demo1234"
 DEMO_ACCOUNTS = (
@@ -64,8 +68,22 @@ PEOPLE: list[tuple[str, str | None, list[tuple[str, str, str, str | None, bool]]
 ]
 
 
-def load_demo(today: date | None = None) -> None:
-    """Create the demo company, its departments and people (every demo person has a password)."""
+def load_demo(now: datetime | None = None) -> None:
+    """Create the demo company as of `now` (default: this moment); nothing is dated after it.
+
+    Every demo person has a password; last quarter is closed and reviewed, this quarter runs.
+    """
+    story = Story.at_moment(now or utcnow())
+    founded = previous_period(period_containing(CycleKind.QUARTER, story.today)).start
+    with story.on(story.at(founded - timedelta(days=30), 9)):
+        _company()
+        load_builtin_templates()  # seed 001's KR templates per position
+        load_review_templates()
+    load_demo_okrs(story)
+    load_demo_reviews(story)
+
+
+def _company() -> None:
     db.session.add(Company(name=COMPANY))
     departments: dict[str, Department] = {}
     ids: dict[str, int] = {}
@@ -82,8 +100,3 @@ def load_demo(today: date | None = None) -> None:
             if index == 0 and not admin:
                 department.head_id = person.id
     departments["人力资源部"].head_id = ids["linhui@example.com"]
-    db.session.flush()
-    today = today or date.today()
-    load_demo_okrs(today)
-    load_builtin_templates()  # seed 001's KR templates per position
-    load_demo_reviews(today)

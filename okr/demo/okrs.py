@@ -1,17 +1,28 @@
 """Demo OKRs: last quarter closed, this quarter running with weeks of check-ins.
 
-Everything goes through the services, so the demo's numbers are computed exactly as users' are.
+Everything goes through the services, so the demo's numbers are computed exactly as users' are,
+and everything is dated before the moment the demo is loaded (see `Story`): a week's check-ins
+on its Friday afternoon, this week's only if the week has begun and only for some people.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 
-from okr.domain.periods import CycleKind, period_containing, previous_period, weeks_of
+from okr.demo.story import Story
+from okr.domain.periods import (
+    CycleKind,
+    Period,
+    Week,
+    period_containing,
+    previous_period,
+    week_start,
+    weeks_of,
+)
 from okr.extensions import db
 from okr.okrs.approval import decide_set, submit_set
 from okr.okrs.checkins import record_checkin
@@ -209,6 +220,11 @@ INDIVIDUAL: dict[str, tuple[str, str, list[KeyResultData], list[float]]] = {
     ),
 }
 
+# Sets still waiting for approval this quarter: 孙燊's for 赵雅琪, 何静's for 王志远.
+WAITING = ("sunshen@example.com", "hejing@example.com")
+# Not checked in yet this week, whatever the day: the demo employee has her check-ins to do.
+NOT_THIS_WEEK = ("zhangyue@example.com",)
+
 TEAM_OBJECTIVES = {
     "推广组": ("搜索和投放带来3万独立访客", 0),
     "内容组": ("内容带来1.5万独立访客", 0),
@@ -237,136 +253,164 @@ def _value(kr: KeyResult, share: float) -> Decimal:
     return value.quantize(D("0.1")) if abs(target - start) < 50 else value.quantize(D(1))
 
 
-def _at(day: date, hour: int = 10) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=UTC)
+def _checkin_day(week: Week) -> date:
+    """The week's Friday, or its last day when the period cuts the week short."""
+    friday = week_start(week.start) + timedelta(days=4)
+    return max(week.start, min(friday, week.end))
+
+
+def _checkin_moment(week: Week, story: Story, number: int) -> datetime | None:
+    """When person `number` checked in that week: Friday afternoon, or (this week) an hour ago.
+
+    None when the week has not begun its working hours yet (a Monday night).
+    """
+    moment = story.local(_checkin_day(week), 17) - timedelta(minutes=3 * number)
+    if week.start <= story.today <= week.end:
+        moment = min(moment, story.now - timedelta(hours=1, minutes=3 * number))
+        if moment < story.local(week.start, 9):
+            return None
+    return moment if moment <= story.now else None
 
 
 def _quarter(
-    label_day: date,
+    period: Period,
     people: dict[str, Person],
     departments: dict[str, Department],
+    story: Story,
     *,
-    weeks_done: int,
     final: bool,
 ) -> Cycle:
-    cycle = create_cycle("quarter", label_day, make_current=not final)
     boss = people["wangzhiyuan@example.com"]
+    hr = people["linhui@example.com"]
     marketing = departments["网络营销部"]
-    sales = create_objective(
-        cycle,
-        "company",
-        ObjectiveData("线上销售额同比增长30%", "", D(60), None, "children"),
-        boss,
-        owner=boss,
-    )
-    brand = create_objective(
-        cycle,
-        "company",
-        ObjectiveData("提升品牌在社交媒体的影响力", "", D(40), None, "children"),
-        boss,
-        owner=boss,
-    )
-    dept = {
-        0: create_objective(
+    with story.on(story.at(period.start - timedelta(days=14), 10)):
+        cycle = create_cycle("quarter", period.start, make_current=not final)
+        sales = create_objective(
             cycle,
-            "department",
-            ObjectiveData("独立访问量6万、新试用注册4,000人", "", D(60), sales.id, "both"),
+            "company",
+            ObjectiveData("线上销售额同比增长30%", "", D(60), None, "children"),
             boss,
             owner=boss,
-            department=marketing,
-        ),
-        1: create_objective(
-            cycle,
-            "department",
-            ObjectiveData("社交媒体粉丝与互动双增长", "", D(40), brand.id, "children"),
-            boss,
-            owner=boss,
-            department=marketing,
-        ),
-    }
-    add_key_result(
-        dept[0], _kr("网站独立访客", "人", "increase", 50, start=40000, target=60000), boss
-    )
-    add_key_result(dept[0], _kr("新试用注册", "人", "increase", 50, start=2500, target=4000), boss)
-    team_objective: dict[str, Objective] = {}
-    for name, (title, parent) in TEAM_OBJECTIVES.items():
-        team = departments[name]
-        head = db.session.get(Person, team.head_id)
-        team_objective[name] = create_objective(
-            cycle,
-            "department",
-            ObjectiveData(title, "", D(100), dept[parent].id, "children"),
-            head,
-            owner=head,
-            department=team,
         )
-    for objective in [dept[0], *team_objective.values()]:  # one per department set
-        submit_set(objective, boss)
-        decide_set(objective, people["linhui@example.com"], True, "")
+        brand = create_objective(
+            cycle,
+            "company",
+            ObjectiveData("提升品牌在社交媒体的影响力", "", D(40), None, "children"),
+            boss,
+            owner=boss,
+        )
+        dept = {
+            0: create_objective(
+                cycle,
+                "department",
+                ObjectiveData("独立访问量6万、新试用注册4,000人", "", D(60), sales.id, "both"),
+                boss,
+                owner=boss,
+                department=marketing,
+            ),
+            1: create_objective(
+                cycle,
+                "department",
+                ObjectiveData("社交媒体粉丝与互动双增长", "", D(40), brand.id, "children"),
+                boss,
+                owner=boss,
+                department=marketing,
+            ),
+        }
+        add_key_result(
+            dept[0], _kr("网站独立访客", "人", "increase", 50, start=40000, target=60000), boss
+        )
+        add_key_result(
+            dept[0], _kr("新试用注册", "人", "increase", 50, start=2500, target=4000), boss
+        )
+        team_objective: dict[str, Objective] = {}
+        for name, (title, parent) in TEAM_OBJECTIVES.items():
+            team = departments[name]
+            head = db.session.get(Person, team.head_id)
+            team_objective[name] = create_objective(
+                cycle,
+                "department",
+                ObjectiveData(title, "", D(100), dept[parent].id, "children"),
+                head,
+                owner=head,
+                department=team,
+            )
+    with story.on(story.at(period.start - timedelta(days=12), 15)):
+        submit_set(sales, boss)  # company OKRs pass the same checks and approval as every set
+        decide_set(sales, hr, True, "")
+        for objective in [dept[0], *team_objective.values()]:  # one per department set
+            submit_set(objective, boss)
+            decide_set(objective, hr, True, "")
     plans: list[tuple[Person, list[KeyResult], list[float]]] = []
-    for email, (title, team_name, krs, shares) in INDIVIDUAL.items():
-        person = people[email]
-        objective = create_objective(
-            cycle,
-            "individual",
-            ObjectiveData(title, "", D(100), team_objective[team_name].id),
-            person,
-            owner=person,
-        )
-        plans.append((person, [add_key_result(objective, kr, person)[0] for kr in krs], shares))
-        submit_set(objective, person)
-        if email != "sunshen@example.com" or final:  # one set still waits for the manager
-            decide_set(objective, db.session.get(Person, person.manager_id), True, "")
-    change_status(cycle, "running", people["linhui@example.com"])
-    weeks = weeks_of(period_containing(CycleKind.QUARTER, label_day))[:weeks_done]
+    with story.on(story.at(period.start - timedelta(days=7), 10)):
+        for email, (title, team_name, krs, shares) in INDIVIDUAL.items():
+            person = people[email]
+            objective = create_objective(
+                cycle,
+                "individual",
+                ObjectiveData(title, "", D(100), team_objective[team_name].id),
+                person,
+                owner=person,
+            )
+            key_results = [add_key_result(objective, kr, person)[0] for kr in krs]
+            plans.append((person, key_results, shares))
+            submit_set(objective, person)
+    with story.on(story.at(period.start - timedelta(days=5), 16)):
+        for person, key_results, _shares in plans:
+            if final or person.email not in WAITING:
+                objective = db.session.get(Objective, key_results[0].objective_id)
+                decide_set(objective, db.session.get(Person, person.manager_id), True, "")
+    with story.on(story.at(period.start, 9)):
+        change_status(cycle, "running", hr)
+    weeks = [week for week in weeks_of(period) if week.start <= story.today]
     for index, week in enumerate(weeks, start=1):
         for number, (person, krs, shares) in enumerate(plans):
-            if not final and index == len(weeks) and number % 3 == 0:
+            this_week = week.start <= story.today <= week.end and not final
+            if this_week and (number % 3 == 0 or person.email in NOT_THIS_WEEK):
                 continue  # a few people have not checked in this week yet
-            for kr, share in zip(krs, shares, strict=True):
-                reach = min(1.0, share + 0.12) if final else share
-                pace = reach * index / len(weeks)
-                confidence = (
-                    "on_track" if share >= 0.6 else ("at_risk" if share >= 0.4 else "off_track")
-                )
-                note = "按计划推进" if confidence == "on_track" else "进度偏慢，下周加大投入"
-                record_checkin(
-                    kr,
-                    str(_value(kr, pace)),
-                    confidence,
-                    note,
-                    person,
-                    None,
-                    now=_at(week.start + timedelta(days=4)),
-                )
+            moment = _checkin_moment(week, story, number)
+            if moment is None:
+                continue
+            with story.on(moment):
+                for kr, share in zip(krs, shares, strict=True):
+                    reach = min(1.0, share + 0.12) if final else share
+                    pace = reach * index / len(weeks)
+                    confidence = (
+                        "on_track" if share >= 0.6 else ("at_risk" if share >= 0.4 else "off_track")
+                    )
+                    note = "按计划推进" if confidence == "on_track" else "进度偏慢，下周加大投入"
+                    record_checkin(
+                        kr, str(_value(kr, pace)), confidence, note, person, None, now=moment
+                    )
     if final:
-        change_status(cycle, "reviewing", people["linhui@example.com"])
-        change_status(cycle, "closed", people["linhui@example.com"])
+        after = period.end + timedelta(days=1)
+        with story.on(story.at(after, 9)):
+            change_status(cycle, "reviewing", hr)
+        with story.on(story.at(after + timedelta(days=12), 18)):
+            change_status(cycle, "closed", hr)
     return cycle
 
 
-def load_demo_okrs(today: date) -> None:
-    """Create last quarter (closed) and this quarter (running, several weeks of check-ins)."""
+def load_demo_okrs(story: Story) -> None:
+    """Create last quarter (closed) and this quarter (running, its weeks so far checked in)."""
     people = {p.email: p for p in db.session.scalars(select(Person))}
     departments = {d.name: d for d in db.session.scalars(select(Department))}
-    this_quarter = period_containing(CycleKind.QUARTER, today)
-    _quarter(previous_period(this_quarter).start, people, departments, weeks_done=13, final=True)
-    done = sum(1 for week in weeks_of(this_quarter) if week.start <= today)
-    current = _quarter(
-        this_quarter.start, people, departments, weeks_done=max(1, done), final=False
-    )
+    this_quarter = period_containing(CycleKind.QUARTER, story.today)
+    _quarter(previous_period(this_quarter), people, departments, story, final=True)
+    current = _quarter(this_quarter, people, departments, story, final=False)
     author = people["zhaoyaqi@example.com"]
-    for email, points, reason in (
-        ("zhouxiaolin@example.com", "-0.5", "公众号推文出现错别字"),
-        ("sunshen@example.com", "2", "文章《私域运营十问》阅读超过10万"),
-    ):
-        db.session.add(
-            Adjustment(
-                cycle_id=current.id,
-                person_id=people[email].id,
-                points=D(points),
-                reason=reason,
-                author_id=author.id,
+    noted = story.at(min(this_quarter.start + timedelta(days=20), story.today), 11)
+    with story.on(noted):
+        for email, points, reason in (
+            ("zhouxiaolin@example.com", "-0.5", "公众号推文出现错别字"),
+            ("sunshen@example.com", "2", "文章《私域运营十问》阅读超过10万"),
+        ):
+            db.session.add(
+                Adjustment(
+                    cycle_id=current.id,
+                    person_id=people[email].id,
+                    points=D(points),
+                    reason=reason,
+                    author_id=author.id,
+                )
             )
-        )
-    db.session.flush()

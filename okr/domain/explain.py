@@ -129,6 +129,13 @@ ERROR_TEMPLATES: dict[str, str] = {
     "number.not_number": N_("{value} is not a number."),
     "number.float": N_("{value} is a binary float; pass a Decimal, an int or text."),
     "number.invalid_places": N_("{places} is not a valid number of decimals."),
+    "number.too_large": N_(
+        "“{text}” is too large: at most {digits} digits before the decimal point."
+    ),
+    "number.too_many_places": N_("“{text}” has too many decimals: at most {places}."),
+    "number.out_of_range": N_("Enter a number from {min} to {max}, not {value}."),
+    "number.below_min": N_("Enter a number of at least {min}, not {value}."),
+    "number.above_max": N_("Enter a number of at most {max}, not {value}."),
     "derivation.invalid": N_("Stored derivation is malformed: {reason}."),
     # attainment and key-result specs
     "attain.cap_below_one": N_("The attainment cap {cap} is below 1 (100%)."),

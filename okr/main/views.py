@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from okr.extensions import db
+from okr.okrs.queries import approvals_waiting
 from okr.org.models import Department, Person
 from okr.org.queries import people_query, report_ids_query
 from okr.web import render
@@ -32,4 +33,11 @@ def home() -> Response:
             "people": db.session.scalar(select(func.count()).where(Person.active)),
             "departments": db.session.scalar(select(func.count(Department.id))),
         }
-    return render("main/home.html", person=me, direct=direct, all_reports=all_reports, stats=stats)
+    return render(
+        "main/home.html",
+        person=me,
+        direct=direct,
+        all_reports=all_reports,
+        stats=stats,
+        waiting=approvals_waiting(me),
+    )

@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
-from okr.auth.access import ensure
+from okr.access import ensure
 from okr.errors import Invalid
 from okr.extensions import db
 from okr.forms import ActionForm, DecimalText, required_number
@@ -28,6 +28,7 @@ from okr.okrs.adjustments import (
 from okr.okrs.models import Adjustment, Cycle
 from okr.okrs.queries import chosen_cycle
 from okr.org.models import Person
+from okr.unit_of_work import reload_as_stored
 from okr.web import form_errors, invalid_status, render, wants_fragment
 
 bp = Blueprint("adjustments", __name__, url_prefix="/okrs")
@@ -127,7 +128,7 @@ def add(person_id: int) -> Response:
         except Invalid as exc:
             form_errors(form, exc)
         else:
-            db.session.commit()
+            reload_as_stored()
             return _done(person, cycle, _("Recorded."))
     return _section(adjustment_panel(current_user, cycle, person, form), invalid_status(form))
 
@@ -149,5 +150,5 @@ def delete(adjustment_id: int) -> Response:
                 return _section(adjustment_panel(current_user, cycle, person, error=message), 422)
             flash(message, "error")
             return redirect(url_for("okrs.person", person_id=person.id, cycle=cycle.id), code=303)
-        db.session.commit()
+        reload_as_stored()
     return _done(person, cycle, _("Deleted."))

@@ -12,11 +12,15 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from okr.domain.numbers import fmt
 from okr.errors import Invalid
 from okr.extensions import db
 from okr.okrs.models import Adjustment, Cycle
 from okr.org.models import Person
 from okr.org.queries import report_ids
+
+MAX_POINTS = Decimal(1000)
+"""The largest bonus or deduction: far above any scheme's scale (100 or 120 points)."""
 
 
 def can_manage(viewer: Person, person: Person) -> bool:
@@ -68,6 +72,12 @@ def add_adjustment(
     errors = {}
     if points == 0:
         errors["points"] = _("Enter points other than 0: + for a bonus, − for a deduction.")
+    elif abs(points) > MAX_POINTS:
+        errors["points"] = _(
+            "Enter at most %(max)s points either way, not %(points)s.",
+            max=fmt(MAX_POINTS),
+            points=fmt(points),
+        )
     if not reason.strip():
         errors["reason"] = _("Say why.")
     if errors:

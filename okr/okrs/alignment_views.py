@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField
 from wtforms.validators import Length, Optional
 
-from okr.auth.access import ensure
+from okr.access import ensure
 from okr.extensions import db
 from okr.forms import optional_int, options
 from okr.okrs import access, alignment

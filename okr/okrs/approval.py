@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from okr.domain.errors import DomainError
 from okr.domain.numbers import HUNDRED
@@ -13,8 +13,8 @@ from okr.domain.weights import check_weights
 from okr.errors import Invalid
 from okr.explain import error_message
 from okr.extensions import db
+from okr.okrs.changes import load_objective, record_change
 from okr.okrs.models import Cycle, Objective
-from okr.okrs.services import load_objective, record_change
 from okr.org.models import Person
 
 
@@ -115,12 +115,97 @@ def decide_set(objective: Objective, actor: Person, approve: bool, comment: str)
     """Approve a submitted set, or return it with a comment saying what to change."""
     if not approve and not comment.strip():
         raise Invalid({"comment": _("Say what should change before returning the OKRs.")})
-    objectives = [o for o in _load_set(objective) if o.status == "submitted"]
+    whole = _load_set(objective)
+    objectives = [o for o in whole if o.status == "submitted"]
     if not objectives:
         raise Invalid({"_": _("Nothing is waiting for approval in this set.")})
+    report = weight_report(whole)
+    if approve and not report.ok:  # the submit checks hold at approval too
+        raise Invalid({"_": " ".join(report.problems)})
     for item in objectives:
         item.status = "approved" if approve else "returned"
         item.review_comment = "" if approve else comment.strip()
-        record_change(item, actor, "approved" if approve else "returned", comment=comment.strip())
+        record_change(
+            item, actor, "approved" if approve else "returned", {"comment": comment.strip()}
+        )
     db.session.flush()
     return objectives
+
+
+@dataclass
+class Approval:
+    """A submitted objective's approval as its page shows it: the decision, or who decides."""
+
+    can_decide: bool
+    waiting: int  # objectives of the set that wait
+    approver: Person | None  # who normally decides; None when it falls to HR
+    hr: list[Person] = field(default_factory=list)
+
+
+def approval_of(objective: Objective, viewer: Person) -> Approval | None:
+    """For a submitted objective: may the viewer decide, how much waits, and otherwise who decides."""
+    from okr.okrs.access import can_approve
+    from okr.org.models import Department
+
+    if objective.status != "submitted":
+        return None
+    same_set = set_query(
+        objective.cycle,
+        objective.level,
+        owner_id=objective.owner_id,
+        department_id=objective.department_id,
+    ).where(Objective.status == "submitted")
+    waiting = db.session.scalar(
+        select(func.count()).select_from(same_set.order_by(None).subquery())
+    )
+    if can_approve(viewer, objective):
+        return Approval(True, waiting, None)
+    approver_id = None
+    if objective.level == "individual":
+        approver_id = db.session.scalar(
+            select(Person.manager_id).where(Person.id == objective.owner_id)
+        )
+    elif objective.level == "department" and objective.department_id is not None:
+        parent = db.session.scalar(
+            select(Department.parent_id).where(Department.id == objective.department_id)
+        )
+        if parent is not None:
+            approver_id = db.session.scalar(
+                select(Department.head_id).where(Department.id == parent)
+            )
+    approver = db.session.get(Person, approver_id) if approver_id else None
+    hr = list(
+        db.session.scalars(
+            select(Person).where(Person.is_admin, Person.active).order_by(Person.name).limit(3)
+        )
+    )
+    return Approval(False, waiting, approver, hr)
+
+
+def reopen_if_broken(objective: Objective, actor: Person) -> str | None:
+    """After an edit: a submitted or approved set that fails the submit checks goes back to its
+    owner (status "returned", the reason as the comment, an audit line), so approval never
+    stands for weights that do not add up. Returns the reason, or None when nothing changed."""
+    cycle = db.session.get(Cycle, objective.cycle_id)  # from the identity map, as a rule
+    assert cycle is not None
+    stmt = set_query(
+        cycle, objective.level, owner_id=objective.owner_id, department_id=objective.department_id
+    ).options(db.selectinload(Objective.key_results))
+    objectives = list(db.session.scalars(stmt))
+    decided = [o for o in objectives if o.status in ("submitted", "approved")]
+    if not decided:
+        return None
+    report = weight_report(objectives)
+    if report.ok:
+        return None
+    reason = _(
+        "%(problems)s Approval was withdrawn: these OKRs are back with their owner; "
+        "fix the weights and submit them again.",
+        problems=" ".join(report.problems),
+    )
+    for item in decided:
+        item.status = "returned"
+        item.review_comment = reason
+        record_change(item, actor, "reopened", {"comment": reason})
+    db.session.flush()
+    return reason

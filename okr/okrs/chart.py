@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from xml.sax.saxutils import escape, quoteattr
 
-from okr.domain.numbers import fmt
+from okr.domain.numbers import fmt, join_unit
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 68, 20, 18, 34  # margins around the plot area
@@ -130,11 +130,10 @@ def history_svg(
     refs = [v for v in (start, target) if v is not None]
     low, high, step = value_range([value for _day, value in points] + refs)
     frame = Frame(first, last, low, high)
-    suffix = f" {unit}" if unit else ""
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="kr-chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="100%" role="img" aria-label={quoteattr(text.title)} font-family="sans-serif">',
+        f'width="100%" role="img" aria-label={quoteattr(text.title)}>',
         f"<title>{escape(text.title)}</title>",
         '<g class="y-axis">',
     ]
@@ -156,12 +155,12 @@ def history_svg(
     if start is not None and start != target:
         y = frame.y(start)
         parts.append(_hline(y, "start-line", COLOURS["start"], "2 4"))
-        label = f"{text.start} {value_label(start)}{suffix}"
+        label = f"{text.start} {join_unit(value_label(start), unit)}"
         parts.append(_text(PLOT_LEFT + 4, y - 5, label, "line-label start-label", "start"))
     if target is not None:
         y = frame.y(target)
         parts.append(_hline(y, "target-line", COLOURS["target"], "6 4"))
-        label = f"{text.target} {value_label(target)}{suffix}"
+        label = f"{text.target} {join_unit(value_label(target), unit)}"
         parts.append(_text(PLOT_RIGHT - 4, y - 5, label, "line-label target-label", "end"))
 
     if not points:
@@ -177,7 +176,7 @@ def history_svg(
             )
         parts.append('<g class="points">')
         for (day, value), (x, y) in zip(points, coords, strict=True):
-            tip = f"{day.isoformat()}: {value_label(value)}{suffix}"
+            tip = f"{day.isoformat()}: {join_unit(value_label(value), unit)}"
             parts.append(
                 f'<circle class="point" cx="{_n(x)}" cy="{_n(y)}" r="4" fill="{COLOURS["line"]}" '
                 f'data-day="{day.isoformat()}" data-value="{fmt(value)}"><title>{escape(tip)}</title></circle>'

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import Blueprint, Response, flash, redirect, url_for
+from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,11 +11,19 @@ from sqlalchemy import select
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Optional
 
-from okr.auth.access import admin_required
+from okr.access import admin_required
+from okr.db import local_date, utcnow
 from okr.errors import Invalid
 from okr.extensions import db
 from okr.forms import DecimalText, options, required_number
-from okr.okrs.cycles import change_status, create_cycle, set_cap, set_current
+from okr.okrs.cycles import (
+    change_status,
+    create_cycle,
+    current_cycle,
+    running_cycle,
+    set_cap,
+    set_current,
+)
 from okr.okrs.models import Cycle, CycleChange
 from okr.okrs.rules import STATUSES
 from okr.org.models import Company
@@ -42,7 +48,13 @@ class NewCycleForm(FlaskForm):
         default="100",
         description=_l("100 = no over-achievement; 120 lets key results count up to 120%."),
     )
-    current = BooleanField(_l("Make it the current cycle"), default=True)
+    current = BooleanField(
+        _l("Make it the current cycle"),
+        description=_l(
+            "The current cycle is the one My week, the OKR pages and the team views open with."
+        ),
+    )
+    confirm = BooleanField(_l("Yes, make it current now"))
 
 
 class StatusForm(FlaskForm):
@@ -53,7 +65,7 @@ class StatusForm(FlaskForm):
 
 
 class CapForm(FlaskForm):
-    cap = DecimalText(_l("Attainment cap (%)"))
+    cap = DecimalText(_l("Attainment cap (%)"), validators=[required_number])
 
 
 class SettingsForm(FlaskForm):
@@ -62,8 +74,14 @@ class SettingsForm(FlaskForm):
     )
 
 
-def _page(form: NewCycleForm | None = None, status: int = 200) -> Response:
+def _page(
+    form: NewCycleForm | None = None,
+    status: int = 200,
+    switching: tuple[Cycle, str] | None = None,
+    cap_error: dict[str, object] | None = None,
+) -> Response:
     cycles = db.session.scalars(select(Cycle).order_by(Cycle.start.desc())).all()
+    current = current_cycle()
     changes = db.session.scalars(
         select(CycleChange)
         .options(db.joinedload(CycleChange.actor))
@@ -75,10 +93,17 @@ def _page(form: NewCycleForm | None = None, status: int = 200) -> Response:
         "cycles/index.html",
         cycles=cycles,
         changes=changes,
-        form=form or NewCycleForm(day=date.today()),
-        status_form=StatusForm(),
-        cap_form=CapForm(),
-        settings=SettingsForm(transparency=company.okr_transparency if company else False),
+        current=current,
+        switching=switching,
+        # a new cycle is made current by default only when no cycle is running
+        form=form
+        or NewCycleForm(formdata=None, day=local_date(utcnow()), current=running_cycle() is None),
+        status_form=StatusForm(formdata=None),
+        cap_form=CapForm(formdata=None),
+        cap_error=cap_error,
+        settings=SettingsForm(
+            formdata=None, transparency=company.okr_transparency if company else False
+        ),
         status=status,
     )
 
@@ -96,12 +121,15 @@ def create() -> Response:
     if form.validate_on_submit() and form.cap.number is not None:
         try:
             cycle = create_cycle(
-                form.kind.data, form.day.data, form.cap.number / 100, form.current.data
+                form.kind.data,
+                form.day.data,
+                form.cap.number / 100,
+                form.current.data,
+                confirmed=form.confirm.data,
             )
         except Invalid as exc:
             form_errors(form, exc)
         else:
-            db.session.commit()
             flash(_("Cycle %(label)s opened for planning.", label=cycle.label), "success")
             return redirect(url_for("cycles.index"), code=303)
     return _page(form, status=invalid_status(form))
@@ -118,7 +146,6 @@ def status(cycle_id: int) -> Response:
         except Invalid as exc:
             flash(next(iter(exc.errors.values())), "error")
         else:
-            db.session.commit()
             flash(
                 _(
                     "%(label)s is now %(status)s.",
@@ -141,8 +168,10 @@ def _status_word(code: str) -> str:
 def current(cycle_id: int) -> Response:
     cycle = db.get_or_404(Cycle, cycle_id)
     if FlaskForm().validate_on_submit():
-        set_current(cycle)
-        db.session.commit()
+        try:
+            set_current(cycle, confirmed=request.form.get("confirm") == "y")
+        except Invalid as exc:  # a running cycle would be replaced: ask first
+            return _page(status=422, switching=(cycle, exc.errors["current"]))
         flash(_("%(label)s is now the current cycle.", label=cycle.label), "success")
     return redirect(url_for("cycles.index"), code=303)
 
@@ -152,17 +181,22 @@ def current(cycle_id: int) -> Response:
 def cap(cycle_id: int) -> Response:
     cycle = db.get_or_404(Cycle, cycle_id)
     form = CapForm()
-    if form.validate_on_submit() and form.cap.number is not None:
+    if form.validate_on_submit():
         try:
             set_cap(cycle, form.cap.number / 100, current_user)
         except Invalid as exc:
-            flash(next(iter(exc.errors.values())), "error")
+            form_errors(form, exc)
         else:
-            db.session.commit()
             flash(_("Cap saved; progress was recomputed."), "success")
-    else:
-        flash(_("Enter the cap as a number, e.g. 100 or 120."), "error")
-    return redirect(url_for("cycles.index"), code=303)
+            return redirect(url_for("cycles.index"), code=303)
+    # The table is shown again with the typed cap and its message beside it.
+    messages = [*form.cap.errors, *form.form_errors]
+    error = {
+        "cycle": cycle.id,
+        "value": form.cap.data or "",
+        "message": " ".join(map(str, messages)),
+    }
+    return _page(status=422, cap_error=error)
 
 
 @bp.post("/settings")
@@ -175,6 +209,5 @@ def settings() -> Response:
             company = Company(name="")
             db.session.add(company)
         company.okr_transparency = bool(form.transparency.data)
-        db.session.commit()
         flash(_("Settings saved."), "success")
     return redirect(url_for("cycles.index"), code=303)

@@ -14,12 +14,12 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 
-from okr.auth.access import ensure
+from okr.access import ensure
 from okr.domain.krspec import KRKind
 from okr.extensions import db
 from okr.okrs import access
 from okr.okrs.chart import ChartText, history_svg
-from okr.okrs.checkins import log_query, weekly_values
+from okr.okrs.checkins import latest_checkins, log_query, weekly_values
 from okr.okrs.explaining import explain_key_result
 from okr.okrs.models import KeyResult, Objective
 from okr.okrs.rules import checkins_open, format_tiers
@@ -69,6 +69,8 @@ def detail(kr_id: int) -> Response:
     ensure(access.can_read(current_user, objective))
     page = request.args.get("page", 1, type=int)
     log = db.paginate(log_query(kr.id), page=page, per_page=LOG_PAGE_SIZE, max_per_page=100)
+    can_check_in = checkins_open(objective.cycle) and access.can_edit(current_user, objective)
+    latest = latest_checkins([kr.id]).get(kr.id) if can_check_in else None
     return render(
         "key_results/detail.html",
         block="log",
@@ -78,5 +80,6 @@ def detail(kr_id: int) -> Response:
         chart=history_chart(kr),
         log=log,
         tiers=format_tiers(kr.tiers or []),
-        can_check_in=checkins_open(objective.cycle) and access.can_edit(current_user, objective),
+        can_check_in=can_check_in,
+        correct_id=latest.id if latest else None,  # only the latest check-in can be corrected
     )

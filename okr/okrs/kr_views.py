@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, request, url_for
+from collections.abc import Sequence
+
+from flask import Blueprint, Response, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from okr.auth.access import ensure
+from okr.access import ensure
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.forms import ActionForm
 from okr.okrs import access
 from okr.okrs.forms import KeyResultForm
 from okr.okrs.models import KeyResult, Objective
-from okr.okrs.rules import format_tiers, parse_tiers, tier_to_dict
+from okr.okrs.rules import format_tiers, has_tier_gap, parse_tiers, tier_to_dict, typed_percent
 from okr.okrs.services import KeyResultData, add_key_result, delete_key_result, update_key_result
 from okr.web import form_errors, invalid_status, render
 
@@ -37,7 +39,8 @@ def _data(form: KeyResultForm) -> KeyResultData:
     errors = {
         name: _("Enter a number.")
         for name in NEEDS[kind]
-        if getattr(form, name).number is None and not getattr(form, name).errors
+        if (getattr(form, name).number is None or getattr(form, name).missing)
+        and not getattr(form, name).errors
     }
     tiers = None
     if kind == "tiers":
@@ -68,7 +71,24 @@ def _data(form: KeyResultForm) -> KeyResultData:
         direction=form.direction.data if kind == "per_unit" else None,
         max_points=number("max_points"),
         tiers=tiers,
+        confirm_gaps=bool(form.confirm_gaps.data),
+        percent_typed=tuple(
+            f
+            for f in ("start", "target")
+            if f in NEEDS[kind] and typed_percent(str(getattr(form, f).data or ""))
+        ),
     )
+
+
+def _stored(kr: KeyResult) -> dict[str, object]:
+    """A key result as its edit form shows it: tiers as typed text; a stored gap was confirmed."""
+    names = ("version", "title", "unit", "kind", "weight", "start", "target", "step")
+    values: dict[str, object] = {name: getattr(kr, name) for name in names}
+    values |= {"points_per_step": kr.points_per_step, "max_points": kr.max_points}
+    values["direction"] = kr.direction or "up"
+    values["tiers"] = format_tiers(kr.tiers or [])
+    values["confirm_gaps"] = has_tier_gap(kr.tiers or [])
+    return values
 
 
 def _objective(objective_id: int) -> Objective:
@@ -81,12 +101,15 @@ def _objective(objective_id: int) -> Objective:
     return objective
 
 
-def _after_save(warnings: list[str], message: str, objective_id: int) -> Response:
-    db.session.commit()
+def _after_save(
+    warnings: list[str], message: str, objective_id: int, notices: Sequence[str] = ()
+) -> Response:
     flash(message, "success")
+    for notice in notices:  # approval withdrawn ...: an alert, not a hint
+        flash(notice, "error")
     for warning in warnings:
         flash(warning, "info")
-    return redirect(url_for("okrs.objective", objective_id=objective_id))
+    return redirect(url_for("okrs.objective", objective_id=objective_id), code=303)
 
 
 @bp.route("/objectives/<int:objective_id>/key-results/new", methods=["GET", "POST"])
@@ -95,12 +118,13 @@ def new(objective_id: int) -> Response:
     objective = _objective(objective_id)
     form = KeyResultForm()
     if form.validate_on_submit():
+        notices: list[str] = []
         try:
-            _kr, warnings = add_key_result(objective, _data(form), current_user)
+            _kr, warnings = add_key_result(objective, _data(form), current_user, notices=notices)
         except Invalid as exc:
             form_errors(form, exc)
         else:
-            return _after_save(warnings, _("Key result added."), objective.id)
+            return _after_save(warnings, _("Key result added."), objective.id, notices)
     return render(
         "key_results/form.html",
         form=form,
@@ -117,21 +141,21 @@ def edit(kr_id: int) -> Response:
         KeyResult, kr_id, options=[db.joinedload(KeyResult.objective).joinedload(Objective.cycle)]
     )
     objective = _objective(kr.objective_id)
-    form = KeyResultForm(obj=kr)
-    if request.method == "GET":
-        form.tiers.data = format_tiers(kr.tiers or [])
-        form.direction.data = kr.direction or "up"
+    form = KeyResultForm(data=_stored(kr))
     stale = False
     if form.validate_on_submit():
+        notices: list[str] = []
         try:
-            warnings = update_key_result(kr, _data(form), current_user, form.opened_version)
+            warnings = update_key_result(
+                kr, _data(form), current_user, form.opened_version, notices=notices
+            )
         except Invalid as exc:
             form_errors(form, exc)
         except StaleEdit:
             stale = True
             form.version.data = str(kr.version)
         else:
-            return _after_save(warnings, _("Key result saved."), objective.id)
+            return _after_save(warnings, _("Key result saved."), objective.id, notices)
     return render(
         "key_results/form.html",
         form=form,
@@ -150,7 +174,7 @@ def delete(kr_id: int) -> Response:
     form = ActionForm()
     if form.validate_on_submit():
         try:
-            delete_key_result(kr, current_user, form.opened_version)
+            notices = delete_key_result(kr, current_user, form.opened_version)
         except (Invalid, StaleEdit) as exc:
             message = (
                 next(iter(exc.errors.values()))
@@ -159,6 +183,7 @@ def delete(kr_id: int) -> Response:
             )
             flash(message, "error")
         else:
-            db.session.commit()
             flash(_("Key result deleted."), "success")
+            for notice in notices:
+                flash(notice, "error")
     return redirect(url_for("okrs.objective", objective_id=objective.id), code=303)

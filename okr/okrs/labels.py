@@ -5,8 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 
-from okr.domain.numbers import fmt, round_display
+from okr.domain.numbers import fmt, quantity, round_display
 from okr.okrs.forms import CONFIDENCE_CHOICES, KR_KINDS, PROGRESS_RULES
 
 STATUS_LABELS = {
@@ -15,7 +16,7 @@ STATUS_LABELS = {
     "reviewing": _l("reviewing"),
     "closed": _l("closed"),
     "draft": _l("draft"),
-    "submitted": _l("submitted"),
+    "submitted": _lp("objective status", "submitted"),
     "approved": _l("approved"),
     "returned": _l("returned"),
 }
@@ -35,6 +36,23 @@ CHANGE_LABELS = {
     "submitted": _l("submitted for approval"),
     "approved": _l("approved"),
     "returned": _l("returned with a comment"),
+    "reopened": _l("withdrew the approval: the checks no longer pass"),
+}
+FIELD_LABELS = {
+    "title": _l("Title"),
+    "description": _l("Description"),
+    "weight": _l("Weight"),
+    "parent_id": _l("Aligns to"),
+    "progress_rule": _l("Progress comes from"),
+    "unit": _l("Unit"),
+    "kind": _l("Kind"),
+    "start": _l("Start"),
+    "target": _l("Target"),
+    "step": _l("Per how many units"),
+    "points_per_step": _l("Points per step"),
+    "direction": _l("Counts when the value"),
+    "max_points": _l("At most (points)"),
+    "tiers": _l("Tiers"),
 }
 PERCENT_PLACES = 1
 
@@ -63,6 +81,11 @@ def change_label(code: str) -> str:
     return str(CHANGE_LABELS.get(code, code))
 
 
+def field_label(code: str) -> str:
+    """The name of a changed field in an audit line."""
+    return str(FIELD_LABELS.get(code, code))
+
+
 def pct(fraction: Decimal | None) -> str:
     """A progress fraction as a percentage rounded half up to one decimal (the one display rounding)."""
     if fraction is None:
@@ -83,5 +106,7 @@ def register(app) -> None:  # type: ignore[no-untyped-def]
     app.add_template_global(kind_label)
     app.add_template_global(progress_rule_label)
     app.add_template_global(change_label)
+    app.add_template_global(field_label)
     app.add_template_filter(pct)
     app.add_template_filter(num)
+    app.add_template_filter(quantity)  # {{ kr.current|quantity(kr.unit) }}: 65%, 1200元, 60 s

@@ -146,7 +146,12 @@ class KeyResult(db.Model):
 
 
 class CheckIn(db.Model):
-    """One weekly update of a key result; never edited (a correction is a new check-in)."""
+    """One weekly update of a key result; never edited.
+
+    A wrong value is corrected by a new check-in that supersedes it (`corrects_id`, with the
+    reason): both stay in the log, and wherever "the value" of a week or of the key result is
+    read, superseded check-ins are left out. A correction keeps the week of what it corrects.
+    """
 
     __tablename__ = "check_in"
     __table_args__ = (Index("ix_check_in_kr_created", "key_result_id", "created_at"),)
@@ -159,8 +164,19 @@ class CheckIn(db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     week: Mapped[date] = mapped_column(Date, index=True)  # Monday of the check-in's week
+    # A correction: the check-in it supersedes (each is superseded at most once) and why.
+    corrects_id: Mapped[int | None] = mapped_column(
+        ForeignKey("check_in.id", ondelete="CASCADE"), unique=True
+    )
+    reason: Mapped[str] = mapped_column(Text, default="")
 
     author: Mapped[Person] = relationship(lazy="raise")
+    corrects: Mapped[CheckIn | None] = relationship(
+        remote_side=[id], back_populates="corrected_by", lazy="raise"
+    )
+    corrected_by: Mapped[CheckIn | None] = relationship(
+        back_populates="corrects", uselist=False, lazy="raise"
+    )
 
 
 class Adjustment(db.Model):

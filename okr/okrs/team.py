@@ -187,10 +187,6 @@ class Member:
     objectives: tuple[ObjectiveLine, ...]
 
     @property
-    def key_result_count(self) -> int:
-        return sum(len(o.key_results) for o in self.objectives)
-
-    @property
     def last_checkin_at(self) -> datetime | None:
         moments = [kr.last_checkin_at for o in self.objectives for kr in o.key_results]
         return max((m for m in moments if m is not None), default=None)

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 
-from okr.auth.access import ensure
+from okr.access import ensure
 from okr.db import local_date, utcnow
 from okr.forms import optional_int, options
 from okr.okrs.labels import status_label

@@ -26,6 +26,7 @@ class TemplateKRForm(Form):
     direction = KeyResultForm.direction
     max_points = KeyResultForm.max_points
     tiers = KeyResultForm.tiers
+    confirm_gaps = KeyResultForm.confirm_gaps
 
 
 class TemplateForm(FlaskForm):

@@ -11,7 +11,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from okr.auth.access import admin_required, ensure
+from okr.access import admin_required, ensure
 from okr.errors import Invalid
 from okr.extensions import db
 from okr.forms import ActionForm, options
@@ -20,7 +20,7 @@ from okr.okrs.kr_views import _data as key_result_data  # the same reading as th
 from okr.okrs.labels import status_label
 from okr.okrs.models import Cycle, KRTemplate
 from okr.okrs.queries import cycles
-from okr.okrs.rules import format_tiers
+from okr.okrs.rules import format_tiers, has_tier_gap
 from okr.okrs.template_forms import ApplyForm, TemplateForm
 from okr.okrs.templates_service import (
     ApplyResult,
@@ -39,6 +39,7 @@ from okr.okrs.templates_service import (
 )
 from okr.org.models import Department, Person
 from okr.org.queries import department_paths
+from okr.unit_of_work import reload_as_stored, unit_of_work
 from okr.web import form_errors, invalid_status, render, wants_fragment
 
 bp = Blueprint("kr_templates", __name__, url_prefix="/okrs/templates", cli_group="templates")
@@ -50,8 +51,8 @@ bp.add_app_template_global(format_tiers)
 @bp.cli.command("load")
 def load_command() -> None:
     """Create or refresh the built-in KR templates (seed 001's role sets)."""
-    changed = load_builtin_templates()
-    db.session.commit()
+    with unit_of_work():
+        changed = load_builtin_templates()
     click.echo(f"Built-in KR templates loaded ({changed} created or updated).")
 
 
@@ -189,7 +190,6 @@ def _save(form: TemplateForm, template: KRTemplate | None) -> Response:
         except Invalid as exc:
             _attach(form, exc)
         else:
-            db.session.commit()
             flash(_("Template saved."), "success")
             for warning in warnings:
                 flash(warning, "info")
@@ -203,6 +203,7 @@ def _form_data(template: KRTemplate) -> dict[str, object]:
             **{k: v for k, v in item.items() if k != "tiers"},
             "direction": item.get("direction") or "up",
             "tiers": format_tiers(item.get("tiers") or []),
+            "confirm_gaps": has_tier_gap(item.get("tiers") or []),  # stored: it was confirmed
         }
         for item in template.key_results
     ]
@@ -252,9 +253,11 @@ def apply(template_id: int) -> Response:
         except Invalid as exc:
             form_errors(form, exc)
         else:
-            db.session.commit()
+            reload_as_stored()
             if not wants_fragment():
                 flash(_summary(result), "success")
+                for notice in result.notices:
+                    flash(notice, "error")
                 return redirect(url_for("kr_templates.detail", template_id=template.id), code=303)
     return _detail_page(template, form, result, 200 if result else invalid_status(form))
 
@@ -279,7 +282,6 @@ def copy(template_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         return redirect(url_for("kr_templates.detail", template_id=template.id), code=303)
     duplicate = copy_template(template)
-    db.session.commit()
     flash(_("Copied as “%(name)s”; edit it below.", name=duplicate.name), "success")
     return redirect(url_for("kr_templates.edit", template_id=duplicate.id), code=303)
 
@@ -291,6 +293,5 @@ def delete(template_id: int) -> Response:
     if ActionForm().validate_on_submit():
         name = template.name
         delete_template(template)
-        db.session.commit()
         flash(_("Template “%(name)s” deleted.", name=name), "success")
     return redirect(url_for("kr_templates.index"), code=303)

@@ -29,7 +29,13 @@ from okr.okrs.labels import status_label
 from okr.okrs.models import Cycle, KeyResult, KRTemplate, Objective
 from okr.okrs.progress import refresh_key_result, refresh_objective_chain
 from okr.okrs.rules import plan_editable
-from okr.okrs.services import KeyResultData, ObjectiveData, _apply, create_objective
+from okr.okrs.services import (
+    KeyResultData,
+    ObjectiveData,
+    _apply,
+    after_set_change,
+    new_objective,
+)
 from okr.org.models import Department, Person
 from okr.org.queries import department_subtree_ids, is_manager
 
@@ -58,6 +64,7 @@ def kr_data(item: dict[str, Any]) -> KeyResultData:
         direction=item.get("direction") or None,
         max_points=_number(item.get("max_points")),
         tiers=copy.deepcopy(item.get("tiers") or []),
+        confirm_gaps=True,  # a stored template passed the checks; any gap in it was confirmed
     )
 
 
@@ -275,6 +282,8 @@ class ApplyResult:
     title: str
     created: list[Person] = field(default_factory=list)
     skipped: list[Person] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    """Sets whose approval was withdrawn because the new objective broke their weights."""
 
 
 def apply_template(
@@ -316,16 +325,20 @@ def apply_template(
         if person.id in have:
             result.skipped.append(person)
             continue
-        objective = create_objective(
+        objective = new_objective(
             cycle, "individual", ObjectiveData(title, "", weight, None), actor, owner=person
         )
         for position, data in enumerate(rows):
             row = KeyResult(objective_id=objective.id, position=position)
             _apply(row, data)
             refresh_key_result(row, cycle.attainment_cap)
-            objective.key_results.append(row)  # loaded (empty) by create_objective's refresh
+            db.session.add(row)
         db.session.flush()
         refresh_objective_chain(objective.id)
+        result.notices += [
+            _("%(name)s: %(notice)s", name=person.name, notice=notice)
+            for notice in after_set_change(objective, actor)
+        ]
         have.add(person.id)
         result.created.append(person)
     return result

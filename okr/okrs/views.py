@@ -8,13 +8,13 @@ from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from okr.auth.access import ensure
+from okr.access import ensure
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.forms import ActionForm, options
 from okr.okrs import access
 from okr.okrs.adjustment_views import adjustment_panel
-from okr.okrs.approval import decide_set, submit_set, weight_report
+from okr.okrs.approval import approval_of, decide_set, submit_set, weight_report
 from okr.okrs.forms import DecisionForm, ObjectiveForm
 from okr.okrs.models import Cycle, Objective, ObjectiveChange
 from okr.okrs.queries import children_counts, chosen_cycle, cycles, load_set, waiting_for
@@ -26,9 +26,9 @@ from okr.okrs.services import (
     delete_objective,
     update_objective,
 )
+from okr.okrs.signals import open_plan_items
 from okr.org.models import Department, Person
-from okr.reviews.plans import open_items
-from okr.web import form_errors, invalid_status, render
+from okr.web import form_errors, invalid_status, refusal, render
 
 bp = Blueprint("okrs", __name__, url_prefix="/okrs")
 
@@ -88,7 +88,7 @@ def _render_set(
         action=ActionForm(),
         decision=DecisionForm(),
         adjustments=adjustment_panel(current_user, cycle, owner) if owner else None,
-        plan_items=open_items(current_user, owner.id, cycle.start) if owner else [],
+        plan_items=open_plan_items(current_user, owner.id, cycle.start) if owner else [],
     )
 
 
@@ -189,6 +189,8 @@ def objective(objective_id: int) -> Response:
         explanation=explain_objective(obj, counted),
         can_edit=access.can_edit(current_user, obj) and plan_editable(obj.cycle),
         action=ActionForm(version=obj.version),
+        approval=approval_of(obj, current_user),
+        decision=DecisionForm(formdata=None),
     )
 
 
@@ -220,6 +222,12 @@ def _objective_form_choices(
     )
 
 
+def _flash_notices(notices: list[str]) -> None:
+    """What an edit did to the set beyond itself (approval withdrawn ...): an alert, not a hint."""
+    for notice in notices:
+        flash(notice, "error")
+
+
 def _objective_data(form: ObjectiveForm) -> ObjectiveData:
     return ObjectiveData(
         title=form.title.data or "",
@@ -238,20 +246,28 @@ def new_objective() -> Response:
     probe = Objective(
         level=level, owner_id=owner.id, department_id=dept.id if dept else owner.department_id
     )
-    ensure(access.can_edit(current_user, probe))
+    if not access.can_edit(current_user, probe):
+        return _refuse_new(level, cycle)
     form = ObjectiveForm()
     _objective_form_choices(form, cycle, level, probe.department_id)
     if form.validate_on_submit():
+        notices: list[str] = []
         try:
             obj = create_objective(
-                cycle, level, _objective_data(form), current_user, owner=owner, department=dept
+                cycle,
+                level,
+                _objective_data(form),
+                current_user,
+                owner=owner,
+                department=dept,
+                notices=notices,
             )
         except Invalid as exc:
             form_errors(form, exc)
         else:
-            db.session.commit()
             flash(_("Objective added. Now add its key results."), "success")
-            return redirect(url_for("okrs.objective", objective_id=obj.id))
+            _flash_notices(notices)
+            return redirect(url_for("okrs.objective", objective_id=obj.id), code=303)
     return render(
         "okrs/objective_form.html",
         form=form,
@@ -264,6 +280,56 @@ def new_objective() -> Response:
     )
 
 
+def _refuse_new(level: str, cycle: Cycle) -> Response:
+    """403 that says who adds objectives at this level and what the viewer can add instead."""
+    hr = ", ".join(
+        db.session.scalars(
+            db.select(Person.name)
+            .where(Person.is_admin, Person.active)
+            .order_by(Person.name)
+            .limit(3)
+        )
+    ) or _("HR")
+    mine = (_("Add an objective of your own"), url_for("okrs.new_objective", cycle=cycle.id))
+    headed = db.session.scalar(
+        db.select(Department).where(Department.head_id == current_user.id).limit(1)
+    )
+    links = []
+    if level == "company":
+        message = _(
+            "Company objectives are added by HR administrators only. Ask %(hr)s to add it; "
+            "then align your objectives to it.",
+            hr=hr,
+        )
+        if headed is not None:
+            links.append(
+                (
+                    _("Add an objective for %(department)s", department=headed.name),
+                    url_for(
+                        "okrs.new_objective",
+                        cycle=cycle.id,
+                        level="department",
+                        department=headed.id,
+                    ),
+                )
+            )
+        links.append((_("Company OKRs"), url_for("okrs.company", cycle=cycle.id)))
+    elif level == "department":
+        message = _(
+            "A department's objectives are added by its head, the heads of the departments above "
+            "it, and HR (%(hr)s). Ask them, or add your own objectives and align them to the "
+            "department's.",
+            hr=hr,
+        )
+    else:
+        message = _(
+            "You can add objectives for yourself and for the people who report to you; "
+            "someone else's are added by them, their managers and HR (%(hr)s).",
+            hr=hr,
+        )
+    return refusal(message, [*links, mine])
+
+
 @bp.route("/objectives/<int:objective_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_objective(objective_id: int) -> Response:
@@ -274,16 +340,18 @@ def edit_objective(objective_id: int) -> Response:
     stale = False
     if form.validate_on_submit():
         try:
-            update_objective(obj, _objective_data(form), current_user, form.opened_version)
+            notices = update_objective(
+                obj, _objective_data(form), current_user, form.opened_version
+            )
         except Invalid as exc:
             form_errors(form, exc)
         except StaleEdit:
             stale = True
             form.version.data = str(obj.version)
         else:
-            db.session.commit()
             flash(_("Objective saved."), "success")
-            return redirect(url_for("okrs.objective", objective_id=obj.id))
+            _flash_notices(notices)
+            return redirect(url_for("okrs.objective", objective_id=obj.id), code=303)
     return render(
         "okrs/objective_form.html",
         form=form,
@@ -306,15 +374,15 @@ def remove_objective(objective_id: int) -> Response:
     target = set_url(obj)
     if form.validate_on_submit():
         try:
-            delete_objective(obj, current_user, form.opened_version)
+            notices = delete_objective(obj, current_user, form.opened_version)
         except Invalid as exc:
             flash(next(iter(exc.errors.values())), "error")
             return redirect(url_for("okrs.objective", objective_id=obj.id), code=303)
         except StaleEdit:
             flash(_("Someone changed this objective meanwhile; nothing was deleted."), "error")
             return redirect(url_for("okrs.objective", objective_id=obj.id), code=303)
-        db.session.commit()
         flash(_("Objective deleted."), "success")
+        _flash_notices(notices)
     return redirect(target, code=303)
 
 
@@ -329,7 +397,6 @@ def submit(objective_id: int) -> Response:
         except Invalid as exc:
             flash(next(iter(exc.errors.values())), "error")
         else:
-            db.session.commit()
             flash(_("Submitted for approval."), "success")
     return redirect(set_url(obj), code=303)
 
@@ -347,6 +414,7 @@ def decide(objective_id: int) -> Response:
         except Invalid as exc:
             flash(next(iter(exc.errors.values())), "error")
         else:
-            db.session.commit()
             flash(_("Approved.") if approve else _("Returned with your comment."), "success")
+    if request.form.get("back") == "objective":  # decided on the objective's own page
+        return redirect(url_for("okrs.objective", objective_id=obj.id), code=303)
     return redirect(set_url(obj), code=303)

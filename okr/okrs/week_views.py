@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from okr.auth.access import ensure
+from okr.access import ensure
 from okr.db import local_date, utcnow
 from okr.domain.periods import week_start
 from okr.errors import Invalid, StaleEdit
@@ -44,6 +45,7 @@ class KRRow:
     saved: bool = False
     stale: bool = False
     autofocus: bool = False
+    correcting: Any = None  # okr.okrs.correction_views.Correcting while the last one is corrected
 
 
 @dataclass
@@ -161,7 +163,7 @@ def index() -> Response:
     )
 
 
-def _key_result(kr_id: int) -> KeyResult:
+def key_result_to_edit(kr_id: int) -> KeyResult:
     """The key result with objective and cycle, for someone allowed to check in on it."""
     kr = db.one_or_404(
         select(KeyResult)
@@ -179,8 +181,20 @@ def _row_page(kr: KeyResult, form: CheckInForm, status: int, stale: bool = False
     return render("week/check_in.html", block="row", status=status, row=row, kr=kr)
 
 
-def _saved(kr_id: int) -> Response:
-    kr = _key_result(kr_id)
+def chain_of(objective: Objective, viewer: Person) -> list[Objective]:
+    """An objective and every objective above it that the viewer may read (one query)."""
+    up = select(Objective.id, Objective.parent_id).where(Objective.id == objective.parent_id)
+    up = up.cte("up", recursive=True)
+    up = up.union(
+        select(Objective.id, Objective.parent_id).join(up, Objective.id == up.c.parent_id)
+    )
+    above = db.session.scalars(select(Objective).where(Objective.id.in_(select(up.c.id)))).all()
+    readable = [o for o in above if access.can_read(viewer, o)]  # no query above the individual
+    return sorted([objective, *readable], key=lambda o: (LEVELS.index(o.level), o.id))
+
+
+def _saved(kr: KeyResult, checkin: CheckIn) -> Response:
+    """The row as just saved, with its objective's and every parent's new progress."""
     if not wants_fragment():
         flash(_("Check-in saved: %(title)s.", title=kr.title), "success")
         if kr.objective.owner_id == current_user.id:
@@ -188,8 +202,13 @@ def _saved(kr_id: int) -> Response:
         else:  # a manager checking in for someone: their key result's page
             back = url_for("kr_page.detail", kr_id=kr.id)
         return redirect(f"{back}#kr-{kr.id}", code=303)
-    chain = objectives_up([kr.objective_id], current_user)
-    row = make_row(kr, kr.objective.cycle, True, latest_checkins([kr.id]).get(kr.id))
+    return saved_row(kr, checkin)
+
+
+def saved_row(kr: KeyResult, checkin: CheckIn) -> Response:
+    """The row fragment after a check-in or correction, with progress out of band and an event."""
+    chain = chain_of(kr.objective, current_user)
+    row = make_row(kr, kr.objective.cycle, True, checkin)
     row.saved = True
     response = render("week/_saved.html", row=row, kr=kr, chain=chain)
     event = {"key_result": kr.id, "objectives": [o.id for o in chain]}
@@ -197,16 +216,23 @@ def _saved(kr_id: int) -> Response:
     return response
 
 
+def commit_and_keep() -> None:
+    """Flush, and draw the response from what this request wrote (no re-reading it).
+
+    The request commits when it ends (okr.unit_of_work), after the response is drawn."""
+    db.session.flush()
+
+
 @bp.route("/key-results/<int:kr_id>/check-in", methods=["GET", "POST"])
 @login_required
 def check_in(kr_id: int) -> Response:
     """Record a new value, confidence and note; a stale or invalid entry comes back as typed."""
-    kr = _key_result(kr_id)
+    kr = key_result_to_edit(kr_id)
     form = CheckInForm(confidence=kr.confidence or "on_track", version=kr.version)
     if not form.validate_on_submit():
         return _row_page(kr, form, invalid_status(form))
     try:
-        record_checkin(
+        checkin = record_checkin(
             kr,
             form.value.data or "",
             form.confidence.data or "",
@@ -219,8 +245,8 @@ def check_in(kr_id: int) -> Response:
         return _row_page(kr, form, 422)
     except StaleEdit:
         db.session.rollback()
-        kr = _key_result(kr_id)
+        kr = key_result_to_edit(kr_id)
         form.version.data = str(kr.version)
         return _row_page(kr, form, 422, stale=True)
-    db.session.commit()
-    return _saved(kr_id)
+    commit_and_keep()
+    return _saved(kr, checkin)

@@ -22,6 +22,7 @@ from sqlalchemy import Select, func, select
 
 from okr.domain.periods import CycleKind, Period, week_start, weeks_of
 from okr.extensions import db
+from okr.okrs.checkins import superseded
 from okr.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from okr.org.models import Person
 from okr.org.tables import neutralise
@@ -37,6 +38,11 @@ class WeekColumn:
     first: date
     last: date
     label: str
+
+    @property
+    def short(self) -> str:
+        """The ISO week number alone ('W43'), for narrow column headers."""
+        return f"W{self.monday.isocalendar().week:02d}"
 
 
 @dataclass(frozen=True)
@@ -104,7 +110,8 @@ def weekly_values(
     """The last value checked in per key result per week, in one aggregate query.
 
     Bounded by the owners' key results in the cycle and by the weeks shown; the newest
-    check-in of each (key result, week) wins, ties broken by id.
+    check-in of each (key result, week) wins, ties broken by id. A superseded check-in is
+    left out; its correction counts for the same week.
     """
     ranked = (
         select(
@@ -122,6 +129,7 @@ def weekly_values(
             CheckIn.key_result_id.in_(_individual_krs(cycle, owners)),
             CheckIn.week >= first,
             CheckIn.week <= last,
+            ~superseded(),  # a corrected value never shows; its correction does
         )
         .subquery()
     )

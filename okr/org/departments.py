@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from okr.auth.access import admin_required
+from okr.access import admin_required
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.forms import ActionForm, options
@@ -64,9 +64,8 @@ def new() -> Response:
         except Invalid as exc:
             form_errors(form, exc)
         else:
-            db.session.commit()
             flash(_("Department “%(name)s” created.", name=department.name), "success")
-            return redirect(url_for("departments.index"))
+            return redirect(url_for("departments.index"), code=303)
     return render("departments/form.html", form=form, department=None, status=invalid_status(form))
 
 
@@ -98,9 +97,8 @@ def edit(department_id: int) -> Response:
             stale = True
             form.version.data = str(department.version)
         else:
-            db.session.commit()
             flash(_("Department “%(name)s” saved.", name=department.name), "success")
-            return redirect(url_for("departments.index"))
+            return redirect(url_for("departments.index"), code=303)
     return render(
         "departments/form.html",
         form=form,
@@ -126,6 +124,5 @@ def delete(department_id: int) -> Response:
                 "error",
             )
         else:
-            db.session.commit()
             flash(_("Department “%(name)s” deleted.", name=department.name), "success")
     return redirect(url_for("departments.index"), code=303)

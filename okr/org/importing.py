@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -12,7 +14,7 @@ from okr.extensions import db
 from okr.org.models import Person
 from okr.org.queries import department_paths
 from okr.org.services import normalise_email
-from okr.org.tables import LINE
+from okr.org.tables import LINE, PROBLEM
 
 TRUE_WORDS = {"1", "yes", "y", "true", "是", "√", "x"}
 FALSE_WORDS = {"", "0", "no", "n", "false", "否"}
@@ -112,18 +114,25 @@ def _check_row(
     result: RowResult, by_path: dict[str, int], by_leaf: dict[str, list[int]], seen: dict[str, int]
 ) -> None:
     data, errors = result.data, result.errors
+    if PROBLEM in data:
+        errors.append(_unreadable_message(data[PROBLEM]))
+        return
+    too_long = _check_lengths(data, errors)
     if not data.get("name", "").strip():
         errors.append(_("Name is empty."))
     raw_email = data.get("email", "").strip()
-    try:
-        email = normalise_email(validate_email(raw_email, check_deliverability=False).normalized)
-    except EmailNotValidError:
-        errors.append(
-            _("“%(email)s” is not an email address.", email=raw_email)
-            if raw_email
-            else _("Email is empty.")
-        )
-        email = ""
+    email = ""
+    if "email" not in too_long:
+        try:
+            email = normalise_email(
+                validate_email(raw_email, check_deliverability=False).normalized
+            )
+        except EmailNotValidError:
+            errors.append(
+                _("“%(email)s” is not an email address.", email=raw_email)
+                if raw_email
+                else _("Email is empty.")
+            )
     if email in seen:
         errors.append(
             _("The email %(email)s is also on line %(line)d.", email=email, line=seen[email])
@@ -148,6 +157,32 @@ def _check_row(
     if admin is None:
         errors.append(_("HR admin must be yes or no (是/否)."))
     data["_admin"] = "1" if admin else ""
+
+
+def _unreadable_message(code: str) -> str:
+    if code == "field_too_long":
+        return _(
+            'This line cannot be read: a cell is longer than %(max)s characters, or a quote (") is not closed.',
+            max=format_decimal(csv.field_size_limit()),
+        )
+    return _('This line cannot be read as CSV: check its quotes (").')
+
+
+def _check_lengths(data: dict[str, str], errors: list[str]) -> set[str]:
+    """Cells longer than their column holds are refused here, never cut or left to the database."""
+    columns = Person.__table__.c
+    messages = {
+        "name": lambda n: _("The name is longer than %(max)d characters.", max=n),
+        "email": lambda n: _("The email is longer than %(max)d characters.", max=n),
+        "position": lambda n: _("The position is longer than %(max)d characters.", max=n),
+    }
+    too_long = set()
+    for key, message in messages.items():
+        limit = columns[key].type.length
+        if len(data.get(key, "").strip()) > limit:
+            errors.append(message(limit))
+            too_long.add(key)
+    return too_long
 
 
 def _check_cycles(results: list[RowResult], wanted_manager: dict[str, str | None]) -> None:

@@ -8,11 +8,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from okr.auth.access import admin_required, can_view_person, ensure
-from okr.auth.sessions import current_session
+from okr.access import admin_required, ensure
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.forms import ActionForm, options
+from okr.org.access import can_view_person
 from okr.org.forms import PersonForm, SearchForm
 from okr.org.models import Person
 from okr.org.queries import department_paths, people_query
@@ -120,9 +120,8 @@ def new() -> Response:
         except Invalid as exc:
             _attach(form, exc)
         else:
-            db.session.commit()
             flash(_("%(name)s was added.", name=person.name), "success")
-            return redirect(url_for("people.detail", person_id=person.id))
+            return redirect(url_for("people.detail", person_id=person.id), code=303)
     return render("people/form.html", form=form, person=None, status=invalid_status(form))
 
 
@@ -142,7 +141,6 @@ def edit(person_id: int) -> Response:
                 _person_data(form),
                 form.opened_version,
                 form.password.data or None,
-                keep=current_session() if person.id == current_user.id else None,
             )
         except Invalid as exc:
             _attach(form, exc)
@@ -150,9 +148,8 @@ def edit(person_id: int) -> Response:
             stale = person
             form.version.data = str(person.version)
         else:
-            db.session.commit()
             flash(_("%(name)s was saved.", name=person.name), "success")
-            return redirect(url_for("people.detail", person_id=person.id))
+            return redirect(url_for("people.detail", person_id=person.id), code=303)
     return render(
         "people/form.html", form=form, person=person, stale=stale, status=invalid_status(form)
     )
@@ -174,7 +171,6 @@ def toggle_active(person_id: int) -> Response:
                 "error",
             )
         else:
-            db.session.commit()
             if person.active:
                 flash(_("%(name)s can sign in again.", name=person.name), "success")
             else:

@@ -9,12 +9,11 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 from werkzeug.security import generate_password_hash
 
-from okr.auth.models import LoginSession
-from okr.auth.sessions import end_sessions
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.org.models import Department, Person
 from okr.org.queries import department_subtree_ids, report_ids
+from okr.org.signals import deactivated, password_set
 
 
 def normalise_email(email: str) -> str:
@@ -166,9 +165,8 @@ def update_person(
     data: PersonData,
     version: int | None,
     password: str | None = None,
-    keep: LoginSession | None = None,
 ) -> None:
-    """Change a person's record; a new password signs them out everywhere but in `keep`."""
+    """Change a person's record; a new password signs them out everywhere else (see set_password)."""
     check_version(person, version)
     errors = _validate_person(data, person.id)
     if errors:
@@ -180,7 +178,7 @@ def update_person(
     person.manager_id = data.manager_id
     person.is_admin = data.is_admin
     if password:
-        set_password(person, password, keep)
+        set_password(person, password)
     db.session.flush()
 
 
@@ -191,17 +189,17 @@ def set_active(person: Person, active: bool, version: int | None, actor: Person)
         raise Invalid({"_": _("You cannot deactivate your own account.")})
     person.active = active
     if not active:
-        end_sessions(person)
+        deactivated.send(person)  # auth ends every session
     db.session.flush()
 
 
 MIN_PASSWORD_LENGTH = 8
 
 
-def set_password(person: Person, password: str, keep: LoginSession | None = None) -> None:
-    """Store a salted hash and end the person's sessions, all but `keep` (the one changing it)."""
+def set_password(person: Person, password: str) -> None:
+    """Store a salted hash and end the person's sessions, all but the one changing it (if theirs)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Invalid({"password": _("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)})
     person.password_hash = generate_password_hash(password)
     if person.id is not None:  # a new person has no sessions yet
-        end_sessions(person, keep)
+        password_set.send(person)  # auth ends the sessions

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 
 from openpyxl import Workbook, load_workbook
 
@@ -21,6 +22,10 @@ REQUIRED = ("name", "email", "department")
 LINE = "_line"  # the row's line number in the spreadsheet, blank rows included
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 20_000
+MAX_CELL_CHARS = 1_000  # more than any column holds; longer cells are cut (the row is refused)
+MAX_COLUMNS = 200
+MAX_XLSX_UNPACKED = 200 * 1024 * 1024  # an .xlsx is a ZIP: refuse one that unpacks to more
+PROBLEM = "_problem"  # a line that could not be read: why ("field_too_long" or "csv")
 
 
 class TableError(Exception):
@@ -69,37 +74,83 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def _csv_lines(text: str) -> Iterator[list[str] | str]:
+    """Each CSV row's cells, or for a row the csv module refuses, why (the next row goes on)."""
+    # newline="": lines end at \r\n, \n or a lone \r (old Mac Excel) outside quoted cells
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # a cell over the csv module's limit, a NUL, a stray quote
+            yield "field_too_long" if "field larger than field limit" in str(exc) else "csv"
+        else:
+            yield [cell.strip() for cell in row]
+
+
+def _xlsx_lines(data: bytes) -> Iterator[list[str]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise TableError("xlsx") from exc
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise TableError("xlsx_too_large")
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise TableError("xlsx") from exc
+    try:
+        for row in book.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS):
+            yield [_cell_text(v) for v in row]  # read_only parses here
+    except Exception as exc:
+        raise TableError("xlsx") from exc
+    finally:
+        book.close()
+
+
+def _numbered(lines: Iterable[list[str] | str]) -> list[tuple[int, list[str] | str]]:
+    """Non-blank lines with their line numbers, reading no further than the row limit needs."""
+    numbered: list[tuple[int, list[str] | str]] = []
+    for line, row in enumerate(lines, start=1):
+        if isinstance(row, str) or any(row):
+            numbered.append((line, row))
+            if len(numbered) > MAX_ROWS + 1:  # the header and one row too many
+                break
+    return numbered
+
+
+def _row_data(line: int, row: list[str] | str, header: dict[int, str]) -> dict[str, str]:
+    if isinstance(row, str):
+        return {LINE: str(line), PROBLEM: row}
+    return {
+        LINE: str(line),
+        **{
+            key: unneutralise(row[i][:MAX_CELL_CHARS]) if i < len(row) else ""
+            for i, key in header.items()
+        },
+    }
+
+
 def read_table(data: bytes, filename: str) -> list[dict[str, str]]:
     """Rows of a CSV or XLSX file keyed by column key; unknown columns are ignored.
 
     Each row also carries its line number under LINE, so that messages point at the line the
-    person sees in Excel even when blank rows were skipped.
+    person sees in Excel even when blank rows were skipped. A line that cannot be read carries
+    the reason under PROBLEM instead of its cells.
     """
     if filename.lower().endswith(".xlsx"):
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            sheet = book.worksheets[0].iter_rows(values_only=True)
-            raw = [[_cell_text(v) for v in row] for row in sheet]  # read_only parses here
-            book.close()
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise TableError("xlsx") from exc
+        numbered = _numbered(_xlsx_lines(data))
     else:
-        text = decode_csv(data)
-        reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
-        raw = [[cell.strip() for cell in row] for row in reader]
-    numbered = [(line, row) for line, row in enumerate(raw, start=1) if any(row)]
+        numbered = _numbered(_csv_lines(decode_csv(data)))
     if not numbered:
         raise TableError("empty")
-    header = _map_header(numbered[0][1])
+    first = numbered[0][1]
+    header = _map_header([] if isinstance(first, str) else first)
     if len(numbered) - 1 > MAX_ROWS:
         raise TableError("too_many")
-    return [
-        {
-            LINE: str(line),
-            **{key: unneutralise(row[i]) if i < len(row) else "" for i, key in header.items()},
-        }
-        for line, row in numbered[1:]
-    ]
+    return [_row_data(line, row, header) for line, row in numbered[1:]]
 
 
 def _map_header(cells: Sequence[str]) -> dict[int, str]:

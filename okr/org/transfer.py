@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from okr.auth.access import admin_required, ensure
+from okr.access import admin_required, ensure
 from okr.db import utcnow
 from okr.extensions import db
 from okr.org.forms import ConfirmImportForm, ImportForm
@@ -16,6 +16,8 @@ from okr.org.importing import apply_import, preview_import
 from okr.org.models import ImportBatch, Person
 from okr.org.queries import department_paths
 from okr.org.tables import TableError, read_table, write_csv, write_xlsx
+from okr.unit_of_work import commit_even_on_error
+from okr.uploads import too_large_message, too_large_page, upload_limit_hint
 from okr.web import render
 
 bp = Blueprint("transfer", __name__, url_prefix="/people")
@@ -37,15 +39,30 @@ def _table_error_message(code: str) -> str:
             "The file is neither UTF-8 nor GBK/GB18030 text. Save it as CSV (UTF-8) or Excel."
         ),
         "xlsx": _("This Excel file cannot be read. Save it again as .xlsx and retry."),
+        "xlsx_too_large": _(
+            "This Excel file unpacks to more than 200 MB. Save only the sheet of people and retry."
+        ),
         "empty": _("The file is empty."),
         "too_many": _("The file has too many rows; import at most 20,000 at a time."),
     }.get(code, code)
+
+
+@too_large_page("transfer.upload")
+def upload_too_large() -> Response | None:
+    """A file over the upload limit: the upload form again, the reason beside the file field."""
+    if not getattr(current_user, "is_admin", False):
+        return None
+    form = ImportForm(formdata=None)  # the request body is not read
+    form.file.description = upload_limit_hint()
+    form.file.errors = [too_large_message()]
+    return render("people/import.html", form=form, preview=None, status=413)
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @admin_required
 def upload() -> Response:
     form = ImportForm()
+    form.file.description = upload_limit_hint()
     if form.validate_on_submit():
         upload = form.file.data
         try:
@@ -58,17 +75,38 @@ def upload() -> Response:
             )
             db.session.add(batch)
             preview = preview_import(rows)
-            db.session.commit()
+            db.session.flush()  # the preview's address and confirm form carry the batch's id
+            if preview.valid:  # the preview has its own address: reloading it shows it again
+                return redirect(url_for("transfer.preview", batch_id=batch.id), code=303)
+            commit_even_on_error()  # the refused upload is kept as sent (rows cut to the cell limit)
             return render(
                 "people/import.html",
                 form=form,
                 preview=preview,
                 batch=batch,
                 confirm=ConfirmImportForm(batch_id=batch.id),
-                status=200 if preview.valid else 422,
+                status=422,
             )
     return render(
         "people/import.html", form=form, preview=None, status=422 if form.is_submitted() else 200
+    )
+
+
+@bp.get("/import/<int:batch_id>")
+@admin_required
+def preview(batch_id: int) -> Response:
+    """An uploaded file's preview, checked again against the company as it is now."""
+    batch = db.get_or_404(ImportBatch, batch_id)
+    ensure(batch.created_by_id == current_user.id)
+    if batch.applied_at is not None:
+        flash(_("This file was imported already."), "info")
+        return redirect(url_for("people.index"), code=303)
+    return render(
+        "people/import.html",
+        form=ImportForm(formdata=None),
+        preview=preview_import(batch.rows),
+        batch=batch,
+        confirm=ConfirmImportForm(formdata=None, batch_id=batch.id),
     )
 
 
@@ -77,7 +115,7 @@ def upload() -> Response:
 def confirm() -> Response:
     form = ConfirmImportForm()
     if not form.validate_on_submit():
-        return redirect(url_for("transfer.upload"))
+        return redirect(url_for("transfer.upload"), code=303)
     batch = db.get_or_404(ImportBatch, form.batch or 0)
     ensure(batch.created_by_id == current_user.id)
     if batch.applied_at is not None:
@@ -95,7 +133,6 @@ def confirm() -> Response:
         )
     apply_import(preview)
     batch.applied_at = utcnow()
-    db.session.commit()
     flash(
         _(
             "Import done: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.",

@@ -3,23 +3,34 @@
 The web request only creates the batch row and starts `flask records run-batch ID` in the
 background; the page polls the row for progress, so a reload loses nothing and other users'
 requests are not held up. The runner renders on every core with a process pool.
+
+No batch stays "running" after its process died: the runner records its PID and host and beats
+(a heartbeat with each record). A reader counts a batch as failed when its runner's PID on this
+host is gone, or when it gave no sign of life for RECORD_BATCH_TIMEOUT_SECONDS (a runner on
+another host, a hung one, one that never started). A runner declared failed stops at its next
+beat, so a failed batch stays failed and can only be started again as a new batch.
 """
 
 from __future__ import annotations
 
+import ctypes
 import io
 import os
+import signal
+import socket
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app
 from flask_babel import force_locale
 from pypdf import PdfWriter
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from okr.db import utcnow
 from okr.extensions import db
@@ -28,7 +39,9 @@ from okr.org.queries import department_subtree_ids
 from okr.records.data import build_record
 from okr.records.models import RecordBatch
 from okr.records.render import record_pdf
+from okr.records.zipnames import EntryNames
 from okr.reviews.models import Appraisal, Review
+from okr.unit_of_work import separate_transaction, unit_of_work
 
 
 def batch_folder(app: Flask) -> Path:
@@ -78,16 +91,21 @@ def start(batch: RecordBatch) -> None:
         "OKR_TIMEZONE": app.config["TIMEZONE"],
     }
     command = [sys.executable, "-m", "flask", "--app", "okr", "records", "run-batch", str(batch.id)]
-    with open(batch_folder(app) / f"batch-{batch.id}.log", "ab") as log:
-        # Double fork: the short-lived launcher starts the runner in its own session and exits,
-        # so the runner is nobody's child here and outlives the request (and the worker).
-        subprocess.run(
-            [sys.executable, "-c", _LAUNCHER, *command],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            check=True,
-        )
+    try:
+        with open(batch_folder(app) / f"batch-{batch.id}.log", "ab") as log:
+            # Double fork: the short-lived launcher starts the runner in its own session and
+            # exits, so the runner is nobody's child here and outlives the request (and worker).
+            subprocess.run(
+                [sys.executable, "-c", _LAUNCHER, *command],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                check=True,
+            )
+    except (OSError, subprocess.CalledProcessError) as exc:
+        batch.status, batch.failure, batch.error = "failed", "never_started", str(exc)[:2000]
+        batch.finished_at = utcnow()
+        db.session.flush()
 
 
 _LAUNCHER = "import subprocess, sys; subprocess.Popen(sys.argv[1:], start_new_session=True)"
@@ -95,11 +113,19 @@ _LAUNCHER = "import subprocess, sys; subprocess.Popen(sys.argv[1:], start_new_se
 _worker_app: Flask | None = None
 
 
-def _init_worker() -> None:
-    global _worker_app
-    from okr import create_app
+def _die_with_parent(parent: int) -> None:
+    """On Linux, have the kernel end a pool worker when the runner dies (even by SIGKILL)."""
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+        if os.getppid() != parent:  # the runner died before the call
+            os._exit(1)
 
-    _worker_app = create_app()
+
+def _init_worker(parent: int, factory: Callable[[], Flask]) -> None:
+    global _worker_app
+    _die_with_parent(parent)
+    _worker_app = factory()
     with _worker_app.app_context():
         db.engine.dispose(close=False)  # never share the parent's connections
 
@@ -121,40 +147,165 @@ def render_all(ids: list[int], locale: str, workers: int) -> Iterator[bytes]:
             with force_locale(locale):
                 yield record_pdf(build_record(appraisal_id))
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        initializer=_init_worker,
+        initargs=(os.getpid(), current_app.extensions["okr.factory"]),
+    )
+    try:
         yield from pool.map(_render_one, [(i, locale) for i in ids], chunksize=4)
+    finally:  # also when the runner stops early: drop the records not started yet
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+class BatchAbandoned(Exception):
+    """The batch is no longer this runner's (a reader counted it as failed): stop, write nothing."""
+
+
+def _beat(batch_id: int, pid: int, host: str, **values: Any) -> None:
+    """Store progress with a heartbeat, only while the batch is still this runner's."""
+    with unit_of_work():
+        result = db.session.execute(
+            update(RecordBatch)
+            .where(
+                RecordBatch.id == batch_id,
+                RecordBatch.status == "running",
+                RecordBatch.runner_pid == pid,
+                RecordBatch.runner_host == host,
+            )
+            .values(heartbeat_at=utcnow(), **values)
+            .execution_options(synchronize_session=False)
+        )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise BatchAbandoned(batch_id)
+
+
+def _claim(batch_id: int, pid: int, host: str) -> bool:
+    """Take a queued batch for this process; False when it is not queued (any more)."""
+    with unit_of_work():
+        result = db.session.execute(
+            update(RecordBatch)
+            .where(RecordBatch.id == batch_id, RecordBatch.status == "queued")
+            .values(
+                status="running", done=0, runner_pid=pid, runner_host=host, heartbeat_at=utcnow()
+            )
+            .execution_options(synchronize_session=False)
+        )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def run_batch(batch_id: int, workers: int | None = None) -> RecordBatch:
     """Render every record of the batch into a ZIP, updating progress as it goes."""
+    pid, host = os.getpid(), socket.gethostname()
+    if not _claim(batch_id, pid, host):
+        raise BatchAbandoned(batch_id)
     batch = db.session.get(RecordBatch, batch_id)
     assert batch is not None
     people = appraisal_ids(batch)
-    batch.status, batch.total, batch.done = "running", len(people), 0
-    db.session.commit()
+    _beat(batch.id, pid, host, total=len(people))
     target = batch_folder(current_app) / f"records-{batch.id}.zip"
     merged = PdfWriter() if batch.combined else None
+    names = EntryNames()
+    combined_name = names.take("all-records", ".pdf")
+    pdfs = render_all(
+        [i for i, _name in people], batch.locale, workers or min(2, os.cpu_count() or 1)
+    )
     try:
         with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            pdfs = render_all(
-                [i for i, _name in people], batch.locale, workers or min(2, os.cpu_count() or 1)
-            )
-            for (appraisal_id, name), pdf in zip(people, pdfs, strict=True):
-                archive.writestr(f"{name}-{appraisal_id}.pdf", pdf)
+            for done, ((appraisal_id, name), pdf) in enumerate(zip(people, pdfs, strict=True), 1):
+                archive.writestr(names.take(name, f"-{appraisal_id}.pdf"), pdf)
                 if merged is not None:
                     merged.append(io.BytesIO(pdf))
-                batch.done += 1
-                db.session.commit()
+                _beat(batch.id, pid, host, done=done)
+            pdfs.close()  # the pool's processes end here
             if merged is not None:
                 combined = io.BytesIO()
                 merged.write(combined)
-                archive.writestr("all-records.pdf", combined.getvalue())
-    except Exception as exc:
+                archive.writestr(combined_name, combined.getvalue())
+        _beat(batch.id, pid, host, status="done", path=str(target), finished_at=utcnow())
+    except BatchAbandoned:
+        pdfs.close()  # records not started yet are dropped, not rendered
         db.session.rollback()
-        batch.status, batch.error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
-        batch.finished_at = utcnow()
-        db.session.commit()
+        target.unlink(missing_ok=True)
         raise
-    batch.status, batch.path, batch.finished_at = "done", str(target), utcnow()
-    db.session.commit()
+    except Exception as exc:
+        pdfs.close()
+        db.session.rollback()
+        target.unlink(missing_ok=True)
+        _beat(
+            batch.id,
+            pid,
+            host,
+            status="failed",
+            failure="error",
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=utcnow(),
+        )
+        raise
+    db.session.refresh(batch)
     return batch
+
+
+# Readers: a batch whose runner died is failed, not running ---------------------------------
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether a process with this PID runs on this host (a zombie is dead)."""
+    if Path("/proc/self/stat").exists():
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except (FileNotFoundError, ProcessLookupError):
+            return False
+        return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
+
+
+def _why_dead(batch: RecordBatch) -> str:
+    """Why a queued or running batch can be counted as failed, or "" while it may still finish."""
+    if (
+        batch.status == "running"
+        and batch.runner_pid
+        and batch.runner_host == socket.gethostname()
+        and not _process_alive(batch.runner_pid)
+    ):
+        return "runner_gone"
+    last = batch.heartbeat_at or batch.created_at
+    if utcnow() - last > heartbeat_timeout():
+        return "no_heartbeat" if batch.status == "running" else "never_started"
+    return ""
+
+
+def heartbeat_timeout() -> timedelta:
+    """How long a runner may be silent before its batch counts as failed."""
+    return timedelta(seconds=float(current_app.config["RECORD_BATCH_TIMEOUT_SECONDS"]))
+
+
+def notice_dead_runner(batch: RecordBatch) -> bool:
+    """Mark a queued or running batch failed when its runner is gone or silent too long."""
+    if batch.status not in ("queued", "running"):
+        return False
+    failure = _why_dead(batch)
+    if not failure:
+        return False
+    # Bookkeeping a page that only reads may do: on its own connection, committed at once.
+    with separate_transaction() as connection:
+        result = connection.execute(
+            update(RecordBatch)
+            .where(  # unless the runner moved on since this copy was read
+                RecordBatch.id == batch.id,
+                RecordBatch.status == batch.status,
+                RecordBatch.heartbeat_at.is_not_distinct_from(batch.heartbeat_at),
+            )
+            .values(status="failed", failure=failure, finished_at=utcnow())
+        )
+    db.session.refresh(batch)
+    if result.rowcount == 1:  # type: ignore[attr-defined]
+        (batch_folder(current_app) / f"records-{batch.id}.zip").unlink(missing_ok=True)
+        return True
+    return False

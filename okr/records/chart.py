@@ -18,7 +18,12 @@ def _n(value: Decimal) -> str:
 
 
 def progress_svg(
-    series: list[tuple[str, list[tuple[str, str]]]], first: str, last: str, cap: Decimal, empty: str
+    series: list[tuple[str, list[tuple[str, str]]]],
+    first: str,
+    last: str,
+    cap: Decimal,
+    empty: str,
+    label: str = "",
 ) -> str:
     """SVG markup: x = the cycle's days, y = 0 % .. cap; one polyline and legend entry per key result."""
     start, end = date.fromisoformat(first), date.fromisoformat(last)
@@ -33,7 +38,8 @@ def progress_svg(
         return TOP + plot_h * (1 - min(fraction, top) / top)
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT + 18 * ((len(series) + 1) // 2)}" class="chart" role="img" font-family="{FONTS}">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT + 18 * ((len(series) + 1) // 2)}" class="chart" role="img" aria-label="{escape(label)}" font-family="{FONTS}">',
+        f"<title>{escape(label)}</title>",
     ]
     for tick in range(0, int(top * 100) + 1, 25):
         ty = y(Decimal(tick) / 100)

@@ -18,7 +18,13 @@ def init_app(app: Flask) -> None:
     )
     def run_batch_command(batch_id: int, workers: int | None) -> None:
         """Render a queued batch into its ZIP."""
-        from okr.records.batch import run_batch
+        from okr.records.batch import BatchAbandoned, run_batch
 
-        batch = run_batch(batch_id, workers)
+        try:
+            batch = run_batch(batch_id, workers)
+        except BatchAbandoned as exc:
+            raise click.ClickException(
+                f"Batch {batch_id} is not queued or was counted as failed meanwhile;"
+                " start it again from its page."
+            ) from exc
         click.echo(f"Batch {batch.id}: {batch.done}/{batch.total} records -> {batch.path}")

@@ -17,10 +17,10 @@ from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from okr.domain.attainment import attainment
+from okr.domain.attainment import attainment, max_points_of
 from okr.domain.errors import DomainError
-from okr.domain.numbers import fmt, round_display
-from okr.explain import PART_WORDS, describe_steps
+from okr.domain.numbers import fmt, quantity, round_display
+from okr.explain import PART_WORDS, derivation_rule, describe_steps
 from okr.extensions import db
 from okr.okrs.labels import kind_label, pct
 from okr.okrs.models import Adjustment, Objective
@@ -43,7 +43,8 @@ class KRLine:
     target: str
     actual: str
     attainment: str
-    points: str
+    points: str  # the rule's points, for point kinds ("5 of 8 points"), else ""
+    score: str  # attainment x weight, out of the weight: the KR's share of the objective's 100
     series: list[tuple[str, str]]  # (week start ISO, attainment fraction) for the chart
 
 
@@ -127,6 +128,14 @@ def _score(value: Decimal | str | None) -> str:
     if value is None:
         return "—"
     return fmt(round_display(Decimal(value), SCORE_PLACES))
+
+
+def _kr_points(kr: Any) -> str:
+    """A point rule's points out of its most ("5 of 8 points"); "" for other kinds."""
+    top = max_points_of(spec_of_kr(kr))
+    if kr.points is None or top is None:
+        return ""
+    return _("%(points)s of %(max)s points", points=fmt(kr.points), max=fmt(top))
 
 
 def _date(value: date | None) -> str:
@@ -256,13 +265,13 @@ def build_record(appraisal_id: int) -> Record:
 
     if appraisal.result:
         data = appraisal.result
-        derivation = describe_steps(frozen_steps(appraisal))
+        derivation = describe_steps(frozen_steps(appraisal), spec.glossary())
         composite, grade = data.get("composite"), data.get("grade")
         parts = data.get("parts", {})
     else:
         live = breakdown(appraisal, spec)
         data = live.to_data()
-        derivation = describe_steps(live.steps)
+        derivation = describe_steps(live.steps, spec.glossary())
         composite, grade, parts = data["composite"], data["grade"], data["parts"]
 
     blocks = [
@@ -275,11 +284,12 @@ def build_record(appraisal_id: int) -> Record:
                     title=kr.title,
                     kind=kind_label(kr.kind),
                     weight=f"{fmt(kr.weight)}%",
-                    start="" if kr.start is None else f"{fmt(kr.start)} {kr.unit}".strip(),
-                    target="" if kr.target is None else f"{fmt(kr.target)} {kr.unit}".strip(),
-                    actual="—" if kr.current is None else f"{fmt(kr.current)} {kr.unit}".strip(),
+                    start=quantity(kr.start, kr.unit),
+                    target=quantity(kr.target, kr.unit),
+                    actual=quantity(kr.current, kr.unit, empty="—"),
                     attainment=pct(kr.progress),
-                    points="" if kr.points is None else fmt(kr.points),
+                    points=_kr_points(kr),
+                    score=f"{_score(kr.progress * kr.weight)} / {fmt(kr.weight)}",
                     series=_progress_series(kr, series, cycle.attainment_cap),
                 )
                 for kr in o.key_results
@@ -345,9 +355,14 @@ def build_record(appraisal_id: int) -> Record:
             (c.from_grade or "—", c.to_grade, c.reason, c.actor.name, _when(c.at)) for c in changes
         ],
         derivation=derivation,
-        rounding=_(
-            "Scores are computed exactly and shown rounded half up to %(n)d decimals; percentages to 1 decimal.",
-            n=SCORE_PLACES,
+        rounding=" ".join(
+            (
+                _(
+                    "Scores are computed exactly and shown rounded half up to %(n)d decimals; percentages to 1 decimal.",
+                    n=SCORE_PLACES,
+                ),
+                derivation_rule(),
+            )
         ),
         plan=[
             PlanLine(

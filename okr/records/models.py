@@ -24,8 +24,14 @@ class RecordBatch(db.Model):
     )  # queued | running | done | failed
     total: Mapped[int] = mapped_column(Integer, default=0)
     done: Mapped[int] = mapped_column(Integer, default=0)
+    # why it failed: error (see `error`) | runner_gone | no_heartbeat | never_started
+    failure: Mapped[str] = mapped_column(String(20), default="")
     error: Mapped[str] = mapped_column(Text, default="")
     path: Mapped[str] = mapped_column(String(500), default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The process producing the batch, and when it last said it was alive (every record).
+    runner_pid: Mapped[int | None] = mapped_column(Integer)
+    runner_host: Mapped[str] = mapped_column(String(255), default="")
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -15,10 +15,10 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from okr.http import csp_nonce
 from okr.records.chart import progress_svg
 from okr.records.data import Record
 from okr.reviews.plans import item_status_label, section_label
-from okr.web import csp_nonce
 
 # A base URL nobody can reach: relative links in the print template resolve under it, and the
 # fetcher below answers only for it, from the static folder. file://, http(s) and data: are refused.
@@ -48,7 +48,13 @@ def record_html(record: Record, *, printable: bool) -> str:
     series = [(kr.title, kr.series) for block in record.objectives for kr in block.key_results]
     cap = max((Decimal(value) for _t, points in series for _d, value in points), default=Decimal(1))
     chart = (
-        progress_svg(series, *record.chart_range, cap, _("No check-ins in this cycle."))
+        progress_svg(
+            series,
+            *record.chart_range,
+            cap,
+            _("No check-ins in this cycle."),
+            label=_("Attainment of each key result after each week's check-ins"),
+        )
         if record.chart_range[0]
         else ""
     )

@@ -5,20 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, redirect, request, send_file, url_for
-from flask_babel import get_locale
+from flask_babel import format_timedelta, get_locale
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from okr.auth.access import admin_required, ensure
+from okr.access import admin_required, ensure
 from okr.extensions import db
 from okr.org.models import Department
-from okr.records.batch import create_batch, start
+from okr.records.batch import create_batch, heartbeat_timeout, notice_dead_runner, start
 from okr.records.data import build_record
 from okr.records.models import RecordBatch
 from okr.records.render import record_html, record_pdf
 from okr.reviews import access
 from okr.reviews.models import Appraisal, Review
+from okr.unit_of_work import after_commit
 from okr.web import render
 
 bp = Blueprint("records", __name__, url_prefix="/records")
@@ -68,20 +69,41 @@ def new_batch(review_id: int) -> Response:
         str(get_locale() or "zh"),
         current_user,
     )
-    db.session.commit()
-    start(batch)
+    after_commit(lambda: start(batch))  # the runner, another process, reads the batch
+    return redirect(url_for("records.batch", batch_id=batch.id), code=303)
+
+
+@bp.post("/batches/<int:batch_id>/again")
+@admin_required
+def again(batch_id: int) -> Response:
+    """A failed batch started again: a new batch with the same settings (the failed one stays)."""
+    item = db.get_or_404(RecordBatch, batch_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if item.status != "failed":
+        return redirect(url_for("records.batch", batch_id=item.id), code=303)
+    review = db.get_or_404(Review, item.review_id)
+    batch = create_batch(review, item.department_id, item.combined, item.locale, current_user)
+    after_commit(lambda: start(batch))  # the runner, another process, reads the batch
     return redirect(url_for("records.batch", batch_id=batch.id), code=303)
 
 
 @bp.get("/batches/<int:batch_id>")
 @admin_required
 def batch(batch_id: int) -> Response:
-    """Progress of a batch; the fragment polls itself until the ZIP is ready."""
+    """Progress of a batch; the fragment polls itself until the ZIP is ready, or it failed."""
     item = db.get_or_404(RecordBatch, batch_id)
+    notice_dead_runner(item)
     review = db.session.get(Review, item.review_id)
     department = db.session.get(Department, item.department_id) if item.department_id else None
     return render(
-        "records/batch.html", block="progress", batch=item, review=review, department=department
+        "records/batch.html",
+        block="progress",
+        batch=item,
+        review=review,
+        department=department,
+        form=FlaskForm(),
+        timeout=format_timedelta(heartbeat_timeout(), threshold=1),
     )
 
 
@@ -110,6 +132,8 @@ def review_batches(review_id: int) -> Response:
         .order_by(RecordBatch.id.desc())
         .limit(20)
     ).all()
+    for item in batches:
+        notice_dead_runner(item)
     departments = db.session.scalars(select(Department).order_by(Department.name)).all()
     return render(
         "records/review.html",

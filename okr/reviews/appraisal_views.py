@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
-from okr.auth.access import ensure
+from okr.access import ensure
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.forms import ActionForm, options
@@ -29,6 +29,8 @@ from okr.reviews.forms import (
     initial_ratings,
     note_field_name,
     ratings_data,
+    step_fields,
+    step_of_field,
     with_ratings,
 )
 from okr.reviews.models import Appraisal, PeerForm
@@ -36,11 +38,14 @@ from okr.reviews.results import acknowledge as acknowledge_result
 from okr.reviews.services import (
     INTERVIEW_STEPS,
     assign_rater,
+    interview_preview,
+    interview_progress,
     save_interview,
     save_self_assessment,
     spec_of,
     unassign_rater,
 )
+from okr.unit_of_work import reload_as_stored
 from okr.web import form_errors, invalid_status, render, wants_fragment
 
 bp = Blueprint("appraisals", __name__, url_prefix="/reviews/appraisals")
@@ -153,7 +158,6 @@ def self_assessment(appraisal_id: int) -> Response:
     if form.validate_on_submit():
         submit = request.form.get("action") == "submit"
         try:
-            q.ensure_unlocked(appraisal)
             save_self_assessment(
                 appraisal,
                 spec_of(appraisal.review.template),
@@ -167,7 +171,7 @@ def self_assessment(appraisal_id: int) -> Response:
         except StaleEdit:
             appraisal = _stale(form, appraisal_id)
         else:
-            db.session.commit()
+            reload_as_stored()
             message = _("Self-assessment submitted.") if submit else _("Draft saved.")
             if not wants_fragment():
                 flash(message, "success")
@@ -199,7 +203,7 @@ def acknowledge(appraisal_id: int) -> Response:
         except StaleEdit:
             appraisal = _stale(form, appraisal_id)
         else:
-            db.session.commit()
+            reload_as_stored()
             if not wants_fragment():
                 flash(_("Your answer is recorded."), "success")
                 return redirect(
@@ -261,16 +265,12 @@ def add_rater(appraisal_id: int) -> Response:
     form = AssignRaterForm()
     if form.validate_on_submit():
         try:
-            if q.appraisal_locked(appraisal):
-                raise Invalid(
-                    {"rater": _("This appraisal is closed; raters can no longer change.")}
-                )
             rater = _chosen_rater(form)
             assign_rater(appraisal, rater, current_user)
         except Invalid as exc:
             form_errors(form, exc)
         else:
-            db.session.commit()
+            reload_as_stored()
             return _raters_done(appraisal_id, _("%(name)s is asked to rate.", name=rater.name))
     return _raters_section(appraisal_id, invalid_status(form), form=form)
 
@@ -286,12 +286,10 @@ def remove_rater(appraisal_id: int, form_id: int) -> Response:
         abort(404)
     if ActionForm().validate_on_submit():
         try:
-            if q.appraisal_locked(appraisal):
-                raise Invalid({"_": _("This appraisal is closed; raters can no longer change.")})
             unassign_rater(peer_form)
         except Invalid as exc:
             return _raters_section(appraisal_id, 422, error=next(iter(exc.errors.values())))
-        db.session.commit()
+        reload_as_stored()
     return _raters_done(appraisal_id, _("The request to rate is withdrawn."))
 
 
@@ -315,11 +313,34 @@ def _interview_form(appraisal: Appraisal, posted: bool = False) -> FlaskForm:
     return form_class(formdata=None, data=data, version=appraisal.version)
 
 
+def _step(value: str | None, default: str = INTERVIEW_STEPS[0]) -> str:
+    return value if value in INTERVIEW_STEPS else default
+
+
+def _first_open_step(progress: dict[str, bool]) -> str:
+    """Where an interview picks up: the first step not done yet (the first when all are)."""
+    return next((s for s in INTERVIEW_STEPS if not progress[s]), INTERVIEW_STEPS[0])
+
+
+def _error_step(form: FlaskForm, current: str) -> str:
+    """The first step holding a refused field, so its message is seen (else the current one)."""
+    refused = [step_of_field(name) for name, field in form._fields.items() if field.errors]
+    return next((s for s in INTERVIEW_STEPS if s in refused), current)
+
+
 def _interview_page(
-    appraisal: Appraisal, form: FlaskForm, status: int = 200, **kw: Any
+    appraisal: Appraisal,
+    form: FlaskForm,
+    step: str | None = None,
+    status: int = 200,
+    **kw: Any,
 ) -> Response:
+    """The interview at one of its five steps, with the step list and the live score beside."""
     spec = spec_of(appraisal.review.template)
     inputs = q.inputs_of(appraisal.review, [appraisal], with_key_results=False)[appraisal.id]
+    progress = interview_progress(appraisal, spec)
+    step = _step(step, _first_open_step(progress))
+    position = INTERVIEW_STEPS.index(step)
     return render(
         "appraisals/interview.html",
         block="interview",
@@ -328,28 +349,41 @@ def _interview_page(
         review=appraisal.review,
         spec=spec,
         form=form,
+        step=step,
+        steps=INTERVIEW_STEPS,
+        progress=progress,
+        fields=step_fields(form),
+        previous_step=INTERVIEW_STEPS[position - 1] if position > 0 else None,
+        next_step=INTERVIEW_STEPS[position + 1] if position + 1 < len(INTERVIEW_STEPS) else None,
         writable=access.can_interview(current_user, appraisal)
         and not q.appraisal_locked(appraisal),
         self_sheet=q.sheet(spec, "self", appraisal.self_ratings),
+        interview_sheet=q.sheet(spec, "interview", appraisal.interview_ratings),
         scores=q.scores_of(spec, appraisal, inputs),
         plan_url=q.plan_url(appraisal.id),
         **kw,
     )
 
 
+def _step_url(appraisal_id: int, step: str) -> str:
+    return url_for(".interview", appraisal_id=appraisal_id, step=step)
+
+
 @bp.route("/<int:appraisal_id>/interview", methods=["GET", "POST"])
 @login_required
 def interview(appraisal_id: int) -> Response:
-    """The five-step one-on-one: the manager's notes and ratings; HR may read it."""
+    """The five-step one-on-one, one step at a time: each move saves the notes and ratings."""
     appraisal = q.load_appraisal(appraisal_id)
     allowed = access.can_interview(current_user, appraisal)
     ensure(allowed or (current_user.is_admin and request.method == "GET"))
     form = _interview_form(appraisal, posted=request.method == "POST")
-    if not form.validate_on_submit():
-        return _interview_page(appraisal, form, invalid_status(form))
+    current = request.values.get("step")
+    if request.method == "GET" or not form.validate_on_submit():
+        return _interview_page(appraisal, form, current, invalid_status(form))
+    current = _step(current)
+    goto = _step(request.form.get("goto"), current)
     complete = request.form.get("action") == "complete"
     try:
-        q.ensure_unlocked(appraisal)
         save_interview(
             appraisal,
             spec_of(appraisal.review.template),
@@ -362,13 +396,48 @@ def interview(appraisal_id: int) -> Response:
     except Invalid as exc:
         db.session.rollback()  # the refused notes must not show up in the scores below
         form_errors(form, exc)
-        return _interview_page(q.load_appraisal(appraisal_id), form, 422)
+        return _interview_page(
+            q.load_appraisal(appraisal_id), form, _error_step(form, current), 422
+        )
     except StaleEdit:
-        return _interview_page(_stale(form, appraisal_id), form, 422)
-    db.session.commit()
+        return _interview_page(_stale(form, appraisal_id), form, current, 422)
+    reload_as_stored()
     message = _("Interview completed.") if complete else _("Interview notes saved.")
     if not wants_fragment():
         flash(message, "success")
-        return redirect(url_for(".interview", appraisal_id=appraisal_id), 303)
+        return redirect(_step_url(appraisal_id, goto), 303)
     appraisal = q.load_appraisal(appraisal_id)
-    return _interview_page(appraisal, _interview_form(appraisal), saved=message)
+    response = _interview_page(
+        appraisal, _interview_form(appraisal), goto, saved=message, moved=goto != current
+    )
+    response.headers["HX-Push-Url"] = _step_url(appraisal_id, goto)
+    return response
+
+
+@bp.post("/<int:appraisal_id>/interview/score")
+@login_required
+def interview_score(appraisal_id: int) -> Response:
+    """The live score beside the interview: what the ratings typed so far give (nothing stored)."""
+    appraisal = q.load_appraisal(appraisal_id)
+    ensure(access.can_interview(current_user, appraisal))
+    spec = spec_of(appraisal.review.template)
+    inputs = q.inputs_of(appraisal.review, [appraisal], with_key_results=False)[appraisal.id]
+    form = _interview_form(appraisal, posted=True)
+    typed = ratings_data(form)
+    result, problems = interview_preview(
+        spec, appraisal, (inputs.objectives, inputs.forms, inputs.adjustments), typed
+    )
+    return render(
+        "appraisals/interview.html",
+        block="interview_score",
+        appraisal=appraisal,
+        review=appraisal.review,
+        spec=spec,
+        scores=q.scores_of(spec, appraisal, inputs, result),
+        interview_sheet=q.sheet(
+            spec, "interview", {k.removeprefix("rating-"): v for k, v in typed.items() if v}
+        ),
+        score_problems=list(problems.values()),
+        plan_url=q.plan_url(appraisal.id),
+        live=True,
+    )

@@ -17,17 +17,15 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from okr.domain.calibration import check_quotas, rank
-from okr.domain.composite import GRADE_PLACES
+from okr.domain.calibration import check_quotas
 from okr.domain.numbers import fmt, round_display
 from okr.domain.template import Part
 from okr.domain.weights import plain_mean
-from okr.explain import PART_WORDS, describe_steps
+from okr.explain import PART_WORDS, Glossary, describe_steps
 from okr.extensions import db
 from okr.okrs.models import Adjustment, Objective
 from okr.org.models import Department, Person
@@ -40,7 +38,7 @@ from okr.reviews.models import (
     Review,
 )
 from okr.reviews.plans import draft_plan
-from okr.reviews.results import finalize, override_grade
+from okr.reviews.results import department_ranks, finalize, override_grade
 from okr.reviews.scoring import Breakdown, compute
 from okr.reviews.template_format import PARTS, TemplateSpec
 
@@ -200,7 +198,7 @@ def _frozen_points(appraisal: Appraisal) -> dict[str, Decimal | None]:
     return {p: None if v.get("points") is None else Decimal(v["points"]) for p, v in parts.items()}
 
 
-def _row(appraisal: Appraisal, live: Breakdown | None) -> Row:
+def _row(appraisal: Appraisal, live: Breakdown | None, words: Glossary) -> Row:
     if appraisal.finalized_at is not None or live is None:
         return Row(appraisal, _frozen_points(appraisal), appraisal.composite, True)
     r = live.result
@@ -210,7 +208,7 @@ def _row(appraisal: Appraisal, live: Breakdown | None) -> Row:
         points,
         r.composite if r else None,
         live.complete,
-        describe_steps(live.problems),
+        describe_steps(live.problems, words),
     )
 
 
@@ -301,7 +299,8 @@ def calibration_board(review: Review, spec: TemplateSpec) -> Board:
     """Everything the calibration page shows, in a fixed number of queries."""
     appraisals = _appraisals(select(Appraisal).where(Appraisal.review_id == review.id))
     live = live_breakdowns(review, spec, appraisals)
-    rows = sorted((_row(a, live.get(a.id)) for a in appraisals), key=_by_composite)
+    words = spec.glossary()
+    rows = sorted((_row(a, live.get(a.id), words) for a in appraisals), key=_by_composite)
     lines, company = leniency(rows, live)
     with_plan = set(
         db.session.scalars(
@@ -346,23 +345,6 @@ def override(
 
 
 # Ranking lists ------------------------------------------------------------------------------
-
-
-def department_ranks(review: Review, department_ids: set[int]) -> dict[int, int]:
-    """Rank of each finalized appraisal inside its department (one query)."""
-    if not department_ids:
-        return {}
-    scores: dict[int, dict[str, Any]] = defaultdict(dict)
-    for appraisal_id, department_id, composite in db.session.execute(
-        select(Appraisal.id, Appraisal.department_id, Appraisal.composite).where(
-            Appraisal.review_id == review.id,
-            Appraisal.finalized_at.is_not(None),
-            Appraisal.composite.is_not(None),
-            Appraisal.department_id.in_(department_ids),
-        )
-    ):
-        scores[department_id][str(appraisal_id)] = round_display(composite, GRADE_PLACES)
-    return {int(r.key): r.rank for group in scores.values() for r in rank(group)}
 
 
 @dataclass

@@ -9,7 +9,7 @@ from flask_login import current_user
 from wtforms import SelectField, StringField
 from wtforms.validators import Length
 
-from okr.auth.access import admin_required
+from okr.access import admin_required
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.forms import ActionForm, VersionedForm, options
@@ -26,6 +26,7 @@ from okr.reviews.calibration import (
 from okr.reviews.models import Appraisal, Review
 from okr.reviews.services import spec_of
 from okr.reviews.template_format import TemplateSpec
+from okr.unit_of_work import reload_as_stored
 from okr.web import form_errors, render, wants_fragment
 
 bp = Blueprint("calibration", __name__, url_prefix="/reviews/<int:review_id>/calibration")
@@ -96,7 +97,7 @@ def override_grade(review_id: int, appraisal_id: int) -> Response:
         except Invalid as exc:
             form_errors(form, exc)
         else:
-            db.session.commit()
+            reload_as_stored()
             return _overridden(review, spec, appraisal)
     db.session.rollback()  # a refused override leaves nothing behind (not even a finalize)
     board = calibration_board(review, spec)
@@ -132,7 +133,6 @@ def finalize(review_id: int) -> Response:
     review, spec = _review(review_id)
     if ActionForm().validate_on_submit():
         done, left = finalize_all(review, spec)
-        db.session.commit()
         flash(
             _(
                 "%(done)s finalized; %(left)s not complete yet (listed below with what is missing).",
@@ -155,7 +155,6 @@ def release(review_id: int) -> Response:
             db.session.rollback()
             flash(next(iter(exc.errors.values())), "error")
         else:
-            db.session.commit()
             flash(
                 _("%(count)s results released and ranked inside each department.", count=count),
                 "success",

@@ -15,8 +15,7 @@ from flask_babel import gettext as _
 
 from okr.domain.numbers import fmt
 from okr.domain.template import Part
-from okr.explain import PART_WORDS
-from okr.extensions import db
+from okr.explain import PART_WORDS, derivation_rule
 from okr.okrs.labels import pct
 from okr.reviews.builtin import BUILT_IN
 from okr.reviews.scoring import Breakdown
@@ -25,6 +24,7 @@ from okr.reviews.simulator import simulate as run_simulation
 from okr.reviews.template_checks import TemplateInvalid, read_json, validate
 from okr.reviews.template_format import TemplateSpec
 from okr.reviews.templates_service import load_builtin_templates
+from okr.unit_of_work import unit_of_work
 
 
 @click.group("review")
@@ -61,35 +61,55 @@ def _inputs(spec: TemplateSpec, source: str) -> Any:
         raise click.ClickException(_problems(source, exc.problems)) from exc
 
 
+def _fact(label: str, value: str) -> str:
+    return _("%(label)s: %(value)s", label=label, value=value)
+
+
 def report(spec: TemplateSpec, breakdown: Breakdown) -> list[str]:
     """The breakdown as text: parts, weighted sum, adjustments, composite, grade, derivation."""
     result = breakdown.result
-    lines = [f"{spec.name} · {_('%(points)s points', points=fmt(spec.domain.total_scale))}", ""]
-    lines.append(f"  {_('Part'):<24} {_('Weight'):>6}  {_('Fraction'):>8}  {_('Points'):>8}")
+    scale = _("%(points)s points", points=fmt(spec.domain.total_scale))
+    lines = [" · ".join((spec.name, scale)), ""]
+    head = (_("Part"), _("Weight"), _("Fraction"), _("Points"))
+    lines.append("  {:<24} {:>6}  {:>8}  {:>8}".format(*head))
     for part in breakdown.parts.values():
         points = result.part_points.get(Part(part.part)) if result else None
         lines.append(
-            f"  {PART_WORDS[part.part]!s:<24} {fmt(part.weight) + '%':>6}"
-            f"  {pct(part.fraction):>8}  {shown(points):>8}"
+            "  {:<24} {:>6}  {:>8}  {:>8}".format(
+                str(PART_WORDS[part.part]),
+                fmt(part.weight) + "%",
+                pct(part.fraction),
+                shown(points),
+            )
         )
     if result is not None:
         adjusted = result.adjustments
+        plan = _("Needed") if result.needs_improvement_plan else _("Not needed")
         lines += [
             "",
-            f"{_('Weighted sum')}: {shown(result.weighted_sum)}",
-            f"{_('Bonuses')}: +{shown(adjusted.bonus)} ({_('before the cap')}: {shown(adjusted.bonus_raw)})",
-            f"{_('Deductions')}: −{shown(adjusted.deduction)} ({_('before the cap')}: {shown(adjusted.deduction_raw)})",
-            f"{_('Composite')}: {shown(result.composite)}",
-            f"{_('Grade')}: {result.grade or '—'}",
-            f"{_('Improvement plan')}: {_('Needed') if result.needs_improvement_plan else _('Not needed')}",
+            _fact(_("Weighted sum"), shown(result.weighted_sum)),
+            _(
+                "Bonuses: +%(value)s (before the cap: %(raw)s)",
+                value=shown(adjusted.bonus),
+                raw=shown(adjusted.bonus_raw),
+            ),
+            _(
+                "Deductions: −%(value)s (before the cap: %(raw)s)",
+                value=shown(adjusted.deduction),
+                raw=shown(adjusted.deduction_raw),
+            ),
+            _fact(_("Composite"), shown(result.composite)),
+            _fact(_("Grade"), result.grade or "—"),
+            _fact(_("Improvement plan"), plan),
         ]
-    lines += ["", f"{_('Derivation')}:"]
+    lines += ["", _fact(_("Derivation"), "")]
     lines += [f"  {n}. {line}" for n, line in enumerate(derivation(spec, breakdown), start=1)]
     lines += [
         "",
         _(
-            "Numbers are exact; points are shown rounded half up to 2 decimals and percentages to 1 decimal. Derivation lines show long fractions to 4 decimals."
+            "Numbers are exact; points are shown rounded half up to 2 decimals and percentages to 1 decimal."
         ),
+        derivation_rule(),
     ]
     return lines
 
@@ -116,8 +136,8 @@ def simulate(template: str, inputs: str, lang: str | None, as_json: bool) -> Non
 @review.command("load-templates")
 def load_templates() -> None:
     """Create or refresh the built-in review templates (a template in use gets a new version)."""
-    changed = load_builtin_templates()
-    db.session.commit()
+    with unit_of_work():
+        changed = load_builtin_templates()
     click.echo(f"Built-in review templates loaded ({changed} created or updated).")
 
 

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from okr.auth.access import admin_required
+from okr.access import admin_required
 from okr.forms import DecimalText, options
 from okr.reviews import flags
 from okr.web import render
@@ -30,6 +30,8 @@ class RuleForm(FlaskForm):
     )
     below = DecimalText(
         _l("Composite below"),
+        minimum=0,
+        maximum=1000,
         default=str(flags.DEFAULT_BELOW),
         description=_l("On each review's own scale; leave empty to go by grade only."),
     )

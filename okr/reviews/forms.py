@@ -152,3 +152,26 @@ def ratings_data(form: FlaskForm) -> dict[str, str]:
 def initial_ratings(ratings: dict[str, str]) -> dict[str, str]:
     """Stored ratings as form data."""
     return {rating_field_name(k): v for k, v in (ratings or {}).items()}
+
+
+def step_of_field(name: str) -> str | None:
+    """The interview step a field is filled in at (None for the form's own fields)."""
+    if name.startswith("note-"):
+        return name.removeprefix("note-")
+    if name.startswith("rating-"):
+        return "result"
+    if name == "disagreement":
+        return "disagreement"
+    return None
+
+
+def step_fields(form: FlaskForm) -> dict[str, list[str]]:
+    """The interview form's fields by the step they belong to, in the order they are shown."""
+    steps: dict[str, list[str]] = {step: [] for step in INTERVIEW_STEPS}
+    for name in form._fields:
+        step = step_of_field(name)
+        if step in steps:
+            steps[step].append(name)
+    for fields in steps.values():  # the notes come after what the step itself asks for
+        fields.sort(key=lambda name: name.startswith("note-"))
+    return steps

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from okr.auth.access import ensure
+from okr.access import ensure
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.org.models import Person
@@ -21,6 +21,7 @@ from okr.reviews import queries as q
 from okr.reviews.forms import PeerSheetForm, initial_ratings, ratings_data, with_ratings
 from okr.reviews.models import Appraisal, PeerForm, Review
 from okr.reviews.services import save_peer_form, spec_of
+from okr.unit_of_work import reload_as_stored
 from okr.web import form_errors, invalid_status, render, wants_fragment
 
 bp = Blueprint("peer_forms", __name__, url_prefix="/reviews/peer-forms")
@@ -124,7 +125,6 @@ def edit(form_id: int) -> Response:
         return _show(peer_form, sheet, invalid_status(sheet))
     submit = request.form.get("action") == "submit"
     try:
-        q.ensure_unlocked(peer_form.appraisal)
         save_peer_form(
             peer_form,
             peer_form.appraisal,
@@ -147,7 +147,7 @@ def edit(form_id: int) -> Response:
             )
         )
         return _show(peer_form, sheet, 422)
-    db.session.commit()
+    reload_as_stored()
     message = _("Evaluation submitted. Thank you.") if submit else _("Draft saved.")
     if not wants_fragment():
         flash(message, "success")

@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from okr.auth.access import ensure
+from okr.access import ensure
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.forms import ActionForm, VersionedForm, options
@@ -29,6 +29,7 @@ from okr.reviews.access import can_interview, can_view, in_chain, sees_scores
 from okr.reviews.models import Appraisal, ImprovementItem, ImprovementPlan, Review
 from okr.reviews.services import spec_of
 from okr.reviews.template_format import TemplateSpec
+from okr.unit_of_work import reload_as_stored
 from okr.web import form_errors, render, wants_fragment
 
 bp = Blueprint("plans", __name__, url_prefix="/reviews/appraisals/<int:appraisal_id>/plan")
@@ -203,7 +204,6 @@ def draft(appraisal_id: int) -> Response:
     if form.validate_on_submit():
         step = Decimal("0.5") if form.targets.data == "half" else None
         plans.draft_plan(page.appraisal, page.spec, requested=True, step=step)
-        db.session.commit()
     return _back(page, _("The plan is drafted; edit it with the person."))
 
 
@@ -257,7 +257,7 @@ def _save(page: PlanPage, item: ImprovementItem | None, form: ItemForm) -> bool:
     except Invalid as exc:  # refused before anything changed
         form_errors(form, exc)
         return False
-    db.session.commit()
+    reload_as_stored()
     return True
 
 
@@ -274,7 +274,6 @@ def delete_item(appraisal_id: int, item_id: int) -> Response:
         except Invalid as exc:
             flash(next(iter(exc.errors.values())), "error")
             return redirect(url_for(".show", appraisal_id=appraisal_id), code=303)
-        db.session.commit()
     if wants_fragment():
         return Response("", 200)  # the item's element is swapped for nothing
     return _back(page, _("Item deleted."), "plan-items")
@@ -293,7 +292,7 @@ def add_note(appraisal_id: int, item_id: int) -> Response:
         except Invalid as exc:
             form_errors(form, exc)
         else:
-            db.session.commit()
+            reload_as_stored()
             if wants_fragment():
                 return _item_response(load_page(appraisal_id), item_id)
             return _back(page, _("Note added."), f"plan-item-{item_id}")
@@ -315,7 +314,6 @@ def agree(appraisal_id: int) -> Response:
             return _refused(page, _("Someone changed the plan meanwhile; look again."))
         except Invalid as exc:
             return _refused(page, next(iter(exc.errors.values())))
-        db.session.commit()
     return _back(page, _("The plan is agreed."))
 
 
@@ -340,7 +338,6 @@ def close(appraisal_id: int) -> Response:
         except Invalid as exc:  # refused before anything changed
             form_errors(form, exc)
         else:
-            db.session.commit()
             return _back(page, _("The plan is closed with its outcome."))
     page.close = form
     return _show(page, 422)

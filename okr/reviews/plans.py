@@ -3,7 +3,7 @@
 A plan has three sections from the seeds: indicator improvement (the weakest key results and
 criteria, each with its current figure and a new target), training (研究培训, one per weak
 criterion, owned by the manager) and a growth plan (成长计划).  Items are due within the next
-cycle.  Services flush; the view commits.
+cycle.  Services flush; the request commits (okr/unit_of_work.py).
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from okr.db import utcnow
-from okr.domain.numbers import fmt, round_display
+from okr.domain.numbers import fmt, quantity, round_display
 from okr.domain.periods import CycleKind, next_period, period_containing
 from okr.domain.ratings import normalise
 from okr.domain.template import Criterion, Part
@@ -27,6 +28,7 @@ from okr.domain.weights import plain_mean
 from okr.errors import Invalid, StaleEdit
 from okr.explain import PART_WORDS
 from okr.extensions import db
+from okr.okrs import signals as okr_signals
 from okr.okrs.labels import pct
 from okr.okrs.models import Cycle, KeyResult, Objective
 from okr.org.models import Person
@@ -46,7 +48,7 @@ SECTIONS = {
     "growth": _l("Growth plan"),
 }
 ITEM_STATUSES = {
-    "open": _l("open"),
+    "open": _lp("plan item status", "open"),
     "in_progress": _l("in progress"),
     "done": _l("done"),
     "dropped": _l("dropped"),
@@ -85,9 +87,7 @@ class WeakCriterion:
 
 
 def _value(value: Decimal | None, unit: str) -> str:
-    if value is None:
-        return "—"
-    return f"{fmt(value)}{'' if unit in ('', '%') else ' '}{unit}"
+    return quantity(value, unit, empty="—")
 
 
 def _kr_figures(kr: KeyResult, step: Decimal | None) -> tuple[str, str]:
@@ -329,3 +329,12 @@ def open_items(viewer: Person, person_id: int, before: date) -> list[Improvement
     if not (viewer.is_admin or viewer.id == person_id):
         stmt = stmt.where(ImprovementPlan.person_id.in_(report_ids_query(viewer.id)))
     return list(db.session.scalars(stmt).unique())
+
+
+def _items_for_okr_page(viewer: Person, *, person_id: int, before: date) -> list[ImprovementItem]:
+    return open_items(viewer, person_id, before)
+
+
+def connect() -> None:
+    """Show open items on the OKR page (okrs asks through a signal; called by okr.wiring)."""
+    okr_signals.plan_items.connect(_items_for_okr_page)

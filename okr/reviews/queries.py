@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.routing import BuildError
@@ -25,14 +24,21 @@ from okr.domain.numbers import fmt, round_display
 from okr.domain.steps import Step
 from okr.domain.template import Part
 from okr.domain.weights import plain_mean
-from okr.errors import Invalid
-from okr.explain import PART_WORDS, describe, describe_steps
+from okr.explain import NO_GLOSSARY, PART_WORDS, Glossary, describe, describe_steps
 from okr.extensions import db
 from okr.okrs.models import Adjustment, Cycle, Objective
 from okr.org.models import Person
 from okr.reviews.models import Appraisal, PeerForm, Review, ReviewTemplate
 from okr.reviews.scoring import Breakdown, compute, frozen_steps
-from okr.reviews.services import suggested_raters
+from okr.reviews.services import (  # the lock is the services' rule; pages ask it here
+    appraisal_locked as appraisal_locked,
+)
+from okr.reviews.services import (
+    ensure_unlocked as ensure_unlocked,
+)
+from okr.reviews.services import (
+    suggested_raters,
+)
 from okr.reviews.template_format import TemplateSpec
 
 SCORE_PLACES = 2
@@ -249,10 +255,12 @@ def peer_aggregate(
     return PeerAggregate(len(counted), minimum, shown, means, fraction if shown else None)
 
 
-def visible_steps(steps: Iterable[Step], peer_withheld: bool) -> list[str]:
+def visible_steps(
+    steps: Iterable[Step], peer_withheld: bool, glossary: Glossary = NO_GLOSSARY
+) -> list[str]:
     """The derivation in words, each line once; no single rater's figure below the minimum."""
     shown = [s for s in steps if not (peer_withheld and s.code in PER_RATER_STEPS)]
-    return describe_steps(dict.fromkeys(shown))
+    return describe_steps(dict.fromkeys(shown), glossary)
 
 
 def scores_of(
@@ -276,12 +284,15 @@ def scores_of(
             data.get("grade"),
             appraisal.final_grade,
             spec.domain.total_scale,
-            visible_steps(frozen_steps(appraisal), peer is not None and not peer.shown),
+            visible_steps(
+                frozen_steps(appraisal), peer is not None and not peer.shown, spec.glossary()
+            ),
             [],
             peer,
             (appraisal.final_grade or data.get("grade")) in spec.domain.improvement_plan_grades,
         )
     result = result or live(spec, appraisal, inputs)
+    words = spec.glossary()
     points = result.result.part_points if result.result else {}
     parts = [
         PartRow(
@@ -289,7 +300,7 @@ def scores_of(
             p.weight,
             p.fraction,
             points.get(Part(p.part)),
-            describe(p.missing_reason.code, p.missing_reason.params)
+            describe(p.missing_reason.code, p.missing_reason.params, words)
             if p.weight > 0 and p.fraction is None and p.missing_reason
             else None,
         )
@@ -306,8 +317,8 @@ def scores_of(
         composite.grade if composite else None,
         appraisal.final_grade,
         spec.domain.total_scale,
-        visible_steps(result.steps, peer is not None and not peer.shown),
-        describe_steps(result.problems),
+        visible_steps(result.steps, peer is not None and not peer.shown, words),
+        describe_steps(result.problems, words),
         peer,
         bool(composite and composite.needs_improvement_plan),
     )
@@ -321,6 +332,7 @@ class SheetRow:
     label: str
     scale: str
     value: str | None
+    words: str | None = None
 
 
 def sheet(spec: TemplateSpec, part: str, ratings: dict[str, str]) -> list[SheetRow]:
@@ -333,6 +345,7 @@ def sheet(spec: TemplateSpec, part: str, ratings: dict[str, str]) -> list[SheetR
                 criterion.get("label") or criterion["key"],
                 f"{low}–{high}",
                 (ratings or {}).get(criterion["key"]),
+                spec.level_words(part, criterion["key"], (ratings or {}).get(criterion["key"])),
             )
         )
     return rows
@@ -374,23 +387,6 @@ def suggestions(appraisal: Appraisal, assigned: Iterable[int]) -> list[Person]:
     who rates in the interview); anyone else can still be asked by email."""
     taken = {*assigned, appraisal.manager_id}
     return [p for p in suggested_raters(appraisal) if p.id not in taken]
-
-
-def appraisal_locked(appraisal: Appraisal) -> bool:
-    """Finalized or in a review that is no longer open: inputs no longer change."""
-    return appraisal.finalized_at is not None or appraisal.review.status != "open"
-
-
-def ensure_unlocked(appraisal: Appraisal) -> None:
-    """Refuse changes to the inputs of a finalized appraisal or of a review no longer open."""
-    if appraisal_locked(appraisal):
-        raise Invalid(
-            {
-                "_": _(
-                    "This review is closed for changes: its results are being finalized or published."
-                )
-            }
-        )
 
 
 def self_editable(viewer: Person, appraisal: Appraisal) -> bool:

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from openpyxl import Workbook
 
-from okr.auth.access import ensure
+from okr.access import ensure
 from okr.org.tables import neutralise
 from okr.reviews.calibration import (
     RankingGroup,

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from typing import Any
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from okr.db import utcnow
+from okr.domain.calibration import rank
+from okr.domain.composite import GRADE_PLACES
+from okr.domain.numbers import round_display
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.org.models import Person
@@ -70,10 +76,25 @@ def override_grade(
     db.session.flush()
 
 
+def department_ranks(review: Review, department_ids: set[int]) -> dict[int, int]:
+    """Rank of each finalized appraisal inside its department (one query)."""
+    if not department_ids:
+        return {}
+    scores: dict[int, dict[str, Any]] = defaultdict(dict)
+    for appraisal_id, department_id, composite in db.session.execute(
+        select(Appraisal.id, Appraisal.department_id, Appraisal.composite).where(
+            Appraisal.review_id == review.id,
+            Appraisal.finalized_at.is_not(None),
+            Appraisal.composite.is_not(None),
+            Appraisal.department_id.in_(department_ids),
+        )
+    ):
+        scores[department_id][str(appraisal_id)] = round_display(composite, GRADE_PLACES)
+    return {int(r.key): r.rank for group in scores.values() for r in rank(group)}
+
+
 def rank_review(review: Review) -> None:
     """Rank finalized appraisals inside each department by the composite as shown (ties share a rank)."""
-    from okr.reviews.calibration import department_ranks
-
     appraisals = db.session.scalars(
         select(Appraisal).where(
             Appraisal.review_id == review.id, Appraisal.finalized_at.is_not(None)

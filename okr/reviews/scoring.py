@@ -156,12 +156,19 @@ def compute(
     objectives: list[Objective],
     forms: list[PeerForm],
     adjustments: list[Adjustment],
+    *,
+    interview_ratings: dict[str, str] | None = None,
 ) -> Breakdown:
-    """Every part, the composite and the grade with the whole derivation (nothing stored)."""
+    """Every part, the composite and the grade with the whole derivation (nothing stored).
+
+    `interview_ratings` stands in for the stored ones, to show what typed ratings would give.
+    """
+    if interview_ratings is None:
+        interview_ratings = dict(appraisal.interview_ratings or {})
     parts = {
         "kr": kr_part(objectives),
         "peer": peer_part(spec, appraisal, forms),
-        "interview": qualitative_part(spec, "interview", dict(appraisal.interview_ratings or {})),
+        "interview": qualitative_part(spec, "interview", interview_ratings),
         "self": qualitative_part(spec, "self", dict(appraisal.self_ratings or {})),
     }
     for name, item in parts.items():

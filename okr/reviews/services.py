@@ -8,7 +8,9 @@ from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm.attributes import set_committed_value
 
 from okr.db import local_date, utcnow
 from okr.domain.errors import DomainError
@@ -185,8 +187,30 @@ def refresh_scores(appraisal: Appraisal, spec: TemplateSpec) -> Breakdown:
 
 
 def _advance(appraisal: Appraisal, status: str) -> None:
-    if STATUS_ORDER.index(status) > STATUS_ORDER.index(appraisal.status):
-        appraisal.status = status
+    appraisal.status = _advanced(appraisal.status, status)
+
+
+def _advanced(current: str, status: str) -> str:
+    return status if STATUS_ORDER.index(status) > STATUS_ORDER.index(current) else current
+
+
+def lock_appraisal(appraisal: Appraisal) -> None:
+    """Lock the appraisal's row and re-read it before its live figures are recomputed.
+
+    The person, the manager and every peer save parts of one appraisal at the same time, and each
+    save recomputes the composite from all parts: taking the row lock first (PostgreSQL; SQLite
+    write requests are serialised already) means each reads what the others committed.
+    """
+    names = [attr.key for attr in sa_inspect(Appraisal).column_attrs]
+    db.session.refresh(appraisal, attribute_names=names, with_for_update=True)
+
+
+def _store_live_figures(appraisal: Appraisal, **values: Any) -> None:
+    """Write derived fields of an appraisal without moving its version (a peer is not editing it)."""
+    table = Appraisal.__table__
+    db.session.execute(update(table).where(table.c.id == appraisal.id).values(**values))
+    for name, value in values.items():
+        set_committed_value(appraisal, name, value)
 
 
 # Ratings ------------------------------------------------------------------------------------
@@ -196,6 +220,16 @@ def read_ratings(
     spec: TemplateSpec, part: str, form_data: dict[str, Any], *, complete: bool
 ) -> dict[str, str]:
     """Ratings typed into a form, checked against each criterion's scale; all needed to submit."""
+    ratings, errors = checked_ratings(spec, part, form_data, complete=complete)
+    if errors:
+        raise Invalid(errors)
+    return ratings
+
+
+def checked_ratings(
+    spec: TemplateSpec, part: str, form_data: dict[str, Any], *, complete: bool
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The usable ratings typed into a form, and a message for each one that is not."""
     errors: dict[str, str] = {}
     ratings: dict[str, str] = {}
     for criterion in spec.domain.criteria.get(Part(part), ()):
@@ -216,13 +250,31 @@ def read_ratings(
             )
             continue
         ratings[criterion.key] = str(value)
-    if errors:
-        raise Invalid(errors)
-    return ratings
+    return ratings, errors
 
 
 def _deadline_passed(deadline: date) -> bool:
     return local_date(utcnow()) > deadline
+
+
+def appraisal_locked(appraisal: Appraisal) -> bool:
+    """Finalized or in a review that is no longer open: inputs no longer change."""
+    return appraisal.finalized_at is not None or review_of(appraisal).status != "open"
+
+
+def ensure_unlocked(appraisal: Appraisal) -> None:
+    """Refuse changes to the inputs of a finalized appraisal or of a review no longer open.
+
+    Every service that changes an appraisal's inputs calls it, so a page, a command or a job
+    cannot write into a closed review."""
+    if appraisal_locked(appraisal):
+        raise Invalid(
+            {
+                "_": _(
+                    "This review is closed for changes: its results are being finalized or published."
+                )
+            }
+        )
 
 
 def save_self_assessment(
@@ -234,6 +286,8 @@ def save_self_assessment(
     version: int | None,
 ) -> None:
     """The person rates themself and writes reflections; submitting moves the appraisal on."""
+    lock_appraisal(appraisal)
+    ensure_unlocked(appraisal)
     _check_version(appraisal, version)
     if appraisal.finalized_at is not None or appraisal.self_submitted_at is not None:
         raise Invalid(
@@ -263,8 +317,14 @@ def suggested_raters(appraisal: Appraisal) -> list[Person]:
     )
 
 
+def _ensure_raters_open(appraisal: Appraisal, field: str = "rater") -> None:
+    if appraisal_locked(appraisal):
+        raise Invalid({field: _("This appraisal is closed; raters can no longer change.")})
+
+
 def assign_rater(appraisal: Appraisal, rater: Person, actor: Person) -> PeerForm:
-    """One form per rater; the person never rates themself."""
+    """One form per rater; the person never rates themself, nobody changes a closed appraisal."""
+    _ensure_raters_open(appraisal)
     if rater.id == appraisal.person_id:
         raise Invalid({"rater": _("Nobody rates themself in the team evaluation.")})
     if not rater.active:
@@ -284,7 +344,10 @@ def assign_rater(appraisal: Appraisal, rater: Person, actor: Person) -> PeerForm
 
 
 def unassign_rater(form: PeerForm) -> None:
-    """Withdraw a request to rate that was not submitted yet."""
+    """Withdraw a request to rate that was not submitted yet (of an appraisal still open)."""
+    appraisal = db.session.get(Appraisal, form.appraisal_id)
+    assert appraisal is not None
+    _ensure_raters_open(appraisal, field="_")
     if form.submitted_at is not None:
         raise Invalid({"_": _("A submitted evaluation cannot be withdrawn.")})
     db.session.delete(form)
@@ -300,8 +363,14 @@ def save_peer_form(
     submit: bool,
     version: int | None,
 ) -> None:
-    """A rater fills in their form; it stays editable until the peer deadline."""
+    """A rater fills in their form; it stays editable until the peer deadline.
+
+    The appraisal's status and live composite follow from the forms; they are stored without
+    moving the appraisal's version, so a peer never makes the person's or manager's form stale.
+    """
+    ensure_unlocked(appraisal)
     _check_version(form, version)
+    lock_appraisal(appraisal)
     if _deadline_passed(review_of(appraisal).peer_deadline) or appraisal.finalized_at is not None:
         raise Invalid({"_": _("The deadline for the team evaluation has passed.")})
     form.ratings = read_ratings(
@@ -316,10 +385,43 @@ def save_peer_form(
             PeerForm.appraisal_id == appraisal.id, PeerForm.submitted_at.is_not(None)
         )
     )
+    figures: dict[str, Any] = {"status": appraisal.status}
     if submitted >= spec.domain.min_peer_raters:
-        _advance(appraisal, "peer_rated")
-    refresh_scores(appraisal, spec)
-    db.session.flush()
+        figures["status"] = _advanced(appraisal.status, "peer_rated")
+    if appraisal.finalized_at is None:
+        result = breakdown(appraisal, spec).result
+        figures["composite"] = result.composite if result else None
+        figures["grade"] = result.grade if result else None
+    _store_live_figures(appraisal, **figures)
+
+
+def interview_preview(
+    spec: TemplateSpec,
+    appraisal: Appraisal,
+    inputs: tuple[list[Objective], list[PeerForm], list[Adjustment]],
+    form_data: dict[str, Any],
+) -> tuple[Breakdown, dict[str, str]]:
+    """The scores the interview ratings typed so far would give (nothing is stored), and a
+    message for each typed rating that cannot count."""
+    ratings, errors = checked_ratings(spec, "interview", form_data, complete=False)
+    return compute(spec, appraisal, *inputs, interview_ratings=ratings), errors
+
+
+def interview_progress(appraisal: Appraisal, spec: TemplateSpec) -> dict[str, bool]:
+    """Which of the five steps hold what they ask for (as saved): a note for each, every
+    interview criterion rated for the result, the employee's objection or its answer."""
+    notes = appraisal.interview_notes or {}
+    criteria = spec.domain.criteria.get(Part.INTERVIEW, ())
+    rated = dict(appraisal.interview_ratings or {})
+    return {
+        "purpose": bool(notes.get("purpose")),
+        "self_assessment": bool(notes.get("self_assessment")),
+        "result": all(rated.get(c.key) for c in criteria)
+        if criteria
+        else bool(notes.get("result")),
+        "disagreement": bool(appraisal.disagreement or notes.get("disagreement")),
+        "plan": bool(notes.get("plan")),
+    }
 
 
 def save_interview(
@@ -332,6 +434,8 @@ def save_interview(
     version: int | None,
 ) -> None:
     """The five-step one-on-one: notes per step, the manager's ratings, what the person disputes."""
+    lock_appraisal(appraisal)
+    ensure_unlocked(appraisal)
     _check_version(appraisal, version)
     if appraisal.finalized_at is not None:
         raise Invalid({"_": _("This appraisal is finalized; the interview can no longer change.")})

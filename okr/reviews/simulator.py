@@ -108,9 +108,7 @@ def _ratings(
             ratings[key] = _number(value)
             normalise(criterion, ratings[key])  # refuses a rating outside the scale
         except DomainError as exc:
-            label = spec.criterion_labels.get(part, {}).get(key, key)
-            named = DomainError(exc.code, {**exc.params, "criterion": label})
-            problems.append((f"{place}.{key}", error_message(named)))
+            problems.append((f"{place}.{key}", error_message(exc, spec.glossary())))
     return ratings
 
 
@@ -279,24 +277,9 @@ def shown(value: Decimal | None) -> str:
     return "—" if value is None else fmt(round_display(value, DISPLAY_PLACES))
 
 
-def _labelled(spec: TemplateSpec, step: Step) -> Step:
-    """A step naming criteria and adjustment kinds by their labels rather than their keys."""
-    criteria = {k: v for labels in spec.criterion_labels.values() for k, v in labels.items()}
-    kinds = {
-        k["key"]: k.get("label") or k["key"]
-        for k in (spec.data.get("adjustments") or {}).get("kinds") or []
-    }
-    params = dict(step.params)
-    if params.get("criterion") in criteria:
-        params["criterion"] = criteria[params["criterion"]]
-    if params.get("kind") in kinds:
-        params["kind"] = kinds[params["kind"]]
-    return Step(step.code, params)
-
-
 def derivation(spec: TemplateSpec, breakdown: Breakdown) -> list[str]:
     """Every derivation line in the reader's language, ending with the display rounding."""
-    steps = [_labelled(spec, step) for step in breakdown.steps]
+    steps = list(breakdown.steps)
     if breakdown.result is not None and breakdown.result.composite is not None:
         steps.append(rounding_step(breakdown.result.composite, DISPLAY_PLACES))
-    return describe_steps(steps)
+    return describe_steps(steps, spec.glossary())

@@ -19,9 +19,19 @@ from typing import Any
 from flask_babel import gettext as _
 
 from okr.domain.errors import DomainError
-from okr.domain.numbers import HUNDRED, ONE, fmt, to_decimal
+from okr.domain.numbers import (
+    HUNDRED,
+    MAX_INTEGER_DIGITS,
+    MAX_MAGNITUDE,
+    MAX_PLACES,
+    ONE,
+    decimal_places,
+    fmt,
+    to_decimal,
+)
 from okr.errors import Invalid
 from okr.explain import PART_WORDS
+from okr.reviews.levels import canonical_levels, check_levels
 from okr.reviews.template_format import (
     FORMAT,
     PARTS,
@@ -46,6 +56,11 @@ FIELDS = (
     "min_peer_raters",
 )
 MAX_IMPORT_BYTES = 256 * 1024
+MAX_POINTS = Decimal(1000)
+"""Bound of every points figure of a template (scale, thresholds, adjustments, rating scales)."""
+MAX_CAP = Decimal(10)
+"""The highest attainment cap: 1000%, as for cycles."""
+MAX_RATERS = 100
 
 
 class TemplateInvalid(Invalid):
@@ -73,6 +88,15 @@ def _num(value: Any) -> Decimal | None:
         return None
 
 
+def _oversized(text: str) -> bool:
+    """Text that is a number, only too large or too precise to be stored."""
+    try:
+        to_decimal(text)
+    except DomainError as exc:
+        return exc.code in ("number.too_large", "number.too_many_places")
+    return False
+
+
 class _Check:
     """Collects every problem of a template dict, keyed by where it is."""
 
@@ -82,14 +106,55 @@ class _Check:
     def add(self, place: str, message: str) -> None:
         self.problems.append((place, message))
 
-    def number(self, value: Any, place: str, what: str) -> Decimal | None:
+    def number(
+        self,
+        value: Any,
+        place: str,
+        what: str,
+        low: Decimal | None = -MAX_POINTS,
+        high: Decimal | None = MAX_POINTS,
+    ) -> Decimal | None:
+        """A number of the template, within [low, high] and storable; None (reported) otherwise."""
         number = _num(value)
+        oversized = number is None and isinstance(value, str) and _oversized(value)
         if number is None and (value is None or value == ""):
             self.add(place, _("%(what)s is missing: enter a number.", what=what))
-        elif number is None:
+        elif number is None and not oversized:
             self.add(
                 place, _("%(what)s must be a number, not “%(value)s”.", what=what, value=value)
             )
+        elif oversized or (
+            number is not None
+            and (abs(number) >= MAX_MAGNITUDE or decimal_places(number) > MAX_PLACES)
+        ):
+            self.add(
+                place,
+                _(
+                    "%(what)s must have at most %(digits)d digits before the decimal point "
+                    "and %(places)d after it.",
+                    what=what,
+                    digits=MAX_INTEGER_DIGITS,
+                    places=MAX_PLACES,
+                ),
+            )
+            return None
+        elif (high is not None and number > high) or (low is not None and number < low):
+            shown = {
+                "what": what,
+                "value": fmt(number),
+                "high": fmt(high) if high is not None else "",
+            }
+            self.add(
+                place,
+                _("%(what)s can be at most %(high)s, not %(value)s.", **shown)
+                if low is None
+                else _(
+                    "%(what)s must be from %(low)s to %(high)s, not %(value)s.",
+                    low=fmt(low),
+                    **shown,
+                ),
+            )
+            return None
         return number
 
     def mapping(self, value: Any, place: str, what: str) -> dict[str, Any]:
@@ -136,20 +201,29 @@ def _check_top(c: _Check, data: dict[str, Any]) -> None:
         c.add("name", _("The name can be at most 200 characters long."))
     if not isinstance(data.get("description", ""), str):
         c.add("description", _("The description must be text."))
-    scale = c.number(data.get("total_scale", "100"), "total_scale", _("The total scale"))
+    scale = c.number(data.get("total_scale", "100"), "total_scale", _("The total scale"), None)
     if scale is not None and scale <= 0:
         c.add("total_scale", _("The total scale must be above 0, not %(scale)s.", scale=fmt(scale)))
-    cap = c.number(data.get("attainment_cap", "1"), "attainment_cap", _("The attainment cap"))
+    cap = c.number(
+        data.get("attainment_cap", "1"), "attainment_cap", _("The attainment cap"), None, MAX_CAP
+    )
     if cap is not None and cap < ONE:
         c.add(
             "attainment_cap",
             _("The attainment cap must be at least 1 (100%%), not %(cap)s.", cap=fmt(cap)),
         )
     raters = data.get("min_peer_raters", 1)
-    if isinstance(raters, bool) or not re.fullmatch(r"\d+", str(raters)) or int(str(raters)) < 1:
+    if (
+        isinstance(raters, bool)
+        or not re.fullmatch(r"\d{1,4}", str(raters))
+        or not 1 <= int(str(raters)) <= MAX_RATERS
+    ):
         c.add(
             "min_peer_raters",
-            _("The minimum number of peer raters must be a whole number of at least 1."),
+            _(
+                "The minimum number of peer raters must be a whole number from 1 to %(max)d.",
+                max=MAX_RATERS,
+            ),
         )
 
 
@@ -163,7 +237,7 @@ def _check_parts(c: _Check, data: dict[str, Any]) -> dict[str, Decimal]:
             c.add("parts", _("Unknown part “%(part)s” (use kr, peer, interview, self).", part=name))
             continue
         what = _("The weight of %(part)s", part=_part(name))
-        weight = c.number(value, f"parts.{name}", what)
+        weight = c.number(value, f"parts.{name}", what, None, HUNDRED)
         if weight is not None and weight < 0:
             c.add(f"parts.{name}", _("%(what)s cannot be negative.", what=what))
         elif weight is not None:
@@ -187,6 +261,7 @@ def _check_criterion(c: _Check, item: Any, place: str, part: str, keys: set[str]
     if not isinstance(item.get("label", key), str):
         c.add(place, _("The label of criterion “%(key)s” must be text.", key=key))
     scale = item.get("scale", ["1", "5"])
+    low = high = None
     if not isinstance(scale, list) or len(scale) != 2:
         c.add(place, _("The scale of “%(key)s” must be [lowest, highest], e.g. [1, 5].", key=key))
     else:
@@ -201,7 +276,11 @@ def _check_criterion(c: _Check, item: Any, place: str, part: str, keys: set[str]
                     high=fmt(high),
                 ),
             )
-    weight = c.number(item.get("weight"), place, _("The weight of “%(key)s”", key=key))
+    for problem in check_levels(item.get("levels"), key, (low, high), _num):
+        c.add(f"{place}.levels", problem)
+    weight = c.number(
+        item.get("weight"), place, _("The weight of “%(key)s”", key=key), None, HUNDRED
+    )
     if weight is not None and weight < 0:
         c.add(place, _("The weight of “%(key)s” cannot be negative.", key=key))
     return weight
@@ -320,7 +399,7 @@ def _check_adjustments(c: _Check, data: dict[str, Any]) -> None:
         if adjustments.get(cap) is None:
             continue
         what = _("The bonus cap") if cap == "bonus_cap" else _("The deduction cap")
-        value = c.number(adjustments[cap], f"adjustments.{cap}", what)
+        value = c.number(adjustments[cap], f"adjustments.{cap}", what, None)
         if value is not None and value < 0:
             c.add(f"adjustments.{cap}", _("%(what)s cannot be negative.", what=what))
 
@@ -329,7 +408,7 @@ def _check_policies(c: _Check, data: dict[str, Any], labels: set[str]) -> None:
     quotas = c.mapping(data.get("quotas"), "quotas", _("“quotas”"))
     for label, value in quotas.items():
         what = _("The quota of %(label)s", label=label)
-        fraction = c.number(value, f"quotas.{label}", what)
+        fraction = c.number(value, f"quotas.{label}", what, None, None)
         if labels and label not in labels:
             c.add(
                 f"quotas.{label}",
@@ -375,6 +454,11 @@ def canonical(data: dict[str, Any]) -> dict[str, Any]:
                     "label": (item.get("label") or item["key"]).strip(),
                     "weight": n(item["weight"]),
                     "scale": [n(v) for v in item.get("scale", ["1", "5"])],
+                    **(
+                        {"levels": canonical_levels(item["levels"], n)}
+                        if item.get("levels")
+                        else {}
+                    ),
                 }
                 for item in data["criteria"][part]
             ]

@@ -11,9 +11,10 @@ from flask_babel import gettext as _
 
 from okr.domain.errors import DomainError
 from okr.domain.numbers import to_decimal
-from okr.domain.template import AdjustmentKind, Criterion, GradeBand, Part, Scale
+from okr.domain.template import AdjustmentKind, Criterion, GradeBand, Scale
 from okr.domain.template import ReviewTemplate as DomainTemplate
-from okr.explain import error_message
+from okr.explain import PART_WORDS, Glossary, error_message
+from okr.reviews.levels import Level, RatingInput, level_words, levels_of, rating_input
 
 FORMAT = "okr-review-template/1"
 PARTS = ("kr", "peer", "interview", "self")
@@ -37,6 +38,9 @@ class TemplateSpec:
         default_factory=dict
     )  # part -> key -> label
     quotas: dict[str, Decimal] = field(default_factory=dict)
+    levels: dict[str, dict[str, tuple[Level, ...]]] = field(
+        default_factory=dict
+    )  # part -> key -> rating levels (the template's or the scale's default wording)
 
     @property
     def name(self) -> str:
@@ -48,6 +52,32 @@ class TemplateSpec:
 
     def band_labels(self) -> list[str]:
         return [b["label"] for b in self.data.get("bands", [])]
+
+    def criterion_levels(self, part: str, key: str) -> tuple[Level, ...]:
+        """The rating levels of one criterion (empty when its scale has no words)."""
+        return self.levels.get(part, {}).get(key, ())
+
+    def rating_input(self, part: str, criterion: dict[str, Any], value: Any) -> RatingInput:
+        """How a criterion is rated on a form: its scale, level words and the current value."""
+        return rating_input(criterion, self.criterion_levels(part, criterion["key"]), value)
+
+    def level_words(self, part: str, key: str, rating: Any) -> str | None:
+        """The words of the level a rating reaches on this criterion, if the scale has words."""
+        return level_words(self.criterion_levels(part, key), rating)
+
+    def glossary(self) -> Glossary:
+        """The words behind this template's keys, for derivation lines."""
+        criteria: dict[str, str] = {}
+        levels: dict[str, list[tuple[Decimal, object]]] = {}
+        for part in reversed(PARTS):  # a key shared by parts reads as its peer/interview label
+            criteria.update(self.criterion_labels.get(part, {}))
+            for key, found in self.levels.get(part, {}).items():
+                levels[key] = [(level.value, level.words) for level in found]
+        kinds = {
+            str(k.get("key")): str(k.get("label") or k.get("key"))
+            for k in (self.data.get("adjustments") or {}).get("kinds") or []
+        }
+        return Glossary(criteria, kinds, levels)
 
 
 def _number(value: Any, where: str, errors: list[str]) -> Decimal | None:
@@ -111,8 +141,9 @@ def parse(data: dict[str, Any]) -> TemplateSpec:
     }
     criteria: dict[str, list[Criterion]] = {}
     labels: dict[str, dict[str, str]] = {}
+    levels: dict[str, dict[str, tuple[Level, ...]]] = {}
     for part, items in (data.get("criteria") or {}).items():
-        criteria[part], labels[part] = [], {}
+        criteria[part], labels[part], levels[part] = [], {}, {}
         for item in items:
             key = str(item.get("key", "")).strip()
             if not key:
@@ -125,6 +156,13 @@ def parse(data: dict[str, Any]) -> TemplateSpec:
             if None not in (low, high, weight):
                 criteria[part].append(Criterion.of(key, weight, Scale.of(low, high)))
             labels[part][key] = str(item.get("label") or key)
+            if None not in (low, high):
+                try:
+                    levels[part][key] = levels_of(item)
+                except (KeyError, TypeError, DomainError):
+                    errors.append(
+                        _("The levels of “%(key)s” must be a list of {value, label}.", key=key)
+                    )
     bands = []
     for band in data.get("bands") or []:
         minimum = _number(band.get("min"), str(band.get("label")), errors)
@@ -185,7 +223,11 @@ def parse(data: dict[str, Any]) -> TemplateSpec:
                 )
             ]
         )
-    return TemplateSpec(domain, data, labels, quotas)
+    return TemplateSpec(domain, data, labels, quotas, levels)
+
+
+def part_words(part: str) -> str:
+    return str(PART_WORDS.get(part, part))
 
 
 def _explain(exc: DomainError) -> str:
@@ -194,13 +236,11 @@ def _explain(exc: DomainError) -> str:
         what = (
             _("The part weights")
             if scope == "parts"
-            else _("The criteria weights of %(part)s", part=scope.removeprefix("criteria."))
+            else _(
+                "The criteria weights of %(part)s", part=part_words(scope.removeprefix("criteria."))
+            )
         )
         return _(
             "%(what)s add up to %(sum)s%%, not 100%%.", what=what, sum=exc.params.get("sum", "?")
         )
     return error_message(exc)
-
-
-def part_weight(spec: TemplateSpec, part: str) -> Decimal:
-    return spec.domain.weight(Part(part))

@@ -13,9 +13,9 @@ from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from okr.auth.access import admin_required, ensure
+from okr.access import admin_required, ensure
 from okr.domain.steps import Step
-from okr.explain import PART_WORDS, describe
+from okr.explain import NO_GLOSSARY, PART_WORDS, describe
 from okr.extensions import db
 from okr.okrs.labels import pct
 from okr.reviews import simulator
@@ -43,6 +43,7 @@ from okr.reviews.templates_service import (
     save_template,
     versions,
 )
+from okr.uploads import over_upload_limit, too_large_message, too_large_page, upload_limit_hint
 from okr.web import render
 
 bp = Blueprint("review_templates", __name__, url_prefix="/reviews/templates")
@@ -57,9 +58,9 @@ def part_label(part: str) -> str:
 
 
 @bp.app_template_global("review_step")
-def step_sentence(step: Step) -> str:
-    """One derivation step as a sentence."""
-    return describe(step.code, step.params)
+def step_sentence(step: Step, spec: TemplateSpec | None = None) -> str:
+    """One derivation step as a sentence, keys named by the template's words."""
+    return describe(step.code, step.params, spec.glossary() if spec else NO_GLOSSARY)
 
 
 @bp.app_template_filter("review_pct")
@@ -147,8 +148,9 @@ def export(template_id: int) -> Response:
 def load() -> Response:
     if ButtonForm().validate_on_submit():
         changed = load_builtin_templates()
-        db.session.commit()
         flash(_("Built-in templates loaded (%(n)d created or updated).", n=changed), "success")
+    if request.form.get("back") == "new-review":  # the hint on "Open a review" with no template
+        return redirect(url_for("reviews.new"), code=303)
     return redirect(url_for("review_templates.index"), code=303)
 
 
@@ -159,7 +161,6 @@ def copy(template_id: int) -> Response:
     if not ButtonForm().validate_on_submit():
         return redirect(url_for("review_templates.detail", template_id=template.id), code=303)
     duplicate = copy_template(template)
-    db.session.commit()
     flash(_("Copied as “%(name)s”; edit it below.", name=duplicate.name), "success")
     return redirect(url_for("review_templates.edit", template_id=duplicate.id), code=303)
 
@@ -181,7 +182,6 @@ def edit(template_id: int) -> Response:
         saved, changed = save_template(template, spec_data(form), form.base.data or None)
     except TemplateInvalid as exc:
         return _edit_page(form, template, attach_problems(form, exc.problems), 422)
-    db.session.commit()
     if saved.id != template.id:
         flash(
             _(
@@ -196,10 +196,22 @@ def edit(template_id: int) -> Response:
     return redirect(url_for("review_templates.detail", template_id=saved.id), code=303)
 
 
+@too_large_page("review_templates.import_")
+def import_too_large() -> Response | None:
+    """An upload over the limit: the import form again, the reason beside the field sent."""
+    if not getattr(current_user, "is_admin", False):
+        return None
+    form = ImportForm(formdata=None)  # the request body is not read
+    form.file.description = upload_limit_hint()
+    (form.file if over_upload_limit() else form.text).errors = [too_large_message()]
+    return render("review_templates/import.html", form=form, problems=[], status=413)
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @admin_required
 def import_() -> Response:
     form = ImportForm()
+    form.file.description = upload_limit_hint()
     problems: list[tuple[str, str]] = []
     if form.validate_on_submit():
         upload = form.file.data
@@ -211,7 +223,6 @@ def import_() -> Response:
         except TemplateInvalid as exc:
             problems = exc.problems
         else:
-            db.session.commit()
             flash(_("Imported “%(name)s”.", name=template.name), "success")
             return redirect(url_for("review_templates.detail", template_id=template.id), code=303)
     status = 422 if form.is_submitted() else 200

@@ -12,8 +12,9 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import Select, func, or_, select
 
-from okr.auth.access import admin_required, ensure
+from okr.access import admin_required, ensure
 from okr.errors import Invalid
+from okr.explain import derivation_rule
 from okr.extensions import db
 from okr.forms import options
 from okr.okrs.labels import status_label
@@ -25,7 +26,6 @@ from okr.reviews.forms import OpenReviewForm
 from okr.reviews.models import Appraisal, Review, ReviewTemplate
 from okr.reviews.services import STATUS_ORDER, open_review, spec_of
 from okr.reviews.template_format import TemplateFormatError, TemplateSpec
-from okr.reviews.templates_service import load_builtin_templates
 from okr.web import form_errors, invalid_status, render
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
@@ -33,6 +33,7 @@ PAGE_SIZE = 50
 bp.add_app_template_filter(q.shown_score, "review_score")
 bp.add_app_template_global(q.appraisal_status, "appraisal_status")
 bp.add_app_template_global(q.part_word, "appraisal_part")
+bp.add_app_template_global(derivation_rule, "derivation_rule")
 
 
 # Loaders ----------------------------------------------------------------------------------
@@ -221,9 +222,6 @@ def _choices(form: OpenReviewForm) -> None:
 @admin_required
 def new() -> Response:
     """Open a review: appraisals for every active person in the chosen departments, at once."""
-    if request.method == "GET":
-        load_builtin_templates()  # the seed schemes are always on offer
-        db.session.commit()
     start = q.today()
     form = OpenReviewForm(
         self_deadline=start + timedelta(days=7),
@@ -248,7 +246,6 @@ def new() -> Response:
         except TemplateFormatError as exc:
             form.template_id.errors = [*form.template_id.errors, *exc.messages]
         else:
-            db.session.commit()
             flash(_opened_message(counts), "success")
             return redirect(url_for(".dashboard", review_id=review.id), 303)
     return render("reviews/new.html", form=form, status=invalid_status(form))

@@ -298,7 +298,7 @@ def test_hr_setting_their_own_password_keeps_their_session(app, q, admin):
         "password": "a new admin secret",
     }
 
-    assert hr.post(f"/people/{admin.id}/edit", data=data).status_code == 302
+    assert hr.post(f"/people/{admin.id}/edit", data=data).status_code == 303
 
     assert hr.get("/people/").status_code == 200
     assert elsewhere.get("/people/").status_code == 302

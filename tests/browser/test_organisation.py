@@ -34,6 +34,7 @@ def test_switch_language_to_chinese_and_back(page, make_person, sign_in):
     make_person("林慧", email="linhui@example.com", is_admin=True)
     sign_in("linhui@example.com")
     page.get_by_role("button", name="中文").click()
+    page.locator("summary", has_text="管理").click()  # HR's pages sit under 管理 (Administration)
     expect(page.get_by_role("link", name="部门", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_contain_text("林慧")
     page.get_by_role("link", name="部门", exact=True).click()
@@ -49,6 +50,7 @@ def test_admin_creates_department_and_person(page, make_person, make_department,
     marketing = make_department("网络营销部")
     make_person("林慧", email="linhui@example.com", is_admin=True, department=marketing)
     sign_in("linhui@example.com")
+    page.locator("summary", has_text="Administration").click()
     page.get_by_role("link", name="Departments", exact=True).click()
     page.locator(f"#department-{marketing.id}").get_by_role(
         "link", name="Add sub-department"
@@ -91,6 +93,7 @@ def test_import_with_an_error_is_reported_then_fixed(
         "张玥,zhangyue@example.com,SEO专员,推广组,linhui@example.com\n"
         "刘彧,liuyu@example.com,SEM专员,不存在的组,zhangyue@example.com\n".encode("gb18030")
     )
+    page.locator("summary", has_text="Administration").click()
     page.get_by_role("link", name="Import", exact=True).click()
     page.get_by_label("File").set_input_files(str(bad))
     page.get_by_role("button", name="Check the file").click()

@@ -135,6 +135,13 @@ def _complete_colleague(world: World) -> None:
     db.session.commit()
 
 
+def _rate(page, ratings: dict[str, str]) -> None:
+    """Choose each criterion's level (radio buttons named by the value and its words)."""
+    for label, value in ratings.items():
+        group = page.get_by_role("group", name=re.compile(label))
+        group.get_by_role("radio", name=re.compile(rf"^{value} ")).check()
+
+
 def _sign_out(page):
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile(r"/login"))
@@ -144,6 +151,8 @@ def test_review_from_opening_to_acknowledged_result_and_plan(
     page, sign_in, make_person, make_department
 ):
     world = _world(make_person, make_department)
+    load_builtin_templates()  # as `flask review load-templates` does at deployment
+    db.session.commit()
     today = date.today()
 
     # HR opens the review for the team with the built-in default template.
@@ -181,8 +190,7 @@ def test_review_from_opening_to_acknowledged_result_and_plan(
     page.get_by_role("link", name="Myself").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Appraisal of 郑堃")
     expect(page.locator(f"#okr-results-{appraisal.id}")).to_contain_text("粉丝数")
-    for label, value in SELF.items():
-        page.get_by_label(label).fill(value)
+    _rate(page, SELF)
     page.get_by_label("Reflections").fill("粉丝增长接近目标，互动率仍需提升。")
     page.get_by_role("button", name="Submit", exact=True).click()
     section = page.locator(f"#self-{appraisal.id}")
@@ -219,8 +227,7 @@ def test_review_from_opening_to_acknowledged_result_and_plan(
         )
         page.get_by_role("link", name="郑堃", exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Team evaluation of 郑堃")
-        for label, value in sheet.items():
-            page.get_by_label(label).fill(value)
+        _rate(page, sheet)
         page.get_by_label("Comment").fill(f"{name}：合作顺畅。")
         page.get_by_role("button", name="Submit", exact=True).click()
         expect(page.locator(".peer-sheet").get_by_role("status")).to_have_text(
@@ -233,14 +240,21 @@ def test_review_from_opening_to_acknowledged_result_and_plan(
     page.get_by_role("link", name="Reviews to do").click()
     page.locator("#owed-interview").get_by_role("link", name="郑堃").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("One-on-one interview with 郑堃")
-    expect(page.locator("#step-self_assessment")).to_contain_text("粉丝增长接近目标")
+    # One step at a time: each "Next" saves the step and brings the next one.
     page.get_by_label("What you said the interview is for").fill("回顾本季度，确认结果，商定改进。")
+    page.get_by_role("button", name="Next", exact=True).click()
+    expect(page.locator("#step-self_assessment")).to_contain_text("粉丝增长接近目标")
     page.get_by_label("Notes on the self-assessment").fill("自评偏高，工作态度认可。")
-    for label, value in INTERVIEW.items():
-        page.get_by_label(label).fill(value)
+    page.get_by_role("button", name="Next", exact=True).click()
+    expect(page.locator("#step-result")).to_be_visible()
+    _rate(page, INTERVIEW)
     page.get_by_label("Notes on the result").fill("粉丝达成60%，互动率不足。")
+    page.get_by_role("button", name="Next", exact=True).click()
+    expect(page.locator("#step-disagreement")).to_be_visible()
     page.get_by_label("What the employee disagrees with").fill("无")
     page.get_by_label("How you answered it").fill("—")
+    page.get_by_role("button", name="Next", exact=True).click()
+    expect(page.locator("#step-plan")).to_be_visible()
     page.get_by_label("The improvement plan agreed").fill("下季度提升互动率，参加内容运营培训。")
     page.get_by_role("button", name="Complete the interview").click()
     form = page.locator(f"#interview-{appraisal.id}")

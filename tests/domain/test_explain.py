@@ -14,7 +14,7 @@ from okr.domain.calibration import ConsecutiveLowRule, CycleOutcome, check_quota
 from okr.domain.composite import Adjustment, composite
 from okr.domain.errors import DomainError
 from okr.domain.krspec import Direction, KeyResultSpec, KRKind, validate_spec
-from okr.domain.numbers import parse_decimal, round_display, to_decimal
+from okr.domain.numbers import check_range, parse_decimal, round_display, to_decimal
 from okr.domain.periods import CycleKind, Period, period_containing, period_from_label
 from okr.domain.ratings import criteria_score, peer_score
 from okr.domain.rollup import (
@@ -188,6 +188,11 @@ SCENARIOS: list[Scenario] = [
     lambda: parse_decimal("nan"),
     lambda: parse_decimal("5%"),
     lambda: parse_decimal("1" * 50),
+    lambda: parse_decimal("99999999999999999999999"),
+    lambda: parse_decimal("0.1234567"),
+    lambda: check_range(D(110), 0, 100),
+    lambda: check_range(D(-1), 0),
+    lambda: check_range(D(2000), None, 1000),
     lambda: parse_decimal(5),  # type: ignore[arg-type]
     lambda: to_decimal(1.5),  # type: ignore[arg-type]
     lambda: to_decimal(None),  # type: ignore[arg-type]

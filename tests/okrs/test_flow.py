@@ -39,7 +39,7 @@ def test_quarter_cascade_submit_approve_and_roll_up(client, login, make_person, 
         "/okrs/objectives/new?level=company",
         data={"title": "Q4 线上销售额增长30%", "weight": "100", "progress_rule": "children"},
     )
-    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.status_code == 303, response.get_data(as_text=True)
     company = db.session.scalar(select(Objective).where(Objective.level == "company"))
 
     login(lead)
@@ -52,7 +52,7 @@ def test_quarter_cascade_submit_approve_and_roll_up(client, login, make_person, 
             "progress_rule": "both",
         },
     )
-    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.status_code == 303, response.get_data(as_text=True)
     dept_obj = db.session.scalar(select(Objective).where(Objective.level == "department"))
 
     login(seo)
@@ -65,7 +65,7 @@ def test_quarter_cascade_submit_approve_and_roll_up(client, login, make_person, 
             "progress_rule": "own_krs",
         },
     )
-    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.status_code == 303, response.get_data(as_text=True)
     mine = db.session.scalar(select(Objective).where(Objective.level == "individual"))
     for title, weight, start, target in (
         ("自然流量", "60", "40000", "60000"),
@@ -82,7 +82,7 @@ def test_quarter_cascade_submit_approve_and_roll_up(client, login, make_person, 
                 "unit": "",
             },
         )
-        assert response.status_code == 302, response.get_data(as_text=True)
+        assert response.status_code == 303, response.get_data(as_text=True)
 
     # start == target is refused beside the field, in words
     response = client.post(
@@ -109,7 +109,7 @@ def test_quarter_cascade_submit_approve_and_roll_up(client, login, make_person, 
             "version": kr.version,
         },
     )
-    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.status_code == 303, response.get_data(as_text=True)
     client.post(f"/okrs/objectives/{mine.id}/submit")
     db.session.expire_all()
     assert db.session.get(Objective, mine.id).status == "submitted"

@@ -84,7 +84,7 @@ def test_every_kind_is_created_through_the_form(client, login, org):
     login(org.agent)
     for kind, typed, stored in KINDS:
         response = client.post(org.new_url, data=_form(title=kind, kind=kind, **typed))
-        assert response.status_code == 302, (kind, field_error(response, "tiers"), text(response))
+        assert response.status_code == 303, (kind, field_error(response, "tiers"), text(response))
         kr = _krs()[-1]
         assert (kr.title, kr.kind) == (kind, kind)
         for name, value in stored.items():
@@ -180,17 +180,16 @@ def test_each_invalid_key_result_is_refused_beside_its_field(client, login, org)
     assert _krs() == []
 
 
-def test_tier_gaps_are_saved_with_a_warning(client, login, org):
+def test_tier_gaps_are_refused_until_confirmed_then_saved_with_a_warning(client, login, org):
     login(org.agent)
-    response = client.post(
-        org.new_url,
-        data=_form(kind="tiers", tiers="[2500, 3000) 3\n(3500, ) 8"),
-        follow_redirects=True,
-    )
-    assert (
-        "Values between tier [2500, 3000) and tier (3500, +inf) match no tier and score 0."
-        in flashes(response)
-    )
+    data = _form(kind="tiers", tiers="[2500, 3000) 3\n(3500, ) 8")
+    refused = client.post(org.new_url, data=data)
+    assert refused.status_code == 422
+    gap = "Values between tier [2500, 3000) and tier (3500, +inf) match no tier and score 0."
+    assert field_error(refused, "tiers") == gap
+    assert "confirm_gaps" in form_values(refused) and _krs() == []
+    response = client.post(org.new_url, data={**data, "confirm_gaps": "y"}, follow_redirects=True)
+    assert gap in flashes(response)
     assert len(_krs()) == 1
 
 
@@ -225,7 +224,7 @@ def test_a_stale_edit_is_refused_showing_the_newer_values_and_keeping_mine(clien
             version=opened["version"],
         ),
     )
-    assert first.status_code == 302
+    assert first.status_code == 303
     login(org.agent)
     mine = _form(
         title="一次解决率 (新)", kind="increase", start="60", target="90", version=opened["version"]
@@ -234,7 +233,7 @@ def test_a_stale_edit_is_refused_showing_the_newer_values_and_keeping_mine(clien
     assert response.status_code == 422
     body = text(response)
     assert "Someone else saved this key result while you were editing." in body
-    assert "60 → 85 %" in body  # the newer saved value
+    assert "60% → 85%" in body  # the newer saved value, units written as everywhere
     values = form_values(response)
     assert (values["title"], values["target"]) == ("一次解决率 (新)", "90")
     assert values["version"] != opened["version"]
@@ -242,7 +241,7 @@ def test_a_stale_edit_is_refused_showing_the_newer_values_and_keeping_mine(clien
     again = client.post(
         f"/okrs/key-results/{kr.id}/edit", data={**mine, "version": values["version"]}
     )
-    assert again.status_code == 302
+    assert again.status_code == 303
     assert _krs()[0].target == Decimal(90)
 
 
@@ -286,17 +285,17 @@ def test_key_result_changes_after_approval_are_recorded_and_shown(client, login,
             version=kr.version,
         ),
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     client.post(org.new_url, data=_form(title="投诉率", kind="at_most", target="1", weight="0"))
     changes = db.session.scalars(
         select(ObjectiveChange).where(ObjectiveChange.action.in_(("kr_edited", "kr_added")))
     ).all()
     assert {c.action: c.details for c in changes} == {
-        "kr_edited": {"title": "一次解决率", "target": ["80", "85"]},
+        "kr_edited": {"title": "一次解决率", "changes": {"target": ["80", "85"]}},
         "kr_added": {"title": "投诉率"},
     }
     page = text(client.get(f"/okrs/objectives/{org.objective.id}"))
-    assert "许嘉怡: changed a key result “一次解决率”" in page and "target: 80 → 85" in page
+    assert "许嘉怡: changed a key result “一次解决率”" in page and "Target: 80 → 85" in page
     assert "许嘉怡: added a key result “投诉率”" in page
 
 
@@ -310,3 +309,29 @@ def test_wrong_users_cannot_add_edit_or_delete_key_results(client, login, org, m
     assert edit.status_code == 403
     assert client.post(f"/okrs/key-results/{kr.id}/delete").status_code == 403
     assert snapshot("key_result", "objective_change") == before
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        (
+            {"unit": "人", "start": "-5", "target": "100"},
+            "start",
+            "Enter zero or more: a number of 人 cannot be below zero.",
+        ),
+        (
+            {"unit": "人", "start": "10", "target": "50%"},
+            "target",
+            "Enter the number without %: this key result is counted in 人, not in percent.",
+        ),
+    ],
+)
+def test_a_key_result_definition_must_fit_its_unit_like_check_ins(
+    client, login, org, fields, field, message
+):
+    login(org.agent)
+    response = client.post(org.new_url, data=_form(kind="increase", **fields))
+
+    assert response.status_code == 422
+    assert field_error(response, field) == message
+    assert db.session.scalars(select(KeyResult).where(KeyResult.unit == "人")).all() == []

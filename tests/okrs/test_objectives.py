@@ -84,7 +84,7 @@ def test_an_objective_is_created_through_the_form_aligned_to_the_department(clie
             "progress_rule": "own_krs",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     mine = db.session.scalar(select(Objective).where(Objective.level == "individual"))
     assert (mine.owner_id, mine.parent_id, mine.weight, mine.status) == (
         org.seo.id,
@@ -134,7 +134,7 @@ def test_a_stale_objective_edit_shows_the_newer_values_and_keeps_mine(client, lo
             "version": opened["version"],
         },
     )
-    assert saved.status_code == 302
+    assert saved.status_code == 303
     login(org.seo)
     mine = {
         "title": "我的版本",
@@ -154,7 +154,7 @@ def test_a_stale_objective_edit_shows_the_newer_values_and_keeps_mine(client, lo
     again = client.post(
         f"/okrs/objectives/{objective.id}/edit", data={**mine, "version": values["version"]}
     )
-    assert again.status_code == 302
+    assert again.status_code == 303
     db.session.expire_all()
     assert db.session.get(Objective, objective.id).title == "我的版本"
 
@@ -208,14 +208,14 @@ def test_edits_after_approval_are_recorded_and_shown(client, login, org):
             "version": opened["version"],
         },
     )
-    assert response.status_code == 302, text(response)
+    assert response.status_code == 303, text(response)
     change = db.session.scalar(select(ObjectiveChange).where(ObjectiveChange.action == "edited"))
     assert (change.actor_id, change.details) == (
         org.seo.id,
-        {"title": ["提升自然流量", "提升自然搜索流量"]},
+        {"changes": {"title": ["提升自然流量", "提升自然搜索流量"]}},
     )
     page = text(client.get(f"/okrs/objectives/{objective.id}"))
-    assert "张玥: edited the objective" in page and "title: 提升自然流量 → 提升自然搜索流量" in page
+    assert "张玥: edited the objective" in page and "Title: 提升自然流量 → 提升自然搜索流量" in page
     assert "李喆: approved" in page and "张玥: submitted for approval" in page
 
 

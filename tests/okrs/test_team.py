@@ -325,9 +325,9 @@ def test_weekly_report_shows_the_last_value_of_each_week_up_to_the_chosen_week(
     row = row[: row.index("</tr>")]
     cells = [c.split(">", 1)[1].split("</td>")[0].strip() for c in row.split("<td")[1:]]
     # person, objective, key result, target, W40, W41, W42, W43, latest, progress
-    assert cells[3] == "60000 次"
+    assert cells[3] == "60000次"
     assert cells[4:8] == ["", "42500.5", "", "47000"]
-    assert cells[8] == "50000 次"
+    assert cells[8] == "50000次"
     assert '<span class="pct">50%</span>' in cells[9]
     pages = body[body.index(f'id="weekly-kr-{weekly["pages"].id}"') :]
     pages = pages[: pages.index("</tr>")]

@@ -139,7 +139,7 @@ def test_admins_and_managers_see_templates_employees_do_not(client, login, org):
         detail = client.get(f"/okrs/templates/{org.template.id}")
         assert detail.status_code == 200
         assert "自然搜索流量占比" in text(detail)
-        assert "≥ 40 %" in text(detail)
+        assert "≥ 40%" in text(detail)
     login(org.seo)
     assert client.get("/okrs/templates/").status_code == 403
     assert client.get(f"/okrs/templates/{org.template.id}").status_code == 403

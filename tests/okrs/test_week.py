@@ -161,7 +161,7 @@ def test_my_week_groups_my_key_results_with_last_value_note_and_author(client, l
     assert body.index(q.mine.title) < body.index(q.traffic.title) < body.index(q.pages.title)
     assert body.index(q.pages.title) < body.index(q.launch.title) < body.index(q.milestone.title)
     row = row_html(body, q.traffic)
-    assert "50000 次" in row and "40000 次 → 60000 次" in row
+    assert "50000次" in row and "40000次 → 60000次" in row
     assert '<span class="pct">50%</span>' in row and "At risk" in row
     assert "“外链进度慢”" in row and "李喆" in row
     assert f'href="/okrs/key-results/{q.traffic.id}"' in row
@@ -469,7 +469,7 @@ def test_stale_check_in_is_refused_showing_the_newer_one_and_keeping_mine(client
     assert "<html" not in body
     assert "Someone checked in on this key result after you opened the page" in body
     row = row_html(body, q.traffic)
-    assert "52000 次" in row and "李喆的更新" in row and "李喆" in row
+    assert "52000次" in row and "李喆的更新" in row and "李喆" in row
     values = form_values(response)
     assert (values["value"], values["note"]) == ("41000", "我的备注")
     db.session.expire_all()

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import Flask, url_for
+from sqlalchemy import select
 from werkzeug.routing import AnyConverter, IntegerConverter, Rule
 
 from okr.extensions import db
@@ -88,7 +89,23 @@ def _url(app: Flask, endpoint: str, samples: dict[str, Any] | None = None) -> st
 
 
 def _samples(org: dict[str, Any]) -> dict[str, Any]:
-    return {"person_id": org["sun"].id, "department_id": org["seo"].id, "fmt": "csv"}
+    return {
+        "person_id": org["sun"].id,
+        "department_id": org["seo"].id,
+        "fmt": "csv",
+        "batch_id": _uploaded(org),
+    }
+
+
+def _uploaded(org: dict[str, Any]) -> int:
+    """An import file the admin uploaded (its preview has an address of its own)."""
+    found = db.session.scalar(select(ImportBatch.id).order_by(ImportBatch.id).limit(1))
+    if found is None:
+        batch = ImportBatch(filename="people.csv", rows=[], created_by_id=org["admin"].id)
+        db.session.add(batch)
+        db.session.commit()
+        found = batch.id
+    return found
 
 
 def _csv() -> dict[str, Any]:

@@ -51,7 +51,7 @@ def test_tree_shows_departments_nested_with_head_and_headcount(hr, make_departme
 def test_create_top_level_department(hr):
     response = hr.post("/departments/new", data={"name": " 人力资源部 ", "parent_id": ""})
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response.headers["Location"] == "/departments/"
     department = db.session.scalars(select(Department).where(Department.name == "人力资源部")).one()
     assert (department.name, department.parent_id) == ("人力资源部", None)
@@ -67,7 +67,7 @@ def test_create_nested_department_with_a_head(hr, make_department, make_person):
         data={"name": "推广组", "parent_id": str(marketing.id), "head_email": "LiZhe@Example.com"},
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     team = db.session.scalars(select(Department).where(Department.name == "推广组")).one()
     assert (team.parent_id, team.head_id) == (marketing.id, head.id)
 
@@ -108,7 +108,7 @@ def test_same_name_under_another_parent_is_allowed(hr, make_department):
 
     response = hr.post("/departments/new", data={"name": "推广组", "parent_id": str(other.id)})
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert department_count() == before + 1
 
 
@@ -177,7 +177,7 @@ def test_rename(hr, make_department):
         data={"name": "增长组", "parent_id": str(parent_id), "version": str(version)},
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     saved = fresh(team.id)
     assert (saved.name, saved.parent_id) == ("增长组", parent_id)
     assert saved.version == version + 1
@@ -209,7 +209,7 @@ def test_move(hr, make_department, to_top):
         data={"name": "推广组", "parent_id": str(target or ""), "version": str(team.version)},
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert fresh(team.id).parent_id == target
 
 
@@ -292,7 +292,7 @@ def test_stale_edit_is_refused_showing_the_newer_name(hr, make_department):
         f"/departments/{team.id}/edit",
         data={"name": "推广一组", "parent_id": "", "version": values["version"]},
     )
-    assert again.status_code == 302
+    assert again.status_code == 303
     assert fresh(team.id).name == "推广一组"
 
 

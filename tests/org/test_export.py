@@ -123,6 +123,7 @@ def _round_trip(client, fmt):
         "/people/import",
         data={"file": (io.BytesIO(exported.data), f"people.{fmt}")},
         content_type="multipart/form-data",
+        follow_redirects=True,
     )
 
 

@@ -69,10 +69,12 @@ def xlsx_bytes(rows: list[list[object]], header=EN) -> bytes:
 
 
 def upload(client, content: bytes, filename: str = "people.csv"):
+    """Upload a file; a valid one is shown at its preview's own address (303, then GET)."""
     return client.post(
         "/people/import",
         data={"file": (io.BytesIO(content), filename)},
         content_type="multipart/form-data",
+        follow_redirects=True,
     )
 
 

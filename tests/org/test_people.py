@@ -226,7 +226,7 @@ def test_create_a_person(hr, company):
     response = hr.post("/people/new", data=_form(company, password="a new password"))
 
     person = db.session.scalars(select(Person).where(Person.name == "孙燊")).one()
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response.headers["Location"] == f"/people/{person.id}"
     assert person.email == "sunshen@example.com"
     assert (person.department_id, person.manager_id) == (company["seo"].id, company["lead"].id)
@@ -337,7 +337,7 @@ def test_edit_saves_the_record(hr, company):
         is_admin="y",
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     saved = fresh(zhang.id)
     assert (saved.name, saved.email, saved.position) == (
         "张玥玥",
@@ -354,7 +354,7 @@ def test_edit_without_password_keeps_it_and_the_sessions(hr, app, company):
     session = sign_in(app.test_client(), zhang)
     old_hash = zhang.password_hash
 
-    assert _edit(hr, zhang, position="SEO主管").status_code == 302
+    assert _edit(hr, zhang, position="SEO主管").status_code == 303
 
     assert fresh(zhang.id).password_hash == old_hash
     assert session.get("/").status_code == 200
@@ -366,7 +366,7 @@ def test_new_password_from_hr_signs_out_the_persons_sessions(hr, app, company):
 
     assert (
         _edit(hr, zhang, manager_email="lizhe@example.com", password="reset by hr").status_code
-        == 302
+        == 303
     )
 
     assert session.get("/").status_code == 302
@@ -436,7 +436,7 @@ def test_stale_edit_is_refused_showing_the_newer_values(hr, company):
     assert fresh(zhang.id).position == "SEO主管"
 
     again = _edit(hr, fresh(zhang.id), position="内容专员")
-    assert again.status_code == 302
+    assert again.status_code == 303
     assert fresh(zhang.id).position == "内容专员"
 
 

@@ -55,19 +55,23 @@ def test_the_five_steps_come_in_order_with_the_self_assessment_read_only(world, 
         None,
     )
     db.session.commit()
+    # One step at a time: the step list gives the order, each step is its own page.
     response = login(world.manager).get(_url(world))
     assert response.status_code == 200
     body = text(response)
-    steps = re.findall(r'<li class="card interview-step" id="step-(\w+)">', body)
+    steps = re.findall(r'<li class="step-item[^"]*" id="step-link-(\w+)">', body)
     assert steps == ["purpose", "self_assessment", "result", "disagreement", "plan"]
-    own = re.search(r'id="step-self_assessment">(.*?)id="step-result"', body, re.S).group(1)
+    page = text(login(world.manager).get(_url(world), query_string={"step": "self_assessment"}))
+    own = re.search(r'id="step-self_assessment">(.*?)</section>', page, re.S).group(1)
     assert "做得不错" in own
     assert '<td>目标达成</td><td class="muted">1–5</td><td>5</td>' in own
     assert 'name="rating-results"' not in own  # the employee's ratings are read, not edited
-    result = re.search(r'id="step-result">(.*?)id="step-disagreement"', body, re.S).group(1)
+    page = text(login(world.manager).get(_url(world), query_string={"step": "result"}))
+    result = re.search(r'id="step-result">(.*?)</section>', page, re.S).group(1)
     assert 'name="rating-results"' in result  # the manager's own ratings
-    assert "How this was computed" in result
-    assert "0.5 × 60% × 100 = 30" in result  # the key-result part
+    beside = re.search(r'<aside class="interview-score".*?</aside>', page, re.S).group(0)
+    assert "How this was computed" in beside  # the live score sits beside the step
+    assert "0.5 × 60% × 100 = 30" in beside  # the key-result part
 
 
 def test_a_draft_keeps_notes_and_ratings_without_completing(world, login):
@@ -161,10 +165,11 @@ def test_a_finalized_appraisal_interview_is_read_only(world, login):
 
 def test_the_plan_step_links_to_the_plan_page_only_when_it_exists(world, login, app, monkeypatch):
     plan_href = f"/reviews/appraisals/{world.appraisal.id}/plan"
+    plan_step = {"step": "plan"}
     if "plans.show" in app.view_functions:
-        assert plan_href in text(login(world.manager).get(_url(world)))
+        assert plan_href in text(login(world.manager).get(_url(world), query_string=plan_step))
     monkeypatch.delitem(app.view_functions, "plans.show", raising=False)
-    body = text(login(world.manager).get(_url(world)))
+    body = text(login(world.manager).get(_url(world), query_string=plan_step))
     assert 'id="step-plan"' in body
     assert plan_href not in body
 

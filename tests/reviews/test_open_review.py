@@ -8,6 +8,7 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, insert, select
 
 from okr.extensions import db
@@ -82,6 +83,8 @@ def test_the_form_offers_cycles_newest_templates_and_the_department_tree(org, lo
     newer = store_template("okr-default", version=2)
     old = store_template("community-ops", retired=True)
     db.session.commit()
+    loaded = current_app.test_cli_runner().invoke(args=["review", "load-templates"])
+    assert loaded.exit_code == 0, loaded.output  # as `make run` and deployment load them
     response = login(org["admin"]).get("/reviews/new")
     assert response.status_code == 200
     templates = _options(response, "template_id")

@@ -71,7 +71,7 @@ def test_finalizing_a_plan_grade_drafts_indicator_training_and_growth_items(clie
     manager = org.managers[0].id
     mid, end = date(2027, 2, 15), date(2027, 3, 31)  # within the next cycle, 2027 Q1
     assert items == [
-        ("indicator", "粉丝数", "55000 人", "60000 人", person.id, end),
+        ("indicator", "粉丝数", "55000人", "60000人", person.id, end),
         ("indicator", "专业能力 (one-on-one interview)", "2 / 5", "3 / 5", person.id, end),
         ("training", "Training: 专业能力", "", "", manager, mid),
         ("indicator", "合作能力 (peer evaluation)", "2.5 / 5", "4 / 5", person.id, end),
@@ -107,7 +107,7 @@ def test_on_demand_draft_can_set_half_way_targets(client, login, setup):
     org, _person, _kr, appraisal = setup
     login(org.managers[0]).post(_url(appraisal, "/draft"), data={"targets": "half"})
     kr_item = next(i for i in _items(_plan(appraisal.id)) if i.title == "粉丝数")
-    assert (kr_item.current, kr_item.target) == ("55000 人", "57500 人")
+    assert (kr_item.current, kr_item.target) == ("55000人", "57500人")
 
 
 def test_an_override_to_a_plan_grade_drafts_a_plan(client, login, make_person, make_department):

@@ -172,7 +172,7 @@ def test_an_empty_rater_row_is_ignored_and_an_incomplete_one_left_out_and_said()
     )
     assert breakdown.parts["peer"].fraction == Decimal("0.5")
     lines = derivation(_spec("okr-default"), breakdown)
-    assert "Rater 2 left out: ratings missing for innovation, execution." in lines
+    assert "Rater 2 left out: ratings missing for 创新能力 and 执行能力." in lines
 
 
 def test_inputs_are_refused_with_every_problem_and_its_place():

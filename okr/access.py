@@ -1,4 +1,9 @@
-"""Who may see and change what; every view asks here before touching an object."""
+"""Stopping a request that may not go on: every view asks before touching an object.
+
+Only the rule "signed-in admins" lives here; who may see which person, objective or appraisal
+is each feature's own rule (`okr.org.access`, `okr.okrs.access`, `okr.reviews.access`).
+This module imports no feature, so every feature's views may use it.
+"""
 
 from __future__ import annotations
 
@@ -9,20 +14,7 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user, login_required
 
-from okr.org.models import Person
-from okr.org.queries import report_ids
-
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def can_view_person(viewer: Person, person: Person) -> bool:
-    """Admins see everyone; a person sees themself; a manager sees their whole reporting line."""
-    return viewer.is_admin or viewer.id == person.id or person.id in report_ids(viewer.id)
-
-
-def can_edit_person(viewer: Person, person: Person) -> bool:
-    """Only HR (admins) edit people records."""
-    return viewer.is_admin
 
 
 def ensure(allowed: bool) -> None:

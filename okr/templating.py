@@ -1,0 +1,38 @@
+"""What every template may use: the language switcher, the signed-in person, formatting filters.
+
+Features add their own labels and filters through `okr.wiring` (e.g. `okr.okrs.labels.register`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
+
+from okr.i18n import LANGUAGE_NAMES
+
+
+def init_app(app: Flask) -> None:
+    """Template globals, the date and number filters, and Jinja's whitespace rules."""
+
+    @app.context_processor
+    def globals_() -> dict[str, Any]:
+        return {
+            "languages": LANGUAGE_NAMES,
+            "current_locale": str(get_locale() or app.config["DEFAULT_LOCALE"]),
+            "me": current_user,
+        }
+
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
+        format_datetime(value, fmt) if value else ""
+    )
+    app.jinja_env.filters["date_short"] = lambda value: (
+        format_date(value, "medium") if value else ""
+    )
+    app.jinja_env.filters["number"] = lambda value: (
+        format_decimal(value) if value is not None else ""
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
