@@ -270,7 +270,7 @@ def subjects(today: date | None) -> tuple[dict[str, Any], dict[str, Any]]:
 
 @contextmanager
 def serving(site: Site, instance: Path) -> Iterator[None]:
-    """gunicorn with 2 workers on the site's database, Server-Timing on."""
+    """gunicorn with 2 workers on the site's database, Server-Timing on (starting: see wait_until_up)."""
     site.port = _free_port()
     env = {
         **os.environ,
@@ -286,19 +286,23 @@ def serving(site: Site, instance: Path) -> Iterator[None]:
     ]  # fmt: skip
     site.server = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", site.port), timeout=1):
-                    break
-            except OSError:
-                if site.server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn for {site.name} did not start") from None
-                time.sleep(0.2)
         yield
     finally:
         site.server.send_signal(signal.SIGTERM)
         site.server.wait(60)
+
+
+def wait_until_up(site: Site) -> None:
+    assert site.server is not None
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", site.port), timeout=1):
+                return
+        except OSError:
+            if site.server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn for {site.name} did not start") from None
+            time.sleep(0.2)
 
 
 def worker_memory(site: Site) -> list[int]:
@@ -395,6 +399,8 @@ def main(argv: list[str] | None = None) -> None:
         for site in sites:
             (instance / site.name).mkdir()
             stack.enter_context(serving(site, instance / site.name))
+        for site in sites:  # both start at once
+            wait_until_up(site)
         print("Requesting pages …", flush=True)
         run(sites, args.rounds)
         info = {

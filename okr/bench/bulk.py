@@ -7,12 +7,16 @@ they are written, and the sequences are moved past them at the end.
 
 Rows are buffered per table (PostgreSQL: as COPY text in a temporary file, so a million check-ins
 cost disk, not memory) and written when the sink is closed, in foreign-key order by the caller.
+On PostgreSQL a writer thread owns the connection and runs the COPYs in that order while the
+generator goes on (the server ingests on one core while Python generates on the other).
 """
 
 from __future__ import annotations
 
 import json
+import queue
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -48,6 +52,8 @@ def _moment(value: datetime) -> str:
 
 
 def _json(value: Any) -> str:
+    if not value and isinstance(value, dict | list):
+        return "{}" if isinstance(value, dict) else "[]"
     return _text(json.dumps(value, ensure_ascii=False))
 
 
@@ -122,17 +128,23 @@ class Sink:
             self._file.write(("\n".join(self._lines) + "\n").encode())
             self._lines.clear()
 
-    def close(self) -> int:
-        """Write the buffered rows; returns how many."""
-        if self._file is not None:
-            self._spill()
-            self._file.seek(0)
-            names = ", ".join(f'"{name}"' for name in self.columns)
-            cursor = self.loader.driver.cursor()
+    def _copy(self) -> None:
+        assert self._file is not None
+        self._file.seek(0)
+        names = ", ".join(f'"{name}"' for name in self.columns)
+        cursor = self.loader.driver.cursor()
+        try:
             with cursor.copy(f'COPY "{self.table.name}" ({names}) FROM STDIN') as copy:
                 while block := self._file.read(1 << 20):
                     copy.write(block)
+        finally:
             self._file.close()
+
+    def close(self) -> int:
+        """Write the buffered rows (PostgreSQL: queue their COPY); returns how many."""
+        if self._file is not None:
+            self._spill()
+            self.loader.run(self._copy, cancel=self._file.close)
         else:
             for start in range(0, len(self._rows), CHUNK):
                 batch = [
@@ -148,9 +160,13 @@ class Sink:
 
 
 class Loader:
-    """Hands out ids and opens sinks on the session's connection (one transaction)."""
+    """Hands out ids and opens sinks on the session's connection (one transaction).
 
-    def __init__(self, connection: Connection) -> None:
+    Call finish() at the end (it checks the foreign keys and waits for the writes), or stop()
+    when giving up, before the connection is used again.
+    """
+
+    def __init__(self, connection: Connection, tables: Iterable[Table] = ()) -> None:
         self.connection = connection
         self.postgres = connection.dialect.name == "postgresql"
         self.driver = connection.connection.driver_connection if self.postgres else None
@@ -159,6 +175,54 @@ class Loader:
         self._exact = Exact()
         self._foreign_keys: list[tuple[str, str, str]] = []
         self._unchecked: set[str] = set()
+        self._jobs: queue.Queue[tuple[Callable[[], object], Callable[[], object] | None] | None]
+        self._jobs = queue.Queue()
+        self._failure: BaseException | None = None
+        self._writer: threading.Thread | None = None
+        if self.postgres:  # the next ids first: from now on the writer owns the connection
+            for table in tables:
+                if "id" in table.c:
+                    self.ids(table, 0)
+            self._writer = threading.Thread(
+                target=self._write, name="okr-bench-writer", daemon=True
+            )
+            self._writer.start()
+
+    def _write(self) -> None:
+        while (item := self._jobs.get()) is not None:
+            job, cancel = item
+            if self._failure is None:
+                try:
+                    job()
+                except BaseException as exc:  # reported to the generator by the next run()
+                    self._failure = exc
+            elif cancel is not None:
+                cancel()
+
+    def run(self, job: Callable[[], object], cancel: Callable[[], object] | None = None) -> None:
+        """Do something on the connection, after everything queued before it (`cancel` instead
+        when an earlier write failed)."""
+        if self._failure is not None:
+            if cancel is not None:
+                cancel()
+            raise self._failure
+        if self._writer is None:
+            job()
+        else:
+            self._jobs.put((job, cancel))
+
+    def execute(self, statement: Any, parameters: Any = None) -> None:
+        self.run(lambda: self.connection.execute(statement, parameters))
+
+    def stop(self) -> None:
+        """Let the queued writes finish (or fail) and give the connection back."""
+        if self._writer is not None:
+            self._jobs.put(None)
+            self._writer.join()
+            self._writer = None
+        failure, self._failure = self._failure, None
+        if failure is not None:
+            raise failure
 
     def exact(self, value: Decimal | None) -> Decimal | None:
         """A value as the database gives it back (12 places, half up), so figures computed from
@@ -171,6 +235,8 @@ class Loader:
     def ids(self, table: Table, count: int) -> range:
         """`count` fresh primary keys for the table."""
         if table.name not in self._next:
+            if self._writer is not None:
+                raise RuntimeError(f"{table.name}: pass it to Loader(tables=...) for its ids")
             top = self.connection.scalar(select(func.max(table.c.id)))
             self._next[table.name] = (top or 0) + 1
         first = self._next[table.name]
@@ -181,15 +247,16 @@ class Loader:
         return self.ids(table, 1)[0]
 
     def sink(self, table: Table, columns: Iterable[str]) -> Sink:
+        sink = Sink(self, table, list(columns))
         if self.postgres and table.name not in self._unchecked:
-            self._defer_foreign_keys(table.name)
-        return Sink(self, table, list(columns))
+            self._unchecked.add(table.name)
+            self.run(lambda: self._defer_foreign_keys(table.name))
+        return sink
 
     def _defer_foreign_keys(self, name: str) -> None:
         """Drop the table's foreign keys until finish() adds them back, which checks every row in
         one join per key: per-row checks made COPY five times slower (PostgreSQL's own advice for
         populating a database). All in the one transaction."""
-        self._unchecked.add(name)
         rows = self.connection.execute(
             text(
                 "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
@@ -202,10 +269,13 @@ class Loader:
             self._foreign_keys.append((name, constraint, definition))
 
     def finish(self) -> None:
-        """Check and restore the foreign keys, and move every sequence past the ids handed out
-        (PostgreSQL keeps sequences apart from the rows)."""
-        if not self.postgres:
-            return
+        """Check and restore the foreign keys, move every sequence past the ids handed out
+        (PostgreSQL keeps sequences apart from the rows), and wait for it all."""
+        if self.postgres:
+            self.run(self._restore)
+        self.stop()
+
+    def _restore(self) -> None:
         for name, constraint, definition in self._foreign_keys:
             self.connection.execute(
                 text(f'ALTER TABLE "{name}" ADD CONSTRAINT "{constraint}" {definition}')

@@ -79,9 +79,9 @@ def _ratings(spec: TemplateSpec, part: Part, level: float, rng: random.Random) -
     """Ratings on each criterion's scale around a level (0..1), in whole points."""
     ratings = {}
     for criterion in spec.domain.criteria.get(part, ()):
-        low, high = criterion.scale.min, criterion.scale.max
+        low, high = float(criterion.scale.min), float(criterion.scale.max)
         shown = min(1.0, max(0.0, level + rng.gauss(0, 0.08)))
-        ratings[criterion.key] = str(round(low + (high - low) * Decimal(str(round(shown, 3)))))
+        ratings[criterion.key] = str(round(low + (high - low) * shown))
     return ratings
 
 

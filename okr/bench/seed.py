@@ -13,6 +13,7 @@ depend on the day). Flushes; the caller commits.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import time
@@ -102,7 +103,7 @@ def _write_org(loader: Loader, built: organisation.Org, since: datetime) -> None
         )  # fmt: skip
     people.close()
     table = Department.__table__
-    loader.connection.execute(
+    loader.execute(
         update(table).where(table.c.id == bindparam("d_id")).values(head_id=bindparam("h_id")),
         [{"d_id": d.id, "h_id": d.head.id} for d in built.departments if d.head],
     )
@@ -180,7 +181,26 @@ def seed(
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     today = today or local_date(utcnow())
     templates = _templates()
-    loader = Loader(db.session.connection())
+    loader = Loader(db.session.connection(), db.metadata.sorted_tables)
+    try:
+        return _generate(loader, summary, lap, people, seed, today, zone, templates, workers)
+    except BaseException:
+        with contextlib.suppress(Exception):  # the first error is the one to see
+            loader.stop()
+        raise
+
+
+def _generate(
+    loader: Loader,
+    summary: Summary,
+    lap: _Clock,
+    people: int,
+    seed: int,
+    today: date,
+    zone: ZoneInfo,
+    templates: dict[str, ReviewTemplate],
+    workers: int | None,
+) -> Summary:
     ids = {
         "department": itertools.count(loader.ids(Department.__table__, 0).start),
         "person": itertools.count(loader.ids(Person.__table__, 0).start),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -19,7 +19,7 @@ AWKWARD = 'tab\there, line\nbreak, back\\slash \\N, "quotes", 中文 堃'
 
 
 def test_awkward_text_json_numbers_and_times_survive(app: Flask) -> None:
-    loader = Loader(db.session.connection())
+    loader = Loader(db.session.connection(), [ReviewTemplate.__table__, Cycle.__table__])
     at = datetime(2026, 10, 9, 2, 30, tzinfo=UTC)
     templates = loader.sink(
         ReviewTemplate.__table__,
@@ -73,9 +73,24 @@ def test_awkward_text_json_numbers_and_times_survive(app: Flask) -> None:
 
 
 def test_a_sink_refuses_to_leave_out_a_required_column(app: Flask) -> None:
-    loader = Loader(db.session.connection())
+    loader = Loader(db.session.connection(), [Cycle.__table__])
     with pytest.raises(ValueError, match="need values"):
         loader.sink(Cycle.__table__, ["id", "kind"])
+    loader.stop()
+
+
+def test_a_failed_write_is_raised_to_the_generator(app: Flask) -> None:
+    loader = Loader(db.session.connection(), [Cycle.__table__])
+    cycles = loader.sink(Cycle.__table__, ["id", "kind", "label", "start", "end", "status",
+                                           "is_current", "attainment_cap", "version"])  # fmt: skip
+    for _ in range(2):  # the same id twice
+        cycles.add(1, "quarter", "2026 Q4", date(2026, 10, 1), date(2026, 12, 31), "running",
+                   True, Decimal(1), 1)  # fmt: skip
+    with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
+        cycles.close()  # PostgreSQL: only queued here, so the error comes from finish()
+        loader.finish()
+    loader.stop()  # reported once; stopping again is harmless
+    db.session.rollback()
 
 
 def test_check_in_notes_need_no_escaping() -> None:
