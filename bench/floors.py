@@ -19,7 +19,7 @@ from jinja2 import Environment
 from sqlalchemy import func, literal, or_, select
 from sqlalchemy.engine import Connection
 
-from okr.okrs.models import CheckIn, KeyResult, Objective
+from okr.objectives.models import CheckIn, KeyResult, Objective
 from okr.org.models import Department, Person
 
 P, D, OB, K, C = (m.__table__ for m in (Person, Department, Objective, KeyResult, CheckIn))

@@ -42,9 +42,10 @@ from okr.bench.bulk import analyze
 from okr.bench.org import ACCOUNTS
 from okr.bench.seed import BENCH_PASSWORD, seed
 from okr.config import normalise_database_url
+from okr.cycles.models import Cycle
 from okr.db import local_date, utcnow
 from okr.extensions import db
-from okr.okrs.models import Cycle, KeyResult, Objective
+from okr.objectives.models import KeyResult, Objective
 from okr.org.models import Department, Person
 from okr.reviews.models import Appraisal, Review
 

@@ -1,7 +1,7 @@
 """Stopping a request that may not go on: every view asks before touching an object.
 
 Only the rule "signed-in admins" lives here; who may see which person, objective or appraisal
-is each feature's own rule (`okr.org.access`, `okr.okrs.access`, `okr.reviews.access`).
+is each feature's own rule (`okr.org.access`, `okr.objectives.access`, `okr.reviews.access`).
 This module imports no feature, so every feature's views may use it.
 """
 

@@ -113,3 +113,8 @@ def required_number(form: FlaskForm, field: Field) -> None:
     empty = getattr(field, "number", None) is None or getattr(field, "missing", False)
     if empty and not field.errors:
         raise ValidationError(_l("Enter a number."))
+
+
+def strip_text(value: str | None) -> str | None:
+    """Pasted addresses often carry spaces; they are not part of the address."""
+    return value.strip() if isinstance(value, str) else value

@@ -1,16 +1,9 @@
 """Every model module, imported so that metadata (and migrations) see all tables."""
 
 from okr.auth.models import LoginFailure, LoginSession
-from okr.okrs.models import (
-    Adjustment,
-    CheckIn,
-    Cycle,
-    CycleChange,
-    KeyResult,
-    KRTemplate,
-    Objective,
-    ObjectiveChange,
-)
+from okr.cycles.models import Cycle, CycleChange
+from okr.kr_templates.models import KRTemplate
+from okr.objectives.models import Adjustment, CheckIn, KeyResult, Objective, ObjectiveChange
 from okr.org.models import Company, Department, ImportBatch, Person
 from okr.records.models import RecordBatch
 from okr.reviews.models import (

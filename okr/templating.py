@@ -1,6 +1,6 @@
 """What every template may use: the language switcher, the signed-in person, formatting filters.
 
-Features add their own labels and filters through `okr.wiring` (e.g. `okr.okrs.labels.register`).
+Features add their own labels and filters through `okr.wiring` (e.g. `okr.labels.register`).
 """
 
 from __future__ import annotations

@@ -10,65 +10,86 @@ from flask import Blueprint, Flask
 
 
 def blueprints() -> list[Blueprint]:
-    """Every feature's blueprint, in the order they are registered."""
-    from okr.auth.views import bp as auth_bp
-    from okr.main.views import bp as main_bp
-    from okr.okrs.adjustment_views import bp as adjustments_bp
-    from okr.okrs.alignment_views import bp as alignment_bp
-    from okr.okrs.correction_views import bp as corrections_bp
-    from okr.okrs.cycle_views import bp as cycles_bp
-    from okr.okrs.kr_page import bp as kr_page_bp
-    from okr.okrs.kr_views import bp as key_results_bp
-    from okr.okrs.team_views import bp as team_bp
-    from okr.okrs.template_views import bp as kr_templates_bp
-    from okr.okrs.views import bp as okrs_bp
-    from okr.okrs.week_views import bp as week_bp
-    from okr.org.departments import bp as departments_bp
-    from okr.org.people import bp as people_bp
-    from okr.org.transfer import bp as transfer_bp
-    from okr.records.views import bp as records_bp
-    from okr.reviews.appraisal_views import bp as appraisals_bp
-    from okr.reviews.calibration_views import bp as calibration_bp
-    from okr.reviews.flags_views import bp as flags_bp
-    from okr.reviews.peer_views import bp as peer_forms_bp
-    from okr.reviews.plan_views import bp as plans_bp
-    from okr.reviews.ranking_views import bp as rankings_bp
-    from okr.reviews.reminders import bp as reminders_bp
-    from okr.reviews.template_views import bp as review_templates_bp
-    from okr.reviews.views import bp as reviews_bp
+    """Every feature's blueprint (one per package), in the order they are registered.
+
+    A package's view modules add their routes to its `blueprint.py`; importing them here is what
+    attaches the routes, so a new view module is listed here too.
+    """
+    from okr.alignment import views as _alignment  # noqa: F401
+    from okr.alignment.blueprint import bp as alignment
+    from okr.appraisals import views as _appraisals  # noqa: F401
+    from okr.appraisals.blueprint import bp as appraisals
+    from okr.auth import views as _auth  # noqa: F401
+    from okr.auth.blueprint import bp as auth
+    from okr.calibration import views as _calibration  # noqa: F401
+    from okr.calibration.blueprint import bp as calibration
+    from okr.checkins import correction_views as _corrections  # noqa: F401
+    from okr.checkins import views as _checkins  # noqa: F401
+    from okr.checkins.blueprint import bp as checkins
+    from okr.cycles import views as _cycles  # noqa: F401
+    from okr.cycles.blueprint import bp as cycles
+    from okr.departments import views as _departments  # noqa: F401
+    from okr.departments.blueprint import bp as departments
+    from okr.flags import views as _flags  # noqa: F401
+    from okr.flags.blueprint import bp as flags
+    from okr.key_results import page as _key_result_page  # noqa: F401
+    from okr.key_results import views as _key_results  # noqa: F401
+    from okr.key_results.blueprint import bp as key_results
+    from okr.kr_templates import views as _kr_templates  # noqa: F401
+    from okr.kr_templates.blueprint import bp as kr_templates
+    from okr.main import views as _main  # noqa: F401
+    from okr.main.blueprint import bp as main
+    from okr.objectives import adjustment_views as _adjustments  # noqa: F401
+    from okr.objectives import views as _objectives  # noqa: F401
+    from okr.objectives.blueprint import bp as objectives
+    from okr.peer_reviews import views as _peer_reviews  # noqa: F401
+    from okr.peer_reviews.blueprint import bp as peer_reviews
+    from okr.people import import_views as _people_import  # noqa: F401
+    from okr.people import views as _people  # noqa: F401
+    from okr.people.blueprint import bp as people
+    from okr.plans import views as _plans  # noqa: F401
+    from okr.plans.blueprint import bp as plans
+    from okr.rankings import views as _rankings  # noqa: F401
+    from okr.rankings.blueprint import bp as rankings
+    from okr.records import views as _records  # noqa: F401
+    from okr.records.blueprint import bp as records
+    from okr.review_templates import views as _review_templates  # noqa: F401
+    from okr.review_templates.blueprint import bp as review_templates
+    from okr.reviews import views as _reviews  # noqa: F401
+    from okr.reviews.blueprint import bp as reviews
+    from okr.team import views as _team  # noqa: F401
+    from okr.team.blueprint import bp as team
+    from okr.todo import views as _todo  # noqa: F401
+    from okr.todo.blueprint import bp as todo
 
     return [
-        main_bp,
-        auth_bp,
-        departments_bp,
-        people_bp,
-        transfer_bp,
-        okrs_bp,
-        key_results_bp,
-        cycles_bp,
-        week_bp,
-        corrections_bp,
-        kr_page_bp,
-        team_bp,
-        alignment_bp,
-        kr_templates_bp,
-        adjustments_bp,
-        review_templates_bp,
-        reviews_bp,
-        appraisals_bp,
-        peer_forms_bp,
-        reminders_bp,
-        calibration_bp,
-        rankings_bp,
-        flags_bp,
-        plans_bp,
-        records_bp,
+        main,
+        auth,
+        departments,
+        people,
+        cycles,
+        objectives,
+        key_results,
+        checkins,
+        team,
+        alignment,
+        kr_templates,
+        review_templates,
+        reviews,
+        appraisals,
+        peer_reviews,
+        todo,
+        calibration,
+        rankings,
+        flags,
+        plans,
+        records,
     ]
 
 
 def template_helpers(app: Flask) -> None:
     """Features' labels and filters every template may use."""
-    from okr.okrs import labels
+    from okr import labels
 
     labels.register(app)
 
@@ -78,7 +99,7 @@ def commands(app: Flask) -> None:
     from okr.bench import init_app as register_bench
     from okr.cli import init_app as register_app_commands
     from okr.records.cli import init_app as register_record_commands
-    from okr.reviews.cli import register as register_review_commands
+    from okr.review_templates.cli import register as register_review_commands
 
     register_review_commands(app)
     register_record_commands(app)
@@ -89,9 +110,11 @@ def commands(app: Flask) -> None:
 def connect_signals() -> None:
     """Features that hear what happens in a feature below them (blinker signals)."""
     from okr.auth.sessions import connect as connect_sessions
-    from okr.reviews.plans import connect as connect_plans
+    from okr.objectives.progress import connect as connect_progress
+    from okr.plans.services import connect as connect_plans
 
     connect_sessions()
+    connect_progress()
     connect_plans()
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, flash, redirect, request, session, url_for
+from flask import Response, abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
+from okr.auth.blueprint import bp
 from okr.auth.forms import LoginForm, PasswordForm, PreferencesForm, timezone_choices
 from okr.auth.models import LoginSession
 from okr.auth.services import Throttled, authenticate
@@ -30,8 +31,6 @@ from okr.org.models import Person
 from okr.org.services import set_password
 from okr.unit_of_work import commit_even_on_error
 from okr.web import form_errors, invalid_status, render
-
-bp = Blueprint("auth", __name__)
 
 login_manager.login_view = "auth.login"
 login_manager.login_message_category = "info"

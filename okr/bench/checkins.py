@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from okr.bench import words
 from okr.bench.bulk import Loader, Sink
 from okr.domain.periods import week_start, weeks_of
-from okr.okrs.models import CheckIn
+from okr.objectives.models import CheckIn
 
 if TYPE_CHECKING:
     from okr.bench.okrs import CycleRef, Goal, Result

@@ -107,7 +107,7 @@ def kr_spec(
 
 
 def domain_spec(columns: dict[str, Any]) -> KeyResultSpec:
-    """The scoring rule of generated columns, as okr.okrs.rules.spec_of reads a stored one."""
+    """The scoring rule of generated columns, as okr.objectives.rules.spec_of reads a stored one."""
     return KeyResultSpec(
         KRKind(columns["kind"]),
         start=columns["start"],

@@ -29,7 +29,7 @@ from okr.domain.errors import DomainError
 from okr.domain.krspec import KeyResultSpec, ensure_valid_spec
 from okr.domain.periods import Period
 from okr.domain.rollup import ProgressRule, WeightedValue, parent_progress
-from okr.okrs.models import CheckIn, KeyResult, Objective, ObjectiveChange
+from okr.objectives.models import CheckIn, KeyResult, Objective, ObjectiveChange
 
 OBJECTIVE_WEIGHTS = {2: [(60, 40), (50, 50)], 3: [(40, 30, 30), (50, 30, 20), (40, 40, 20)]}
 KR_WEIGHTS = {

@@ -31,8 +31,9 @@ from okr.domain.numbers import quantity, round_display
 from okr.domain.periods import next_period
 from okr.domain.template import Part
 from okr.explain import PART_WORDS
-from okr.okrs.labels import pct
-from okr.okrs.models import Adjustment
+from okr.labels import pct
+from okr.objectives.models import Adjustment
+from okr.plans.services import NUMERIC_TARGET_KINDS, WEAKEST_KRS
 from okr.reviews.models import (
     Appraisal,
     CalibrationChange,
@@ -42,8 +43,7 @@ from okr.reviews.models import (
     Review,
     review_department,
 )
-from okr.reviews.plans import NUMERIC_TARGET_KINDS, WEAKEST_KRS
-from okr.reviews.template_format import TemplateSpec
+from okr.schemes.format import TemplateSpec
 
 APPRAISAL_COLUMNS = [
     "id", "review_id", "person_id", "manager_id", "department_id", "status", "self_ratings",
@@ -333,7 +333,7 @@ class ReviewWriter:
     def _plan(
         self, row: dict[str, Any], review: ReviewRef, spec: TemplateSpec, closed: bool
     ) -> None:
-        """The plan finalize drafts for a plan grade (okr.reviews.plans.draft_plan), then its progress."""
+        """The plan finalize drafts for a plan grade (okr.plans.services.draft_plan), then its progress."""
         goals, manager, rng, weak_criteria = row.pop("_plan")
         if row["grade"] not in spec.domain.improvement_plan_grades:
             return

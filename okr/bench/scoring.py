@@ -2,7 +2,7 @@
 
 Each breakdown is the app's own computation (okr.reviews.scoring.compute) on transient model
 objects, as finalize runs it; for a plan grade the weakest criteria are found as draft_plan finds
-them (okr.reviews.plans.weakest_criteria). The work is pure, so it runs in spawned processes (no
+them (okr.plans.services.weakest_criteria). The work is pure, so it runs in spawned processes (no
 database connection is inherited) while the main process generates OKRs.
 """
 
@@ -47,9 +47,9 @@ def _load(specs: dict[str, dict[str, Any]]) -> None:
 def score(family: str, batch: list[Inputs]) -> list[Scored]:
     """Breakdowns of a batch of appraisals under one template."""
     from okr.domain.numbers import fmt, round_display
-    from okr.okrs.models import Adjustment, Objective
+    from okr.objectives.models import Adjustment, Objective
+    from okr.plans.services import target_rating, weakest_criteria
     from okr.reviews.models import Appraisal, PeerForm
-    from okr.reviews.plans import target_rating, weakest_criteria
     from okr.reviews.scoring import compute
 
     spec = _specs[family]

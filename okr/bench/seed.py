@@ -34,15 +34,15 @@ from okr.bench.okrs import CycleRef, OKRWriter, individual_goals
 from okr.bench.reviews import ReviewWriter
 from okr.bench.scoring import Scorer
 from okr.bench.words import COMPANY
+from okr.cycles.models import Cycle, CycleChange
 from okr.db import local_date, utcnow
 from okr.domain.periods import CycleKind, Period, period_containing, previous_period
 from okr.extensions import db
-from okr.okrs.models import Cycle, CycleChange
-from okr.okrs.templates_service import load_builtin_templates as load_kr_templates
+from okr.kr_templates.services import load_builtin_templates as load_kr_templates
 from okr.org.models import Company, Department, Person
+from okr.review_templates.services import load_builtin_templates as load_review_templates
 from okr.reviews.models import ReviewTemplate
 from okr.reviews.services import spec_of
-from okr.reviews.templates_service import load_builtin_templates as load_review_templates
 
 BENCH_PASSWORD = "bench1234"
 FULL_TEMPLATE = "okr-default"

@@ -10,10 +10,10 @@ from okr.demo.reviews import load_demo_reviews
 from okr.demo.story import Story
 from okr.domain.periods import CycleKind, period_containing, previous_period
 from okr.extensions import db
-from okr.okrs.templates_service import load_builtin_templates
+from okr.kr_templates.services import load_builtin_templates
 from okr.org.models import Company, Department
 from okr.org.services import PersonData, create_department, create_person
-from okr.reviews.templates_service import load_builtin_templates as load_review_templates
+from okr.review_templates.services import load_builtin_templates as load_review_templates
 
 DEMO_PASSWORD = "demo1234"
 DEMO_ACCOUNTS = (

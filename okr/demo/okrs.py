@@ -13,6 +13,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from okr.checkins.services import record_checkin
+from okr.cycles.models import Cycle
+from okr.cycles.services import change_status, create_cycle
 from okr.demo.story import Story
 from okr.domain.periods import (
     CycleKind,
@@ -24,11 +27,9 @@ from okr.domain.periods import (
     weeks_of,
 )
 from okr.extensions import db
-from okr.okrs.approval import decide_set, submit_set
-from okr.okrs.checkins import record_checkin
-from okr.okrs.cycles import change_status, create_cycle
-from okr.okrs.models import Adjustment, Cycle, KeyResult, Objective
-from okr.okrs.services import KeyResultData, ObjectiveData, add_key_result, create_objective
+from okr.objectives.approval import decide_set, submit_set
+from okr.objectives.models import Adjustment, KeyResult, Objective
+from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
 from okr.org.models import Department, Person
 
 D = Decimal

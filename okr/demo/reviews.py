@@ -13,14 +13,15 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from okr.appraisals.services import acknowledge
+from okr.calibration.results import finalize, override_grade, release
+from okr.cycles.models import Cycle
 from okr.demo.story import Story
 from okr.domain.periods import CycleKind, period_containing
 from okr.extensions import db
-from okr.okrs.models import Cycle
 from okr.org.models import Department, Person
+from okr.plans.services import add_follow_up, agree_plan, draft_plan
 from okr.reviews.models import Appraisal, ImprovementItem, PeerForm, Review, ReviewTemplate
-from okr.reviews.plans import add_follow_up, agree_plan, draft_plan
-from okr.reviews.results import acknowledge, finalize, override_grade, release
 from okr.reviews.services import (
     assign_rater,
     open_review,
@@ -29,7 +30,7 @@ from okr.reviews.services import (
     save_self_assessment,
     spec_of,
 )
-from okr.reviews.template_format import TemplateSpec
+from okr.schemes.format import TemplateSpec
 
 TEAMS = ("推广组", "内容组", "社群运营组", "客服组")
 # Per person: (self, peer, interview) star ratings for results/skills/attitude and cooperation/innovation/execution.

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Response
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from okr.extensions import db
-from okr.okrs.queries import approvals_waiting
+from okr.main.blueprint import bp
+from okr.objectives.queries import approvals_waiting
 from okr.org.models import Department, Person
 from okr.org.queries import people_query, report_ids_query
 from okr.web import render
-
-bp = Blueprint("main", __name__)
 
 
 @bp.get("/")

@@ -123,3 +123,10 @@ def people_query(viewer: Person, search: str = "", include_inactive: bool = Fals
             )
         )
     return stmt.order_by(Person.name, Person.id)
+
+
+def department_subtree_query(department_id: int) -> Select[tuple[int]]:
+    """A department and every department below it, as one recursive query."""
+    tree = select(literal(department_id).label("id")).cte("team_departments", recursive=True)
+    tree = tree.union(select(Department.id).join(tree, Department.parent_id == tree.c.id))
+    return select(tree.c.id)

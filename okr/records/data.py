@@ -22,14 +22,14 @@ from okr.domain.errors import DomainError
 from okr.domain.numbers import fmt, quantity, round_display
 from okr.explain import PART_WORDS, derivation_rule, describe_steps
 from okr.extensions import db
-from okr.okrs.labels import kind_label, pct
-from okr.okrs.models import Adjustment, Objective
-from okr.okrs.rules import spec_of as spec_of_kr
-from okr.okrs.weekly import weekly_values
+from okr.labels import kind_label, pct
+from okr.objectives.models import Adjustment, Objective
+from okr.objectives.rules import spec_of as spec_of_kr
 from okr.org.models import Company, Person
 from okr.reviews.models import Appraisal, CalibrationChange, ImprovementPlan, PeerForm, Review
 from okr.reviews.scoring import frozen_steps
 from okr.reviews.services import INTERVIEW_STEPS, breakdown, spec_of
+from okr.team.weekly import weekly_values
 
 SCORE_PLACES = 2
 

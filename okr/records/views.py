@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, redirect, request, send_file, url_for
+from flask import Response, abort, redirect, request, send_file, url_for
 from flask_babel import format_timedelta, get_locale
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -14,6 +14,7 @@ from okr.access import admin_required, ensure
 from okr.extensions import db
 from okr.org.models import Department
 from okr.records.batch import create_batch, heartbeat_timeout, notice_dead_runner, start
+from okr.records.blueprint import bp
 from okr.records.data import build_record
 from okr.records.models import RecordBatch
 from okr.records.render import record_html, record_pdf
@@ -21,8 +22,6 @@ from okr.reviews import access
 from okr.reviews.models import Appraisal, Review
 from okr.unit_of_work import after_commit
 from okr.web import render
-
-bp = Blueprint("records", __name__, url_prefix="/records")
 
 
 def _allowed(appraisal_id: int) -> Appraisal:

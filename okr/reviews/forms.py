@@ -22,7 +22,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from okr.forms import VersionedForm, optional_int, options
 from okr.reviews.services import INTERVIEW_STEPS
-from okr.reviews.template_format import TemplateSpec
+from okr.schemes.format import TemplateSpec
 
 TEXT_LIMIT = 4000
 

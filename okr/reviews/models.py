@@ -27,9 +27,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from okr.cycles.models import Cycle
 from okr.db import Exact, UTCDateTime, utcnow
 from okr.extensions import db
-from okr.okrs.models import Cycle
 from okr.org.models import Department, Person
 
 

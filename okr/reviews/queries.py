@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.routing import BuildError
 
+from okr.cycles.models import Cycle
 from okr.db import local_date, utcnow
 from okr.domain.numbers import fmt, round_display
 from okr.domain.steps import Step
@@ -26,7 +27,7 @@ from okr.domain.template import Part
 from okr.domain.weights import plain_mean
 from okr.explain import NO_GLOSSARY, PART_WORDS, Glossary, describe, describe_steps
 from okr.extensions import db
-from okr.okrs.models import Adjustment, Cycle, Objective
+from okr.objectives.models import Adjustment, Objective
 from okr.org.models import Person
 from okr.reviews.models import Appraisal, PeerForm, Review, ReviewTemplate
 from okr.reviews.scoring import Breakdown, compute, frozen_steps
@@ -39,7 +40,7 @@ from okr.reviews.services import (
 from okr.reviews.services import (
     suggested_raters,
 )
-from okr.reviews.template_format import TemplateSpec
+from okr.schemes.format import TemplateSpec
 
 SCORE_PLACES = 2
 STATUS_LABELS = {

@@ -20,9 +20,9 @@ from okr.domain.ratings import criteria_score, peer_score
 from okr.domain.rollup import WeightedValue, okr_score
 from okr.domain.steps import Step, steps_from_data, steps_to_data
 from okr.domain.template import AdjustmentKind, Part
-from okr.okrs.models import Adjustment, Objective
+from okr.objectives.models import Adjustment, Objective
 from okr.reviews.models import Appraisal, PeerForm
-from okr.reviews.template_format import TemplateSpec
+from okr.schemes.format import TemplateSpec
 
 
 @dataclass

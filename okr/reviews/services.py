@@ -12,18 +12,19 @@ from sqlalchemy import insert, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm.attributes import set_committed_value
 
+from okr.cycles.models import Cycle
 from okr.db import local_date, utcnow
 from okr.domain.errors import DomainError
 from okr.domain.numbers import parse_decimal
 from okr.domain.template import Part
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
-from okr.okrs.models import Adjustment, Cycle, Objective
+from okr.objectives.models import Adjustment, Objective
 from okr.org.models import Person
 from okr.org.queries import department_subtree_ids
 from okr.reviews.models import Appraisal, PeerForm, Review, ReviewTemplate, review_department
 from okr.reviews.scoring import Breakdown, compute
-from okr.reviews.template_format import TemplateSpec, parse
+from okr.schemes.format import TemplateSpec, parse
 
 INTERVIEW_STEPS = ("purpose", "self_assessment", "result", "disagreement", "plan")
 STATUS_ORDER = ("draft", "self_assessed", "peer_rated", "interviewed", "calibrated", "acknowledged")

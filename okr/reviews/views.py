@@ -7,28 +7,28 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, request, url_for
+from flask import Response, flash, redirect, request, url_for
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import Select, func, or_, select
 
 from okr.access import admin_required, ensure
+from okr.cycles.models import Cycle
 from okr.errors import Invalid
 from okr.explain import derivation_rule
 from okr.extensions import db
 from okr.forms import options
-from okr.okrs.labels import status_label
-from okr.okrs.models import Cycle
+from okr.labels import status_label
 from okr.org.models import Department, Person
 from okr.org.queries import department_tree, flatten, report_ids, report_ids_query
 from okr.reviews import queries as q
+from okr.reviews.blueprint import bp
 from okr.reviews.forms import OpenReviewForm
 from okr.reviews.models import Appraisal, Review, ReviewTemplate
 from okr.reviews.services import STATUS_ORDER, open_review, spec_of
-from okr.reviews.template_format import TemplateFormatError, TemplateSpec
+from okr.schemes.format import TemplateFormatError, TemplateSpec
 from okr.web import form_errors, invalid_status, render
 
-bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 PAGE_SIZE = 50
 bp.add_app_template_filter(q.shown_score, "review_score")
 bp.add_app_template_global(q.appraisal_status, "appraisal_status")

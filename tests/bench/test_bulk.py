@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from okr.bench import words
 from okr.bench.bulk import Loader
+from okr.cycles.models import Cycle
 from okr.extensions import db
-from okr.okrs.models import Cycle
 from okr.reviews.models import ReviewTemplate
 
 AWKWARD = 'tab\there, line\nbreak, back\\slash \\N, "quotes", 中文 堃'

@@ -19,16 +19,18 @@ from sqlalchemy import func, select, text
 from okr.bench import org as organisation
 from okr.bench.scoring import Scorer, score
 from okr.bench.seed import BENCH_PASSWORD, FULL_TEMPLATE, seed
+from okr.calibration.board import department_ranks
+from okr.checkins.services import latest_checkins
+from okr.cycles.models import Cycle
 from okr.domain.krspec import ensure_valid_spec
 from okr.extensions import db
-from okr.okrs.approval import set_query, weight_report
-from okr.okrs.checkins import latest_checkins
-from okr.okrs.models import CheckIn, Cycle, KeyResult, Objective
-from okr.okrs.progress import refresh_key_result, refresh_objective_chain
-from okr.okrs.rules import spec_of as kr_spec_of
+from okr.flags import queries as flags
+from okr.objectives.approval import set_query, weight_report
+from okr.objectives.models import CheckIn, KeyResult, Objective
+from okr.objectives.progress import refresh_key_result, refresh_objective_chain
+from okr.objectives.rules import spec_of as kr_spec_of
 from okr.org.models import Department, Person
-from okr.reviews import flags
-from okr.reviews.calibration import department_ranks
+from okr.plans.services import draft_plan
 from okr.reviews.models import (
     Appraisal,
     CalibrationChange,
@@ -37,7 +39,6 @@ from okr.reviews.models import (
     Review,
     ReviewTemplate,
 )
-from okr.reviews.plans import draft_plan
 from okr.reviews.services import breakdown, spec_of
 
 PEOPLE = 60
@@ -283,7 +284,7 @@ def test_cli_builds_the_company_and_says_how_to_sign_in(app: Flask) -> None:
 
 
 def test_worker_processes_compute_what_the_main_process_computes(app: Flask) -> None:
-    from okr.reviews.templates_service import load_builtin_templates
+    from okr.review_templates.services import load_builtin_templates
 
     load_builtin_templates()
     db.session.commit()

@@ -16,9 +16,10 @@ import pytest
 from sqlalchemy import select, update
 from werkzeug.security import generate_password_hash
 
+from okr.cycles.models import Cycle
 from okr.demo.loader import DEMO_PASSWORD, load_demo
 from okr.extensions import db
-from okr.okrs.models import Cycle, KeyResult, Objective
+from okr.objectives.models import KeyResult, Objective
 from okr.org.models import Person
 from okr.reviews.models import Appraisal, Review
 

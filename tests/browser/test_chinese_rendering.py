@@ -27,11 +27,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from okr.checkins.services import record_checkin
+from okr.cycles.services import change_status, create_cycle
 from okr.extensions import db
-from okr.okrs.approval import decide_set, submit_set
-from okr.okrs.checkins import record_checkin
-from okr.okrs.cycles import change_status, create_cycle
-from okr.okrs.services import KeyResultData, ObjectiveData, add_key_result, create_objective
+from okr.objectives.approval import decide_set, submit_set
+from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
 from tests.conftest import TEST_PASSWORD
 from tests.test_fonts import FAMILY, font_for
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from okr.checkins.services import record_checkin
 from okr.extensions import db
-from okr.okrs.checkins import record_checkin
 from tests.okrs.test_week import build_quarter
 
 pytestmark = pytest.mark.browser

@@ -11,8 +11,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from okr.cycles.models import Cycle
 from okr.extensions import db
-from okr.okrs.models import CheckIn, Cycle
+from okr.objectives.models import CheckIn
 from tests.okrs.test_week import build_quarter
 
 pytestmark = pytest.mark.browser

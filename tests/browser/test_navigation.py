@@ -10,10 +10,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import update
 
+from okr.cycles.services import create_cycle
 from okr.extensions import db
-from okr.okrs.cycles import create_cycle
-from okr.okrs.models import Objective
-from okr.okrs.services import ObjectiveData, create_objective
+from okr.objectives.models import Objective
+from okr.objectives.services import ObjectiveData, create_objective
 from okr.org.models import Person
 
 pytestmark = pytest.mark.browser

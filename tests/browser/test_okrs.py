@@ -9,9 +9,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from okr.cycles.models import Cycle
+from okr.cycles.services import create_cycle
 from okr.extensions import db
-from okr.okrs.cycles import create_cycle
-from okr.okrs.models import Cycle, Objective
+from okr.objectives.models import Objective
 
 pytestmark = pytest.mark.browser
 

@@ -16,14 +16,15 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from okr.calibration.results import finalize, release
+from okr.checkins.services import record_checkin
+from okr.cycles.models import Cycle
+from okr.cycles.services import change_status, create_cycle
 from okr.extensions import db
-from okr.okrs.checkins import record_checkin
-from okr.okrs.cycles import change_status, create_cycle
-from okr.okrs.models import Cycle
-from okr.okrs.services import KeyResultData, ObjectiveData, add_key_result, create_objective
+from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
 from okr.org.models import Department, Person
+from okr.review_templates.services import load_builtin_templates
 from okr.reviews.models import Appraisal, Review, ReviewTemplate
-from okr.reviews.results import finalize, release
 from okr.reviews.services import (
     assign_rater,
     open_review,
@@ -32,7 +33,6 @@ from okr.reviews.services import (
     save_self_assessment,
     spec_of,
 )
-from okr.reviews.templates_service import load_builtin_templates
 
 pytestmark = pytest.mark.browser
 

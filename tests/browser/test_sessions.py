@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from okr.extensions import db
-from okr.okrs.models import CheckIn
+from okr.objectives.models import CheckIn
 from tests.conftest import TEST_PASSWORD
 from tests.okrs.test_week import build_quarter
 

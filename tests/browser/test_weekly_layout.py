@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from okr.checkins.services import record_checkin
+from okr.cycles.services import create_cycle
 from okr.extensions import db
-from okr.okrs.checkins import record_checkin
-from okr.okrs.cycles import create_cycle
-from okr.okrs.models import KeyResult, Objective
+from okr.objectives.models import KeyResult, Objective
 from tests.conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser

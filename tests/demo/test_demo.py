@@ -9,16 +9,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from okr.checkins.services import latest_checkins
+from okr.checkins.views import due
+from okr.cycles.models import Cycle
+from okr.cycles.services import current_cycle
 from okr.db import UTCDateTime, dated, local_date
 from okr.demo.loader import load_demo
 from okr.domain.periods import week_start
 from okr.extensions import db
-from okr.okrs.checkins import latest_checkins
-from okr.okrs.cycles import current_cycle
-from okr.okrs.models import CheckIn, Cycle, KeyResult, Objective
-from okr.okrs.team import not_checked_in, team_query
-from okr.okrs.week_views import due
-from okr.okrs.weekly import cycle_weeks, report_week, weekly_table
+from okr.objectives.models import CheckIn, KeyResult, Objective
 from okr.org.models import Person
 from okr.reviews.models import (
     Appraisal,
@@ -28,6 +27,8 @@ from okr.reviews.models import (
     PeerForm,
     Review,
 )
+from okr.team.queries import not_checked_in, team_query
+from okr.team.weekly import cycle_weeks, report_week, weekly_table
 from tests.helpers import sign_in, text
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

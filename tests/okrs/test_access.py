@@ -8,11 +8,12 @@ from types import SimpleNamespace
 
 import pytest
 
+from okr.cycles.models import Cycle
 from okr.extensions import db
-from okr.okrs.approval import submit_set
-from okr.okrs.models import Cycle, Objective
-from okr.okrs.services import KeyResultData, ObjectiveData, add_key_result, create_objective
-from okr.okrs.templates_service import load_builtin_templates
+from okr.kr_templates.services import load_builtin_templates
+from okr.objectives.approval import submit_set
+from okr.objectives.models import Objective
+from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
 from okr.org.models import Company
 from tests.helpers import snapshot
 

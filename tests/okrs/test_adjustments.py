@@ -9,9 +9,10 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from okr.cycles.models import Cycle
 from okr.extensions import db
-from okr.okrs.adjustments import add_adjustment
-from okr.okrs.models import Adjustment, Cycle
+from okr.objectives.adjustments import add_adjustment
+from okr.objectives.models import Adjustment
 from okr.org.models import Company
 from tests.helpers import field_error, flashes, form_values, snapshot, text
 

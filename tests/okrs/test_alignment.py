@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+from okr.cycles.services import create_cycle
 from okr.extensions import db
-from okr.okrs.cycles import create_cycle
-from okr.okrs.models import Objective
+from okr.objectives.models import Objective
 from okr.org.models import Company, Department, Person
 from tests.helpers import field_error, text
 

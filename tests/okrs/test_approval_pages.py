@@ -8,11 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from okr.cycles.services import create_cycle
 from okr.extensions import db
-from okr.okrs.approval import submit_set
-from okr.okrs.cycles import create_cycle
-from okr.okrs.models import Objective
-from okr.okrs.services import KeyResultData, ObjectiveData, add_key_result, create_objective
+from okr.objectives.approval import submit_set
+from okr.objectives.models import Objective
+from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
 from tests.helpers import flashes, snapshot, text
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from okr.okrs.chart import (
+from okr.key_results.chart import (
     HEIGHT,
     PLOT_BOTTOM,
     PLOT_LEFT,

@@ -23,15 +23,16 @@ from flask import Flask
 from sqlalchemy import select, text
 from werkzeug.serving import make_server
 
+from okr.checkins.services import record_checkin
+from okr.cycles.models import Cycle
 from okr.db import stored
 from okr.domain.attainment import attainment
 from okr.domain.errors import DomainError
 from okr.domain.rollup import ProgressRule, WeightedValue, parent_progress
 from okr.extensions import db
-from okr.okrs.checkins import record_checkin
-from okr.okrs.models import CheckIn, Cycle, KeyResult, Objective
-from okr.okrs.progress import refresh_cycle
-from okr.okrs.rules import spec_of, worst_confidence
+from okr.objectives.models import CheckIn, KeyResult, Objective
+from okr.objectives.progress import refresh_cycle
+from okr.objectives.rules import spec_of, worst_confidence
 from okr.org.models import Person
 from tests.conftest import TEST_PASSWORD
 

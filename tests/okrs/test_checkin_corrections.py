@@ -11,12 +11,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from okr.checkins.services import correct_checkin, latest_checkins, record_checkin, weekly_values
 from okr.db import local_date, utcnow
 from okr.domain.periods import week_start
 from okr.extensions import db
-from okr.okrs.checkins import correct_checkin, latest_checkins, record_checkin, weekly_values
-from okr.okrs.models import CheckIn, KeyResult, Objective
-from okr.okrs.weekly import WeekColumn, weekly_table
+from okr.objectives.models import CheckIn, KeyResult, Objective
+from okr.team.weekly import WeekColumn, weekly_table
 from tests.helpers import field_error, flashes, form_values, snapshot, text
 from tests.okrs.test_week import HTMX, Quarter, build_quarter, row_html
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from okr.extensions import db
-from okr.okrs.models import CheckIn, KeyResult
-from okr.okrs.rules import definition_unit_problems, unit_fit_problem
+from okr.objectives.models import CheckIn, KeyResult
+from okr.objectives.rules import definition_unit_problems, unit_fit_problem
 from tests.helpers import field_error, form_values
 from tests.okrs.test_week import Quarter, build_quarter, post
 

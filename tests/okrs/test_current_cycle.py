@@ -6,11 +6,11 @@ from datetime import date
 
 from sqlalchemy import select
 
+from okr.cycles.models import Cycle
+from okr.cycles.services import create_cycle, current_cycle
 from okr.db import local_date, utcnow
 from okr.domain.periods import CycleKind, next_period, period_containing
 from okr.extensions import db
-from okr.okrs.cycles import create_cycle, current_cycle
-from okr.okrs.models import Cycle
 from tests.helpers import field_error, form_values, snapshot, text
 
 

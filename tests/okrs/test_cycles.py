@@ -7,11 +7,12 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from okr.checkins.services import record_checkin
+from okr.cycles.models import Cycle, CycleChange
+from okr.cycles.services import create_cycle
 from okr.extensions import db
-from okr.okrs.checkins import record_checkin
-from okr.okrs.cycles import create_cycle
-from okr.okrs.models import Cycle, CycleChange, KeyResult, Objective
-from okr.okrs.services import KeyResultData, ObjectiveData, add_key_result, create_objective
+from okr.objectives.models import KeyResult, Objective
+from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
 from tests.helpers import field_error, flashes, form_values, snapshot, text
 
 

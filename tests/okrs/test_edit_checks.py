@@ -16,16 +16,17 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from okr.cycles.models import Cycle
 from okr.domain.tiers import Tier
 from okr.errors import Invalid
 from okr.extensions import db
-from okr.okrs.approval import decide_set, submit_set
-from okr.okrs.models import Cycle, KeyResult, Objective, ObjectiveChange
-from okr.okrs.rules import tier_to_dict
-from okr.okrs.services import KeyResultData, ObjectiveData, add_key_result, create_objective
-from okr.okrs.templates_service import TemplateData, apply_template, save_template
-from okr.reviews.builtin import BUILT_IN
-from okr.reviews.template_checks import TemplateInvalid, read_json, validate
+from okr.kr_templates.services import TemplateData, apply_template, save_template
+from okr.objectives.approval import decide_set, submit_set
+from okr.objectives.models import KeyResult, Objective, ObjectiveChange
+from okr.objectives.rules import tier_to_dict
+from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
+from okr.schemes.builtin import BUILT_IN
+from okr.schemes.checks import TemplateInvalid, read_json, validate
 from tests.helpers import field_error, flashes, form_values, text
 
 
@@ -355,7 +356,7 @@ def test_review_template_numbers_are_bounded_on_import(app, changes, place):
 
 
 def test_the_demo_company_sets_pass_the_checks_they_were_approved_on(app, runner):
-    from okr.okrs.approval import weight_report
+    from okr.objectives.approval import weight_report
 
     assert runner.invoke(args=["demo", "load", "--if-empty"]).exit_code == 0
     objectives = db.session.scalars(

@@ -20,17 +20,19 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from okr.cycles.models import Cycle
 from okr.domain.errors import DomainError
 from okr.domain.numbers import parse_decimal
 from okr.domain.tiers import Tier
 from okr.extensions import db
-from okr.okrs.approval import decide_set, submit_set
-from okr.okrs.models import Adjustment, Cycle, KRTemplate, Objective, ObjectiveChange
-from okr.okrs.rules import parse_tiers, tier_to_dict
-from okr.okrs.services import KeyResultData, ObjectiveData, add_key_result, create_objective
-from okr.okrs.templates_service import TemplateData, save_template
+from okr.kr_templates.models import KRTemplate
+from okr.kr_templates.services import TemplateData, save_template
+from okr.objectives.approval import decide_set, submit_set
+from okr.objectives.models import Adjustment, Objective, ObjectiveChange
+from okr.objectives.rules import parse_tiers, tier_to_dict
+from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
+from okr.review_templates.services import copy_template, load_builtin_templates
 from okr.reviews.models import ReviewTemplate
-from okr.reviews.templates_service import copy_template, load_builtin_templates
 from tests.helpers import field_error, snapshot, text
 
 
@@ -567,7 +569,7 @@ def test_small_forms_save_or_refuse_beside_the_field(client, login, org, form, r
 
 def test_an_adjustment_bound_holds_for_the_service_too(org):
     from okr.errors import Invalid
-    from okr.okrs.adjustments import add_adjustment
+    from okr.objectives.adjustments import add_adjustment
 
     with pytest.raises(Invalid) as exc:
         add_adjustment(org.cycle, org.agent, Decimal(5000), "x", org.lead)

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from okr.checkins.services import record_checkin
+from okr.cycles.models import Cycle
 from okr.extensions import db
-from okr.okrs.checkins import record_checkin
-from okr.okrs.models import Cycle, KeyResult, Objective
+from okr.objectives.models import KeyResult, Objective
 
 
 def test_quarter_cascade_submit_approve_and_roll_up(client, login, make_person, make_department):

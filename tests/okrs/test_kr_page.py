@@ -9,11 +9,11 @@ from decimal import Decimal
 
 import pytest
 
+from okr.checkins.services import record_checkin
 from okr.domain.periods import week_start
 from okr.extensions import db
-from okr.okrs.checkins import record_checkin
-from okr.okrs.kr_page import LOG_PAGE_SIZE
-from okr.okrs.models import CheckIn, KeyResult, Objective
+from okr.key_results.page import LOG_PAGE_SIZE
+from okr.objectives.models import CheckIn, KeyResult, Objective
 from tests.helpers import text
 from tests.okrs.test_week import Quarter, build_quarter
 

@@ -15,8 +15,9 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from okr.cycles.models import Cycle
 from okr.extensions import db
-from okr.okrs.models import CheckIn, Cycle, KeyResult, Objective
+from okr.objectives.models import CheckIn, KeyResult, Objective
 from tests.helpers import field_error, text
 
 HTMX = {"HX-Request": "true"}

@@ -9,11 +9,12 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from okr.checkins.services import record_checkin
+from okr.cycles.models import Cycle
 from okr.extensions import db
-from okr.okrs.approval import decide_set, submit_set
-from okr.okrs.checkins import record_checkin
-from okr.okrs.models import Cycle, KeyResult, Objective, ObjectiveChange
-from okr.okrs.services import KeyResultData, ObjectiveData, add_key_result, create_objective
+from okr.objectives.approval import decide_set, submit_set
+from okr.objectives.models import KeyResult, Objective, ObjectiveChange
+from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
 from okr.org.models import Person
 from tests.helpers import field_error, flashes, form_values, snapshot, text
 

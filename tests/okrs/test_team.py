@@ -10,13 +10,14 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from okr.checkins.services import record_checkin
+from okr.cycles.models import Cycle
+from okr.cycles.services import create_cycle
 from okr.db import utcnow
 from okr.extensions import db
-from okr.okrs.checkins import record_checkin
-from okr.okrs.cycles import create_cycle
-from okr.okrs.models import CheckIn, Cycle, KeyResult, Objective
-from okr.okrs.team import not_checked_in, team_query
+from okr.objectives.models import CheckIn, KeyResult, Objective
 from okr.org.models import Person
+from okr.team.queries import not_checked_in, team_query
 from tests.helpers import field_error, text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

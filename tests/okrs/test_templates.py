@@ -9,11 +9,13 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
+from okr.cycles.models import Cycle
 from okr.extensions import db
-from okr.okrs.builtin_templates import BUILT_IN
-from okr.okrs.models import Cycle, KeyResult, KRTemplate, Objective
-from okr.okrs.services import ObjectiveData, create_objective
-from okr.okrs.templates_service import check_key_results, kr_data, load_builtin_templates
+from okr.kr_templates.builtin import BUILT_IN
+from okr.kr_templates.models import KRTemplate
+from okr.kr_templates.services import check_key_results, kr_data, load_builtin_templates
+from okr.objectives.models import KeyResult, Objective
+from okr.objectives.services import ObjectiveData, create_objective
 from tests.helpers import field_error, flashes, form_values, snapshot, text
 
 HX = {"HX-Request": "true"}

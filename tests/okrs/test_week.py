@@ -11,12 +11,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, update
 
+from okr.checkins.services import record_checkin
+from okr.cycles.models import Cycle
 from okr.db import utcnow
 from okr.domain.periods import week_start
 from okr.errors import StaleEdit
 from okr.extensions import db
-from okr.okrs.checkins import record_checkin
-from okr.okrs.models import CheckIn, Cycle, KeyResult, Objective
+from okr.objectives.models import CheckIn, KeyResult, Objective
 from okr.org.models import Person
 from tests.helpers import field_error, flashes, form_values, snapshot, text
 

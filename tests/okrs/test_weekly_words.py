@@ -12,9 +12,9 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 from openpyxl import load_workbook
 
+from okr.cycles.services import create_cycle
 from okr.extensions import db
-from okr.okrs.cycles import create_cycle
-from okr.okrs.models import KeyResult, Objective
+from okr.objectives.models import KeyResult, Objective
 
 CATALOG = Path(__file__).parents[2] / "okr" / "translations" / "zh" / "LC_MESSAGES" / "messages.po"
 

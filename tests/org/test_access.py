@@ -140,8 +140,8 @@ def _post_data(endpoint: str, org: dict[str, Any]) -> dict[str, Any]:
             "version": str(sun.version),
         },
         "people.toggle_active": {"version": str(sun.version)},
-        "transfer.upload": _csv(),
-        "transfer.confirm": {"batch_id": str(batch.id)},
+        "people.import_upload": _csv(),
+        "people.import_confirm": {"batch_id": str(batch.id)},
         "auth.preferences": {"prefs-locale": "en", "prefs-timezone": "UTC"},
         "auth.change_password": {"pw-current": "x", "pw-new": "new password", "pw-confirm": "x"},
     }[endpoint]

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from okr.extensions import db
-from okr.org.tables import neutralise, read_table, unneutralise, write_csv, write_xlsx
+from okr.tables import neutralise, read_table, unneutralise, write_csv, write_xlsx
 from tests.helpers import form_values, sign_in, snapshot, text
 
 FORMULAS = ['=HYPERLINK("http://evil.example","点我")', "+1", "-2", "@SUM(A1)"]

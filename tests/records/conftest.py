@@ -9,15 +9,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from okr.calibration.results import finalize, override_grade, release
+from okr.checkins.services import record_checkin
+from okr.cycles.services import change_status, create_cycle
 from okr.extensions import db
-from okr.okrs.checkins import record_checkin
-from okr.okrs.cycles import change_status, create_cycle
-from okr.okrs.models import Adjustment
-from okr.okrs.services import KeyResultData, ObjectiveData, add_key_result, create_objective
+from okr.objectives.models import Adjustment
+from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
 from okr.org.models import Company, Department, Person
-from okr.reviews.builtin import BUILT_IN
 from okr.reviews.models import Appraisal, ReviewTemplate
-from okr.reviews.results import finalize, override_grade, release
 from okr.reviews.services import (
     assign_rater,
     open_review,
@@ -26,6 +25,7 @@ from okr.reviews.services import (
     save_self_assessment,
     spec_of,
 )
+from okr.schemes.builtin import BUILT_IN
 
 
 @dataclass

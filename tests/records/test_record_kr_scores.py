@@ -11,14 +11,14 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from okr.checkins.services import record_checkin
+from okr.cycles.services import change_status, create_cycle
 from okr.demo.okrs import REPLY_TIERS
 from okr.extensions import db
-from okr.okrs.checkins import record_checkin
-from okr.okrs.cycles import change_status, create_cycle
-from okr.okrs.services import KeyResultData, ObjectiveData, add_key_result, create_objective
-from okr.reviews.builtin import BUILT_IN
+from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
 from okr.reviews.models import Appraisal, ReviewTemplate
 from okr.reviews.services import open_review
+from okr.schemes.builtin import BUILT_IN
 
 D = Decimal
 

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
+from okr.calibration.results import finalize, release
+from okr.checkins.services import record_checkin
 from okr.explain import describe
 from okr.extensions import db
-from okr.okrs.checkins import record_checkin
-from okr.okrs.models import KeyResult, Objective
-from okr.reviews.results import finalize, release
+from okr.objectives.models import KeyResult, Objective
 from okr.reviews.services import assign_rater, save_interview, save_peer_form
 from tests.helpers import text
 from tests.reviews.test_review_access import World, build_world, rate
@@ -140,7 +140,7 @@ def test_after_release_the_person_sees_the_frozen_breakdown_and_never_a_rater(wo
 
 
 def test_hr_sees_the_calibrated_final_grade_beside_the_computed_one(world, login):
-    from okr.reviews.results import override_grade
+    from okr.calibration.results import override_grade
 
     complete_and_release(world)
     override_grade(world.appraisal, world.spec, "良好", "跨部门项目贡献突出", world.hr, None)

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from okr.extensions import db
-from okr.okrs.models import Adjustment
+from okr.objectives.models import Adjustment
 from okr.reviews.models import Appraisal
 from okr.reviews.services import assign_rater, save_interview, save_peer_form
 from tests.helpers import text
@@ -80,7 +80,7 @@ def test_hr_sees_counts_per_status_and_department_and_every_row(world, login):
 
 def test_the_composite_is_live_with_okr_progress(world, login):
     _score_everything(world)
-    from okr.okrs.checkins import record_checkin
+    from okr.checkins.services import record_checkin
 
     record_checkin(world.kr, "60000", "on_track", "", world.person, None)
     db.session.commit()

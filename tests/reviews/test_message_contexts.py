@@ -7,8 +7,8 @@ import re
 import pytest
 from flask_babel import force_locale
 
-from okr.okrs.labels import status_label
-from okr.reviews.plans import ITEM_STATUSES
+from okr.labels import status_label
+from okr.plans.services import ITEM_STATUSES
 from tests.helpers import text
 from tests.reviews.test_appraisal_page import peer_rate
 from tests.reviews.test_review_access import World, build_world

@@ -11,8 +11,8 @@ import pytest
 from flask import current_app
 from sqlalchemy import func, insert, select
 
+from okr.cycles.services import create_cycle
 from okr.extensions import db
-from okr.okrs.cycles import create_cycle
 from okr.org.models import Person
 from okr.reviews.models import Appraisal, Review
 from tests.helpers import field_error, flashes, form_values, snapshot

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from okr.cycles.services import create_cycle
 from okr.extensions import db
-from okr.okrs.cycles import create_cycle
+from okr.plans.services import add_follow_up, draft_plan, open_items, plan_of
 from okr.reviews.models import ImprovementItem, ImprovementPlan
-from okr.reviews.plans import add_follow_up, draft_plan, open_items, plan_of
 from tests.helpers import field_error, flashes, snapshot, text
 from tests.reviews.test_calibration import (
     build_org,

@@ -15,11 +15,11 @@ import re
 import pytest
 
 from okr.extensions import db
-from okr.reviews.builtin import BUILT_IN
+from okr.review_templates.services import export_template, import_template
 from okr.reviews.models import ReviewTemplate
 from okr.reviews.services import assign_rater, save_self_assessment
-from okr.reviews.template_checks import TemplateInvalid, read_json, validate
-from okr.reviews.templates_service import export_template, import_template
+from okr.schemes.builtin import BUILT_IN
+from okr.schemes.checks import TemplateInvalid, read_json, validate
 from tests.helpers import field_error, form_values, text
 from tests.reviews.test_review_access import World, build_world, rate
 

@@ -13,17 +13,18 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from okr.checkins.services import record_checkin
+from okr.cycles.models import Cycle
+from okr.cycles.services import change_status, create_cycle
 from okr.db import local_date, utcnow
 from okr.extensions import db
-from okr.okrs.checkins import record_checkin
-from okr.okrs.cycles import change_status, create_cycle
-from okr.okrs.models import Cycle, KeyResult, Objective
-from okr.okrs.services import KeyResultData, ObjectiveData, add_key_result, create_objective
+from okr.objectives.models import KeyResult, Objective
+from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
 from okr.org.models import Department, Person
-from okr.reviews.builtin import BUILT_IN
 from okr.reviews.models import Appraisal, PeerForm, Review, ReviewTemplate
 from okr.reviews.services import assign_rater, open_review, spec_of
-from okr.reviews.template_format import TemplateSpec
+from okr.schemes.builtin import BUILT_IN
+from okr.schemes.format import TemplateSpec
 from tests.helpers import snapshot
 
 

@@ -8,15 +8,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from okr.calibration.results import finalize, override_grade
+from okr.checkins.services import record_checkin
+from okr.cycles.services import change_status, create_cycle
 from okr.errors import Invalid
 from okr.extensions import db
-from okr.okrs.checkins import record_checkin
-from okr.okrs.cycles import change_status, create_cycle
-from okr.okrs.models import Adjustment
-from okr.okrs.services import KeyResultData, ObjectiveData, add_key_result, create_objective
-from okr.reviews.builtin import BUILT_IN
+from okr.objectives.models import Adjustment
+from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
 from okr.reviews.models import Appraisal, ReviewTemplate
-from okr.reviews.results import finalize, override_grade
 from okr.reviews.services import (
     assign_rater,
     breakdown,
@@ -25,7 +24,8 @@ from okr.reviews.services import (
     save_peer_form,
     spec_of,
 )
-from okr.reviews.template_format import TemplateFormatError, parse
+from okr.schemes.builtin import BUILT_IN
+from okr.schemes.format import TemplateFormatError, parse
 
 
 @pytest.fixture

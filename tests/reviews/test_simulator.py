@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import select
 
 from okr.extensions import db
-from okr.reviews.builtin import BUILT_IN
+from okr.review_templates.services import load_builtin_templates
+from okr.review_templates.simulator import InputsInvalid, derivation, read_inputs, simulate
 from okr.reviews.models import ReviewTemplate
-from okr.reviews.simulator import InputsInvalid, derivation, read_inputs, simulate
-from okr.reviews.template_checks import validate
-from okr.reviews.templates_service import load_builtin_templates
+from okr.schemes.builtin import BUILT_IN
+from okr.schemes.checks import validate
 from tests.helpers import field_error, snapshot, text
 
 HX = {"HX-Request": "true"}

@@ -10,10 +10,10 @@ from decimal import Decimal
 import pytest
 
 from okr import ROOT
-from okr.reviews.builtin import BUILT_IN
-from okr.reviews.simulator import read_inputs, simulate
-from okr.reviews.template_checks import TemplateInvalid, read_json, validate
-from okr.reviews.template_format import dumps
+from okr.review_templates.simulator import read_inputs, simulate
+from okr.schemes.builtin import BUILT_IN
+from okr.schemes.checks import TemplateInvalid, read_json, validate
+from okr.schemes.format import dumps
 
 DOCS = ROOT / "docs" / "review-templates.md"
 

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from okr.extensions import db
-from okr.reviews.builtin import BUILT_IN
 from okr.reviews.models import ReviewTemplate
+from okr.schemes.builtin import BUILT_IN
 from tests.helpers import field_error, snapshot, text
 
 URL = "/reviews/templates/import"

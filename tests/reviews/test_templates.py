@@ -13,14 +13,14 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
+from okr.cycles.services import create_cycle
 from okr.extensions import db
-from okr.okrs.cycles import create_cycle
-from okr.reviews.builtin import BUILT_IN
+from okr.review_templates.forms import form_data
+from okr.review_templates.services import copy_template, load_builtin_templates
 from okr.reviews.models import Appraisal, Review, ReviewTemplate
 from okr.reviews.services import breakdown, open_review, spec_of
-from okr.reviews.template_checks import validate
-from okr.reviews.template_forms import form_data
-from okr.reviews.templates_service import copy_template, load_builtin_templates
+from okr.schemes.builtin import BUILT_IN
+from okr.schemes.checks import validate
 from tests.helpers import field_error, flashes, form_values, snapshot, text
 
 BASE = "/reviews/templates"
@@ -137,7 +137,7 @@ def test_the_list_shows_current_versions_in_use_and_built_in_in_constant_queries
 
 def _use(org, template, name):
     """A review round using this template version (a row is enough to freeze it)."""
-    from okr.okrs.models import Cycle
+    from okr.cycles.models import Cycle
 
     cycle = db.session.scalar(select(Cycle).limit(1)) or create_cycle("quarter", date(2026, 11, 21))
     db.session.add(

@@ -1,0 +1,377 @@
+"""Calibration: grade distribution against the quotas, the list by composite, rater leniency.
+
+* Distribution: per department (the department each person sat in when the review opened)
+  and company-wide.  The group is everyone appraised in it; the counts are final grades, so
+  people not finalized yet count in the group size (the quota is a share of the whole
+  department) but hold no grade.  Quota maths: okr.domain.calibration.check_quotas.
+* The list: every appraisal by composite, highest first; finalized ones show their frozen
+  derivation, open ones the live one and, when incomplete, what is missing.
+* Leniency: each manager's mean interview part (0..1 on the template's criteria) beside the
+  company mean over every rated interview; a manager more than LENIENCY_MARGIN away is marked.
+* Ranks: inside each department, competition ranking on the composite as shown (2 decimals).
+Calibration never edits inputs: only final grades change, each change audited.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
+
+from okr.calibration.results import department_ranks, finalize, override_grade
+from okr.domain.calibration import check_quotas
+from okr.domain.numbers import fmt, round_display
+from okr.domain.template import Part
+from okr.domain.weights import plain_mean
+from okr.explain import PART_WORDS, Glossary, describe_steps
+from okr.extensions import db
+from okr.objectives.models import Adjustment, Objective
+from okr.org.models import Department, Person
+from okr.org.queries import report_ids_query
+from okr.plans.services import draft_plan
+from okr.reviews.models import (
+    Appraisal,
+    CalibrationChange,
+    ImprovementPlan,
+    PeerForm,
+    Review,
+)
+from okr.reviews.scoring import Breakdown, compute
+from okr.schemes.format import PARTS, TemplateSpec
+
+LENIENCY_MARGIN = Decimal("0.1")
+SCORE_PLACES = 2
+
+
+def part_label(part: str) -> str:
+    """A part's name in the reader's language (key-result attainment, peer evaluation, ...)."""
+    return str(PART_WORDS.get(part, part))
+
+
+def counted_parts(spec: TemplateSpec) -> list[str]:
+    """The parts that weigh more than 0 in the template."""
+    return [p for p in PARTS if spec.domain.weight(Part(p)) > 0]
+
+
+def shown_score(value: Decimal | None) -> str:
+    """A score as shown: rounded half up to 2 decimals (stored and ranked exactly)."""
+    return "—" if value is None else fmt(round_display(value, SCORE_PLACES))
+
+
+@dataclass
+class Row:
+    """One appraisal on the calibration list or a ranking list."""
+
+    appraisal: Appraisal
+    points: dict[str, Decimal | None]  # per counted part, on the template scale
+    composite: Decimal | None
+    complete: bool
+    problems: list[str] = field(default_factory=list)
+    rank: int | None = None
+
+    @property
+    def finalized(self) -> bool:
+        return self.appraisal.finalized_at is not None
+
+
+@dataclass
+class QuotaCell:
+    label: str
+    count: int
+    allowed: int | None  # None: the grade has no quota
+    exceeded: bool
+
+
+@dataclass
+class Distribution:
+    """Final grades of one group (a department, or the company when `department` is None)."""
+
+    department: Department | None
+    size: int
+    finalized: int
+    cells: list[QuotaCell]
+
+    @property
+    def exceeded(self) -> bool:
+        return any(c.exceeded for c in self.cells)
+
+
+@dataclass
+class Leniency:
+    manager: Person | None
+    rated: int
+    mean: Decimal | None
+    difference: Decimal | None
+    lean: str  # lenient | harsh | ""
+
+
+@dataclass
+class Board:
+    review: Review
+    spec: TemplateSpec
+    rows: list[Row]
+    distributions: list[Distribution]
+    changes: list[tuple[CalibrationChange, str]]
+    leniency: list[Leniency]
+    company_mean: Decimal | None
+    with_plan: set[int] = field(default_factory=set)  # appraisal ids that have a plan
+
+    @property
+    def counted_parts(self) -> list[str]:
+        return counted_parts(self.spec)
+
+    @property
+    def incomplete(self) -> list[Row]:
+        return [r for r in self.rows if not r.finalized and not r.complete]
+
+    @property
+    def ready(self) -> int:
+        return sum(1 for r in self.rows if not r.finalized and r.complete)
+
+    @property
+    def pending_release(self) -> int:
+        return sum(1 for r in self.rows if r.finalized and r.appraisal.released_at is None)
+
+
+def load_review(review_id: int) -> Review:
+    """The review with its cycle and template, or 404."""
+    return db.one_or_404(
+        select(Review)
+        .where(Review.id == review_id)
+        .options(joinedload(Review.cycle), joinedload(Review.template))
+    )
+
+
+def _appraisals(stmt: Select[tuple[Appraisal]]) -> list[Appraisal]:
+    return list(
+        db.session.scalars(
+            stmt.options(
+                joinedload(Appraisal.person),
+                joinedload(Appraisal.manager),
+                joinedload(Appraisal.department),
+            )
+        )
+    )
+
+
+def live_breakdowns(
+    review: Review, spec: TemplateSpec, appraisals: list[Appraisal]
+) -> dict[int, Breakdown]:
+    """The live computation of the review's open appraisals among these, in three queries."""
+    appraisals = [a for a in appraisals if a.finalized_at is None]
+    open_ = select(Appraisal.id).where(
+        Appraisal.review_id == review.id, Appraisal.finalized_at.is_(None)
+    )
+    people = select(Appraisal.person_id).where(Appraisal.id.in_(open_))
+    objectives: dict[int, list[Objective]] = defaultdict(list)
+    for o in db.session.scalars(
+        select(Objective)
+        .where(
+            Objective.cycle_id == review.cycle_id,
+            Objective.owner_id.in_(people),
+            Objective.level == "individual",
+        )
+        .order_by(Objective.position, Objective.id)
+    ):
+        objectives[o.owner_id].append(o)
+    forms: dict[int, list[PeerForm]] = defaultdict(list)
+    for f in db.session.scalars(select(PeerForm).where(PeerForm.appraisal_id.in_(open_))):
+        forms[f.appraisal_id].append(f)
+    adjustments: dict[int, list[Adjustment]] = defaultdict(list)
+    for a in db.session.scalars(
+        select(Adjustment)
+        .where(Adjustment.cycle_id == review.cycle_id, Adjustment.person_id.in_(people))
+        .order_by(Adjustment.id)
+    ):
+        adjustments[a.person_id].append(a)
+    return {
+        a.id: compute(spec, a, objectives[a.person_id], forms[a.id], adjustments[a.person_id])
+        for a in appraisals
+    }
+
+
+def _frozen_points(appraisal: Appraisal) -> dict[str, Decimal | None]:
+    parts = (appraisal.result or {}).get("parts", {})
+    return {p: None if v.get("points") is None else Decimal(v["points"]) for p, v in parts.items()}
+
+
+def _row(appraisal: Appraisal, live: Breakdown | None, words: Glossary) -> Row:
+    if appraisal.finalized_at is not None or live is None:
+        return Row(appraisal, _frozen_points(appraisal), appraisal.composite, True)
+    r = live.result
+    points = {p.value: v for p, v in r.part_points.items()} if r else {}
+    return Row(
+        appraisal,
+        points,
+        r.composite if r else None,
+        live.complete,
+        describe_steps(live.problems, words),
+    )
+
+
+def _by_composite(row: Row) -> tuple[bool, Decimal, str]:
+    return (row.composite is None, -(row.composite or Decimal(0)), row.appraisal.person.name)
+
+
+def distributions(rows: list[Row], spec: TemplateSpec) -> list[Distribution]:
+    """Company first, then each department by name: final grades against the quotas."""
+    groups: dict[int | None, list[Row]] = defaultdict(list)
+    for row in rows:
+        groups[None].append(row)
+        groups[row.appraisal.department_id].append(row)
+    labels = spec.band_labels()
+    result = []
+    for key, members in groups.items():
+        grades = [r.appraisal.final_grade or "" for r in members if r.finalized]
+        grades += [""] * (len(members) - len(grades))
+        quota = {line.label: line for line in check_quotas(grades, spec.quotas).lines}
+        counts = Counter(grades)
+        cells = [
+            QuotaCell(
+                label,
+                counts[label],
+                quota[label].allowed if label in quota else None,
+                label in quota and quota[label].exceeded,
+            )
+            for label in labels
+        ]
+        department = None if key is None else members[0].appraisal.department
+        finalized = sum(1 for r in members if r.finalized)
+        result.append(Distribution(department, len(members), finalized, cells))
+    return sorted(
+        result, key=lambda d: (d.department is not None, d.department and d.department.name)
+    )
+
+
+def _interview_fraction(row: Row, live: Breakdown | None) -> Decimal | None:
+    if row.finalized:
+        fraction = ((row.appraisal.result or {}).get("parts", {}).get("interview") or {}).get(
+            "fraction"
+        )
+        return None if fraction is None else Decimal(fraction)
+    return live.parts["interview"].fraction if live else None
+
+
+def leniency(rows: list[Row], live: dict[int, Breakdown]) -> tuple[list[Leniency], Decimal | None]:
+    """Each manager's mean interview part beside the company mean (both 0..1)."""
+    by_manager: dict[int | None, list[Decimal]] = defaultdict(list)
+    managers: dict[int | None, Person | None] = {}
+    everyone: list[Decimal] = []
+    for row in rows:
+        fraction = _interview_fraction(row, live.get(row.appraisal.id))
+        if fraction is None:
+            continue
+        by_manager[row.appraisal.manager_id].append(fraction)
+        managers[row.appraisal.manager_id] = row.appraisal.manager
+        everyone.append(fraction)
+    company = plain_mean(everyone).value
+    lines = []
+    for key, values in by_manager.items():
+        mean = plain_mean(values).value
+        difference = None if mean is None or company is None else mean - company
+        lean = ""
+        if difference is not None and difference > LENIENCY_MARGIN:
+            lean = "lenient"
+        elif difference is not None and difference < -LENIENCY_MARGIN:
+            lean = "harsh"
+        lines.append(Leniency(managers[key], len(values), mean, difference, lean))
+    lines.sort(key=lambda line: -(line.difference or Decimal(0)))
+    return lines, company
+
+
+def audit(review: Review) -> list[tuple[CalibrationChange, str]]:
+    """Every grade override in the review, newest first, with whose grade it was."""
+    rows = db.session.execute(
+        select(CalibrationChange, Person.name)
+        .join(Appraisal, Appraisal.id == CalibrationChange.appraisal_id)
+        .join(Person, Person.id == Appraisal.person_id)
+        .where(Appraisal.review_id == review.id)
+        .options(joinedload(CalibrationChange.actor))
+        .order_by(CalibrationChange.at.desc(), CalibrationChange.id.desc())
+    ).all()
+    return [(change, name) for change, name in rows]
+
+
+def calibration_board(review: Review, spec: TemplateSpec) -> Board:
+    """Everything the calibration page shows, in a fixed number of queries."""
+    appraisals = _appraisals(select(Appraisal).where(Appraisal.review_id == review.id))
+    live = live_breakdowns(review, spec, appraisals)
+    words = spec.glossary()
+    rows = sorted((_row(a, live.get(a.id), words) for a in appraisals), key=_by_composite)
+    lines, company = leniency(rows, live)
+    with_plan = set(
+        db.session.scalars(
+            select(ImprovementPlan.appraisal_id)
+            .join(Appraisal, Appraisal.id == ImprovementPlan.appraisal_id)
+            .where(Appraisal.review_id == review.id)
+        )
+    )
+    changes = audit(review)
+    return Board(review, spec, rows, distributions(rows, spec), changes, lines, company, with_plan)
+
+
+def finalize_all(review: Review, spec: TemplateSpec) -> tuple[int, int]:
+    """Finalize every complete open appraisal; returns (finalized, left incomplete)."""
+    appraisals = list(
+        db.session.scalars(
+            select(Appraisal)
+            .where(Appraisal.review_id == review.id, Appraisal.finalized_at.is_(None))
+            .order_by(Appraisal.id)
+        )
+    )
+    live = live_breakdowns(review, spec, appraisals)
+    done = 0
+    for appraisal in appraisals:
+        if live[appraisal.id].complete:
+            finalize(appraisal, spec, live[appraisal.id])
+            done += 1
+    return done, len(appraisals) - done
+
+
+def override(
+    appraisal: Appraisal,
+    spec: TemplateSpec,
+    grade: str,
+    reason: str,
+    actor: Person,
+    version: int | None,
+) -> None:
+    """Override a grade (audited); a new plan grade gets a drafted improvement plan."""
+    override_grade(appraisal, spec, grade, reason, actor, version)
+    draft_plan(appraisal, spec)
+
+
+# Ranking lists ------------------------------------------------------------------------------
+
+
+@dataclass
+class RankingGroup:
+    department: Department
+    rows: list[Row]
+
+
+def ranking_lists(review: Review, viewer: Person) -> tuple[list[RankingGroup], int, bool]:
+    """Finalized results the viewer may rank (HR: all; a manager: their reports), by department.
+
+    Returns the groups, how many in scope are not finalized yet, and whether anyone is in scope.
+    """
+    stmt = select(Appraisal).where(Appraisal.review_id == review.id)
+    if not viewer.is_admin:
+        stmt = stmt.where(
+            (Appraisal.manager_id == viewer.id)
+            | Appraisal.person_id.in_(report_ids_query(viewer.id))
+        )
+    appraisals = _appraisals(stmt)
+    finalized = [a for a in appraisals if a.finalized_at is not None]
+    ranks = department_ranks(review, {a.department_id for a in finalized})
+    groups: dict[int, RankingGroup] = {}
+    for a in finalized:
+        group = groups.setdefault(a.department_id, RankingGroup(a.department, []))
+        group.rows.append(Row(a, _frozen_points(a), a.composite, True, rank=ranks.get(a.id)))
+    for group in groups.values():
+        group.rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.appraisal.person.name))
+    ordered = sorted(groups.values(), key=lambda g: (g.department.name, g.department.id))
+    return ordered, len(appraisals) - len(finalized), bool(appraisals)

@@ -1,0 +1,162 @@
+"""The calibration page (HR only): distribution vs quotas, the list, overrides, finalize, release."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import SelectField, StringField
+from wtforms.validators import Length
+
+from okr.access import admin_required
+from okr.calibration import results
+from okr.calibration.blueprint import bp
+from okr.calibration.board import (
+    Board,
+    calibration_board,
+    finalize_all,
+    load_review,
+    override,
+    part_label,
+    shown_score,
+)
+from okr.errors import Invalid, StaleEdit
+from okr.extensions import db
+from okr.forms import ActionForm, VersionedForm, options
+from okr.reviews.models import Appraisal, Review
+from okr.reviews.services import spec_of
+from okr.schemes.format import TemplateSpec
+from okr.unit_of_work import reload_as_stored
+from okr.web import form_errors, render, wants_fragment
+
+bp.add_app_template_filter(shown_score, "review_score")
+bp.add_app_template_global(part_label, "review_part_label")
+
+
+class OverrideForm(VersionedForm):
+    grade = SelectField(_l("Final grade"))
+    reason = StringField(_l("Reason"), validators=[Length(max=500)])
+
+
+def override_form(
+    spec: TemplateSpec, appraisal: Appraisal, submitted: bool = False
+) -> OverrideForm:
+    """A row's form; its field ids carry the appraisal id (a12-grade, a12-reason)."""
+    prefix = f"a{appraisal.id}"
+    if submitted:
+        form = OverrideForm(prefix=prefix)
+    else:
+        data = {"grade": appraisal.final_grade or appraisal.grade, "version": appraisal.version}
+        form = OverrideForm(prefix=prefix, formdata=None, data=data)
+    form.grade.choices = options((label, label) for label in spec.band_labels())
+    return form
+
+
+def _review(review_id: int) -> tuple[Review, TemplateSpec]:
+    review = load_review(review_id)
+    return review, spec_of(review.template)
+
+
+def _page(
+    board: Board, status: int = 200, failed: dict[int, OverrideForm] | None = None
+) -> Response:
+    forms = {r.appraisal.id: override_form(board.spec, r.appraisal) for r in board.rows}
+    forms.update(failed or {})
+    return render(
+        "calibration/show.html", status=status, board=board, forms=forms, action=ActionForm()
+    )
+
+
+@bp.get("")
+@admin_required
+def show(review_id: int) -> Response:
+    return _page(calibration_board(*_review(review_id)))
+
+
+@bp.post("/appraisals/<int:appraisal_id>/grade")
+@admin_required
+def override_grade(review_id: int, appraisal_id: int) -> Response:
+    review, spec = _review(review_id)
+    appraisal = db.get_or_404(Appraisal, appraisal_id)
+    if appraisal.review_id != review.id:
+        abort(404)
+    form = override_form(spec, appraisal, submitted=True)
+    if form.validate_on_submit():
+        try:
+            override(
+                appraisal,
+                spec,
+                form.grade.data,
+                form.reason.data or "",
+                current_user,
+                form.opened_version,
+            )
+        except StaleEdit:
+            form.form_errors.append(_("Someone changed this appraisal meanwhile; reload the page."))
+        except Invalid as exc:
+            form_errors(form, exc)
+        else:
+            reload_as_stored()
+            return _overridden(review, spec, appraisal)
+    db.session.rollback()  # a refused override leaves nothing behind (not even a finalize)
+    board = calibration_board(review, spec)
+    if wants_fragment():
+        row = next(r for r in board.rows if r.appraisal.id == appraisal_id)
+        return render(
+            "calibration/_overridden.html",
+            status=422,
+            row=row,
+            form=form,
+            board=board,
+            refused=True,
+        )
+    return _page(board, 422, {appraisal_id: form})
+
+
+def _overridden(review: Review, spec: TemplateSpec, appraisal: Appraisal) -> Response:
+    """htmx: the row, with the distribution and audit swapped out of band; else back to the page."""
+    if not wants_fragment():
+        flash(_("Grade changed; the change is recorded."), "success")
+        return redirect(
+            url_for(".show", review_id=review.id, _anchor=f"appraisal-{appraisal.id}"), code=303
+        )
+    board = calibration_board(review, spec)
+    row = next(r for r in board.rows if r.appraisal.id == appraisal.id)
+    form = override_form(spec, row.appraisal)
+    return render("calibration/_overridden.html", row=row, form=form, board=board)
+
+
+@bp.post("/finalize")
+@admin_required
+def finalize(review_id: int) -> Response:
+    review, spec = _review(review_id)
+    if ActionForm().validate_on_submit():
+        done, left = finalize_all(review, spec)
+        flash(
+            _(
+                "%(done)s finalized; %(left)s not complete yet (listed below with what is missing).",
+                done=done,
+                left=left,
+            ),
+            "success" if done else "info",
+        )
+    return redirect(url_for(".show", review_id=review.id), code=303)
+
+
+@bp.post("/release")
+@admin_required
+def release(review_id: int) -> Response:
+    review, spec = _review(review_id)
+    if ActionForm().validate_on_submit():
+        try:
+            count = results.release(review, spec)
+        except Invalid as exc:
+            db.session.rollback()
+            flash(next(iter(exc.errors.values())), "error")
+        else:
+            flash(
+                _("%(count)s results released and ranked inside each department.", count=count),
+                "success",
+            )
+    return redirect(url_for(".show", review_id=review_id), code=303)

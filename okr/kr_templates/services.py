@@ -1,0 +1,346 @@
+"""KR templates: reusable weighted key results per position, checked like real ones, and applied.
+
+A template's key results are stored as JSON with numbers as exact text; they pass the same rule
+checks as key results typed into the form (services._apply, okr.domain.krspec) and their weights
+must add up to 100.  Applying a template gives each chosen person a draft individual objective
+with those key results; people who already have an objective with that title in the cycle are
+skipped, so applying twice never duplicates.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from okr.cycles.models import Cycle
+from okr.cycles.rules import plan_editable
+from okr.domain.errors import DomainError
+from okr.domain.numbers import HUNDRED
+from okr.domain.weights import check_weights
+from okr.errors import Invalid
+from okr.explain import error_message
+from okr.extensions import db
+from okr.kr_templates.builtin import BUILT_IN, kr
+from okr.kr_templates.models import KRTemplate
+from okr.labels import status_label
+from okr.objectives import access
+from okr.objectives.models import KeyResult, Objective
+from okr.objectives.progress import refresh_key_result, refresh_objective_chain
+from okr.objectives.services import (
+    KeyResultData,
+    ObjectiveData,
+    _apply,
+    after_set_change,
+    new_objective,
+)
+from okr.org.models import Department, Person
+from okr.org.queries import department_subtree_ids, is_manager
+
+# Stored <-> typed ----------------------------------------------------------------------
+
+
+def _number(text: Any) -> Decimal | None:
+    return None if text in (None, "") else Decimal(str(text))
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def kr_data(item: dict[str, Any]) -> KeyResultData:
+    """A stored template key result as the data a key result is created from."""
+    return KeyResultData(
+        title=item.get("title", ""),
+        unit=item.get("unit", ""),
+        kind=item["kind"],
+        weight=_number(item.get("weight")) or Decimal(0),
+        start=_number(item.get("start")),
+        target=_number(item.get("target")),
+        step=_number(item.get("step")),
+        points_per_step=_number(item.get("points_per_step")),
+        direction=item.get("direction") or None,
+        max_points=_number(item.get("max_points")),
+        tiers=copy.deepcopy(item.get("tiers") or []),
+        confirm_gaps=True,  # a stored template passed the checks; any gap in it was confirmed
+    )
+
+
+def kr_item(data: KeyResultData) -> dict[str, Any]:
+    """Key-result data as stored in a template (exact text numbers)."""
+    return kr(
+        data.title.strip(),
+        data.unit.strip(),
+        data.kind,
+        str(data.weight),
+        start=_text(data.start),
+        target=_text(data.target),
+        step=_text(data.step),
+        points_per_step=_text(data.points_per_step),
+        direction=data.direction,
+        max_points=_text(data.max_points),
+        tiers=data.tiers or [],
+    )
+
+
+def check_key_results(rows: list[KeyResultData]) -> list[str]:
+    """Every row's rule is checked as for a real key result and the weights must sum to 100; return warnings.
+
+    Errors are keyed like the form fields ("krs-2-target"); the weight sum goes to the form ("_").
+    """
+    if not rows:
+        raise Invalid({"_": _("Add at least one key result.")})
+    errors: dict[str, str] = {}
+    warnings: list[str] = []
+    for index, data in enumerate(rows):
+        try:
+            warnings += _apply(KeyResult(), data)  # a transient row: validation only
+        except Invalid as exc:
+            for name, message in exc.errors.items():
+                errors[f"krs-{index}-{name}" if name != "_" else "_"] = message
+    try:
+        check_weights([row.weight for row in rows], HUNDRED, scope="key results")
+    except DomainError as exc:
+        errors["_"] = (
+            _("The key-result weights add up to %(sum)s%%, not 100%%.", sum=exc.params["sum"])
+            if exc.code == "weights.do_not_sum"
+            else error_message(exc)
+        )
+    if errors:
+        raise Invalid(errors)
+    return warnings
+
+
+# Built-ins -----------------------------------------------------------------------------
+
+
+def load_builtin_templates() -> int:
+    """Create or refresh seed 001's templates by name; running it again changes nothing. Returns how many changed."""
+    names = [spec["name"] for spec in BUILT_IN]
+    existing = {
+        t.name: t for t in db.session.scalars(select(KRTemplate).where(KRTemplate.name.in_(names)))
+    }
+    changed = 0
+    for spec in BUILT_IN:
+        template = existing.get(spec["name"])
+        if template is None:
+            template = KRTemplate(name=spec["name"])
+            db.session.add(template)
+        values = {
+            "position": spec["position"],
+            "objective_title": spec["objective_title"],
+            "key_results": copy.deepcopy(spec["key_results"]),
+            "built_in": True,
+        }
+        if any(getattr(template, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(template, key, value)
+            changed += 1
+    db.session.flush()
+    return changed
+
+
+# Editing -------------------------------------------------------------------------------
+
+
+@dataclass
+class TemplateData:
+    name: str
+    position: str
+    objective_title: str
+    rows: list[KeyResultData]
+
+
+def _ensure_editable(template: KRTemplate | None) -> None:
+    if template is not None and template.built_in:
+        raise Invalid({"_": _("Built-in templates cannot be changed; copy one and edit the copy.")})
+
+
+def save_template(template: KRTemplate | None, data: TemplateData) -> tuple[KRTemplate, list[str]]:
+    """Create or change a template; each key result's rule is checked and the weights must sum to 100."""
+    _ensure_editable(template)
+    errors: dict[str, str] = {}
+    name = data.name.strip()
+    if not name:
+        errors["name"] = _("Enter a name.")
+    elif db.session.scalar(
+        select(KRTemplate.id).where(
+            KRTemplate.name == name, KRTemplate.id != (template.id if template else -1)
+        )
+    ):
+        errors["name"] = _("Another template is called “%(name)s”.", name=name)
+    if not data.objective_title.strip():
+        errors["objective_title"] = _("Enter the objective title.")
+    try:
+        warnings = check_key_results(data.rows)
+    except Invalid as exc:
+        errors = {**exc.errors, **errors}
+        warnings = []
+    if errors:
+        raise Invalid(errors)
+    if template is None:
+        template = KRTemplate(built_in=False)
+        db.session.add(template)
+    template.name = name
+    template.position = data.position.strip()
+    template.objective_title = data.objective_title.strip()
+    template.key_results = [kr_item(row) for row in data.rows]
+    db.session.flush()
+    return template, warnings
+
+
+def copy_template(template: KRTemplate) -> KRTemplate:
+    """A non-built-in copy that can be edited, named "<name> (copy)", "<name> (copy 2)" ..."""
+    taken = set(
+        db.session.scalars(
+            select(KRTemplate.name).where(KRTemplate.name.startswith(template.name[:80]))
+        )
+    )
+    name = _("%(name)s (copy)", name=template.name[:80])
+    number = 2
+    while name in taken:
+        name = _("%(name)s (copy %(n)d)", name=template.name[:80], n=number)
+        number += 1
+    duplicate = KRTemplate(
+        name=name,
+        position=template.position,
+        objective_title=template.objective_title,
+        key_results=copy.deepcopy(template.key_results),
+        built_in=False,
+    )
+    db.session.add(duplicate)
+    db.session.flush()
+    return duplicate
+
+
+def delete_template(template: KRTemplate) -> None:
+    """Remove a template of our own; objectives created from it stay."""
+    _ensure_editable(template)
+    db.session.delete(template)
+    db.session.flush()
+
+
+# Who may use templates -----------------------------------------------------------------
+
+
+def may_use_templates(viewer: Person) -> bool:
+    """Admins, managers (someone reports to them) and department heads see and apply templates."""
+    if viewer.is_admin or is_manager(viewer.id):
+        return True
+    return (
+        db.session.scalar(select(Department.id).where(Department.head_id == viewer.id).limit(1))
+        is not None
+    )
+
+
+def may_apply_to_person(viewer: Person, person: Person) -> bool:
+    """Whoever may edit the person's individual OKRs: themself, their chain, admins."""
+    probe = Objective(level="individual", owner_id=person.id, department_id=person.department_id)
+    return access.can_edit(viewer, probe)
+
+
+def may_apply_to_department(viewer: Person, department_id: int) -> bool:
+    """Admins, and heads of the department or of any department above it."""
+    return viewer.is_admin or viewer.id in access.heads_above(department_id)
+
+
+def departments_for(viewer: Person) -> set[int] | None:
+    """Departments whose people the viewer may apply templates to by position (None: all)."""
+    if viewer.is_admin:
+        return None
+    headed = db.session.scalars(select(Department.id).where(Department.head_id == viewer.id))
+    allowed: set[int] = set()
+    for department_id in headed:
+        allowed |= department_subtree_ids(department_id)
+    return allowed
+
+
+def people_of_position(department_id: int, position: str) -> list[Person]:
+    """Active people holding a position in a department or in any department below it."""
+    return list(
+        db.session.scalars(
+            select(Person)
+            .where(
+                Person.department_id.in_(department_subtree_ids(department_id)),
+                Person.active,
+                Person.position == position.strip(),
+            )
+            .order_by(Person.name, Person.id)
+        )
+    )
+
+
+# Applying ------------------------------------------------------------------------------
+
+
+@dataclass
+class ApplyResult:
+    """Who got a new objective and who already had one with the template's title."""
+
+    title: str
+    created: list[Person] = field(default_factory=list)
+    skipped: list[Person] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    """Sets whose approval was withdrawn because the new objective broke their weights."""
+
+
+def apply_template(
+    template: KRTemplate, cycle: Cycle, people: list[Person], weight: Decimal, actor: Person
+) -> ApplyResult:
+    """Give each person a draft objective with the template's key results, while the cycle is planned.
+
+    People who already have an individual objective with the template's title in the cycle are
+    skipped, so applying the same template again creates nothing new.
+    """
+    if not plan_editable(cycle):
+        raise Invalid(
+            {
+                "cycle": _(
+                    "%(cycle)s is %(status)s: objectives can be added only while a cycle is being planned.",
+                    cycle=cycle.label,
+                    status=status_label(cycle.status),
+                )
+            }
+        )
+    if not Decimal(0) < weight <= HUNDRED:
+        raise Invalid({"weight": _("Choose a weight above 0 and at most 100.")})
+    title = template.objective_title.strip()
+    result = ApplyResult(title)
+    if not people:
+        return result
+    have = set(
+        db.session.scalars(
+            select(Objective.owner_id).where(
+                Objective.cycle_id == cycle.id,
+                Objective.level == "individual",
+                Objective.title == title,
+                Objective.owner_id.in_([p.id for p in people]),
+            )
+        )
+    )
+    rows = [kr_data(item) for item in template.key_results]
+    for person in people:
+        if person.id in have:
+            result.skipped.append(person)
+            continue
+        objective = new_objective(
+            cycle, "individual", ObjectiveData(title, "", weight, None), actor, owner=person
+        )
+        for position, data in enumerate(rows):
+            row = KeyResult(objective_id=objective.id, position=position)
+            _apply(row, data)
+            refresh_key_result(row, cycle.attainment_cap)
+            db.session.add(row)
+        db.session.flush()
+        refresh_objective_chain(objective.id)
+        result.notices += [
+            _("%(name)s: %(notice)s", name=person.name, notice=notice)
+            for notice in after_set_change(objective, actor)
+        ]
+        have.add(person.id)
+        result.created.append(person)
+    return result

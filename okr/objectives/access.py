@@ -1,0 +1,77 @@
+"""Who may read, edit and approve objectives.
+
+Company and department objectives are readable by everyone signed in. Individual objectives are
+readable by the owner, their management chain and HR, and by the owner's department when the
+company turns on transparency; only the owner and their chain (and HR) edit them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, or_, select
+
+from okr.extensions import db
+from okr.objectives.models import Objective
+from okr.org.models import Company, Department, Person
+from okr.org.queries import department_ancestor_ids, report_ids, report_ids_query
+
+
+def transparency_on() -> bool:
+    """Whether the company lets departments read their members' individual OKRs."""
+    return bool(db.session.scalar(select(Company.okr_transparency).limit(1)))
+
+
+def readable_clause(viewer: Person) -> ColumnElement[bool]:
+    """SQL filter for the objectives a viewer may read (used by every list page)."""
+    if viewer.is_admin:
+        return Objective.id.is_not(None)
+    individual = [
+        Objective.owner_id == viewer.id,
+        Objective.owner_id.in_(report_ids_query(viewer.id)),
+    ]
+    if transparency_on():
+        individual.append(Objective.department_id == viewer.department_id)
+    return or_(Objective.level != "individual", *individual)
+
+
+def can_read(viewer: Person, objective: Objective) -> bool:
+    """Read access to one objective."""
+    if objective.level != "individual" or viewer.is_admin or viewer.id == objective.owner_id:
+        return True
+    if objective.owner_id in report_ids(viewer.id):
+        return True
+    return objective.department_id == viewer.department_id and transparency_on()
+
+
+def heads_above(department_id: int) -> set[int]:
+    """Heads of a department and of every department above it."""
+    ids = [department_id, *department_ancestor_ids(department_id)]
+    return {
+        head
+        for head in db.session.scalars(select(Department.head_id).where(Department.id.in_(ids)))
+        if head is not None
+    }
+
+
+def can_edit(viewer: Person, objective: Objective) -> bool:
+    """Owner and chain edit individual objectives; department heads above edit department ones."""
+    if viewer.is_admin:
+        return True
+    if objective.level == "individual":
+        return viewer.id == objective.owner_id or objective.owner_id in report_ids(viewer.id)
+    if objective.level == "department" and objective.department_id is not None:
+        return viewer.id in heads_above(objective.department_id)
+    return False
+
+
+def can_approve(viewer: Person, objective: Objective) -> bool:
+    """The manager chain approves individual OKRs; HR or a parent department's head approves department OKRs."""
+    if objective.level == "individual":
+        return viewer.id != objective.owner_id and (
+            viewer.is_admin or objective.owner_id in report_ids(viewer.id)
+        )
+    if objective.level == "department" and objective.department_id is not None:
+        if viewer.is_admin:
+            return True
+        parents = department_ancestor_ids(objective.department_id)
+        return bool(parents) and viewer.id in heads_above(parents[0])
+    return viewer.is_admin

@@ -1,0 +1,297 @@
+"""Progress of key results and objectives, cached on the rows and explained on demand.
+
+The cached figures are derived data: they are written with plain UPDATE statements that leave
+the rows' version counters alone. Optimistic locking is for what people edit (a key result's
+check-in form, an objective's form); a check-in must never fail because another check-in moved
+a parent both roll up to. Concurrent recomputations stay exact by locking instead: the chain of
+objectives is locked (in id order) before the figures it is computed from are read, so under
+PostgreSQL's READ COMMITTED the second of two check-ins under one parent reads the first one's
+committed figures. On SQLite a write request takes the database's write lock at BEGIN
+(okr.db.serialise_sqlite_writes), which orders writers the same way.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
+
+from okr.cycles.models import Cycle
+from okr.cycles.signals import cap_changed
+from okr.db import stored
+from okr.domain.attainment import AttainmentResult, attainment
+from okr.domain.errors import DomainError
+from okr.domain.rollup import ParentProgress, ProgressRule, WeightedValue, parent_progress
+from okr.domain.steps import Step
+from okr.extensions import db
+from okr.objectives.models import KeyResult, Objective
+from okr.objectives.rules import spec_of, worst_confidence
+
+
+@dataclass(frozen=True)
+class ObjectiveProgress:
+    """An objective's progress with the derivation, or the reason it cannot be computed."""
+
+    progress: Decimal | None
+    steps: tuple[Step, ...]
+    problem: DomainError | None = None
+    detail: ParentProgress | None = None
+
+
+def kr_attainment(kr: Any, cap: Decimal) -> AttainmentResult:
+    """Attainment of a key result (a row or a loaded KeyResult) from its latest value."""
+    return attainment(spec_of(kr), kr.current, cap)
+
+
+def rolled_up(
+    rule: str, own: list[WeightedValue], children: list[tuple[str, Decimal | None]]
+) -> ObjectiveProgress:
+    """Progress by an objective's rule from its key results' progress and its children's."""
+    try:
+        result = parent_progress(ProgressRule(rule), own, children)
+    except DomainError as problem:  # e.g. KR weights not summing to 100 while drafting
+        return ObjectiveProgress(None, (), problem)
+    return ObjectiveProgress(result.progress, result.steps, None, result)
+
+
+def objective_progress(
+    objective: Objective, key_results: list[KeyResult], children: list[tuple[str, Decimal | None]]
+) -> ObjectiveProgress:
+    """Progress by the objective's rule from its key results' cached progress and its children's."""
+    own = [WeightedValue.of(kr.title, kr.progress, kr.weight) for kr in key_results]
+    return rolled_up(objective.progress_rule, own, children)
+
+
+def key_result_figures(kr: Any, cap: Decimal) -> tuple[Decimal, Decimal | None]:
+    """A key result's progress and points from its latest value (0 and none if it cannot score)."""
+    try:
+        result = kr_attainment(kr, cap)
+    except DomainError:
+        return Decimal(0), None
+    return result.progress, result.points
+
+
+def refresh_key_result(kr: KeyResult, cap: Decimal) -> None:
+    """Store a key result's progress and points after its value or rule changed."""
+    kr.progress, kr.points = key_result_figures(kr, cap)
+
+
+def refresh_objective_chain(objective_id: int | None) -> None:
+    """Recompute cached progress of an objective and every objective it aligns up to.
+
+    The chain is locked first and read after, so two transactions under one parent never both
+    write a figure computed from the other's stale inputs.
+    """
+    if objective_id is None:
+        return
+    db.session.flush()  # the key results' new figures are what the chain is computed from
+    chain = lock_chain(objective_id)
+    ids = [node.id for node in chain]
+    own: dict[int, list[WeightedValue]] = defaultdict(list)
+    confidences: dict[int, list[str | None]] = defaultdict(list)
+    for row in db.session.execute(
+        select(KeyResult.objective_id, KeyResult.title, KeyResult.progress, KeyResult.weight)
+        .add_columns(KeyResult.confidence)
+        .where(KeyResult.objective_id.in_(ids))
+        .order_by(KeyResult.position, KeyResult.id)
+    ):
+        own[row.objective_id].append(WeightedValue.of(row.title, row.progress, row.weight))
+        confidences[row.objective_id].append(row.confidence)
+    children: dict[int, list[tuple[int, str, Decimal | None]]] = defaultdict(list)
+    for child in db.session.execute(
+        select(Objective.id, Objective.parent_id, Objective.title, Objective.progress)
+        .where(Objective.parent_id.in_(ids))
+        .order_by(Objective.position, Objective.id)
+    ):
+        children[child.parent_id].append((child.id, child.title, child.progress))
+    fresh: dict[int, Decimal | None] = {}
+    for node in chain:  # bottom up: each objective sees its child's new figure
+        aligned = [(title, fresh.get(cid, value)) for cid, title, value in children[node.id]]
+        progress = rolled_up(node.progress_rule, own[node.id], aligned).progress
+        node.update(progress, worst_confidence(confidences[node.id]))
+        fresh[node.id] = node.progress  # as stored: what a later recomputation reads back
+    store_objective_figures([node for node in chain if node.changed])
+
+
+def refresh_cycle(cycle: Cycle) -> None:
+    """Recompute every key result and objective of a cycle (after its cap changes)."""
+    db.session.flush()
+    own, confidences = _refresh_cycle_key_results(cycle)
+    nodes = {  # locked after the key results, the order a check-in takes them in
+        row.id: ChainNode(*row)
+        for row in db.session.execute(
+            _node_columns()
+            .where(Objective.cycle_id == cycle.id)
+            .order_by(Objective.id)
+            .with_for_update(of=Objective)
+        )
+    }
+    children: dict[int, list[ChainNode]] = defaultdict(list)
+    for node in nodes.values():
+        if node.parent_id in nodes:
+            children[node.parent_id].append(node)
+    done: dict[int, Decimal | None] = {}
+
+    def figure(node: ChainNode, depth: int = 0) -> Decimal | None:
+        if node.id not in done:
+            done[node.id] = node.progress  # a loop in the data stops here instead of recursing
+            if depth < 50:
+                kids = [(c.title, figure(c, depth + 1)) for c in children[node.id]]
+                progress = rolled_up(node.progress_rule, own[node.id], kids).progress
+                node.update(progress, worst_confidence(confidences[node.id]))
+                done[node.id] = node.progress  # as stored
+        return done[node.id]
+
+    for node in nodes.values():
+        figure(node)
+    store_objective_figures([node for node in nodes.values() if node.changed])
+
+
+def _refresh_cycle_key_results(
+    cycle: Cycle,
+) -> tuple[dict[int, list[WeightedValue]], dict[int, list[str | None]]]:
+    """Store every key result's figures under the cycle's cap; return them per objective."""
+    rows = db.session.execute(
+        select(*(_KR.c[name] for name in _KR_FIGURE_INPUTS))
+        .join(Objective, _KR.c.objective_id == Objective.id)
+        .where(Objective.cycle_id == cycle.id)
+        .order_by(_KR.c.id)
+        .with_for_update(of=_KR)
+    ).all()
+    own: dict[int, list[WeightedValue]] = defaultdict(list)
+    confidences: dict[int, list[str | None]] = defaultdict(list)
+    changed: list[dict[str, Any]] = []
+    for kr in sorted(rows, key=lambda k: (k.position, k.id)):
+        progress, points = (stored(v) for v in key_result_figures(kr, cycle.attainment_cap))
+        if (progress, points) != (kr.progress, kr.points):
+            changed.append({"b_id": kr.id, "b_progress": progress, "b_points": points})
+        own[kr.objective_id].append(WeightedValue.of(kr.title, progress, kr.weight))
+        confidences[kr.objective_id].append(kr.confidence)
+    if changed:
+        db.session.execute(
+            update(_KR)
+            .where(_KR.c.id == bindparam("b_id"))
+            .values(
+                progress=bindparam("b_progress", type_=_KR.c.progress.type),
+                points=bindparam("b_points", type_=_KR.c.points.type),
+            ),
+            changed,
+        )
+        for values in changed:
+            _sync(
+                KeyResult, values["b_id"], progress=values["b_progress"], points=values["b_points"]
+            )
+    return own, confidences
+
+
+# Derived figures are written around the version counter ----------------------------------
+
+_KR = KeyResult.__table__
+_OBJECTIVE = Objective.__table__
+_KR_FIGURE_INPUTS = (
+    *("id", "objective_id", "title", "weight", "position", "current", "confidence"),
+    *("kind", "start", "target", "step", "points_per_step", "direction", "max_points", "tiers"),
+    *("progress", "points"),
+)
+
+
+@dataclass
+class ChainNode:
+    """An objective's identity, rule and cached figures, as locked for a recomputation."""
+
+    id: int
+    parent_id: int | None
+    title: str
+    progress_rule: str
+    progress: Decimal | None
+    confidence: str | None
+    changed: bool = False
+
+    def update(self, progress: Decimal | None, confidence: str | None) -> None:
+        if progress is not None:
+            progress = stored(progress)
+        if (progress, confidence) != (self.progress, self.confidence):
+            self.progress, self.confidence, self.changed = progress, confidence, True
+
+
+def _node_columns() -> Select[tuple[int, int | None, str, str, Decimal | None, str | None]]:
+    return select(
+        Objective.id,
+        Objective.parent_id,
+        Objective.title,
+        Objective.progress_rule,
+        Objective.progress,
+        Objective.confidence,
+    )
+
+
+def lock_chain(objective_id: int) -> list[ChainNode]:
+    """An objective and every objective above it, bottom up, locked until the transaction ends.
+
+    Rows are locked in id order, the one order every writer of these figures uses, so two
+    check-ins under shared parents wait for each other instead of deadlocking. A parent that
+    changed between finding the chain and locking it is locked too and the chain walked again.
+    """
+    up = select(Objective.id, Objective.parent_id).where(Objective.id == objective_id)
+    found = up.cte("chain", recursive=True)
+    found = found.union(
+        select(Objective.id, Objective.parent_id).join(found, Objective.id == found.c.parent_id)
+    )
+    wanted: Select[tuple[int]] | list[int] = select(found.c.id)
+    while True:
+        locked = {
+            row.id: ChainNode(*row)
+            for row in db.session.execute(
+                _node_columns()
+                .where(Objective.id.in_(wanted))
+                .order_by(Objective.id)
+                .with_for_update(of=Objective)
+            )
+        }
+        chain: list[ChainNode] = []
+        current: int | None = objective_id
+        while current in locked and all(node.id != current for node in chain):
+            chain.append(locked[current])
+            current = locked[current].parent_id
+        if current is None or current in locked or not chain:  # top reached (or a loop)
+            return chain
+        wanted = [*locked, current]
+
+
+def store_objective_figures(nodes: list[ChainNode]) -> None:
+    """Write objectives' cached progress and confidence in one statement, version untouched."""
+    if not nodes:
+        return
+    db.session.execute(
+        update(_OBJECTIVE)
+        .where(_OBJECTIVE.c.id == bindparam("b_id"))
+        .values(
+            progress=bindparam("b_progress", type_=_OBJECTIVE.c.progress.type),
+            confidence=bindparam("b_confidence", type_=_OBJECTIVE.c.confidence.type),
+        ),
+        [{"b_id": n.id, "b_progress": n.progress, "b_confidence": n.confidence} for n in nodes],
+    )
+    for node in nodes:
+        _sync(Objective, node.id, progress=node.progress, confidence=node.confidence)
+
+
+def _sync(model: type, row_id: object, **values: object) -> None:
+    """Show the stored figures on an instance this session holds, without making it dirty."""
+    instance = db.session.identity_map.get(identity_key(model, row_id))
+    if instance is not None:
+        for name, value in values.items():
+            set_committed_value(instance, name, value)
+
+
+def _cap_changed(cycle: Cycle) -> None:
+    refresh_cycle(cycle)
+
+
+def connect() -> None:
+    """Hear when a cycle's cap changes (called by the factory, okr.wiring)."""
+    cap_changed.connect(_cap_changed)

@@ -1,0 +1,434 @@
+"""Objectives and key results: create, edit, align, weigh, submit and approve. Services flush."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import func, select
+
+from okr.cycles.models import Cycle
+from okr.cycles.rules import plan_editable
+from okr.domain.errors import DomainError, InvalidSpec
+from okr.domain.krspec import ensure_valid_spec
+from okr.domain.numbers import HUNDRED, ZERO, check_range, fmt
+from okr.domain.steps import Severity
+from okr.errors import Invalid, StaleEdit
+from okr.explain import describe, error_message
+from okr.extensions import db
+from okr.labels import status_label
+from okr.objectives.approval import reopen_if_broken
+from okr.objectives.changes import load_objective, record_change
+from okr.objectives.models import KeyResult, Objective
+from okr.objectives.progress import lock_chain, refresh_key_result, refresh_objective_chain
+from okr.objectives.rules import definition_unit_problems, format_tiers, spec_of
+from okr.org.models import Department, Person
+from okr.org.queries import department_ancestor_ids
+
+
+def _ensure_planning(cycle: Cycle) -> None:
+    if not plan_editable(cycle):
+        raise Invalid(
+            {
+                "_": _(
+                    "Objectives and targets are frozen while the cycle is %(status)s; "
+                    "an administrator can reopen it for planning with a reason.",
+                    status=status_label(cycle.status),
+                )
+            }
+        )
+
+
+def _check_version(record: Objective | KeyResult, version: int | None) -> None:
+    if version is not None and record.version != version:
+        raise StaleEdit()
+
+
+def objective_for(kr: KeyResult) -> Objective:
+    """A key result's objective, loaded as services need it."""
+    return load_objective(kr.objective_id)
+
+
+def _shown(value: Any) -> Any:
+    """A field value as the audit line shows it: exact numbers without trailing zeros."""
+    if isinstance(value, Decimal):
+        return fmt(value)
+    if isinstance(value, list):
+        return format_tiers(value)
+    return "" if value is None else value
+
+
+def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    return {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+
+
+def check_weight(weight: Decimal | None, field: str = "weight") -> Decimal:
+    """A weight is a share of its set in percent: from 0 to 100 (the set must then sum to 100)."""
+    if weight is None:
+        raise Invalid({field: _("Enter a number.")})
+    try:
+        return check_range(weight, ZERO, HUNDRED)
+    except DomainError as exc:
+        raise Invalid({field: error_message(exc)}) from exc
+
+
+def after_set_change(objective: Objective, actor: Person) -> list[str]:
+    """Run the submit checks on the set an edit touched; a submitted or approved set that fails
+    them is sent back to its owner (status "returned", the reason as the comment), never left
+    approved. Returns what to tell the person (empty when the set is fine or still a draft)."""
+    notice = reopen_if_broken(objective, actor)
+    return [notice] if notice else []
+
+
+# Alignment ------------------------------------------------------------------------------
+
+
+def allowed_parents(cycle: Cycle, level: str, department_id: int | None) -> list[Objective]:
+    """Objectives one level up that an objective may align to: the superior's must exist first."""
+    if level == "company" or department_id is None:
+        return []
+    ancestors = department_ancestor_ids(department_id)
+    stmt = select(Objective).where(Objective.cycle_id == cycle.id)
+    if level == "individual":
+        stmt = stmt.where(
+            (Objective.level == "company")
+            | (
+                (Objective.level == "department")
+                & Objective.department_id.in_([department_id, *ancestors])
+            )
+        )
+    else:
+        stmt = stmt.where(
+            (Objective.level == "company")
+            | ((Objective.level == "department") & Objective.department_id.in_(ancestors))
+        )
+    return list(db.session.scalars(stmt.order_by(Objective.level, Objective.title)))
+
+
+def _check_parent(
+    cycle: Cycle, level: str, department_id: int | None, parent_id: int | None, own_id: int | None
+) -> None:
+    if parent_id is None:
+        return
+    if own_id is not None and parent_id == own_id:
+        raise Invalid({"parent_id": _("An objective cannot align to itself.")})
+    if parent_id not in {o.id for o in allowed_parents(cycle, level, department_id)}:
+        raise Invalid(
+            {
+                "parent_id": _(
+                    "Align to an objective one level up in the same cycle: your department's or the company's."
+                )
+            }
+        )
+
+
+# Objectives -----------------------------------------------------------------------------
+
+
+@dataclass
+class ObjectiveData:
+    title: str
+    description: str
+    weight: Decimal
+    parent_id: int | None
+    progress_rule: str = "own_krs"
+
+
+def create_objective(
+    cycle: Cycle,
+    level: str,
+    data: ObjectiveData,
+    actor: Person,
+    *,
+    owner: Person,
+    department: Department | None = None,
+    notices: list[str] | None = None,
+) -> Objective:
+    """Add an objective to an owner's set for the cycle (drafted until approved).
+
+    A set that was submitted or approved no longer passes its checks with a new objective in
+    it, so it goes back to its owner; the reason is appended to `notices` when given.
+    """
+    objective = new_objective(cycle, level, data, actor, owner=owner, department=department)
+    found = after_set_change(objective, actor)
+    if notices is not None:
+        notices += found
+    return objective
+
+
+def new_objective(
+    cycle: Cycle,
+    level: str,
+    data: ObjectiveData,
+    actor: Person,
+    *,
+    owner: Person,
+    department: Department | None = None,
+) -> Objective:
+    """create_objective without the set check, for callers that add key results first."""
+    _ensure_planning(cycle)
+    department_id = (
+        department.id if department else (owner.department_id if level == "individual" else None)
+    )
+    _check_parent(cycle, level, department_id, data.parent_id, None)
+    if not data.title.strip():
+        raise Invalid({"title": _("Enter a title.")})
+    check_weight(data.weight)
+    position = db.session.scalar(
+        select(func.count()).where(Objective.cycle_id == cycle.id, Objective.owner_id == owner.id)
+    )
+    objective = Objective(
+        cycle_id=cycle.id,
+        level=level,
+        title=data.title.strip(),
+        description=data.description.strip(),
+        owner_id=owner.id,
+        department_id=department_id,
+        parent_id=data.parent_id,
+        weight=data.weight,
+        progress_rule=data.progress_rule,
+        status="draft",  # company sets too: every set passes the submit checks to be approved
+        position=position or 0,
+    )
+    db.session.add(objective)
+    db.session.flush()
+    refresh_objective_chain(objective.id)
+    return objective
+
+
+def update_objective(
+    objective: Objective, data: ObjectiveData, actor: Person, version: int | None
+) -> list[str]:
+    """Change an objective; once approved the change is recorded, and a set whose weights no
+    longer add up goes back to its owner. Returns what to tell the person."""
+    _check_version(objective, version)
+    objective = load_objective(objective.id)
+    _ensure_planning(objective.cycle)
+    lock_chain(objective.id)  # before this row's own update: the lock order check-ins use
+    _check_parent(
+        objective.cycle, objective.level, objective.department_id, data.parent_id, objective.id
+    )
+    if not data.title.strip():
+        raise Invalid({"title": _("Enter a title.")})
+    check_weight(data.weight)
+    fields = ("title", "description", "weight", "parent_id", "progress_rule")
+    before = {f: _shown(getattr(objective, f)) for f in fields}
+    old_parent = objective.parent_id
+    objective.title = data.title.strip()
+    objective.description = data.description.strip()
+    objective.weight = data.weight
+    objective.parent_id = data.parent_id
+    objective.progress_rule = data.progress_rule
+    changed = _changes(before, {f: _shown(getattr(objective, f)) for f in fields})
+    if changed and objective.status == "approved":
+        record_change(objective, actor, "edited", {"changes": changed})
+    db.session.flush()
+    refresh_objective_chain(objective.id)
+    if old_parent != objective.parent_id:
+        refresh_objective_chain(old_parent)
+    return after_set_change(objective, actor) if changed else []
+
+
+def delete_objective(objective: Objective, actor: Person, version: int | None) -> list[str]:
+    """Remove an objective while planning; objectives aligned to it must be re-aligned first.
+
+    The rest of its set is checked again (see after_set_change); returns what to tell the person.
+    """
+    _check_version(objective, version)
+    objective = load_objective(objective.id)
+    _ensure_planning(objective.cycle)
+    children = db.session.scalar(select(func.count()).where(Objective.parent_id == objective.id))
+    if children:
+        raise Invalid(
+            {
+                "_": ngettext(
+                    "%(num)d objective aligns to this one; align it elsewhere first.",
+                    "%(num)d objectives align to this one; align them elsewhere first.",
+                    children,
+                )
+            }
+        )
+    parent = objective.parent_id
+    lock_chain(objective.id)  # before this row's own delete: the lock order check-ins use
+    db.session.delete(objective)
+    db.session.flush()
+    refresh_objective_chain(parent)
+    return after_set_change(objective, actor)  # the rest of its set: identity is still known
+
+
+# Key results ----------------------------------------------------------------------------
+
+SPEC_FIELDS = (
+    "kind",
+    "start",
+    "target",
+    "step",
+    "points_per_step",
+    "direction",
+    "max_points",
+    "tiers",
+)
+_ISSUE_FIELD = {
+    "spec.increase_start_equals_target": "target",
+    "spec.decrease_start_equals_target": "target",
+    "spec.increase_target_below_start": "target",
+    "spec.decrease_target_above_start": "target",
+    "spec.target_not_positive": "target",
+    "spec.at_most_target_negative": "target",
+    "spec.step_not_positive": "step",
+    "spec.points_per_step_not_positive": "points_per_step",
+    "spec.max_points_not_positive": "max_points",
+}
+
+
+@dataclass
+class KeyResultData:
+    title: str
+    unit: str
+    kind: str
+    weight: Decimal
+    start: Decimal | None = None
+    target: Decimal | None = None
+    step: Decimal | None = None
+    points_per_step: Decimal | None = None
+    direction: str | None = None
+    max_points: Decimal | None = None
+    tiers: list[dict[str, Any]] | None = None
+    confirm_gaps: bool = False
+    """The person confirmed that values between two tiers should score 0 (a gap is refused otherwise)."""
+    percent_typed: tuple[str, ...] = ()
+    """Fields (start, target) typed with a percent sign, refused unless the unit is a percent."""
+
+
+def _apply(kr: KeyResult, data: KeyResultData) -> list[str]:
+    """Copy data onto the row; return the warnings of its scoring rule (errors raise Invalid).
+
+    The same checks run for every path that writes a key result (form, KR templates and their
+    application): weight 0-100, the kind's rule (start == target, overlapping tiers ...), and a
+    gap between two tiers only when the person confirmed it.
+    """
+    if not data.title.strip():
+        raise Invalid({"title": _("Enter a title.")})
+    check_weight(data.weight)
+    if problems := definition_unit_problems(
+        data.unit,
+        # with no unit yet, "5%" is how a person says it is a percentage
+        {
+            f: (getattr(data, f), f in data.percent_typed and bool(data.unit.strip()))
+            for f in ("start", "target")
+        },
+    ):
+        raise Invalid(problems)  # e.g. "-5 人" or "50%" for a count: the same rule as check-ins
+    kr.title, kr.unit, kr.kind, kr.weight = (
+        data.title.strip(),
+        data.unit.strip(),
+        data.kind,
+        data.weight,
+    )
+    kr.start, kr.target, kr.step = data.start, data.target, data.step
+    kr.points_per_step, kr.direction, kr.max_points = (
+        data.points_per_step,
+        data.direction,
+        data.max_points,
+    )
+    kr.tiers = data.tiers or []
+    try:
+        warnings = ensure_valid_spec(spec_of(kr))
+    except InvalidSpec as exc:
+        errors: dict[str, str] = {}
+        for issue in exc.issues:
+            if issue.severity is Severity.ERROR:
+                field = _ISSUE_FIELD.get(issue.code) or (
+                    issue.params.get("field") if issue.code == "spec.missing_field" else "tiers"
+                )
+                errors.setdefault(field or "_", describe(issue.code, issue.params))
+        raise Invalid(errors) from exc
+    except DomainError as exc:
+        raise Invalid({"_": error_message(exc)}) from exc
+    gaps = [w for w in warnings if w.code == "spec.tiers_gap"]
+    if gaps and not data.confirm_gaps:
+        found = " ".join(describe(w.code, w.params) for w in gaps)
+        raise Invalid(
+            {
+                "tiers": found,
+                "confirm_gaps": _(
+                    "Close the gap, or tick this if values in it should score 0 points."
+                ),
+            }
+        )
+    return [describe(w.code, w.params) for w in warnings]
+
+
+def add_key_result(
+    objective: Objective,
+    data: KeyResultData,
+    actor: Person,
+    *,
+    notices: list[str] | None = None,
+) -> tuple[KeyResult, list[str]]:
+    """Add a key result; its rule is checked (start == target, overlapping tiers ... refused).
+
+    Returns the rule's warnings; what happened to the set (approval withdrawn) goes to `notices`.
+    """
+    objective = load_objective(objective.id)
+    _ensure_planning(objective.cycle)
+    kr = KeyResult(objective_id=objective.id, position=len(objective.key_results))
+    warnings = _apply(kr, data)
+    db.session.add(kr)
+    objective.key_results.append(kr)
+    refresh_key_result(kr, objective.cycle.attainment_cap)
+    db.session.flush()
+    if objective.status == "approved":
+        record_change(objective, actor, "kr_added", {"title": kr.title})
+    refresh_objective_chain(objective.id)
+    found = after_set_change(objective, actor)
+    if notices is not None:
+        notices += found
+    return kr, warnings
+
+
+def update_key_result(
+    kr: KeyResult,
+    data: KeyResultData,
+    actor: Person,
+    version: int | None,
+    *,
+    notices: list[str] | None = None,
+) -> list[str]:
+    """Change a key result's definition while planning; returns its rule's warnings.
+
+    What happened to the set (approval withdrawn when its checks fail) goes to `notices`.
+    """
+    _check_version(kr, version)
+    objective = objective_for(kr)
+    _ensure_planning(objective.cycle)
+    fields = ("title", "unit", "weight", *SPEC_FIELDS)
+    before = {f: _shown(getattr(kr, f)) for f in fields}
+    warnings = _apply(kr, data)
+    changed = _changes(before, {f: _shown(getattr(kr, f)) for f in fields})
+    refresh_key_result(kr, objective.cycle.attainment_cap)
+    db.session.flush()
+    if changed and objective.status == "approved":
+        record_change(objective, actor, "kr_edited", {"title": kr.title, "changes": changed})
+    refresh_objective_chain(objective.id)
+    found = after_set_change(objective, actor) if changed else []
+    if notices is not None:
+        notices += found
+    return warnings
+
+
+def delete_key_result(kr: KeyResult, actor: Person, version: int | None) -> list[str]:
+    """Remove a key result while planning (its check-ins go with it); returns the set's notices."""
+    _check_version(kr, version)
+    objective = objective_for(kr)
+    _ensure_planning(objective.cycle)
+    if objective.status == "approved":
+        record_change(objective, actor, "kr_removed", {"title": kr.title})
+    objective.key_results.remove(kr)
+    db.session.flush()
+    refresh_objective_chain(objective.id)
+    return after_set_change(objective, actor)

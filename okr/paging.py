@@ -1,0 +1,44 @@
+"""Paging a query: one page of rows and a count from one aggregate query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import Select
+
+from okr.extensions import db
+
+
+@dataclass(frozen=True)
+class Paging:
+    """One page of a longer list (1-based)."""
+
+    page: int
+    pages: int
+    total: int
+    per_page: int
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.page * self.per_page, self.total)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def paged(stmt: Select, page: int) -> tuple[list, Paging]:  # type: ignore[type-arg]
+    """Rows of one page of a select and where that page lies (two queries: count and rows)."""
+    per_page = current_app.config["PAGE_SIZE"]
+    result = db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False, count=True)
+    total = result.total or 0
+    return list(result.items), Paging(result.page, max(result.pages, 1), total, per_page)

@@ -1,0 +1,176 @@
+"""Import people from CSV/XLSX with a preview, and export them in the same format (HR only)."""
+
+from __future__ import annotations
+
+from flask import Response, flash, redirect, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from okr.access import admin_required, ensure
+from okr.db import utcnow
+from okr.extensions import db
+from okr.org.models import ImportBatch, Person
+from okr.org.queries import department_paths
+from okr.people.blueprint import bp
+from okr.people.forms import ConfirmImportForm, ImportForm
+from okr.people.importing import apply_import, preview_import
+from okr.tables import TableError, read_table, write_csv, write_xlsx
+from okr.unit_of_work import commit_even_on_error
+from okr.uploads import too_large_message, too_large_page, upload_limit_hint
+from okr.web import render
+
+HEADERS = {
+    "zh": ("姓名", "邮箱", "职位", "部门", "上级邮箱", "人事管理员"),
+    "en": ("name", "email", "position", "department", "manager_email", "hr_admin"),
+}
+
+
+def _table_error_message(code: str) -> str:
+    if code.startswith("header:"):
+        return _(
+            "The first row must name the columns; missing: %(columns)s.",
+            columns=", ".join(code.split(":", 1)[1].split(",")),
+        )
+    return {
+        "encoding": _(
+            "The file is neither UTF-8 nor GBK/GB18030 text. Save it as CSV (UTF-8) or Excel."
+        ),
+        "xlsx": _("This Excel file cannot be read. Save it again as .xlsx and retry."),
+        "xlsx_too_large": _(
+            "This Excel file unpacks to more than 200 MB. Save only the sheet of people and retry."
+        ),
+        "empty": _("The file is empty."),
+        "too_many": _("The file has too many rows; import at most 20,000 at a time."),
+    }.get(code, code)
+
+
+@too_large_page("people.import_upload")
+def upload_too_large() -> Response | None:
+    """A file over the upload limit: the upload form again, the reason beside the file field."""
+    if not getattr(current_user, "is_admin", False):
+        return None
+    form = ImportForm(formdata=None)  # the request body is not read
+    form.file.description = upload_limit_hint()
+    form.file.errors = [too_large_message()]
+    return render("people/import.html", form=form, preview=None, status=413)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@admin_required
+def import_upload() -> Response:
+    form = ImportForm()
+    form.file.description = upload_limit_hint()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            rows = read_table(upload.read(), upload.filename or "")
+        except TableError as exc:
+            form.file.errors = [_table_error_message(str(exc))]
+        else:
+            batch = ImportBatch(
+                filename=upload.filename or "", rows=rows, created_by_id=current_user.id
+            )
+            db.session.add(batch)
+            preview = preview_import(rows)
+            db.session.flush()  # the preview's address and confirm form carry the batch's id
+            if preview.valid:  # the preview has its own address: reloading it shows it again
+                return redirect(url_for("people.import_preview", batch_id=batch.id), code=303)
+            commit_even_on_error()  # the refused upload is kept as sent (rows cut to the cell limit)
+            return render(
+                "people/import.html",
+                form=form,
+                preview=preview,
+                batch=batch,
+                confirm=ConfirmImportForm(batch_id=batch.id),
+                status=422,
+            )
+    return render(
+        "people/import.html", form=form, preview=None, status=422 if form.is_submitted() else 200
+    )
+
+
+@bp.get("/import/<int:batch_id>")
+@admin_required
+def import_preview(batch_id: int) -> Response:
+    """An uploaded file's preview, checked again against the company as it is now."""
+    batch = db.get_or_404(ImportBatch, batch_id)
+    ensure(batch.created_by_id == current_user.id)
+    if batch.applied_at is not None:
+        flash(_("This file was imported already."), "info")
+        return redirect(url_for("people.index"), code=303)
+    return render(
+        "people/import.html",
+        form=ImportForm(formdata=None),
+        preview=preview_import(batch.rows),
+        batch=batch,
+        confirm=ConfirmImportForm(formdata=None, batch_id=batch.id),
+    )
+
+
+@bp.post("/import/confirm")
+@admin_required
+def import_confirm() -> Response:
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("people.import_upload"), code=303)
+    batch = db.get_or_404(ImportBatch, form.batch or 0)
+    ensure(batch.created_by_id == current_user.id)
+    if batch.applied_at is not None:
+        flash(_("This file was imported already."), "info")
+        return redirect(url_for("people.index"), code=303)
+    preview = preview_import(batch.rows)
+    if not preview.valid:  # the company changed since the preview
+        return render(
+            "people/import.html",
+            form=ImportForm(),
+            preview=preview,
+            batch=batch,
+            confirm=form,
+            status=422,
+        )
+    apply_import(preview)
+    batch.applied_at = utcnow()
+    flash(
+        _(
+            "Import done: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.",
+            created=preview.count("create"),
+            updated=preview.count("update"),
+            unchanged=preview.count("unchanged"),
+        ),
+        "success",
+    )
+    return redirect(url_for("people.index"), code=303)
+
+
+@bp.get("/export.<any(csv, xlsx):fmt>")
+@admin_required
+def export(fmt: str) -> Response:
+    """Everyone, active or not, in the import format (formula-like cells neutralised)."""
+    lang = "zh" if str(get_locale()).startswith("zh") else "en"
+    yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+    paths = department_paths()
+    people = db.session.scalars(
+        select(Person).options(db.joinedload(Person.manager)).order_by(Person.name, Person.id)
+    )
+    rows = [
+        (
+            p.name,
+            p.email,
+            p.position,
+            paths.get(p.department_id, ""),
+            p.manager.email if p.manager else "",
+            yes if p.is_admin else no,
+        )
+        for p in people
+    ]
+    stamp = utcnow().strftime("%Y%m%d")
+    if fmt == "csv":
+        body, mime = write_csv(HEADERS[lang], rows), "text/csv; charset=utf-8"
+    else:
+        body = write_xlsx(HEADERS[lang], rows, _("People"))
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = Response(body, mimetype=mime)
+    response.headers.set("Content-Disposition", "attachment", filename=f"people-{stamp}.{fmt}")
+    return response

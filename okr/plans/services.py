@@ -1,0 +1,341 @@
+"""Improvement plans (绩效改进计划): drafting from the weakest results, editing, agreeing, closing.
+
+A plan has three sections from the seeds: indicator improvement (the weakest key results and
+criteria, each with its current figure and a new target), training (研究培训, one per weak
+criterion, owned by the manager) and a growth plan (成长计划).  Items are due within the next
+cycle.  Services flush; the request commits (okr/unit_of_work.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from okr.cycles.models import Cycle
+from okr.db import utcnow
+from okr.domain.numbers import fmt, quantity, round_display
+from okr.domain.periods import CycleKind, next_period, period_containing
+from okr.domain.ratings import normalise
+from okr.domain.template import Criterion, Part
+from okr.domain.weights import plain_mean
+from okr.errors import Invalid, StaleEdit
+from okr.explain import PART_WORDS
+from okr.extensions import db
+from okr.labels import pct
+from okr.objectives import signals as okr_signals
+from okr.objectives.models import KeyResult, Objective
+from okr.org.models import Person
+from okr.org.queries import report_ids_query
+from okr.reviews.models import (
+    Appraisal,
+    ImprovementItem,
+    ImprovementPlan,
+    PeerForm,
+    Review,
+)
+from okr.schemes.format import TemplateSpec
+
+SECTIONS = {
+    "indicator": _l("Indicator improvement"),
+    "training": _l("Training"),
+    "growth": _l("Growth plan"),
+}
+ITEM_STATUSES = {
+    "open": _lp("plan item status", "open"),
+    "in_progress": _l("in progress"),
+    "done": _l("done"),
+    "dropped": _l("dropped"),
+}
+OPEN_STATUSES = ("open", "in_progress")
+WEAKEST_KRS = 3
+WEAKEST_CRITERIA = 2
+NUMERIC_TARGET_KINDS = frozenset({"increase", "decrease", "ratio", "at_least", "at_most"})
+
+
+def section_label(code: str) -> str:
+    return str(SECTIONS.get(code, code))
+
+
+def item_status_label(code: str) -> str:
+    return str(ITEM_STATUSES.get(code, code))
+
+
+def follow_ups(item: ImprovementItem) -> list[dict[str, Any]]:
+    """An item's follow-up notes, oldest first, with their time as a datetime for display."""
+    return [{**note, "at": datetime.fromisoformat(note["at"])} for note in (item.follow_ups or [])]
+
+
+@dataclass(frozen=True)
+class WeakCriterion:
+    """A criterion rated low: its label, mean rating on its scale and that mean as 0..1."""
+
+    part: str
+    label: str
+    criterion: Criterion
+    mean: Decimal
+    fraction: Decimal
+
+
+# Drafting -----------------------------------------------------------------------------------
+
+
+def _value(value: Decimal | None, unit: str) -> str:
+    return quantity(value, unit, empty="—")
+
+
+def _kr_figures(kr: KeyResult, step: Decimal | None) -> tuple[str, str]:
+    """Current figure and new target: the KR's target, or `step` of the way there from now."""
+    if kr.kind not in NUMERIC_TARGET_KINDS or kr.target is None:
+        return pct(kr.progress), pct(Decimal(1))
+    target = kr.target
+    if step is not None and kr.current is not None:
+        target = kr.current + (kr.target - kr.current) * step
+    return _value(kr.current, kr.unit), _value(target, kr.unit)
+
+
+def weakest_key_results(objectives: list[Objective]) -> list[KeyResult]:
+    """The key results furthest from their target (lowest progress first), not yet attained."""
+    krs = [kr for o in objectives for kr in o.key_results if kr.weight > 0 and kr.progress < 1]
+    return sorted(krs, key=lambda kr: (kr.progress, kr.position, kr.id))[:WEAKEST_KRS]
+
+
+def weakest_criteria(
+    spec: TemplateSpec, appraisal: Appraisal, forms: list[PeerForm]
+) -> list[WeakCriterion]:
+    """Criteria with the lowest interview rating or peer mean (on their scale), below the top."""
+    sheets = {
+        "interview": [dict(appraisal.interview_ratings or {})],
+        "peer": [dict(f.ratings) for f in forms if f.submitted_at is not None],
+    }
+    found: list[WeakCriterion] = []
+    for part, ratings in sheets.items():
+        labels = spec.criterion_labels.get(part, {})
+        for criterion in spec.domain.criteria.get(Part(part), ()):
+            values = [r[criterion.key] for r in ratings if r.get(criterion.key) not in (None, "")]
+            mean = plain_mean(values).value
+            if mean is None:
+                continue
+            fraction = normalise(criterion, mean)
+            if fraction < 1:
+                label = labels.get(criterion.key, criterion.key)
+                found.append(WeakCriterion(part, label, criterion, mean, fraction))
+    return sorted(found, key=lambda c: (c.fraction, c.part, c.criterion.key))[:WEAKEST_CRITERIA]
+
+
+def target_rating(weak: WeakCriterion) -> Decimal:
+    """A quarter of the scale higher than now, in whole points, never above the top."""
+    low, high = weak.criterion.scale.min, weak.criterion.scale.max
+    raised = (weak.mean + (high - low) / 4).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return min(high, raised)
+
+
+def _due_dates(cycle: Cycle) -> tuple[date, date]:
+    """Within the next cycle: its middle for training, its end for everything else."""
+    following = next_period(period_containing(CycleKind(cycle.kind), cycle.start))
+    return following.start + timedelta(days=following.days // 2), following.end
+
+
+def plan_of(appraisal: Appraisal) -> ImprovementPlan | None:
+    """The appraisal's plan with its items and their owners (three queries at most)."""
+    return db.session.scalar(
+        select(ImprovementPlan)
+        .where(ImprovementPlan.appraisal_id == appraisal.id)
+        .options(selectinload(ImprovementPlan.items).joinedload(ImprovementItem.owner))
+    )
+
+
+def needs_plan(appraisal: Appraisal, spec: TemplateSpec) -> bool:
+    """The (final) grade is one the template names for an improvement plan."""
+    grade = appraisal.final_grade or appraisal.grade
+    return grade is not None and grade in spec.domain.improvement_plan_grades
+
+
+def draft_plan(
+    appraisal: Appraisal,
+    spec: TemplateSpec,
+    *,
+    requested: bool = False,
+    step: Decimal | None = None,
+) -> ImprovementPlan | None:
+    """Draft a plan for a plan grade (or when asked): weakest KRs and criteria, training, growth.
+
+    Idempotent: an existing plan is returned unchanged.
+    """
+    existing = db.session.scalar(
+        select(ImprovementPlan).where(ImprovementPlan.appraisal_id == appraisal.id)
+    )
+    if existing is not None:
+        return existing
+    if not requested and not needs_plan(appraisal, spec):
+        return None
+    review = db.session.get(Review, appraisal.review_id)
+    assert review is not None
+    cycle = db.session.get(Cycle, review.cycle_id)
+    assert cycle is not None
+    objectives = list(
+        db.session.scalars(
+            select(Objective)
+            .where(
+                Objective.cycle_id == cycle.id,
+                Objective.owner_id == appraisal.person_id,
+                Objective.level == "individual",
+            )
+            .options(selectinload(Objective.key_results))
+        )
+    )
+    forms = list(db.session.scalars(select(PeerForm).where(PeerForm.appraisal_id == appraisal.id)))
+    mid, end = _due_dates(cycle)
+    person, coach = appraisal.person_id, appraisal.manager_id or appraisal.person_id
+    plan = ImprovementPlan(appraisal_id=appraisal.id, person_id=person)
+    items = []
+    for kr in weakest_key_results(objectives):
+        current, target = _kr_figures(kr, step)
+        items.append(("indicator", kr.title, current, target, person, end))
+    for weak in weakest_criteria(spec, appraisal, forms):
+        title = _("%(criterion)s (%(part)s)", criterion=weak.label, part=PART_WORDS[weak.part])
+        scale = f" / {fmt(weak.criterion.scale.max)}"
+        current = fmt(round_display(weak.mean, 2)) + scale
+        items.append(("indicator", title, current, fmt(target_rating(weak)) + scale, person, end))
+        items.append(
+            ("training", _("Training: %(criterion)s", criterion=weak.label), "", "", coach, mid)
+        )
+    growth = _("Growth plan for %(cycle)s: direction, goals and support", cycle=_next_label(cycle))
+    items.append(("growth", growth, "", "", person, end))
+    plan.items = [
+        ImprovementItem(
+            section=section,
+            title=title[:300],
+            current=current[:100],
+            target=target[:100],
+            owner_id=owner,
+            due=due,
+            follow_ups=[],
+        )
+        for section, title, current, target, owner, due in items
+    ]
+    db.session.add(plan)
+    db.session.flush()
+    return plan
+
+
+def _next_label(cycle: Cycle) -> str:
+    return next_period(period_containing(CycleKind(cycle.kind), cycle.start)).label
+
+
+# Editing ------------------------------------------------------------------------------------
+
+
+def _ensure_open(plan: ImprovementPlan) -> None:
+    if plan.status == "closed":
+        raise Invalid({"_": _("The plan is closed; it can no longer change.")})
+
+
+def _check_version(plan: ImprovementPlan, version: int | None) -> None:
+    if version is not None and plan.version != version:
+        raise StaleEdit()
+
+
+def save_item(
+    plan: ImprovementPlan, item: ImprovementItem | None, data: dict[str, Any]
+) -> ImprovementItem:
+    """Add an item, or change one: section, what, current and target, owner, due date, status."""
+    _ensure_open(plan)
+    errors = {}
+    if data["section"] not in SECTIONS:
+        errors["section"] = _("Choose a section.")
+    if data["status"] not in ITEM_STATUSES:
+        errors["status"] = _("Choose a status.")
+    if not (data["title"] or "").strip():
+        errors["title"] = _("Say what is to be done.")
+    if errors:
+        raise Invalid(errors)
+    if item is None:
+        item = ImprovementItem(plan_id=plan.id, follow_ups=[])
+        db.session.add(item)
+    item.section, item.status = data["section"], data["status"]
+    item.title = data["title"].strip()
+    item.current, item.target = (data["current"] or "").strip(), (data["target"] or "").strip()
+    item.owner_id, item.due = data["owner_id"], data["due"]
+    db.session.flush()
+    return item
+
+
+def delete_item(plan: ImprovementPlan, item: ImprovementItem) -> None:
+    """Remove an item from a plan that is not closed."""
+    _ensure_open(plan)
+    db.session.delete(item)
+    db.session.flush()
+
+
+def add_follow_up(plan: ImprovementPlan, item: ImprovementItem, text: str, author: Person) -> None:
+    """A follow-up note on an item: who, when, what (kept in order, never rewritten)."""
+    _ensure_open(plan)
+    if not text.strip():
+        raise Invalid({"text": _("Write the note.")})
+    note = {"by": author.id, "name": author.name, "at": utcnow().isoformat(), "text": text.strip()}
+    item.follow_ups = [*(item.follow_ups or []), note]  # a new list, so the change is saved
+    db.session.flush()
+
+
+def agree_plan(plan: ImprovementPlan, item_count: int, version: int | None) -> None:
+    """The manager and the person agree the plan in the interview (step 5)."""
+    _check_version(plan, version)
+    _ensure_open(plan)
+    if plan.status == "agreed":
+        raise Invalid({"_": _("The plan is agreed already.")})
+    if item_count == 0:
+        raise Invalid({"_": _("Add at least one item before agreeing the plan.")})
+    plan.status, plan.agreed_at = "agreed", utcnow()
+    db.session.flush()
+
+
+def close_plan(plan: ImprovementPlan, outcome: str, version: int | None) -> None:
+    """Close the plan with its outcome; the outcome is required."""
+    _check_version(plan, version)
+    _ensure_open(plan)
+    if not outcome.strip():
+        raise Invalid({"outcome": _("Write the outcome of the plan before closing it.")})
+    plan.status, plan.outcome, plan.closed_at = "closed", outcome.strip(), utcnow()
+    db.session.flush()
+
+
+# The next cycle's planning --------------------------------------------------------------------
+
+
+def open_items(viewer: Person, person_id: int, before: date) -> list[ImprovementItem]:
+    """A person's open items from plans of earlier cycles, if the viewer may see them (one query)."""
+    stmt = (
+        select(ImprovementItem)
+        .join(ImprovementItem.plan)
+        .join(Appraisal, Appraisal.id == ImprovementPlan.appraisal_id)
+        .join(Review, Review.id == Appraisal.review_id)
+        .join(Cycle, Cycle.id == Review.cycle_id)
+        .where(
+            ImprovementPlan.person_id == person_id,
+            ImprovementPlan.status != "closed",
+            ImprovementItem.status.in_(OPEN_STATUSES),
+            Cycle.start < before,
+        )
+        .options(contains_eager(ImprovementItem.plan), joinedload(ImprovementItem.owner))
+        .order_by(ImprovementItem.due.is_(None), ImprovementItem.due, ImprovementItem.id)
+    )
+    if not (viewer.is_admin or viewer.id == person_id):
+        stmt = stmt.where(ImprovementPlan.person_id.in_(report_ids_query(viewer.id)))
+    return list(db.session.scalars(stmt).unique())
+
+
+def _items_for_okr_page(viewer: Person, *, person_id: int, before: date) -> list[ImprovementItem]:
+    return open_items(viewer, person_id, before)
+
+
+def connect() -> None:
+    """Show open items on the OKR page (okrs asks through a signal; called by okr.wiring)."""
+    okr_signals.plan_items.connect(_items_for_okr_page)

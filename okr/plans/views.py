@@ -1,0 +1,343 @@
+"""An appraisal's improvement plan: view, draft, edit items, follow-up notes, agree, close.
+
+The person, their management chain and HR see it; the chain and HR edit items and close it;
+the manager (or anyone above) agrees it with the person; everyone who sees it adds notes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from flask import Response, abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from okr.access import ensure
+from okr.errors import Invalid, StaleEdit
+from okr.extensions import db
+from okr.forms import ActionForm, VersionedForm, options
+from okr.org.models import Person
+from okr.plans import services as plans
+from okr.plans.blueprint import bp
+from okr.reviews.access import can_interview, can_view, in_chain, sees_scores
+from okr.reviews.models import Appraisal, ImprovementItem, ImprovementPlan, Review
+from okr.reviews.services import spec_of
+from okr.schemes.format import TemplateSpec
+from okr.unit_of_work import reload_as_stored
+from okr.web import form_errors, render, wants_fragment
+
+bp.add_app_template_global(plans.section_label, "plan_section_label")
+bp.add_app_template_global(plans.item_status_label, "plan_item_status_label")
+bp.add_app_template_global(plans.follow_ups, "plan_follow_ups")
+
+
+class ItemForm(FlaskForm):
+    section = SelectField(_l("Section"), choices=options(plans.SECTIONS.items()))
+    title = StringField(
+        _l("What"), validators=[InputRequired(_l("Say what is to be done.")), Length(max=300)]
+    )
+    current = StringField(_l("Now"), validators=[Length(max=100)])
+    target = StringField(_l("Target"), validators=[Length(max=100)])
+    owner = SelectField(_l("Owner"), coerce=int)
+    due = DateField(_l("Due"), validators=[Optional()])
+    status = SelectField(_l("Status"), choices=options(plans.ITEM_STATUSES.items()))
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField(_l("Follow-up note"), validators=[Length(max=2000)])
+
+
+class CloseForm(VersionedForm):
+    outcome = TextAreaField(_l("Outcome"), validators=[Length(max=4000)])
+
+
+class DraftForm(FlaskForm):
+    targets = SelectField(
+        _l("New targets for key results"),
+        choices=options([("full", _l("the key result's target")), ("half", _l("half-way to it"))]),
+    )
+
+
+@dataclass
+class PlanPage:
+    appraisal: Appraisal
+    spec: TemplateSpec
+    plan: ImprovementPlan | None
+    can_edit: bool
+    can_agree: bool
+    owners: list[Person]
+    item_forms: dict[int, ItemForm] = field(default_factory=dict)
+    note_forms: dict[int, NoteForm] = field(default_factory=dict)
+    new_item: ItemForm | None = None
+    close: CloseForm | None = None
+
+    @property
+    def sees_grade(self) -> bool:
+        return sees_scores(current_user, self.appraisal)
+
+    @property
+    def open(self) -> bool:
+        return self.plan is not None and self.plan.status != "closed"
+
+
+def _appraisal(appraisal_id: int) -> Appraisal:
+    appraisal = db.one_or_404(
+        select(Appraisal)
+        .where(Appraisal.id == appraisal_id)
+        .options(
+            joinedload(Appraisal.person),
+            joinedload(Appraisal.manager),
+            joinedload(Appraisal.review).joinedload(Review.cycle),
+            joinedload(Appraisal.review).joinedload(Review.template),
+        )
+    )
+    ensure(can_view(current_user, appraisal))
+    return appraisal
+
+
+def _can_edit(appraisal: Appraisal) -> bool:
+    """The chain and HR edit; never the person themself."""
+    if current_user.id == appraisal.person_id:
+        return False
+    return current_user.is_admin or in_chain(current_user, appraisal)
+
+
+def _item_form(page: PlanPage, item: ImprovementItem | None, submitted: bool = False) -> ItemForm:
+    prefix = f"item{item.id}" if item else "new"
+    if submitted:
+        form = ItemForm(prefix=prefix)
+    elif item is None:
+        data = {"owner": page.appraisal.person_id, "section": "indicator", "status": "open"}
+        form = ItemForm(prefix=prefix, formdata=None, data=data)
+    else:
+        fields = ("section", "title", "current", "target", "due", "status")
+        data = {name: getattr(item, name) for name in fields} | {"owner": item.owner_id}
+        form = ItemForm(prefix=prefix, formdata=None, data=data)
+    form.owner.choices = options((p.id, p.name) for p in page.owners)
+    return form
+
+
+def load_page(appraisal_id: int) -> PlanPage:
+    """The plan page in a fixed number of queries (appraisal, chain, plan, items with owners)."""
+    appraisal = _appraisal(appraisal_id)
+    plan = plans.plan_of(appraisal)
+    can_edit = _can_edit(appraisal)
+    people = {appraisal.person.id: appraisal.person, current_user.id: current_user}
+    if appraisal.manager:
+        people[appraisal.manager.id] = appraisal.manager
+    for item in plan.items if plan else []:
+        people.setdefault(item.owner_id, item.owner)
+    page = PlanPage(
+        appraisal,
+        spec_of(appraisal.review.template),
+        plan,
+        can_edit,
+        can_interview(current_user, appraisal),
+        sorted(people.values(), key=lambda p: (p.id != appraisal.person_id, p.name)),
+    )
+    for item in plan.items if plan else []:
+        page.note_forms[item.id] = NoteForm(prefix=f"note{item.id}", formdata=None)
+        if can_edit:
+            page.item_forms[item.id] = _item_form(page, item)
+    page.new_item = _item_form(page, None) if can_edit else None
+    page.close = CloseForm(formdata=None, data={"version": plan.version}) if plan else None
+    return page
+
+
+def _show(page: PlanPage, status: int = 200, block: str | None = None) -> Response:
+    version = page.plan.version if page.plan else ""
+    return render(
+        "plans/show.html",
+        block=block,
+        status=status,
+        page=page,
+        action=ActionForm(formdata=None, data={"version": version}),
+        draft=DraftForm(formdata=None),
+        sections=plans.SECTIONS,
+    )
+
+
+def _item_response(page: PlanPage, item_id: int, status: int = 200) -> Response:
+    """htmx: the item alone (root id plan-item-<id>); otherwise the whole page."""
+    if not wants_fragment():
+        return _show(page, status)
+    return render(
+        "plans/_item.html",
+        status=status,
+        page=page,
+        item=_item(page, item_id),
+        action=ActionForm(formdata=None),
+    )
+
+
+def _back(page: PlanPage, message: str, anchor: str | None = None) -> Response:
+    flash(message, "success")
+    return redirect(url_for(".show", appraisal_id=page.appraisal.id, _anchor=anchor), code=303)
+
+
+def _item(page: PlanPage, item_id: int) -> ImprovementItem:
+    item = next((i for i in (page.plan.items if page.plan else []) if i.id == item_id), None)
+    if item is None:
+        abort(404)
+    return item
+
+
+@bp.get("")
+@login_required
+def show(appraisal_id: int) -> Response:
+    return _show(load_page(appraisal_id))
+
+
+@bp.post("/draft")
+@login_required
+def draft(appraisal_id: int) -> Response:
+    page = load_page(appraisal_id)
+    ensure(page.can_edit)
+    form = DraftForm()
+    if form.validate_on_submit():
+        step = Decimal("0.5") if form.targets.data == "half" else None
+        plans.draft_plan(page.appraisal, page.spec, requested=True, step=step)
+    return _back(page, _("The plan is drafted; edit it with the person."))
+
+
+@bp.post("/items")
+@login_required
+def add_item(appraisal_id: int) -> Response:
+    page = load_page(appraisal_id)
+    ensure(page.can_edit)
+    if page.plan is None:
+        abort(404)
+    form = _item_form(page, None, submitted=True)
+    if _save(page, None, form):
+        if wants_fragment():
+            return _show(load_page(appraisal_id), block="items")
+        return _back(page, _("Item added."), "plan-items")
+    page.new_item = form
+    return _show(page, 422, block="items")
+
+
+@bp.post("/items/<int:item_id>")
+@login_required
+def edit_item(appraisal_id: int, item_id: int) -> Response:
+    page = load_page(appraisal_id)
+    ensure(page.can_edit)
+    item = _item(page, item_id)
+    form = _item_form(page, item, submitted=True)
+    if _save(page, item, form):
+        if wants_fragment():
+            return _item_response(load_page(appraisal_id), item_id)
+        return _back(page, _("Item saved."), f"plan-item-{item_id}")
+    page.item_forms[item_id] = form
+    return _item_response(page, item_id, 422)
+
+
+def _save(page: PlanPage, item: ImprovementItem | None, form: ItemForm) -> bool:
+    """Validate and store an item; False leaves the errors on the form."""
+    if not form.validate_on_submit():
+        return False
+    data = {
+        "section": form.section.data,
+        "status": form.status.data,
+        "title": form.title.data,
+        "current": form.current.data,
+        "target": form.target.data,
+        "owner_id": form.owner.data,
+        "due": form.due.data,
+    }
+    try:
+        assert page.plan is not None
+        plans.save_item(page.plan, item, data)
+    except Invalid as exc:  # refused before anything changed
+        form_errors(form, exc)
+        return False
+    reload_as_stored()
+    return True
+
+
+@bp.post("/items/<int:item_id>/delete")
+@login_required
+def delete_item(appraisal_id: int, item_id: int) -> Response:
+    page = load_page(appraisal_id)
+    ensure(page.can_edit)
+    item = _item(page, item_id)
+    if ActionForm().validate_on_submit():
+        try:
+            assert page.plan is not None
+            plans.delete_item(page.plan, item)
+        except Invalid as exc:
+            flash(next(iter(exc.errors.values())), "error")
+            return redirect(url_for(".show", appraisal_id=appraisal_id), code=303)
+    if wants_fragment():
+        return Response("", 200)  # the item's element is swapped for nothing
+    return _back(page, _("Item deleted."), "plan-items")
+
+
+@bp.post("/items/<int:item_id>/notes")
+@login_required
+def add_note(appraisal_id: int, item_id: int) -> Response:
+    page = load_page(appraisal_id)  # whoever sees the plan may follow up
+    item = _item(page, item_id)
+    form = NoteForm(prefix=f"note{item_id}")
+    if form.validate_on_submit():
+        try:
+            assert page.plan is not None
+            plans.add_follow_up(page.plan, item, form.text.data or "", current_user)
+        except Invalid as exc:
+            form_errors(form, exc)
+        else:
+            reload_as_stored()
+            if wants_fragment():
+                return _item_response(load_page(appraisal_id), item_id)
+            return _back(page, _("Note added."), f"plan-item-{item_id}")
+    page.note_forms[item_id] = form
+    return _item_response(page, item_id, 422)
+
+
+@bp.post("/agree")
+@login_required
+def agree(appraisal_id: int) -> Response:
+    page = load_page(appraisal_id)
+    ensure(page.can_agree and page.plan is not None)
+    form = ActionForm()
+    if form.validate_on_submit():
+        assert page.plan is not None
+        try:
+            plans.agree_plan(page.plan, len(page.plan.items), form.opened_version)
+        except StaleEdit:
+            return _refused(page, _("Someone changed the plan meanwhile; look again."))
+        except Invalid as exc:
+            return _refused(page, next(iter(exc.errors.values())))
+    return _back(page, _("The plan is agreed."))
+
+
+def _refused(page: PlanPage, message: str) -> Response:
+    db.session.rollback()
+    flash(message, "error")
+    return redirect(url_for(".show", appraisal_id=page.appraisal.id), code=303)
+
+
+@bp.post("/close")
+@login_required
+def close(appraisal_id: int) -> Response:
+    page = load_page(appraisal_id)
+    ensure(page.can_edit and page.plan is not None)
+    form = CloseForm()
+    if form.validate_on_submit():
+        assert page.plan is not None
+        try:
+            plans.close_plan(page.plan, form.outcome.data or "", form.opened_version)
+        except StaleEdit:
+            return _refused(page, _("Someone changed the plan meanwhile; look again."))
+        except Invalid as exc:  # refused before anything changed
+            form_errors(form, exc)
+        else:
+            return _back(page, _("The plan is closed with its outcome."))
+    page.close = form
+    return _show(page, 422)

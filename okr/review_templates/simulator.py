@@ -1,0 +1,285 @@
+"""The scheme simulator: a template and sample inputs give the full breakdown, no database involved.
+
+HR tries a scheme on sample numbers before rolling it out.  The inputs (documented in
+docs/review-templates.md, "Simulator input") are what an appraisal would gather::
+
+    {"kr_percent": "85",                                  # the person's OKR score, in percent
+     "peer": [{"cooperation": 4, ...}, {...}],            # one object per rater
+     "interview": {"results": 4, ...}, "self": {...},     # ratings by criterion key
+     "adjustments": {"typo": 2, "post_100k": 1}}          # occurrences by adjustment kind
+
+They are checked against the template (unknown criteria, ratings outside a scale, unknown
+adjustment kinds are refused, each where it is), then scored exactly as an appraisal is
+(okr.reviews.scoring, okr.domain): a part left empty is reported missing, never counted as 0;
+a rater with no ratings at all is ignored like an unsubmitted form.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+
+from okr.domain.composite import Adjustment
+from okr.domain.composite import composite as composite_score
+from okr.domain.errors import DomainError
+from okr.domain.numbers import HUNDRED, fmt, parse_decimal, round_display, to_decimal
+from okr.domain.ratings import normalise, peer_score
+from okr.domain.steps import Step, rounding_step
+from okr.domain.template import Criterion, Part
+from okr.explain import PART_WORDS, describe_steps, error_message
+from okr.reviews.scoring import Breakdown, PartResult, qualitative_part
+from okr.schemes.format import PARTS, TemplateSpec
+
+INPUT_FIELDS = ("kr_percent", "peer", "interview", "self", "adjustments")
+RATED_PARTS = ("peer", "interview", "self")
+DISPLAY_PLACES = 2
+MAX_RATERS = 20
+
+Ratings = dict[str, Decimal | None]
+
+
+class InputsInvalid(Exception):
+    """Sample inputs refused; `problems` lists (place, message), e.g. ("peer.1.innovation", ...)."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class SampleInputs:
+    """Checked inputs: the KR fraction (None = not given), ratings per part, adjustment counts."""
+
+    kr: Decimal | None = None
+    peer: tuple[Ratings, ...] = ()
+    interview: Ratings = field(default_factory=dict)
+    self: Ratings = field(default_factory=dict)
+    adjustments: dict[str, int] = field(default_factory=dict)
+
+
+def counted_parts(spec: TemplateSpec) -> list[str]:
+    """The parts that weigh more than 0, in their usual order (the inputs worth asking for)."""
+    return [p for p in PARTS if spec.domain.weight(Part(p)) > 0]
+
+
+def _criteria(spec: TemplateSpec, part: str) -> tuple[Criterion, ...]:
+    return tuple(spec.domain.criteria.get(Part(part), ()))
+
+
+def _number(value: Any, *, percent: bool = False) -> Decimal:
+    if isinstance(value, bool):
+        raise DomainError("number.not_number", {"value": repr(value)})
+    if isinstance(value, str):
+        return parse_decimal(value, allow_percent=percent)
+    return to_decimal(str(value) if isinstance(value, float) else value)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _ratings(
+    spec: TemplateSpec, part: str, sheet: Any, place: str, problems: list[tuple[str, str]]
+) -> Ratings:
+    criteria = {c.key: c for c in _criteria(spec, part)}
+    if not isinstance(sheet, dict):
+        problems.append((place, _("Ratings must map each criterion key to a rating.")))
+        return {}
+    ratings: Ratings = {}
+    for key, value in sheet.items():
+        criterion = criteria.get(key)
+        if criterion is None:
+            problems.append(
+                (
+                    f"{place}.{key}",
+                    _("“%(key)s” is not a criterion of %(part)s.", key=key, part=PART_WORDS[part]),
+                )
+            )
+            continue
+        if _empty(value):
+            ratings[key] = None
+            continue
+        try:
+            ratings[key] = _number(value)
+            normalise(criterion, ratings[key])  # refuses a rating outside the scale
+        except DomainError as exc:
+            problems.append((f"{place}.{key}", error_message(exc, spec.glossary())))
+    return ratings
+
+
+def _kr(spec: TemplateSpec, value: Any, problems: list[tuple[str, str]]) -> Decimal | None:
+    if _empty(value):
+        return None
+    try:
+        percent = _number(value, percent=True)
+    except DomainError as exc:
+        problems.append(("kr_percent", error_message(exc)))
+        return None
+    highest = spec.domain.attainment_cap * HUNDRED
+    if not 0 <= percent <= highest:
+        problems.append(
+            (
+                "kr_percent",
+                _(
+                    "The key-result score must be between 0%% and %(max)s%% (the template's attainment cap).",
+                    max=fmt(highest),
+                ),
+            )
+        )
+        return None
+    return percent / HUNDRED
+
+
+def _adjustments(spec: TemplateSpec, value: Any, problems: list[tuple[str, str]]) -> dict[str, int]:
+    if not isinstance(value, dict):
+        problems.append(("adjustments", _("Adjustments must map each kind to a count.")))
+        return {}
+    counts: dict[str, int] = {}
+    for kind, count in value.items():
+        place = f"adjustments.{kind}"
+        if spec.domain.adjustment_kind(kind) is None:
+            problems.append(
+                (place, _("“%(kind)s” is not an adjustment of this template.", kind=kind))
+            )
+        elif _empty(count):
+            continue
+        elif isinstance(count, bool) or not re.fullmatch(r"\d{1,4}", str(count).strip()):
+            problems.append((place, _("Enter how many times, a whole number from 0.")))
+        else:
+            counts[kind] = int(str(count).strip())
+    return counts
+
+
+def read_inputs(spec: TemplateSpec, data: Any) -> SampleInputs:
+    """Check sample inputs against the template; every problem is reported with its place."""
+    if not isinstance(data, dict):
+        raise InputsInvalid([("_", _("The inputs must be one JSON object."))])
+    problems: list[tuple[str, str]] = []
+    unknown = sorted(set(data) - set(INPUT_FIELDS))
+    if unknown:
+        problems.append(("_", _("Unknown fields: %(fields)s.", fields=", ".join(unknown))))
+    for part in RATED_PARTS:
+        if data.get(part) and not _criteria(spec, part):
+            problems.append(
+                (part, _("This template has no criteria for %(part)s.", part=PART_WORDS[part]))
+            )
+    kr = _kr(spec, data.get("kr_percent"), problems)
+    sheets = data.get("peer") or []
+    if not isinstance(sheets, list):
+        problems.append(("peer", _("Peer ratings must be a list with one object per rater.")))
+        sheets = []
+    elif len(sheets) > MAX_RATERS:
+        problems.append(("peer", _("At most %(n)d raters.", n=MAX_RATERS)))
+    inputs = SampleInputs(
+        kr,
+        tuple(
+            _ratings(spec, "peer", sheet, f"peer.{i}", problems)
+            for i, sheet in enumerate(sheets[:MAX_RATERS])
+        ),
+        _ratings(spec, "interview", data.get("interview") or {}, "interview", problems),
+        _ratings(spec, "self", data.get("self") or {}, "self", problems),
+        _adjustments(spec, data.get("adjustments") or {}, problems),
+    )
+    if problems:
+        raise InputsInvalid(problems)
+    return inputs
+
+
+def inputs_from_form(spec: TemplateSpec, form: Mapping[str, str], raters: int) -> dict[str, Any]:
+    """The simulator page's fields (kr_percent, peer-0-<key>, interview-<key>, adjustments-<kind>) as inputs."""
+
+    def sheet(prefix: str, part: str) -> dict[str, str | None]:
+        return {
+            c.key: (form.get(f"{prefix}-{c.key}") or "").strip() or None
+            for c in _criteria(spec, part)
+        }
+
+    counted = counted_parts(spec)
+    return {
+        "kr_percent": (form.get("kr_percent") or "").strip() or None,
+        "peer": [sheet(f"peer-{i}", "peer") for i in range(raters)] if "peer" in counted else [],
+        "interview": sheet("interview", "interview") if "interview" in counted else {},
+        "self": sheet("self", "self") if "self" in counted else {},
+        "adjustments": {
+            kind.key: (form.get(f"adjustments-{kind.key}") or "").strip()
+            for kind in spec.domain.adjustment_kinds
+        },
+    }
+
+
+def field_name(place: str) -> str:
+    """The page field a problem belongs to: "peer.1.innovation" -> "peer-1-innovation"."""
+    return place.replace(".", "-")
+
+
+# Scoring ----------------------------------------------------------------------------------
+
+
+def _kr_part(fraction: Decimal | None) -> PartResult:
+    if fraction is None:
+        return PartResult("kr", Decimal(0), None, (), Step.of("simulate.kr_missing"))
+    step = Step.of("simulate.kr_entered", percent=fraction * HUNDRED, progress=fraction)
+    return PartResult("kr", Decimal(0), fraction, (step,))
+
+
+def _peer_part(spec: TemplateSpec, sheets: tuple[Ratings, ...]) -> PartResult:
+    """Mean over the raters who rated something (incomplete sheets are left out, and said so)."""
+    minimum = spec.domain.min_peer_raters
+    rated = {
+        str(i): {k: v for k, v in sheet.items() if v is not None}
+        for i, sheet in enumerate(sheets, start=1)
+        if any(v is not None for v in sheet.values())
+    }
+    reason = Step.of("peer.too_few_raters", count=0, minimum=minimum)
+    criteria = _criteria(spec, "peer")
+    if not rated or not criteria:
+        return PartResult("peer", Decimal(0), None, (), reason)
+    score = peer_score(criteria, rated, "ratee", minimum)
+    if score.fraction is None:
+        reason = Step.of("peer.too_few_raters", count=len(score.counted_raters), minimum=minimum)
+        return PartResult("peer", Decimal(0), None, score.steps, reason)
+    return PartResult("peer", Decimal(0), score.fraction, score.steps)
+
+
+def simulate(spec: TemplateSpec, inputs: SampleInputs) -> Breakdown:
+    """Every part, the composite, the grade and the whole derivation, as an appraisal computes them."""
+
+    def rated(ratings: Ratings) -> dict[str, str]:
+        return {k: fmt(v) for k, v in ratings.items() if v is not None}
+
+    parts = {
+        "kr": _kr_part(inputs.kr),
+        "peer": _peer_part(spec, inputs.peer),
+        "interview": qualitative_part(spec, "interview", rated(inputs.interview)),
+        "self": qualitative_part(spec, "self", rated(inputs.self)),
+    }
+    for name, item in parts.items():
+        item.weight = spec.domain.weight(Part(name))
+    fractions = {Part(p.part): (p.fraction if p.weight > 0 else None) for p in parts.values()}
+    adjustments = [Adjustment(kind, count) for kind, count in inputs.adjustments.items() if count]
+    result = composite_score(spec.domain, fractions, adjustments)
+    problems = [
+        p.missing_reason
+        for p in parts.values()
+        if p.weight > 0 and p.fraction is None and p.missing_reason
+    ]
+    steps = [step for p in parts.values() if p.weight > 0 for step in p.steps]
+    return Breakdown(parts, result, (*steps, *problems, *result.steps), problems)
+
+
+def shown(value: Decimal | None) -> str:
+    """A score as displayed: rounded half up to DISPLAY_PLACES decimals (the one rounding)."""
+    return "—" if value is None else fmt(round_display(value, DISPLAY_PLACES))
+
+
+def derivation(spec: TemplateSpec, breakdown: Breakdown) -> list[str]:
+    """Every derivation line in the reader's language, ending with the display rounding."""
+    steps = list(breakdown.steps)
+    if breakdown.result is not None and breakdown.result.composite is not None:
+        steps.append(rounding_step(breakdown.result.composite, DISPLAY_PLACES))
+    return describe_steps(steps, spec.glossary())

@@ -1,0 +1,134 @@
+"""Built-in review templates: the default OKR scheme and the seed schemes users bring."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from okr.schemes.format import FORMAT
+
+
+def _stars(*items: tuple[str, str, int]) -> list[dict[str, Any]]:
+    return [
+        {"key": k, "label": label, "weight": str(w), "scale": ["1", "5"]} for k, label, w in items
+    ]
+
+
+def _points(*items: tuple[str, str, int]) -> list[dict[str, Any]]:
+    return [
+        {"key": k, "label": label, "weight": str(w), "scale": ["0", "100"]} for k, label, w in items
+    ]
+
+
+DEFAULT_BANDS = [
+    {"label": "优秀", "min": "90"},
+    {"label": "良好", "min": "80"},
+    {"label": "合格", "min": "60"},
+    {"label": "不合格", "min": "0"},
+]
+PEER = _stars(
+    ("cooperation", "合作能力", 40), ("innovation", "创新能力", 30), ("execution", "执行能力", 30)
+)
+MANAGER = _stars(
+    ("results", "目标达成", 40), ("skills", "专业能力", 30), ("attitude", "工作态度", 30)
+)
+NEW_MEDIA_ADJUSTMENTS = {
+    "kinds": [
+        {"key": "typo", "label": "错别字", "points": "-0.5"},
+        {"key": "wrong_image", "label": "错图", "points": "-0.5"},
+        {"key": "duplicate_post", "label": "重复发布", "points": "-1"},
+        {"key": "post_100k", "label": "单篇阅读超10万", "points": "2"},
+    ],
+    "bonus_cap": "10",
+    "deduction_cap": "10",
+}
+
+BUILT_IN: dict[str, dict[str, Any]] = {
+    "okr-default": {
+        "format": FORMAT,
+        "name": "OKR 季度考核（默认）",
+        "description": "关键结果达成 60%、团队评估 20%、一对一面谈 20%；90/80/60 分档；优秀不超过 20%。",
+        "total_scale": "100",
+        "parts": {"kr": "60", "peer": "20", "interview": "20", "self": "0"},
+        "criteria": {"peer": PEER, "interview": MANAGER, "self": MANAGER},
+        "bands": DEFAULT_BANDS,
+        "adjustments": NEW_MEDIA_ADJUSTMENTS,
+        "quotas": {"优秀": "0.2"},
+        "improvement_plan_grades": ["合格", "不合格"],
+        "min_peer_raters": 2,
+        "attainment_cap": "1",
+    },
+    "marketing-specialist": {
+        "format": FORMAT,
+        "name": "网络营销专员绩效考核表",
+        "description": "销售业绩 40%、市场推广 20%、广告投放 15%、网络推广 15%、客户维护 10%，由主管按百分制评分；优秀、良好、合格、不合格四档。",
+        "total_scale": "100",
+        "parts": {"kr": "0", "peer": "0", "interview": "100", "self": "0"},
+        "criteria": {
+            "interview": _points(
+                ("sales", "销售业绩", 40),
+                ("promotion", "市场推广", 20),
+                ("ads", "广告投放", 15),
+                ("online", "网络推广", 15),
+                ("care", "客户维护", 10),
+            ),
+            "self": _points(
+                ("sales", "销售业绩", 40),
+                ("promotion", "市场推广", 20),
+                ("ads", "广告投放", 15),
+                ("online", "网络推广", 15),
+                ("care", "客户维护", 10),
+            ),
+        },
+        "bands": DEFAULT_BANDS,
+        "improvement_plan_grades": ["合格", "不合格"],
+        "min_peer_raters": 1,
+    },
+    "marketing-dept-120": {
+        "format": FORMAT,
+        "name": "网络营销部考核（120分制）",
+        "description": "满分 120 分：关键结果 70%、主管评分 30%。108 分及以上优秀，95 分及以上合格，80 分以下需鼓励；80–95 分的一档原方案未命名，这里称“需努力”。",
+        "total_scale": "120",
+        "parts": {"kr": "70", "peer": "0", "interview": "30", "self": "0"},
+        "criteria": {"interview": MANAGER, "self": MANAGER},
+        "bands": [
+            {"label": "优秀", "min": "108"},
+            {"label": "合格", "min": "95"},
+            {"label": "需努力", "min": "80"},
+            {"label": "需鼓励", "min": "0"},
+        ],
+        "adjustments": NEW_MEDIA_ADJUSTMENTS,
+        "improvement_plan_grades": ["需努力", "需鼓励"],
+        "min_peer_raters": 1,
+    },
+    "community-ops": {
+        "format": FORMAT,
+        "name": "社群运营部门考核方案",
+        "description": "粉丝 40%、内容质量 30%、互动效果 20%、销售业绩 10%（原方案另列运营成本 10%，合计 110%，已去掉）；优秀、良好、一般、不合格。",
+        "total_scale": "100",
+        "parts": {"kr": "0", "peer": "30", "interview": "70", "self": "0"},
+        "criteria": {
+            "interview": _points(
+                ("fans", "粉丝", 40),
+                ("content", "内容质量", 30),
+                ("interaction", "互动效果", 20),
+                ("sales", "销售业绩", 10),
+            ),
+            "peer": PEER,
+            "self": _points(
+                ("fans", "粉丝", 40),
+                ("content", "内容质量", 30),
+                ("interaction", "互动效果", 20),
+                ("sales", "销售业绩", 10),
+            ),
+        },
+        "bands": [
+            {"label": "优秀", "min": "90"},
+            {"label": "良好", "min": "80"},
+            {"label": "一般", "min": "60"},
+            {"label": "不合格", "min": "0"},
+        ],
+        "quotas": {"优秀": "0.2"},
+        "improvement_plan_grades": ["一般", "不合格"],
+        "min_peer_raters": 2,
+    },
+}

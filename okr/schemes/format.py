@@ -1,0 +1,246 @@
+"""The review-template JSON format (docs/review-templates.md): parse, validate, build the domain value."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+
+from okr.domain.errors import DomainError
+from okr.domain.numbers import to_decimal
+from okr.domain.template import AdjustmentKind, Criterion, GradeBand, Scale
+from okr.domain.template import ReviewTemplate as DomainTemplate
+from okr.explain import PART_WORDS, Glossary, error_message
+from okr.schemes.levels import Level, RatingInput, level_words, levels_of, rating_input
+
+FORMAT = "okr-review-template/1"
+PARTS = ("kr", "peer", "interview", "self")
+
+
+class TemplateFormatError(Exception):
+    """A template file or form that cannot be used; `messages` say why, in the reader's language."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__(messages)
+        self.messages = messages
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    """A parsed template: the domain value for scoring plus the words and policies around it."""
+
+    domain: DomainTemplate
+    data: dict[str, Any]
+    criterion_labels: dict[str, dict[str, str]] = field(
+        default_factory=dict
+    )  # part -> key -> label
+    quotas: dict[str, Decimal] = field(default_factory=dict)
+    levels: dict[str, dict[str, tuple[Level, ...]]] = field(
+        default_factory=dict
+    )  # part -> key -> rating levels (the template's or the scale's default wording)
+
+    @property
+    def name(self) -> str:
+        return str(self.data.get("name", ""))
+
+    def criteria(self, part: str) -> list[dict[str, Any]]:
+        """The criteria of a qualitative part as stored (key, label, weight, scale)."""
+        return list(self.data.get("criteria", {}).get(part, []))
+
+    def band_labels(self) -> list[str]:
+        return [b["label"] for b in self.data.get("bands", [])]
+
+    def criterion_levels(self, part: str, key: str) -> tuple[Level, ...]:
+        """The rating levels of one criterion (empty when its scale has no words)."""
+        return self.levels.get(part, {}).get(key, ())
+
+    def rating_input(self, part: str, criterion: dict[str, Any], value: Any) -> RatingInput:
+        """How a criterion is rated on a form: its scale, level words and the current value."""
+        return rating_input(criterion, self.criterion_levels(part, criterion["key"]), value)
+
+    def level_words(self, part: str, key: str, rating: Any) -> str | None:
+        """The words of the level a rating reaches on this criterion, if the scale has words."""
+        return level_words(self.criterion_levels(part, key), rating)
+
+    def glossary(self) -> Glossary:
+        """The words behind this template's keys, for derivation lines."""
+        criteria: dict[str, str] = {}
+        levels: dict[str, list[tuple[Decimal, object]]] = {}
+        for part in reversed(PARTS):  # a key shared by parts reads as its peer/interview label
+            criteria.update(self.criterion_labels.get(part, {}))
+            for key, found in self.levels.get(part, {}).items():
+                levels[key] = [(level.value, level.words) for level in found]
+        kinds = {
+            str(k.get("key")): str(k.get("label") or k.get("key"))
+            for k in (self.data.get("adjustments") or {}).get("kinds") or []
+        }
+        return Glossary(criteria, kinds, levels)
+
+
+def _number(value: Any, where: str, errors: list[str]) -> Decimal | None:
+    try:
+        return to_decimal(value if not isinstance(value, float) else str(value))
+    except (DomainError, TypeError, ValueError):
+        errors.append(_("%(where)s must be a number, not “%(value)s”.", where=where, value=value))
+        return None
+
+
+def loads(text: str | bytes) -> dict[str, Any]:
+    """Read template JSON keeping every number exact."""
+    try:
+        data = json.loads(text, parse_float=Decimal, parse_int=Decimal)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise TemplateFormatError([_("This is not valid JSON: %(error)s", error=str(exc))]) from exc
+    if not isinstance(data, dict):
+        raise TemplateFormatError([_("The file must hold one JSON object.")])
+    return _plain(data)
+
+
+def _plain(value: Any) -> Any:
+    """Decimals from JSON become exact text so the spec can be stored as JSON again."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def dumps(spec: dict[str, Any]) -> str:
+    """Template JSON as exported: pretty, UTF-8 text, keys in a stable order."""
+    return json.dumps(spec, ensure_ascii=False, indent=2)
+
+
+def parse(data: dict[str, Any]) -> TemplateSpec:
+    """Validate a template dict; every problem is reported, weights that do not sum to 100 with the sum."""
+    errors: list[str] = []
+    if data.get("format", FORMAT) != FORMAT:
+        errors.append(
+            _(
+                "Unknown format “%(format)s”; expected %(expected)s.",
+                format=data.get("format"),
+                expected=FORMAT,
+            )
+        )
+    if not str(data.get("name", "")).strip():
+        errors.append(_("The template needs a name."))
+    parts_raw = data.get("parts") or {}
+    unknown = sorted(set(parts_raw) - set(PARTS))
+    if unknown:
+        errors.append(
+            _("Unknown parts: %(parts)s (use kr, peer, interview, self).", parts=", ".join(unknown))
+        )
+    parts = {
+        p: _number(v, _("Weight of %(part)s", part=p), errors)
+        for p, v in parts_raw.items()
+        if p in PARTS
+    }
+    criteria: dict[str, list[Criterion]] = {}
+    labels: dict[str, dict[str, str]] = {}
+    levels: dict[str, dict[str, tuple[Level, ...]]] = {}
+    for part, items in (data.get("criteria") or {}).items():
+        criteria[part], labels[part], levels[part] = [], {}, {}
+        for item in items:
+            key = str(item.get("key", "")).strip()
+            if not key:
+                errors.append(_("A criterion of %(part)s has no key.", part=part))
+                continue
+            scale = item.get("scale", [1, 5])
+            low = _number(scale[0], key, errors) if len(scale) == 2 else None
+            high = _number(scale[1], key, errors) if len(scale) == 2 else None
+            weight = _number(item.get("weight"), key, errors)
+            if None not in (low, high, weight):
+                criteria[part].append(Criterion.of(key, weight, Scale.of(low, high)))
+            labels[part][key] = str(item.get("label") or key)
+            if None not in (low, high):
+                try:
+                    levels[part][key] = levels_of(item)
+                except (KeyError, TypeError, DomainError):
+                    errors.append(
+                        _("The levels of “%(key)s” must be a list of {value, label}.", key=key)
+                    )
+    bands = []
+    for band in data.get("bands") or []:
+        minimum = _number(band.get("min"), str(band.get("label")), errors)
+        if minimum is not None:
+            bands.append(
+                GradeBand.of(
+                    str(band.get("label", "")), minimum, inclusive=bool(band.get("inclusive", True))
+                )
+            )
+    adjustments = data.get("adjustments") or {}
+    kinds = []
+    for kind in adjustments.get("kinds") or []:
+        points = _number(kind.get("points"), str(kind.get("key")), errors)
+        if points is not None:
+            kinds.append(AdjustmentKind.of(str(kind.get("key", "")), points))
+    quotas = {}
+    for label, fraction in (data.get("quotas") or {}).items():
+        value = _number(fraction, label, errors)
+        if value is not None:
+            if not 0 <= value <= 1:
+                errors.append(
+                    _(
+                        "The quota of %(label)s must be between 0 and 1 (e.g. 0.2 for 20%%).",
+                        label=label,
+                    )
+                )
+            quotas[label] = value
+    caps = {
+        k: _number(adjustments[k], k, errors) if adjustments.get(k) is not None else None
+        for k in ("bonus_cap", "deduction_cap")
+    }
+    scale = _number(data.get("total_scale", 100), _("Total scale"), errors)
+    cap = _number(data.get("attainment_cap", 1), _("Attainment cap"), errors)
+    if errors:
+        raise TemplateFormatError(errors)
+    try:
+        domain = DomainTemplate.of(
+            {p: w for p, w in parts.items() if w is not None},
+            criteria,
+            bands,
+            scale,
+            kinds,
+            caps["bonus_cap"],
+            caps["deduction_cap"],
+            [str(g) for g in data.get("improvement_plan_grades") or []],
+            int(data.get("min_peer_raters", 1)),
+            cap,
+        )
+    except DomainError as exc:
+        raise TemplateFormatError([_explain(exc)]) from exc
+    unknown_quota = sorted(set(quotas) - {b.label for b in domain.bands})
+    if unknown_quota:
+        raise TemplateFormatError(
+            [
+                _(
+                    "Quotas name grades that do not exist: %(labels)s.",
+                    labels=", ".join(unknown_quota),
+                )
+            ]
+        )
+    return TemplateSpec(domain, data, labels, quotas, levels)
+
+
+def part_words(part: str) -> str:
+    return str(PART_WORDS.get(part, part))
+
+
+def _explain(exc: DomainError) -> str:
+    if exc.code == "weights.do_not_sum" or "sum" in exc.params:
+        scope = exc.params.get("scope", "")
+        what = (
+            _("The part weights")
+            if scope == "parts"
+            else _(
+                "The criteria weights of %(part)s", part=part_words(scope.removeprefix("criteria."))
+            )
+        )
+        return _(
+            "%(what)s add up to %(sum)s%%, not 100%%.", what=what, sum=exc.params.get("sum", "?")
+        )
+    return error_message(exc)

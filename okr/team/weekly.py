@@ -1,0 +1,235 @@
+"""The weekly target-vs-actual table (周报) and its Excel file.
+
+One row per key result of the people's individual objectives (person / objective / key result,
+weight, target, unit), one column per week of the cycle up to the report week holding the last
+value checked in during that week, then the latest value and progress. The weekly values come
+from one aggregate query (the newest check-in per key result per week, bounded by the people's
+key results and the weeks shown), never from reading every check-in.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from sqlalchemy import Select, func, select
+
+from okr.checkins.services import superseded
+from okr.cycles.models import Cycle
+from okr.domain.periods import CycleKind, Period, week_start, weeks_of
+from okr.extensions import db
+from okr.objectives.models import CheckIn, KeyResult, Objective
+from okr.org.models import Person
+from okr.tables import neutralise
+
+Owners = Select[tuple[int]] | list[int]  # ids of the people, as a subquery or a list
+
+
+@dataclass(frozen=True)
+class WeekColumn:
+    """One week of the cycle: its Monday (the check-ins' week key) and its days in the cycle."""
+
+    monday: date
+    first: date
+    last: date
+    label: str
+
+    @property
+    def short(self) -> str:
+        """The ISO week number alone ('W43'), for narrow column headers."""
+        return f"W{self.monday.isocalendar().week:02d}"
+
+
+@dataclass(frozen=True)
+class WeeklyRow:
+    """One key result: target, the last value checked in each week, the latest value, progress."""
+
+    person_id: int
+    person: str
+    objective_id: int
+    objective: str
+    kr_id: int
+    key_result: str
+    unit: str
+    weight: Decimal
+    target: Decimal | None
+    values: tuple[Decimal | None, ...]
+    latest: Decimal | None
+    progress: Decimal
+    confidence: str | None
+
+    @property
+    def reported(self) -> bool:
+        """Whether a value was checked in during the report week (the last column)."""
+        return bool(self.values) and self.values[-1] is not None
+
+
+@dataclass(frozen=True)
+class WeeklyTable:
+    cycle_label: str
+    weeks: tuple[WeekColumn, ...]  # the cycle's weeks up to the report week
+    all_weeks: tuple[WeekColumn, ...]
+    report_week: WeekColumn
+    rows: list[WeeklyRow]
+
+
+def cycle_weeks(cycle: Cycle) -> tuple[WeekColumn, ...]:
+    """The ISO weeks of a cycle, each keyed by its Monday."""
+    period = Period(CycleKind(cycle.kind), cycle.start, cycle.end)
+    return tuple(WeekColumn(week_start(w.start), w.start, w.end, w.label) for w in weeks_of(period))
+
+
+def report_week(weeks: tuple[WeekColumn, ...], today: date) -> WeekColumn:
+    """The week a report is for by default: this week, clipped to the cycle."""
+    monday = week_start(today)
+    if monday <= weeks[0].monday:
+        return weeks[0]
+    return next((w for w in weeks if w.monday == monday), weeks[-1])
+
+
+def _individual_krs(cycle: Cycle, owners: Owners) -> Select:  # type: ignore[type-arg]
+    return (
+        select(KeyResult.id)
+        .join(Objective, KeyResult.objective_id == Objective.id)
+        .where(
+            Objective.cycle_id == cycle.id,
+            Objective.level == "individual",
+            Objective.owner_id.in_(owners),
+        )
+    )
+
+
+def weekly_values(
+    cycle: Cycle, owners: Owners, first: date, last: date
+) -> dict[tuple[int, date], Decimal]:
+    """The last value checked in per key result per week, in one aggregate query.
+
+    Bounded by the owners' key results in the cycle and by the weeks shown; the newest
+    check-in of each (key result, week) wins, ties broken by id. A superseded check-in is
+    left out; its correction counts for the same week.
+    """
+    ranked = (
+        select(
+            CheckIn.key_result_id,
+            CheckIn.week,
+            CheckIn.value,
+            func.row_number()
+            .over(
+                partition_by=(CheckIn.key_result_id, CheckIn.week),
+                order_by=(CheckIn.created_at.desc(), CheckIn.id.desc()),
+            )
+            .label("newest"),
+        )
+        .where(
+            CheckIn.key_result_id.in_(_individual_krs(cycle, owners)),
+            CheckIn.week >= first,
+            CheckIn.week <= last,
+            ~superseded(),  # a corrected value never shows; its correction does
+        )
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(ranked.c.key_result_id, ranked.c.week, ranked.c.value).where(ranked.c.newest == 1)
+    )
+    return {(kr_id, week): value for kr_id, week, value in rows}
+
+
+def weekly_rows(cycle: Cycle, owners: Owners, weeks: tuple[WeekColumn, ...]) -> list[WeeklyRow]:
+    """Every key result of the owners' individual objectives with its weekly values (two queries)."""
+    stmt = (
+        select(
+            Person.id,
+            Person.name,
+            Objective.id,
+            Objective.title,
+            KeyResult.id,
+            KeyResult.title,
+            KeyResult.unit,
+            KeyResult.weight,
+            KeyResult.target,
+            KeyResult.current,
+            KeyResult.progress,
+            KeyResult.confidence,
+        )
+        .join(Objective, Objective.owner_id == Person.id)
+        .join(KeyResult, KeyResult.objective_id == Objective.id)
+        .where(
+            Objective.cycle_id == cycle.id,
+            Objective.level == "individual",
+            Person.id.in_(owners),
+        )
+        .order_by(
+            Person.name,
+            Person.id,
+            Objective.position,
+            Objective.id,
+            KeyResult.position,
+            KeyResult.id,
+        )
+    )
+    lines = db.session.execute(stmt).all()
+    if not lines:
+        return []
+    values = weekly_values(cycle, owners, weeks[0].monday, weeks[-1].monday)
+    # columns 0-8 are the row's identity and target, 9-11 its latest state (WeeklyRow's order)
+    return [
+        WeeklyRow(*line[:9], tuple(values.get((line[4], w.monday)) for w in weeks), *line[9:])
+        for line in lines
+    ]
+
+
+def weekly_table(cycle: Cycle, owners: Owners, week: WeekColumn) -> WeeklyTable:
+    """The 周报 for a set of people: one row per key result, one column per week up to `week`."""
+    every = cycle_weeks(cycle)
+    shown = tuple(w for w in every if w.monday <= week.monday)
+    return WeeklyTable(cycle.label, shown, every, week, weekly_rows(cycle, owners, shown))
+
+
+def weekly_xlsx(table: WeeklyTable) -> bytes:
+    """The 周报 as a workbook: bold frozen header, numbers stored as numbers, text neutralised."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = table.cycle_label[:31]
+    header = [
+        _("Person"),
+        _("Objective"),
+        _("Key result"),
+        _("Weight (%)"),
+        _("Target"),
+        _("Unit"),
+        *(w.label for w in table.weeks),
+        _("Latest"),
+        _("Progress"),
+    ]
+    sheet.append(header)
+    for row in table.rows:
+        sheet.append(
+            [
+                neutralise(row.person),
+                neutralise(row.objective),
+                neutralise(row.key_result),
+                row.weight,
+                row.target,
+                neutralise(row.unit),
+                *row.values,
+                row.latest,
+                row.progress,
+            ]
+        )
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    progress_column = len(header)
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=progress_column, max_col=progress_column):
+        cell.number_format = "0.0%"
+    for index, width in enumerate((14, 30, 30, 10, 10, 8), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "D2"  # header row and the person / objective / key result columns
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
