@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextvars
 import itertools
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,18 +22,7 @@ from okr import create_app
 from okr.extensions import db
 from okr.org.models import Department, Person
 from tests import pg
-
-REQUIRED = {
-    part.strip() for part in os.environ.get("OKR_TEST_REQUIRE", "").split(",") if part.strip()
-}
-TEST_PASSWORD = "correct horse"
-
-
-def unavailable(what: str, reason: str) -> None:
-    """Skip, or fail when the CI says this part is mandatory."""
-    if what in REQUIRED:
-        pytest.fail(f"{what} is required here (OKR_TEST_REQUIRE) but unavailable: {reason}")
-    pytest.skip(f"{what} unavailable: {reason}")
+from tests.helpers import TEST_PASSWORD, unavailable
 
 
 @pytest.fixture(scope="session")

@@ -252,3 +252,25 @@ def test_the_graph_sees_imports_inside_functions_and_skips_type_checking(tmp_pat
         edges |= _targets(node, "okr", modules)
     assert edges == {"okr.c", "okr.d"}
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
+
+
+def test_no_test_module_imports_another():
+    """Worlds come from tests/factories.py and helpers from tests/helpers.py, never from a test module."""
+    tests = ROOT / "tests"
+    found = []
+    for path in sorted(tests.rglob("*.py")):
+        if "vendor" in path.parts:
+            continue
+        for node in _imports(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [f"{node.module}.{alias.name}" for alias in node.names] + [node.module or ""]
+            )
+            for name in names:
+                parts = name.split(".")
+                if parts[0] == "tests" and any(
+                    p.startswith("test_") or p == "conftest" for p in parts
+                ):
+                    found.append(f"{path.relative_to(ROOT)}: {name}")
+    assert not found, "\n".join(found)

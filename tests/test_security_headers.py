@@ -4,42 +4,14 @@ private; and templates that need no inline script, style or event handler under 
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 import pytest
 
 from okr import ROOT
-from tests.okrs.test_week import build_quarter, post
+from tests.factories import build_quarter
+from tests.helpers import assert_private, assert_strict, inline_parts, post
 
 STATIC = "/static/css/app.css"
-
-
-def policy(response) -> dict[str, list[str]]:
-    """The CSP as {directive: [sources]}."""
-    directives = {}
-    for part in response.headers["Content-Security-Policy"].split(";"):
-        name, *sources = part.split()
-        assert name not in directives, f"{name} given twice"
-        directives[name] = sources
-    return directives
-
-
-def assert_strict(response) -> None:
-    csp = policy(response)
-    assert csp["default-src"] == ["'self'"]
-    assert csp["script-src"] == ["'self'"]
-    assert csp["style-src"][0] == "'self'"
-    assert csp["object-src"] == ["'none'"]
-    assert csp["base-uri"] == ["'none'"]
-    assert csp["form-action"] == ["'self'"]
-    assert csp["frame-ancestors"] == ["'none'"]
-    everything = " ".join(source for sources in csp.values() for source in sources)
-    assert "unsafe" not in everything and "*" not in everything and "data:" not in everything
-
-
-def assert_private(response) -> None:
-    assert response.headers["Cache-Control"] == "no-store"
-    assert "Cookie" in response.headers["Vary"]
 
 
 @pytest.fixture
@@ -134,34 +106,6 @@ def test_other_headers_stay(client):
 
 
 # What the policy forbids, nowhere to be found -----------------------------------------------
-
-
-class _Inline(HTMLParser):
-    """Inline scripts, <style> without a nonce, style attributes and on* handlers in a page."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        names = dict(attrs)
-        if tag == "script" and "src" not in names:
-            self.found.append("inline <script>")
-        if tag == "style" and "nonce" not in names:
-            self.found.append("<style> without nonce")
-        for name, _value in attrs:
-            if name == "style" or name.startswith("on"):
-                self.found.append(f"<{tag} {name}=>")
-            if name in ("href", "src", "action", "formaction") and (_value or "").startswith(
-                "javascript:"
-            ):
-                self.found.append(f"<{tag} {name}=javascript:>")
-
-
-def inline_parts(html: str) -> list[str]:
-    parser = _Inline()
-    parser.feed(html)
-    return parser.found
 
 
 def test_daily_pages_have_nothing_inline(lead, q):

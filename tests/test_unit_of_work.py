@@ -22,7 +22,7 @@ from okr.unit_of_work import (
     commit_even_on_error,
     unit_of_work,
 )
-from tests.conftest import TEST_PASSWORD
+from tests.helpers import TEST_PASSWORD
 
 OKR = Path(__file__).resolve().parent.parent / "okr"
 

@@ -7,8 +7,7 @@ from werkzeug.security import check_password_hash
 
 from okr.extensions import db
 from okr.org.models import Person
-from tests.conftest import TEST_PASSWORD
-from tests.helpers import field_error, flashes, form_values, sign_in
+from tests.helpers import TEST_PASSWORD, field_error, flashes, form_values, sign_in
 
 
 def stored(person_id: int) -> Person:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import TEST_PASSWORD
+from tests.helpers import TEST_PASSWORD
 
 
 def test_login_page_renders(client):

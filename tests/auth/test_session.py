@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 
 from okr import create_app
-from tests.conftest import TEST_PASSWORD
+from tests.helpers import TEST_PASSWORD
 
 
 def _session_cookie(response) -> str:

@@ -14,9 +14,8 @@ from okr.auth.models import LoginSession
 from okr.auth.sessions import describe_agent
 from okr.db import utcnow
 from okr.extensions import db
-from tests.conftest import TEST_PASSWORD
-from tests.helpers import flashes, snapshot, text
-from tests.okrs.test_week import HTMX, build_quarter, check_in_url, post
+from tests.factories import build_quarter
+from tests.helpers import HTMX, TEST_PASSWORD, check_in_url, flashes, post, snapshot, text
 
 CHROME_ON_WINDOWS = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "

@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 from okr.auth.models import LoginFailure
 from okr.db import utcnow
 from okr.extensions import db
-from tests.conftest import TEST_PASSWORD
-from tests.helpers import field_error, text
+from tests.helpers import TEST_PASSWORD, field_error, text
 
 THROTTLED = "Too many failed attempts. Try again in 15 minutes."
 

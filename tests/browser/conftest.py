@@ -16,7 +16,7 @@ from flask import Flask
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
-from tests.conftest import TEST_PASSWORD, unavailable
+from tests.helpers import TEST_PASSWORD, unavailable
 
 # CI machines are small and busy: give assertions time to see the page settle, as actions get.
 expect.set_options(timeout=15_000)

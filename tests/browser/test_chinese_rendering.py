@@ -32,8 +32,8 @@ from okr.cycles.services import change_status, create_cycle
 from okr.extensions import db
 from okr.objectives.approval import decide_set, submit_set
 from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
-from tests.conftest import TEST_PASSWORD
-from tests.test_fonts import FAMILY, font_for
+from tests.fonts import FAMILY, font_for
+from tests.helpers import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 

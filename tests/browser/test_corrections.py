@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from okr.checkins.services import record_checkin
 from okr.extensions import db
-from tests.okrs.test_week import build_quarter
+from tests.factories import build_quarter
 
 pytestmark = pytest.mark.browser
 

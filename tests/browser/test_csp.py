@@ -14,7 +14,7 @@ from sqlalchemy import select
 from okr.cycles.models import Cycle
 from okr.extensions import db
 from okr.objectives.models import CheckIn
-from tests.okrs.test_week import build_quarter
+from tests.factories import build_quarter
 
 pytestmark = pytest.mark.browser
 

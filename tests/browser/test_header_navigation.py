@@ -21,7 +21,7 @@ from okr.cycles.services import change_status, create_cycle
 from okr.extensions import db
 from okr.objectives.approval import decide_set, submit_set
 from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
-from tests.conftest import TEST_PASSWORD
+from tests.helpers import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 

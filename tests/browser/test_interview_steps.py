@@ -10,8 +10,7 @@ from playwright.sync_api import expect
 from okr.extensions import db
 from okr.reviews.models import Appraisal
 from okr.reviews.services import save_self_assessment
-from tests.reviews.test_appraisal_page import peer_rate
-from tests.reviews.test_review_access import build_world, rate
+from tests.factories import build_world, peer_rate, rate
 
 
 def _stored(appraisal_id: int) -> Appraisal:

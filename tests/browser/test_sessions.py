@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from okr.extensions import db
 from okr.objectives.models import CheckIn
-from tests.conftest import TEST_PASSWORD
-from tests.okrs.test_week import build_quarter
+from tests.factories import build_quarter
+from tests.helpers import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ from okr.checkins.services import record_checkin
 from okr.cycles.services import create_cycle
 from okr.extensions import db
 from okr.objectives.models import KeyResult, Objective
-from tests.conftest import TEST_PASSWORD
+from tests.helpers import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 

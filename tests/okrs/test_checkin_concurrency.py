@@ -34,7 +34,7 @@ from okr.objectives.models import CheckIn, KeyResult, Objective
 from okr.objectives.progress import refresh_cycle
 from okr.objectives.rules import spec_of, worst_confidence
 from okr.org.models import Person
-from tests.conftest import TEST_PASSWORD
+from tests.helpers import TEST_PASSWORD
 
 CLIENTS = 8
 CHECKINS_EACH = 200

@@ -17,8 +17,8 @@ from okr.domain.periods import week_start
 from okr.extensions import db
 from okr.objectives.models import CheckIn, KeyResult, Objective
 from okr.team.weekly import WeekColumn, weekly_table
-from tests.helpers import field_error, flashes, form_values, snapshot, text
-from tests.okrs.test_week import HTMX, Quarter, build_quarter, row_html
+from tests.factories import Quarter, build_quarter
+from tests.helpers import HTMX, field_error, flashes, form_values, row_html, snapshot, text
 
 REASON = "多打了一个0"
 

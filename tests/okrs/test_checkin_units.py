@@ -11,8 +11,8 @@ from sqlalchemy import select
 from okr.extensions import db
 from okr.objectives.models import CheckIn, KeyResult
 from okr.objectives.rules import definition_unit_problems, unit_fit_problem
-from tests.helpers import field_error, form_values
-from tests.okrs.test_week import Quarter, build_quarter, post
+from tests.factories import Quarter, build_quarter
+from tests.helpers import field_error, form_values, post
 
 
 @pytest.fixture

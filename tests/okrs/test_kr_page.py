@@ -14,8 +14,8 @@ from okr.domain.periods import week_start
 from okr.extensions import db
 from okr.key_results.page import LOG_PAGE_SIZE
 from okr.objectives.models import CheckIn, KeyResult, Objective
+from tests.factories import Quarter, build_quarter
 from tests.helpers import text
-from tests.okrs.test_week import Quarter, build_quarter
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -18,107 +17,17 @@ from okr.domain.periods import week_start
 from okr.errors import StaleEdit
 from okr.extensions import db
 from okr.objectives.models import CheckIn, KeyResult, Objective
-from okr.org.models import Person
-from tests.helpers import field_error, flashes, form_values, snapshot, text
-
-HTMX = {"HX-Request": "true"}
-
-
-@dataclass
-class Quarter:
-    """推广组 in 网络营销部: 张玥 (SEO) reports to 李喆, who reports to 王志远; 2026 Q4 running."""
-
-    cycle: Cycle
-    boss: Person
-    lead: Person
-    seo: Person
-    peer: Person
-    other_lead: Person
-    company: Objective
-    department: Objective
-    mine: Objective
-    launch: Objective
-    traffic: KeyResult
-    pages: KeyResult
-    milestone: KeyResult
-
-
-def build_quarter(make_department, make_person) -> Quarter:
-    """The cascade company -> 推广组 -> 张玥 with three key results, nothing checked in yet."""
-    marketing = make_department("网络营销部")
-    team = make_department("推广组", parent=marketing)
-    content = make_department("内容组", parent=marketing)
-    boss = make_person("王志远", department=marketing)
-    lead = make_person("李喆", department=team, manager=boss)
-    seo = make_person("张玥", department=team, manager=lead, position="SEO专员")
-    peer = make_person("赵敏", department=team, manager=lead, position="SEO专员")
-    other_lead = make_person("陈刚", department=content)
-    make_person("周婷", department=content, manager=other_lead)
-    marketing.head_id, team.head_id, content.head_id = boss.id, lead.id, other_lead.id
-    cycle = Cycle(
-        kind="quarter",
-        label="2026 Q4",
-        start=date(2026, 10, 1),
-        end=date(2026, 12, 31),
-        status="running",
-        is_current=True,
-    )
-    db.session.add(cycle)
-    db.session.flush()
-
-    def objective(title, level, owner, parent=None, weight="100", rule="own_krs", dept=team):
-        o = Objective(
-            cycle_id=cycle.id,
-            level=level,
-            title=title,
-            owner_id=owner.id,
-            department_id=dept.id if level != "company" else None,
-            parent_id=parent.id if parent else None,
-            weight=Decimal(weight),
-            progress_rule=rule,
-            status="approved",
-        )
-        db.session.add(o)
-        db.session.flush()
-        return o
-
-    company = objective("Q4 线上销售额增长30%", "company", boss, rule="children", dept=marketing)
-    department = objective("独立访问量达6万", "department", lead, company, rule="both")
-    mine = objective("提升自然搜索流量", "individual", seo, department, weight="70")
-    launch = objective("上线新站点", "individual", seo, weight="30")
-
-    def kr(objective, title, kind, weight, start=None, target=None, unit=""):
-        k = KeyResult(
-            objective_id=objective.id,
-            title=title,
-            kind=kind,
-            weight=Decimal(weight),
-            start=None if start is None else Decimal(start),
-            target=None if target is None else Decimal(target),
-            unit=unit,
-        )
-        db.session.add(k)
-        return k
-
-    traffic = kr(mine, "自然流量", "increase", "60", "40000", "60000", "次")
-    pages = kr(mine, "收录页面", "increase", "40", "100", "300")
-    milestone = kr(launch, "新站点上线", "milestone", "100")
-    db.session.commit()
-    return Quarter(
-        cycle,
-        boss,
-        lead,
-        seo,
-        peer,
-        other_lead,
-        company,
-        department,
-        mine,
-        launch,
-        traffic,
-        pages,
-        milestone,
-    )
+from tests.factories import Quarter, build_quarter
+from tests.helpers import (
+    check_in_url,
+    field_error,
+    flashes,
+    form_values,
+    post,
+    row_html,
+    snapshot,
+    text,
+)
 
 
 @pytest.fixture
@@ -126,26 +35,9 @@ def q(make_department, make_person) -> Quarter:
     return build_quarter(make_department, make_person)
 
 
-def check_in_url(kr: KeyResult) -> str:
-    return f"/week/key-results/{kr.id}/check-in"
-
-
-def post(client, kr, value="50000", confidence="on_track", note="", version=None, htmx=True):
-    data = {"value": value, "confidence": confidence, "note": note}
-    data["version"] = str(kr.version if version is None else version)
-    return client.post(check_in_url(kr), data=data, headers=HTMX if htmx else {})
-
-
 def checkins() -> list[CheckIn]:
     db.session.expire_all()
     return list(db.session.scalars(select(CheckIn).order_by(CheckIn.id)))
-
-
-def row_html(body: str, kr: KeyResult) -> str:
-    """The markup of one key result's row on a page."""
-    start = body.index(f'id="kr-{kr.id}"')
-    end = body.find('<div class="kr-row', start)
-    return body[start : end if end != -1 else len(body)]
 
 
 # The page --------------------------------------------------------------------------------

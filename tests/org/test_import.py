@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-import re
 import zipfile
-from html import unescape
 
 import pytest
 from openpyxl import Workbook
@@ -13,10 +11,22 @@ from sqlalchemy import select
 
 from okr.extensions import db
 from okr.org.models import ImportBatch, Person
-from tests.helpers import field_error, flashes, form_values, sign_in, snapshot, text
+from tests.helpers import (
+    EN,
+    csv_bytes,
+    field_error,
+    flashes,
+    form_values,
+    people_state,
+    preview_rows,
+    sign_in,
+    snapshot,
+    text,
+    upload,
+    xlsx_bytes,
+)
 
 ZH = ["姓名", "邮箱", "职位", "部门", "上级邮箱", "人事管理员"]
-EN = ["name", "email", "position", "department", "manager_email", "hr_admin"]
 
 
 def people_rows(newcomer: str = "刘䶮") -> list[list[str]]:
@@ -52,51 +62,10 @@ def _row(name="新人", email="new@example.com", department="推广组", manager
 VALID_SUMMARY = "Every row is valid: 4 to add, 1 to update, 1 unchanged."
 
 
-def csv_bytes(rows: list[list[str]], header=EN, encoding="utf-8", delimiter=",") -> bytes:
-    lines = [delimiter.join(header), *(delimiter.join(row) for row in rows)]
-    return "\r\n".join(lines).encode(encoding)
-
-
-def xlsx_bytes(rows: list[list[object]], header=EN) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def upload(client, content: bytes, filename: str = "people.csv"):
-    """Upload a file; a valid one is shown at its preview's own address (303, then GET)."""
-    return client.post(
-        "/people/import",
-        data={"file": (io.BytesIO(content), filename)},
-        content_type="multipart/form-data",
-        follow_redirects=True,
-    )
-
-
 def confirm(client, response):
     return client.post(
         "/people/import/confirm", data={"batch_id": form_values(response)["batch_id"]}
     )
-
-
-def preview_rows(response) -> dict[int, tuple[str, list[str]]]:
-    """Line number -> (action, errors) as the preview table shows them."""
-    body = response.get_data(as_text=True)
-    return {
-        int(line): (action, [unescape(e) for e in re.findall(r"<li>(.*?)</li>", cells, re.S)])
-        for action, line, cells in re.findall(
-            r'<tr class="row-(\w+)">\s*<td>(\d+)</td>(.*?)</tr>', body, re.S
-        )
-    }
-
-
-def people_state():
-    return snapshot("person", "department")
 
 
 @pytest.fixture

@@ -14,9 +14,18 @@ from openpyxl import Workbook
 from okr import create_app
 from okr.extensions import db
 from okr.org.models import ImportBatch
-from tests.helpers import field_error, sign_in, snapshot, text
-from tests.org.test_import import EN, csv_bytes, people_state, preview_rows, xlsx_bytes
-from tests.org.test_import import upload as _upload
+from tests.helpers import (
+    EN,
+    csv_bytes,
+    field_error,
+    people_state,
+    preview_rows,
+    sign_in,
+    snapshot,
+    text,
+    xlsx_bytes,
+)
+from tests.helpers import upload as _upload
 
 VALID = ["张玥", "zhangyue@example.com", "", "推广组", "", ""]
 

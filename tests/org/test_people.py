@@ -7,8 +7,7 @@ from sqlalchemy import func, select
 
 from okr.extensions import db
 from okr.org.models import Department, Person
-from tests.conftest import TEST_PASSWORD
-from tests.helpers import field_error, flashes, form_values, sign_in, text
+from tests.helpers import TEST_PASSWORD, field_error, flashes, form_values, sign_in, text
 
 
 def fresh(person_id: int) -> Person:

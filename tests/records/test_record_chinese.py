@@ -8,13 +8,7 @@ import re
 
 from pypdf import PdfReader
 
-from tests.reviews.test_chinese_derivation import (
-    ALLOWED,
-    KEYS,
-    ZH,
-    assert_reads_in_chinese,
-    derivation_items,
-)
+from tests.helpers import ALLOWED, KEYS, ZH, assert_reads_in_chinese, derivation_items
 
 
 def test_the_printable_record_and_the_pdf_read_in_chinese(client, login, world):

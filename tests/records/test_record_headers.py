@@ -8,7 +8,7 @@ import zipfile
 
 from okr.extensions import db
 from okr.records.models import RecordBatch
-from tests.test_security_headers import assert_private, assert_strict, inline_parts, policy
+from tests.helpers import assert_private, assert_strict, inline_parts, policy
 
 
 def test_the_pdf_is_not_stored(client, login, world):

@@ -6,9 +6,8 @@ import pytest
 
 from okr.extensions import db
 from okr.reviews.models import Appraisal
+from tests.factories import World, build_world, complete_and_release, interview_world, peer_rate
 from tests.helpers import field_error, snapshot, text
-from tests.reviews.test_appraisal_page import complete_and_release, interview, peer_rate
-from tests.reviews.test_review_access import World, build_world
 
 
 @pytest.fixture
@@ -31,7 +30,7 @@ def _post(client, world: World, headers=None, **data):
 def test_nothing_to_acknowledge_before_the_release(world, login):
     peer_rate(world, world.peers[0], cooperation="4", innovation="3", execution="5")
     peer_rate(world, world.peers[1], cooperation="5", innovation="5", execution="5")
-    interview(world)
+    interview_world(world)
     client = login(world.person)
     page = text(client.get(f"/reviews/appraisals/{world.appraisal.id}"))
     assert f'id="acknowledge-{world.appraisal.id}"' not in page

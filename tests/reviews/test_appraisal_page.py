@@ -8,47 +8,18 @@ from decimal import Decimal
 
 import pytest
 
-from okr.calibration.results import finalize, release
 from okr.checkins.services import record_checkin
 from okr.explain import describe
 from okr.extensions import db
 from okr.objectives.models import KeyResult, Objective
-from okr.reviews.services import assign_rater, save_interview, save_peer_form
+from okr.reviews.services import assign_rater
+from tests.factories import World, build_world, complete_and_release, interview_world, peer_rate
 from tests.helpers import text
-from tests.reviews.test_review_access import World, build_world, rate
 
 
 @pytest.fixture
 def world(make_person, make_department) -> World:
     return build_world(make_person, make_department)
-
-
-def peer_rate(world: World, rater, **ratings) -> None:
-    form = assign_rater(world.appraisal, rater, world.manager)
-    save_peer_form(form, world.appraisal, world.spec, rate(**ratings), "", True, None)
-    db.session.commit()
-
-
-def interview(world: World) -> None:
-    save_interview(
-        world.appraisal,
-        world.spec,
-        rate(results="4", skills="4", attitude="3"),
-        {"purpose": "季度回顾"},
-        "",
-        True,
-        None,
-    )
-    db.session.commit()
-
-
-def complete_and_release(world: World) -> None:
-    peer_rate(world, world.peers[0], cooperation="4", innovation="3", execution="5")
-    peer_rate(world, world.peers[1], cooperation="5", innovation="5", execution="5")
-    interview(world)
-    finalize(world.appraisal, world.spec)
-    release(world.review, world.spec)
-    db.session.commit()
 
 
 def section(response, element_id: str) -> str:
@@ -87,7 +58,7 @@ def test_the_manager_sees_every_part_missing_with_its_reason_and_the_rounding_ru
 def test_the_chain_sees_every_derivation_line_of_the_live_score(world, login):
     peer_rate(world, world.peers[0], cooperation="4", innovation="3", execution="5")
     peer_rate(world, world.peers[1], cooperation="5", innovation="5", execution="5")
-    interview(world)
+    interview_world(world)
     response = login(world.director).get(f"/reviews/appraisals/{world.appraisal.id}")
     body = text(response)
     assert "Live: changes until finalized" in body

@@ -6,182 +6,22 @@ The builders at the top are shared by the other calibration, release, ranking, f
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
-from okr.calibration.results import finalize
-from okr.checkins.services import record_checkin
-from okr.cycles.models import Cycle
-from okr.cycles.services import change_status, create_cycle
 from okr.extensions import db
-from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
-from okr.org.models import Department, Person
-from okr.reviews.models import Appraisal, CalibrationChange, Review, ReviewTemplate
-from okr.reviews.services import assign_rater, open_review, save_interview, save_peer_form, spec_of
-from okr.schemes.builtin import BUILT_IN
-from okr.schemes.format import TemplateSpec
+from okr.reviews.models import CalibrationChange, Review
+from tests.factories import (
+    build_org,
+    interview,
+    okr_default_org,
+    open_cycle_review,
+    rated_and_final,
+)
 from tests.helpers import field_error, snapshot, text
-
-INTERVIEW_KEYS = ("sales", "promotion", "ads", "online", "care")
-
-
-def interview_only_spec(**changes: object) -> dict:
-    """The seed's specialist sheet (interview 100%, criteria on 0..100): composite = the rating."""
-    spec = copy.deepcopy(BUILT_IN["marketing-specialist"])
-    spec["quotas"] = {"优秀": "0.2"}
-    spec.update(changes)
-    return spec
-
-
-@dataclass
-class Org:
-    hr: Person
-    teams: list[Department]
-    managers: list[Person]
-    staff: list[Person]  # everyone appraised who is not a manager, team by team
-    template: ReviewTemplate
-    spec: TemplateSpec
-    cycles: list[Cycle] = field(default_factory=list)
-    reviews: list[Review] = field(default_factory=list)
-
-    def appraisal(self, person: Person, review: Review | None = None) -> Appraisal:
-        review = review or self.reviews[-1]
-        return db.session.scalar(
-            select(Appraisal).where(
-                Appraisal.person_id == person.id, Appraisal.review_id == review.id
-            )
-        )
-
-
-def build_org(
-    make_person, make_department, *, teams=1, managers=1, per_manager=2, spec=None, tag=""
-):
-    """Teams each with managers, each manager with reports; a template (not yet in a review)."""
-    hr = make_person(f"林慧{tag}", is_admin=True)
-    departments, bosses, staff = [], [], []
-    for t in range(teams):
-        team = make_department(f"推广{tag}{t + 1}组")
-        departments.append(team)
-        for m in range(managers):
-            boss = make_person(f"经理{t + 1}-{m + 1}", department=team)
-            bosses.append(boss)
-            staff += [
-                make_person(f"员工{t + 1}-{m + 1}-{i + 1}", department=team, manager=boss)
-                for i in range(per_manager)
-            ]
-    data = spec or interview_only_spec()
-    template = ReviewTemplate(family=f"test{tag}", version=1, name="test", spec=data)
-    db.session.add(template)
-    db.session.commit()
-    return Org(hr, departments, bosses, staff, template, spec_of(template))
-
-
-def open_cycle_review(org: Org, day: date = date(2026, 11, 21)) -> Review:
-    """A quarter with a review of every team (appraisals for managers and staff alike)."""
-    cycle = create_cycle("quarter", day, make_current=True)
-    today = date.today()
-    review = open_review(
-        f"{cycle.label} 考核",
-        cycle,
-        org.template,
-        [t.id for t in org.teams],
-        (today, today + timedelta(days=3), today + timedelta(days=7)),
-        org.hr,
-    )
-    db.session.commit()
-    org.cycles.append(cycle)
-    org.reviews.append(review)
-    return review
-
-
-def interview(org: Org, appraisal: Appraisal, rating: str | dict[str, str]) -> None:
-    """The manager's one-on-one ratings (every criterion the same unless a dict is given)."""
-    values = rating if isinstance(rating, dict) else dict.fromkeys(INTERVIEW_KEYS, rating)
-    form = {f"rating-{k}": v for k, v in values.items()}
-    save_interview(appraisal, org.spec, form, {"purpose": "季度回顾"}, "", True, None)
-    db.session.commit()
-
-
-def rated_and_final(org: Org, person: Person, rating: str, review: Review | None = None):
-    appraisal = org.appraisal(person, review)
-    interview(org, appraisal, rating)
-    finalize(appraisal, org.spec)
-    db.session.commit()
-    return appraisal
-
-
-def okr_default_org(make_person, make_department, admin_cycle_day=date(2026, 11, 21)):
-    """The default scheme with a real KR, two peers and an interview for one person."""
-    team = make_department("社群运营组")
-    manager = make_person("吴昊", department=team)
-    person = make_person("郑堃", department=team, manager=manager)
-    peers = [make_person(n, department=team, manager=manager) for n in ("冯雨桐", "何静")]
-    hr = make_person("林慧", is_admin=True)
-    cycle = create_cycle("quarter", admin_cycle_day, make_current=True)
-    objective = create_objective(
-        cycle, "individual", ObjectiveData("粉丝增长", "", Decimal(100), None), person, owner=person
-    )
-    kr, _ = add_key_result(
-        objective,
-        KeyResultData(
-            "粉丝数", "人", "increase", Decimal(100), start=Decimal(50000), target=Decimal(60000)
-        ),
-        person,
-    )
-    change_status(cycle, "running", hr)
-    record_checkin(kr, "55000", "on_track", "", person, None)
-    template = ReviewTemplate(
-        family="okr-default", version=1, name="默认", spec=BUILT_IN["okr-default"], built_in=True
-    )
-    db.session.add(template)
-    db.session.flush()
-    today = date.today()
-    review = open_review(
-        "2026 Q4 考核",
-        cycle,
-        template,
-        [team.id],
-        (today, today + timedelta(days=3), today + timedelta(days=7)),
-        hr,
-    )
-    db.session.commit()
-    org = Org(
-        hr, [team], [manager], [person, *peers], template, spec_of(template), [cycle], [review]
-    )
-    appraisal = org.appraisal(person)
-    for rater, ratings in zip(
-        peers,
-        (
-            {"cooperation": "2", "innovation": "4", "execution": "5"},
-            {"cooperation": "3", "innovation": "5", "execution": "5"},
-        ),
-        strict=True,
-    ):
-        form = assign_rater(appraisal, rater, manager)
-        save_peer_form(
-            form,
-            appraisal,
-            org.spec,
-            {f"rating-{k}": v for k, v in ratings.items()},
-            "",
-            True,
-            None,
-        )
-    save_interview(
-        appraisal,
-        org.spec,
-        {"rating-results": "4", "rating-skills": "2", "rating-attitude": "4"},
-        {"purpose": "季度回顾"},
-        "",
-        True,
-        None,
-    )
-    db.session.commit()
-    return org, person, kr
 
 
 def url(review: Review, suffix: str = "") -> str:

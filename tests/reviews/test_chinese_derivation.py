@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
-from fractions import Fraction
 from html import unescape
 
 import pytest
@@ -22,153 +21,10 @@ from okr.extensions import db
 from okr.objectives.models import Adjustment
 from okr.review_templates.services import load_builtin_templates
 from okr.reviews.services import save_interview, save_self_assessment
-from okr.schemes.builtin import BUILT_IN
-from tests.reviews.test_appraisal_page import peer_rate
-from tests.reviews.test_review_access import World, build_world, rate
-
-ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
-CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’"
-KEYS = {
-    *(c["key"] for t in BUILT_IN.values() for items in t["criteria"].values() for c in items),
-    *(k["key"] for t in BUILT_IN.values() for k in (t.get("adjustments") or {}).get("kinds", [])),
-    *("kr", "peer", "interview", "self", "key_results", "objectives", "parts", "criteria"),
-}
-# Allowed ASCII: the word OKR, anonymous rater labels (6 hex digits), record numbers and ids.
-ALLOWED = re.compile(r"\bOKR\b|(?<=评价人 )[0-9a-f]{6}\b|\bR\d{4}-\d{6}\b|#\d+")
-
+from tests.factories import World, build_world, peer_rate, rate
+from tests.helpers import ZH, assert_reads_in_chinese, derivation_items, problems_of
 
 # Checks ------------------------------------------------------------------------------------
-
-
-def problems_of(lines: list[str]) -> list[str]:
-    """Everything wrong with derivation lines shown to a Chinese reader."""
-    found = []
-    for line in lines:
-        for key in KEYS:
-            if re.search(rf"(?<![A-Za-z_]){re.escape(key)}(?![A-Za-z_])", ALLOWED.sub("", line)):
-                found.append(f"template key {key!r}: {line}")
-        words = re.findall(r"[A-Za-z]{2,}", ALLOWED.sub("", line))
-        if words:
-            found.append(f"English {words}: {line}")
-        if re.search(rf"[{CJK}] +[{CJK}]", line):
-            found.append(f"space between Chinese characters: {line}")
-        if re.search(r"\d\.\d{5,}", line):
-            found.append(f"more than 4 decimals: {line}")
-        found += [f"{wrong}: {line}" for wrong in arithmetic_errors(line)]
-    return found
-
-
-def assert_reads_in_chinese(lines: list[str]) -> None:
-
-    assert lines, "no derivation shown"
-    assert any(re.search(f"[{CJK}]", line) for line in lines)
-    problems = problems_of(lines)
-    assert problems == [], "\n".join(problems)
-
-
-_TOKEN = re.compile(r"≈?-?\d+(?:\.\d+)?%?|[-+−×÷()]")
-
-
-def _number(token: str) -> tuple[Fraction, Fraction]:
-    """A shown number as the interval it stands for: exact, or ± half its last decimal when ≈."""
-    approx, text = token.startswith("≈"), token.lstrip("≈")
-    percent = text.endswith("%")
-    text = text.rstrip("%")
-    value = Fraction(Decimal(text))
-    half = Fraction(1, 2 * 10 ** len(text.partition(".")[2])) if approx else Fraction(0)
-    low, high = value - half, value + half
-    if percent:
-        low, high = low / 100, high / 100
-    return low, high
-
-
-class _Parser:
-    """Interval arithmetic over + − × ÷ and parentheses, the operators derivations use."""
-
-    def __init__(self, tokens: list[str]) -> None:
-        self.tokens, self.i = tokens, 0
-
-    def peek(self) -> str | None:
-        return self.tokens[self.i] if self.i < len(self.tokens) else None
-
-    def take(self) -> str:
-        self.i += 1
-        return self.tokens[self.i - 1]
-
-    def expr(self) -> tuple[Fraction, Fraction]:
-        low, high = self.term()
-        while self.peek() in ("+", "−", "-"):
-            op = self.take()
-            b_low, b_high = self.term()
-            low, high = (low + b_low, high + b_high) if op == "+" else (low - b_high, high - b_low)
-        return low, high
-
-    def term(self) -> tuple[Fraction, Fraction]:
-        low, high = self.factor()
-        while self.peek() in ("×", "÷"):
-            op = self.take()
-            b_low, b_high = self.factor()
-            if op == "÷":
-                b_low, b_high = 1 / b_high, 1 / b_low
-            corners = [low * b_low, low * b_high, high * b_low, high * b_high]
-            low, high = min(corners), max(corners)
-        return low, high
-
-    def factor(self) -> tuple[Fraction, Fraction]:
-        token = self.take()
-        if token == "(":
-            value = self.expr()
-            assert self.take() == ")"
-            return value
-        if token in ("+", "−", "-"):
-            low, high = self.factor()
-            return (low, high) if token == "+" else (-high, -low)
-        return _number(token)
-
-    def parse(self) -> tuple[Fraction, Fraction]:
-        value = self.expr()
-        assert self.peek() is None, self.tokens
-        return value
-
-
-_RUN = "[-+−×÷()%≈\\d. ]+"
-
-
-def _side(text: str, where: str) -> tuple[Fraction, Fraction] | None:
-    """The expression next to a relation sign (words beyond it left aside); None without one."""
-    run = re.search(f"{_RUN}$" if where == "left" else f"^{_RUN}", text)
-    tokens = _TOKEN.findall(run.group(0)) if run else []
-    if not any(t[-1].isdigit() or t.endswith("%") for t in tokens):
-        return None
-    return _Parser(tokens).parse()
-
-
-def arithmetic_errors(line: str) -> list[str]:
-    """Equations, inequalities and rounding statements in a line that do not hold."""
-    errors = []
-    for segment in re.split(r"[：；:;，。（）]", line):
-        if "四舍五入保留" in segment or "rounded half up to" in segment:
-            numbers = re.findall(r"≈?-?\d+(?:\.\d+)?", segment)
-            if len(numbers) == 3 and not numbers[0].startswith("≈"):
-                value, places, rounded = (Decimal(n) for n in numbers)
-                shown = value.quantize(Decimal(1).scaleb(-int(places)), rounding="ROUND_HALF_UP")
-                if shown != rounded:
-                    errors.append(f"{value} rounded to {places} decimals is {shown}")
-            continue
-        parts = re.split(r"\s(=|≈|≥|>)\s", segment)
-        sides, relations = parts[0::2], parts[1::2]
-        for n, relation in enumerate(relations):
-            a = _side(sides[n], "left")
-            b = _side(("≈" if relation == "≈" else "") + sides[n + 1].strip(), "right")
-            if a is None or b is None:
-                continue
-            if (
-                (relation in ("=", "≈") and (a[1] < b[0] or b[1] < a[0]))
-                or (relation == "≥" and a[1] < b[0])
-                or (relation == ">" and a[1] <= b[0])
-            ):
-                errors.append(f"{segment.strip()} does not hold")
-    return errors
 
 
 def test_the_checks_catch_what_was_reported():
@@ -195,15 +51,6 @@ def test_the_checks_catch_what_was_reported():
 
 
 # Pages -------------------------------------------------------------------------------------
-
-
-def derivation_items(html: str, list_class: str) -> list[str]:
-    match = re.search(rf'<ol class="{list_class}"[^>]*>(.*?)</ol>', html, re.S)
-    assert match, list_class
-    return [
-        re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", li))).strip()
-        for li in re.findall(r"<li>(.*?)</li>", match.group(1), re.S)
-    ]
 
 
 def _missing(html: str) -> list[str]:

@@ -14,8 +14,8 @@ from okr.reviews.services import (
     save_self_assessment,
     unassign_rater,
 )
+from tests.factories import World, build_world, rate
 from tests.helpers import snapshot
-from tests.reviews.test_review_access import World, build_world, rate
 
 CLOSED = "This review is closed for changes"
 

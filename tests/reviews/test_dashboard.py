@@ -11,8 +11,8 @@ from okr.extensions import db
 from okr.objectives.models import Adjustment
 from okr.reviews.models import Appraisal
 from okr.reviews.services import assign_rater, save_interview, save_peer_form
+from tests.factories import World, build_world, rate
 from tests.helpers import text
-from tests.reviews.test_review_access import World, build_world, rate
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from okr.extensions import db
+from tests.factories import build_org, open_cycle_review, rated_and_final
 from tests.helpers import field_error, text
-from tests.reviews.test_calibration import build_org, open_cycle_review, rated_and_final
 
 QUARTERS = (date(2026, 5, 15), date(2026, 8, 15), date(2026, 11, 21))  # Q2, Q3, Q4
 

@@ -10,9 +10,8 @@ from okr.calibration.results import finalize
 from okr.extensions import db
 from okr.reviews.models import Appraisal
 from okr.reviews.services import save_self_assessment
+from tests.factories import World, build_world, peer_rate, rate
 from tests.helpers import field_error, form_values, snapshot, text
-from tests.reviews.test_appraisal_page import peer_rate
-from tests.reviews.test_review_access import World, build_world, rate
 
 
 @pytest.fixture

@@ -9,9 +9,8 @@ import pytest
 
 from okr.extensions import db
 from okr.reviews.models import Appraisal
+from tests.factories import World, build_world, peer_rate, rate
 from tests.helpers import field_error, form_values, snapshot, text
-from tests.reviews.test_appraisal_page import peer_rate
-from tests.reviews.test_review_access import World, build_world, rate
 
 HX = {"HX-Request": "true"}
 

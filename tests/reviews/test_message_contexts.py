@@ -9,9 +9,8 @@ from flask_babel import force_locale
 
 from okr.labels import status_label
 from okr.plans.services import ITEM_STATUSES
+from tests.factories import World, build_world, peer_rate
 from tests.helpers import text
-from tests.reviews.test_appraisal_page import peer_rate
-from tests.reviews.test_review_access import World, build_world
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
 

@@ -15,8 +15,8 @@ from okr.cycles.services import create_cycle
 from okr.extensions import db
 from okr.org.models import Person
 from okr.reviews.models import Appraisal, Review
+from tests.factories import store_template, today
 from tests.helpers import field_error, flashes, form_values, snapshot
-from tests.reviews.test_review_access import store_template, today
 
 
 @pytest.fixture

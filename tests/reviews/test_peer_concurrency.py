@@ -17,7 +17,7 @@ from okr.reviews.services import (
     save_peer_form,
     save_self_assessment,
 )
-from tests.reviews.test_review_access import World, build_world, rate
+from tests.factories import World, build_world, rate
 
 
 @pytest.fixture

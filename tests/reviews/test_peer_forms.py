@@ -11,8 +11,8 @@ from sqlalchemy import select
 from okr.extensions import db
 from okr.reviews.models import Appraisal, PeerForm
 from okr.reviews.services import assign_rater
+from tests.factories import World, build_world, rate, today
 from tests.helpers import field_error, form_values, snapshot, text
-from tests.reviews.test_review_access import World, build_world, rate, today
 
 
 @pytest.fixture

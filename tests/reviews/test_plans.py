@@ -12,13 +12,8 @@ from okr.cycles.services import create_cycle
 from okr.extensions import db
 from okr.plans.services import add_follow_up, draft_plan, open_items, plan_of
 from okr.reviews.models import ImprovementItem, ImprovementPlan
+from tests.factories import build_org, okr_default_org, open_cycle_review, rated_and_final
 from tests.helpers import field_error, flashes, snapshot, text
-from tests.reviews.test_calibration import (
-    build_org,
-    okr_default_org,
-    open_cycle_review,
-    rated_and_final,
-)
 
 PLAN_TABLES = ("improvement_plan", "improvement_item")
 

@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 
 from okr.extensions import db
+from tests.factories import build_org, open_cycle_review, rated_and_final
 from tests.helpers import text
-from tests.reviews.test_calibration import build_org, open_cycle_review, rated_and_final
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ from okr.reviews.models import ReviewTemplate
 from okr.reviews.services import assign_rater, save_self_assessment
 from okr.schemes.builtin import BUILT_IN
 from okr.schemes.checks import TemplateInvalid, read_json, validate
+from tests.factories import World, build_world, rate
 from tests.helpers import field_error, form_values, text
-from tests.reviews.test_review_access import World, build_world, rate
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
 EN = {"Accept-Language": "en"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from okr.extensions import db
 from okr.reviews.access import sees_scores
+from tests.factories import build_org, interview, open_cycle_review, rated_and_final
 from tests.helpers import flashes, snapshot, text
-from tests.reviews.test_calibration import build_org, interview, open_cycle_review, rated_and_final
 
 
 def _release(client, review):

@@ -9,8 +9,8 @@ import pytest
 
 from okr.extensions import db
 from okr.reviews.services import assign_rater, save_interview, save_self_assessment
+from tests.factories import World, build_world, rate, today
 from tests.helpers import text
-from tests.reviews.test_review_access import World, build_world, rate, today
 
 
 @pytest.fixture

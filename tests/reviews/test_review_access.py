@@ -6,140 +6,14 @@ HR, a director, a manager with three reports, a colleague, and another team with
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
-
 import pytest
-from sqlalchemy import select
 
-from okr.checkins.services import record_checkin
-from okr.cycles.models import Cycle
-from okr.cycles.services import change_status, create_cycle
-from okr.db import local_date, utcnow
 from okr.extensions import db
-from okr.objectives.models import KeyResult, Objective
-from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
-from okr.org.models import Department, Person
-from okr.reviews.models import Appraisal, PeerForm, Review, ReviewTemplate
-from okr.reviews.services import assign_rater, open_review, spec_of
-from okr.schemes.builtin import BUILT_IN
-from okr.schemes.format import TemplateSpec
+from okr.org.models import Person
+from okr.reviews.models import PeerForm
+from okr.reviews.services import assign_rater
+from tests.factories import World, build_world, rate
 from tests.helpers import snapshot
-
-
-@dataclass
-class World:
-    hr: Person
-    director: Person
-    manager: Person
-    person: Person
-    peers: list[Person]
-    colleague: Person
-    other_manager: Person
-    other_report: Person
-    marketing: Department
-    team: Department
-    other_team: Department
-    cycle: Cycle
-    template: ReviewTemplate
-    review: Review
-    appraisal: Appraisal
-    objective: Objective
-    kr: KeyResult
-
-    @property
-    def spec(self) -> TemplateSpec:
-        return spec_of(self.template)
-
-    def appraisal_of(self, person: Person) -> Appraisal:
-        return db.session.scalar(
-            select(Appraisal).where(
-                Appraisal.person_id == person.id, Appraisal.review_id == self.review.id
-            )
-        )
-
-
-def today() -> date:
-    return local_date(utcnow())
-
-
-def store_template(family: str = "okr-default", **kw) -> ReviewTemplate:
-    template = ReviewTemplate(
-        family=family,
-        version=kw.pop("version", 1),
-        name=BUILT_IN[family]["name"],
-        spec=BUILT_IN[family],
-        built_in=True,
-        **kw,
-    )
-    db.session.add(template)
-    db.session.flush()
-    return template
-
-
-def build_world(make_person, make_department, family: str = "okr-default") -> World:
-    """A running cycle with one objective for the person, and a review opened for two teams."""
-    marketing = make_department("网络营销部")
-    team = make_department("社群运营组", parent=marketing)
-    other_team = make_department("SEO组", parent=marketing)
-    hr_team = make_department("人事部")
-    hr = make_person("林慧", department=hr_team, is_admin=True)
-    director = make_person("周总", department=marketing)
-    manager = make_person("吴昊", department=team, manager=director)
-    person = make_person("郑堃", department=team, manager=manager)
-    peers = [make_person(n, department=team, manager=manager) for n in ("冯雨桐", "何静")]
-    colleague = make_person("孙悦", department=team, manager=manager)
-    other_manager = make_person("钱峰", department=other_team, manager=director)
-    other_report = make_person("赵敏", department=other_team, manager=other_manager)
-    cycle = create_cycle("quarter", today(), make_current=True)
-    objective = create_objective(
-        cycle, "individual", ObjectiveData("粉丝增长", "", Decimal(100), None), person, owner=person
-    )
-    kr, _warnings = add_key_result(
-        objective,
-        KeyResultData(
-            "粉丝数", "人", "increase", Decimal(100), start=Decimal(50000), target=Decimal(60000)
-        ),
-        person,
-    )
-    change_status(cycle, "running", hr)
-    record_checkin(kr, "55000", "on_track", "", person, None)
-    template = store_template(family)
-    review = open_review(
-        "2026 Q4 考核",
-        cycle,
-        template,
-        [team.id, other_team.id],
-        (today() + timedelta(days=3), today() + timedelta(days=5), today() + timedelta(days=7)),
-        hr,
-    )
-    db.session.commit()
-    world = World(
-        hr,
-        director,
-        manager,
-        person,
-        peers,
-        colleague,
-        other_manager,
-        other_report,
-        marketing,
-        team,
-        other_team,
-        cycle,
-        template,
-        review,
-        None,  # type: ignore[arg-type]
-        objective,
-        kr,
-    )
-    world.appraisal = world.appraisal_of(person)
-    return world
-
-
-def rate(**values: str) -> dict[str, str]:
-    return {f"rating-{k}": v for k, v in values.items()}
 
 
 @pytest.fixture

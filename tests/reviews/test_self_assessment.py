@@ -6,8 +6,8 @@ import pytest
 
 from okr.extensions import db
 from okr.reviews.models import Appraisal
+from tests.factories import World, build_world, rate
 from tests.helpers import field_error, form_values, snapshot, text
-from tests.reviews.test_review_access import World, build_world, rate
 
 
 @pytest.fixture
