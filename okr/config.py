@@ -22,6 +22,14 @@ DEFAULTS: dict[str, Any] = {
     "MAX_UPLOAD_MB": 10,
     "RECORD_BATCH_TIMEOUT_SECONDS": 300,
     "SQLITE_BUSY_TIMEOUT": 15,
+    "QUEUE_URL": "",  # "" = sqlite:///<instance>/queue.sqlite3; or redis://host:port/db
+    "JOB_HEARTBEAT_SECONDS": 5,
+    "JOB_STALE_SECONDS": 30,
+    "JOB_SWEEP_SECONDS": 10,
+    "JOB_CAP_DELAY_SECONDS": 2,
+    "JOB_POLL_SECONDS": 1.0,
+    "JOB_MODULES": "",
+    "FILE_RETENTION_DAYS": 7,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
 }
 LANGUAGES = ("zh", "en")

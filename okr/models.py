@@ -2,6 +2,8 @@
 
 from okr.auth.models import LoginFailure, LoginSession
 from okr.cycles.models import Cycle, CycleChange
+from okr.files.models import StoredFile
+from okr.jobs.models import Job
 from okr.kr_templates.models import KRTemplate
 from okr.objectives.models import Adjustment, CheckIn, KeyResult, Objective, ObjectiveChange
 from okr.org.models import Company, Department, ImportBatch, Person
@@ -28,6 +30,7 @@ __all__ = [
     "ImportBatch",
     "ImprovementItem",
     "ImprovementPlan",
+    "Job",
     "KRTemplate",
     "KeyResult",
     "LoginFailure",
@@ -39,4 +42,5 @@ __all__ = [
     "RecordBatch",
     "Review",
     "ReviewTemplate",
+    "StoredFile",
 ]

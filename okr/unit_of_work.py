@@ -11,7 +11,8 @@ view has answered, `init_app`'s hook ends the request's unit of work:
   otherwise;
 - an exception that escapes the view rolls back (the 500 page says nothing was saved).
 
-Commands and jobs (CLI, the record batch runner) commit through `with unit_of_work(): ...`.
+Commands and jobs (CLI, the job runner) commit through `with unit_of_work(): ...`; a long job
+may commit its chunks with `checkpoint()`.
 
 The named exceptions, each for writes that must outlive the request's answer:
 
@@ -99,6 +100,17 @@ def unit_of_work() -> Iterator[None]:
     except BaseException:
         db.session.rollback()
         raise
+    db.session.commit()
+
+
+def checkpoint() -> None:
+    """Commit a job's work so far inside its `unit_of_work()` (a retry resumes after it).
+
+    For long jobs that commit in chunks (so their progress shows and a lost worker loses one
+    chunk, not all); a request must not use it.
+    """
+    if has_request_context() and g.get("uow_request"):
+        raise RuntimeError("a request commits once, when it ends; write and flush instead")
     db.session.commit()
 
 

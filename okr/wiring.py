@@ -32,6 +32,8 @@ def blueprints() -> list[Blueprint]:
     from okr.departments.blueprint import bp as departments
     from okr.flags import views as _flags  # noqa: F401
     from okr.flags.blueprint import bp as flags
+    from okr.jobs import views as _jobs  # noqa: F401
+    from okr.jobs.blueprint import bp as jobs
     from okr.key_results import page as _key_result_page  # noqa: F401
     from okr.key_results import views as _key_results  # noqa: F401
     from okr.key_results.blueprint import bp as key_results
@@ -84,6 +86,7 @@ def blueprints() -> list[Blueprint]:
         flags,
         plans,
         records,
+        jobs,
     ]
 
 
@@ -98,9 +101,11 @@ def commands(app: Flask) -> None:
     """The `flask --app okr ...` commands of every feature."""
     from okr.bench import init_app as register_bench
     from okr.cli import init_app as register_app_commands
+    from okr.jobs.cli import init_app as register_jobs
     from okr.records.cli import init_app as register_record_commands
     from okr.review_templates.cli import register as register_review_commands
 
+    register_jobs(app)  # the queue and `flask jobs ...`
     register_review_commands(app)
     register_record_commands(app)
     register_app_commands(app)

@@ -190,8 +190,16 @@ def test_no_circle_between_packages():
 LAYERS = [
     {"okr.config", "okr.db", "okr.errors", "okr.uploads", "okr.domain", "okr.access", "okr.tables"},
     {"okr.extensions", "okr.i18n", "okr.explain", "okr.web", "okr.labels"},
-    {"okr.forms", "okr.http", "okr.templating", "okr.unit_of_work", "okr.paging", "okr.schemes"},
-    {"okr.org"},
+    {
+        "okr.forms",
+        "okr.http",
+        "okr.templating",
+        "okr.unit_of_work",
+        "okr.paging",
+        "okr.schemes",
+        "okr.files",
+    },
+    {"okr.org", "okr.jobs"},
     {"okr.auth", "okr.departments", "okr.people", "okr.cycles"},
     {"okr.objectives"},
     {"okr.checkins", "okr.alignment", "okr.kr_templates", "okr.reviews", "okr.main"},
