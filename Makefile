@@ -11,8 +11,9 @@ PIP    := $(BIN)/python -m pip install --quiet -c constraints.txt
 
 # WeasyPrint's libraries (PDF records); without libharfbuzz-subset0 it warns at import.
 RUN_PACKAGES  := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-# The tests also start a real PostgreSQL, drive Debian's Chromium and read PDFs back with poppler.
-TEST_PACKAGES := $(RUN_PACKAGES) postgresql chromium poppler-utils
+# The tests also start a real PostgreSQL and Redis (the production queue), drive Debian's
+# Chromium and read PDFs back with poppler.
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql redis-server chromium poppler-utils
 # The page benchmark starts a throwaway PostgreSQL too.
 BENCH_PACKAGES := $(RUN_PACKAGES) postgresql
 
@@ -44,7 +45,10 @@ run: system-run $(VENV)/.app
 	$(BIN)/flask --app okr review load-templates
 	$(BIN)/flask --app okr templates load
 	$(BIN)/flask --app okr demo load --if-empty
-	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
+	@echo "Serving on http://$(HOST):$(PORT), background jobs in a worker beside it (Ctrl+C stops both)"
+	@$(BIN)/flask --app okr jobs worker & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(BIN)/flask --app okr run --host $(HOST) --port $(PORT)
 
 test: system-test $(VENV)/.test

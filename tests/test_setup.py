@@ -77,9 +77,18 @@ def test_make_installs_the_system_libraries_weasyprint_needs():
     """A fresh machine lacks libharfbuzz-subset0: WeasyPrint warns and the suite fails to collect."""
     run = _make_variable("RUN_PACKAGES")
     assert "libharfbuzz-subset0" in run and "libpango-1.0-0" in run
-    assert {"postgresql", "chromium", "poppler-utils"} <= set(_make_variable("TEST_PACKAGES"))
+    assert {"postgresql", "redis-server", "chromium", "poppler-utils"} <= set(
+        _make_variable("TEST_PACKAGES")
+    )
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "make test" in ci and "OKR_TEST_REQUIRE=postgresql,browser" in ci
+    assert "make test" in ci and "OKR_TEST_REQUIRE=postgresql,browser,redis" in ci
+
+
+def test_make_run_starts_the_job_worker_beside_the_web_server():
+    """One command serves everything: the background jobs need a worker running."""
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "flask --app okr jobs worker &" in recipe and "flask --app okr run" in recipe
 
 
 def test_system_package_script_is_quiet_when_everything_is_installed():
