@@ -1,8 +1,8 @@
 """KR templates: reusable weighted key results per position, checked like real ones, and applied.
 
 A template's key results are stored as JSON with numbers as exact text; they pass the same rule
-checks as key results typed into the form (services._apply, okr.domain.krspec) and their weights
-must add up to 100.  Applying a template gives each chosen person a draft individual objective
+checks as key results typed into the form (okr.objectives.definition, okr.domain.krspec) and
+their weights must add up to 100.  Applying a template gives each chosen person a draft individual objective
 with those key results; people who already have an objective with that title in the cycle are
 skipped, so applying twice never duplicates.
 """
@@ -29,15 +29,10 @@ from okr.kr_templates.builtin import BUILT_IN, kr
 from okr.kr_templates.models import KRTemplate
 from okr.labels import status_label
 from okr.objectives import access
+from okr.objectives.definition import KeyResultData, apply_definition
 from okr.objectives.models import KeyResult, Objective
 from okr.objectives.progress import refresh_key_result, refresh_objective_chain
-from okr.objectives.services import (
-    KeyResultData,
-    ObjectiveData,
-    _apply,
-    after_set_change,
-    new_objective,
-)
+from okr.objectives.services import ObjectiveData, after_set_change, new_objective
 from okr.org.models import Department, Person
 from okr.org.queries import department_subtree_ids, is_manager
 
@@ -98,7 +93,7 @@ def check_key_results(rows: list[KeyResultData]) -> list[str]:
     warnings: list[str] = []
     for index, data in enumerate(rows):
         try:
-            warnings += _apply(KeyResult(), data)  # a transient row: validation only
+            warnings += apply_definition(KeyResult(), data)  # a transient row: validation only
         except Invalid as exc:
             for name, message in exc.errors.items():
                 errors[f"krs-{index}-{name}" if name != "_" else "_"] = message
@@ -332,7 +327,7 @@ def apply_template(
         )
         for position, data in enumerate(rows):
             row = KeyResult(objective_id=objective.id, position=position)
-            _apply(row, data)
+            apply_definition(row, data)
             refresh_key_result(row, cycle.attainment_cap)
             db.session.add(row)
         db.session.flush()
