@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 
 from okr.cycles.models import Cycle
 from okr.extensions import db
@@ -18,17 +18,22 @@ Owners = int | Iterable[int] | Select[tuple[int]]
 """One person's id, or several people's as a list or a subquery."""
 
 
+def individual_of(cycle_id: int, owners: Owners) -> ColumnElement[bool]:
+    """The filter for a person's individual objectives in a cycle (or several people's)."""
+    owner = (
+        Objective.owner_id == owners if isinstance(owners, int) else Objective.owner_id.in_(owners)
+    )
+    return and_(Objective.cycle_id == cycle_id, Objective.level == "individual", owner)
+
+
 def individual_objectives(cycle_id: int, owners: Owners) -> Select[tuple[Objective]]:
     """A person's individual objectives in a cycle (or several people's), in their set's order.
 
     Callers add what they load with them (key results ...) and may narrow it further.
     """
-    owner = (
-        Objective.owner_id == owners if isinstance(owners, int) else Objective.owner_id.in_(owners)
-    )
     return (
         select(Objective)
-        .where(Objective.cycle_id == cycle_id, Objective.level == "individual", owner)
+        .where(individual_of(cycle_id, owners))
         .order_by(Objective.position, Objective.id)
     )
 
