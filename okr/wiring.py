@@ -40,6 +40,7 @@ def blueprints() -> list[Blueprint]:
     from okr.main import views as _main  # noqa: F401
     from okr.main.blueprint import bp as main
     from okr.objectives import adjustment_views as _adjustments  # noqa: F401
+    from okr.objectives import edit_views as _objective_edits  # noqa: F401
     from okr.objectives import views as _objectives  # noqa: F401
     from okr.objectives.blueprint import bp as objectives
     from okr.peer_reviews import views as _peer_reviews  # noqa: F401
