@@ -7,9 +7,9 @@ import re
 
 from playwright.sync_api import expect
 
+from okr.appraisals.services import save_self_assessment
 from okr.extensions import db
 from okr.reviews.models import Appraisal
-from okr.reviews.services import save_self_assessment
 from tests.reviews.test_appraisal_page import peer_rate
 from tests.reviews.test_review_access import build_world, rate
 

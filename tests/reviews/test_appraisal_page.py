@@ -8,12 +8,13 @@ from decimal import Decimal
 
 import pytest
 
+from okr.appraisals.services import assign_rater, save_interview
 from okr.calibration.results import finalize, release
 from okr.checkins.services import record_checkin
 from okr.explain import describe
 from okr.extensions import db
 from okr.objectives.models import KeyResult, Objective
-from okr.reviews.services import assign_rater, save_interview, save_peer_form
+from okr.peer_reviews.services import save_peer_form
 from tests.helpers import text
 from tests.reviews.test_review_access import World, build_world, rate
 

@@ -18,10 +18,10 @@ from html import unescape
 
 import pytest
 
+from okr.appraisals.services import save_interview, save_self_assessment
 from okr.extensions import db
 from okr.objectives.models import Adjustment
 from okr.review_templates.services import load_builtin_templates
-from okr.reviews.services import save_interview, save_self_assessment
 from okr.schemes.builtin import BUILT_IN
 from tests.reviews.test_appraisal_page import peer_rate
 from tests.reviews.test_review_access import World, build_world, rate

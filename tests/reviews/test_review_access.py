@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from okr.appraisals.services import assign_rater
 from okr.checkins.services import record_checkin
 from okr.cycles.models import Cycle
 from okr.cycles.services import change_status, create_cycle
@@ -22,7 +23,7 @@ from okr.objectives.models import KeyResult, Objective
 from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
 from okr.org.models import Department, Person
 from okr.reviews.models import Appraisal, PeerForm, Review, ReviewTemplate
-from okr.reviews.services import assign_rater, open_review, spec_of
+from okr.reviews.services import open_review, spec_of
 from okr.schemes.builtin import BUILT_IN
 from okr.schemes.format import TemplateSpec
 from tests.helpers import snapshot
