@@ -109,6 +109,7 @@ def _new_review(
     deadlines: tuple[date, date, date],
     actor: Person,
 ) -> Review:
+    """The review row with its departments (flushed: the appraisals need its id)."""
     self_deadline, peer_deadline, interview_deadline = deadlines
     review = Review(
         name=name.strip() or f"{cycle.label}",
