@@ -17,6 +17,7 @@ def blueprints() -> list[Blueprint]:
     """
     from okr.alignment import views as _alignment  # noqa: F401
     from okr.alignment.blueprint import bp as alignment
+    from okr.appraisals import interview_views as _interviews  # noqa: F401
     from okr.appraisals import views as _appraisals  # noqa: F401
     from okr.appraisals.blueprint import bp as appraisals
     from okr.auth import views as _auth  # noqa: F401
