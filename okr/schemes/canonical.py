@@ -10,7 +10,7 @@ from typing import Any
 
 from okr.domain.numbers import fmt
 from okr.schemes.format import FORMAT, PARTS
-from okr.schemes.levels import canonical_levels
+from okr.schemes.level_checks import canonical_levels
 from okr.schemes.problems import exact_number
 
 

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from okr.domain.numbers import HUNDRED, fmt
 from okr.schemes.format import PARTS, part_words
-from okr.schemes.levels import check_levels
+from okr.schemes.level_checks import check_levels
 from okr.schemes.problems import Problems, exact_number
 
 
@@ -53,23 +53,8 @@ def _check_criterion(
     keys.add(key)
     if not isinstance(item.get("label", key), str):
         c.add(place, _("The label of criterion “%(key)s” must be text.", key=key))
-    scale = item.get("scale", ["1", "5"])
-    low = high = None
-    if not isinstance(scale, list) or len(scale) != 2:
-        c.add(place, _("The scale of “%(key)s” must be [lowest, highest], e.g. [1, 5].", key=key))
-    else:
-        low, high = (c.number(v, place, _("The scale of “%(key)s”", key=key)) for v in scale)
-        if low is not None and high is not None and low >= high:
-            c.add(
-                place,
-                _(
-                    "The scale of “%(key)s” must run upward (%(low)s–%(high)s).",
-                    key=key,
-                    low=fmt(low),
-                    high=fmt(high),
-                ),
-            )
-    for problem in check_levels(item.get("levels"), key, (low, high), exact_number):
+    scale = _check_scale(c, item.get("scale", ["1", "5"]), place, key)
+    for problem in check_levels(item.get("levels"), key, scale, exact_number):
         c.add(f"{place}.levels", problem)
     weight = c.number(
         item.get("weight"), place, _("The weight of “%(key)s”", key=key), None, HUNDRED
@@ -77,6 +62,27 @@ def _check_criterion(
     if weight is not None and weight < 0:
         c.add(place, _("The weight of “%(key)s” cannot be negative.", key=key))
     return weight
+
+
+def _check_scale(
+    c: Problems, scale: Any, place: str, key: str
+) -> tuple[Decimal | None, Decimal | None]:
+    """A criterion's lowest and highest rating (None where unusable), which must run upward."""
+    if not isinstance(scale, list) or len(scale) != 2:
+        c.add(place, _("The scale of “%(key)s” must be [lowest, highest], e.g. [1, 5].", key=key))
+        return None, None
+    low, high = (c.number(v, place, _("The scale of “%(key)s”", key=key)) for v in scale)
+    if low is not None and high is not None and low >= high:
+        c.add(
+            place,
+            _(
+                "The scale of “%(key)s” must run upward (%(low)s–%(high)s).",
+                key=key,
+                low=fmt(low),
+                high=fmt(high),
+            ),
+        )
+    return low, high
 
 
 def check_criteria(c: Problems, data: dict[str, Any], weights: dict[str, Decimal]) -> None:
