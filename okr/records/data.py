@@ -222,16 +222,7 @@ def _result(spec: TemplateSpec, sources: RecordSources) -> dict[str, Any]:
     As stored when the appraisal was finalized, else computed live.
     """
     appraisal = sources.appraisal
-    if appraisal.result:
-        data = appraisal.result
-        derivation = describe_steps(frozen_steps(appraisal), spec.glossary())
-        composite, grade = data.get("composite"), data.get("grade")
-        parts = data.get("parts", {})
-    else:
-        live = breakdown(appraisal, spec)
-        data = live.to_data()
-        derivation = describe_steps(live.steps, spec.glossary())
-        composite, grade, parts = data["composite"], data["grade"], data["parts"]
+    derivation, composite, grade, parts = _scored(spec, appraisal)
     return {
         "okr_score": pct(Decimal(parts["kr"]["fraction"]))
         if parts.get("kr", {}).get("fraction")
@@ -258,6 +249,18 @@ def _result(spec: TemplateSpec, sources: RecordSources) -> dict[str, Any]:
             )
         ),
     }
+
+
+def _scored(spec: TemplateSpec, appraisal: Appraisal) -> tuple[list[str], Any, Any, dict[str, Any]]:
+    """Derivation, composite, grade and parts: as finalized, else as computed now."""
+    if appraisal.result:
+        data = appraisal.result
+        derivation = describe_steps(frozen_steps(appraisal), spec.glossary())
+        return derivation, data.get("composite"), data.get("grade"), data.get("parts", {})
+    live = breakdown(appraisal, spec)
+    data = live.to_data()
+    derivation = describe_steps(live.steps, spec.glossary())
+    return derivation, data["composite"], data["grade"], data["parts"]
 
 
 def _part_lines(parts: dict[str, Any]) -> list[tuple[str, str, str, str]]:
