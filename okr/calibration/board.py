@@ -25,10 +25,8 @@ from sqlalchemy.orm import joinedload
 
 from okr.calibration.live import live_breakdowns
 from okr.domain.calibration import check_quotas
-from okr.domain.numbers import fmt, round_display
-from okr.domain.template import Part
 from okr.domain.weights import plain_mean
-from okr.explain import PART_WORDS, Glossary, describe_steps
+from okr.explain import Glossary, describe_steps
 from okr.extensions import db
 from okr.org.models import Department, Person
 from okr.reviews.models import (
@@ -38,25 +36,10 @@ from okr.reviews.models import (
     Review,
 )
 from okr.reviews.scoring import Breakdown
-from okr.schemes.format import PARTS, TemplateSpec
+from okr.schemes.format import TemplateSpec, counted_parts
 
 LENIENCY_MARGIN = Decimal("0.1")
 SCORE_PLACES = 2
-
-
-def part_label(part: str) -> str:
-    """A part's name in the reader's language (key-result attainment, peer evaluation, ...)."""
-    return str(PART_WORDS.get(part, part))
-
-
-def counted_parts(spec: TemplateSpec) -> list[str]:
-    """The parts that weigh more than 0 in the template."""
-    return [p for p in PARTS if spec.domain.weight(Part(p)) > 0]
-
-
-def shown_score(value: Decimal | None) -> str:
-    """A score as shown: rounded half up to 2 decimals (stored and ranked exactly)."""
-    return "—" if value is None else fmt(round_display(value, SCORE_PLACES))
 
 
 @dataclass

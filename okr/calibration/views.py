@@ -12,7 +12,7 @@ from wtforms.validators import Length
 from okr.access import admin_required
 from okr.calibration import results
 from okr.calibration.blueprint import bp
-from okr.calibration.board import Board, calibration_board, load_review, part_label, shown_score
+from okr.calibration.board import Board, calibration_board, load_review
 from okr.calibration.results import finalize_all, override
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
@@ -22,9 +22,6 @@ from okr.reviews.services import spec_of
 from okr.schemes.format import TemplateSpec
 from okr.unit_of_work import reload_as_stored
 from okr.web import form_errors, render, wants_fragment
-
-bp.add_app_template_filter(shown_score, "review_score")
-bp.add_app_template_global(part_label, "review_part_label")
 
 
 class OverrideForm(VersionedForm):

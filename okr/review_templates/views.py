@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 
 from okr.access import admin_required, ensure
 from okr.domain.steps import Step
-from okr.explain import NO_GLOSSARY, PART_WORDS, describe
+from okr.explain import NO_GLOSSARY, describe
 from okr.extensions import db
 from okr.labels import pct
 from okr.review_templates import simulator
@@ -49,13 +49,6 @@ from okr.uploads import over_upload_limit, too_large_message, too_large_page, up
 from okr.web import render
 
 bp.add_app_template_filter(simulator.shown, "review_points")
-bp.add_app_template_global(simulator.counted_parts, "review_counted_parts")
-
-
-@bp.app_template_global("review_part_label")
-def part_label(part: str) -> str:
-    """A part's name in the reader's language."""
-    return str(PART_WORDS.get(str(part), part))
 
 
 @bp.app_template_global("review_step")

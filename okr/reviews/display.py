@@ -19,7 +19,7 @@ from okr.domain.numbers import fmt, round_display
 from okr.domain.steps import Step
 from okr.domain.template import Part
 from okr.domain.weights import plain_mean
-from okr.explain import NO_GLOSSARY, PART_WORDS, Glossary, describe, describe_steps
+from okr.explain import NO_GLOSSARY, Glossary, describe, describe_steps
 from okr.reviews.models import Appraisal, PeerForm
 from okr.reviews.queries import Inputs, live
 from okr.reviews.scoring import Breakdown, frozen_steps
@@ -39,11 +39,6 @@ PER_RATER_STEPS = ("peer.rater", "peer.rater_incomplete")
 
 def appraisal_status(code: str) -> str:
     return str(STATUS_LABELS.get(code, code))
-
-
-def part_word(part: str) -> str:
-    """A part's name in the reader's language."""
-    return str(PART_WORDS.get(part, part))
 
 
 def shown_score(value: Decimal | str | None) -> str:

@@ -23,12 +23,13 @@ from okr.reviews.dashboard import load_dashboard
 from okr.reviews.forms import OpenReviewForm
 from okr.reviews.models import ReviewTemplate
 from okr.reviews.services import STATUS_ORDER, open_review
-from okr.schemes.format import TemplateFormatError
+from okr.schemes.format import TemplateFormatError, counted_parts, part_label
 from okr.web import form_errors, invalid_status, render
 
 bp.add_app_template_filter(display.shown_score, "review_score")
 bp.add_app_template_global(display.appraisal_status, "appraisal_status")
-bp.add_app_template_global(display.part_word, "appraisal_part")
+bp.add_app_template_global(part_label, "review_part_label")
+bp.add_app_template_global(counted_parts, "review_counted_parts")
 bp.add_app_template_global(derivation_rule, "derivation_rule")
 
 

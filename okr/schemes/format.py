@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from okr.domain.errors import DomainError
 from okr.domain.numbers import to_decimal
-from okr.domain.template import AdjustmentKind, Criterion, GradeBand, Scale
+from okr.domain.template import AdjustmentKind, Criterion, GradeBand, Part, Scale
 from okr.domain.template import ReviewTemplate as DomainTemplate
 from okr.explain import PART_WORDS, Glossary, error_message
 from okr.schemes.levels import Level, RatingInput, level_words, levels_of, rating_input
@@ -264,8 +264,14 @@ def _check_quota_grades(quotas: dict[str, Decimal], domain: DomainTemplate) -> N
         )
 
 
-def part_words(part: str) -> str:
-    return str(PART_WORDS.get(part, part))
+def part_label(part: str) -> str:
+    """A part's name in the reader's language (key-result attainment, peer evaluation, ...)."""
+    return str(PART_WORDS.get(str(part), part))
+
+
+def counted_parts(spec: TemplateSpec) -> list[str]:
+    """The parts that weigh more than 0 in the template, in their usual order."""
+    return [p for p in PARTS if spec.domain.weight(Part(p)) > 0]
 
 
 def _explain(exc: DomainError) -> str:
@@ -275,7 +281,7 @@ def _explain(exc: DomainError) -> str:
             _("The part weights")
             if scope == "parts"
             else _(
-                "The criteria weights of %(part)s", part=part_words(scope.removeprefix("criteria."))
+                "The criteria weights of %(part)s", part=part_label(scope.removeprefix("criteria."))
             )
         )
         return _(

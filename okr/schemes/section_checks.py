@@ -10,7 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from okr.domain.numbers import HUNDRED, fmt
-from okr.schemes.format import PARTS, part_words
+from okr.schemes.format import PARTS, part_label
 from okr.schemes.level_checks import check_levels
 from okr.schemes.problems import Problems, exact_number
 
@@ -24,7 +24,7 @@ def check_parts(c: Problems, data: dict[str, Any]) -> dict[str, Decimal]:
         if name not in PARTS:
             c.add("parts", _("Unknown part “%(part)s” (use kr, peer, interview, self).", part=name))
             continue
-        what = _("The weight of %(part)s", part=part_words(name))
+        what = _("The weight of %(part)s", part=part_label(name))
         weight = c.number(value, f"parts.{name}", what, None, HUNDRED)
         if weight is not None and weight < 0:
             c.add(f"parts.{name}", _("%(what)s cannot be negative.", what=what))
@@ -39,16 +39,16 @@ def _check_criterion(
     c: Problems, item: Any, place: str, part: str, keys: set[str]
 ) -> Decimal | None:
     if not isinstance(item, dict):
-        c.add(place, _("Each criterion of %(part)s must be a JSON object.", part=part_words(part)))
+        c.add(place, _("Each criterion of %(part)s must be a JSON object.", part=part_label(part)))
         return None
     key = item.get("key")
     if not isinstance(key, str) or not key.strip():
-        c.add(place, _("A criterion of %(part)s has no key.", part=part_words(part)))
+        c.add(place, _("A criterion of %(part)s has no key.", part=part_label(part)))
         return None
     if key in keys:
         c.add(
             place,
-            _("Criterion “%(key)s” appears twice in %(part)s.", key=key, part=part_words(part)),
+            _("Criterion “%(key)s” appears twice in %(part)s.", key=key, part=part_label(part)),
         )
     keys.add(key)
     if not isinstance(item.get("label", key), str):
@@ -99,13 +99,13 @@ def check_criteria(c: Problems, data: dict[str, Any], weights: dict[str, Decimal
         keys: set[str] = set()
         found = [
             _check_criterion(c, item, f"criteria.{part}.{i}", part, keys)
-            for i, item in enumerate(c.listing(items, f"criteria.{part}", part_words(part)))
+            for i, item in enumerate(c.listing(items, f"criteria.{part}", part_label(part)))
         ]
         if found and None not in found:
             c.weights_sum(
                 [w for w in found if w is not None],
                 f"criteria.{part}",
-                _("The criteria weights of %(part)s", part=part_words(part)),
+                _("The criteria weights of %(part)s", part=part_label(part)),
             )
     for part, weight in weights.items():
         if part != "kr" and weight > 0 and not criteria.get(part):
@@ -113,7 +113,7 @@ def check_criteria(c: Problems, data: dict[str, Any], weights: dict[str, Decimal
                 f"criteria.{part}",
                 _(
                     "The %(part)s part weighs %(weight)s%% but has no criteria to rate.",
-                    part=part_words(part),
+                    part=part_label(part),
                     weight=fmt(weight),
                 ),
             )
