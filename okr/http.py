@@ -22,59 +22,70 @@ def init_app(app: Flask) -> None:
 
 
 def _error_pages(app: Flask) -> None:
-    @app.errorhandler(403)
-    def forbidden(_e: Exception) -> Response:
-        return error_page(403, _("Not allowed"), _("You do not have access to this page."))
+    for key, handler in (
+        (403, forbidden),
+        (404, not_found),
+        (RequestEntityTooLarge, too_large),
+        (405, not_allowed),
+        (500, server_error),
+        (HTTPException, other_error),
+        (CSRFError, csrf_error),
+    ):
+        app.register_error_handler(key, handler)
 
-    @app.errorhandler(404)
-    def not_found(_e: Exception) -> Response:
-        return error_page(404, _("Not found"), _("This page does not exist or was removed."))
 
-    @app.errorhandler(RequestEntityTooLarge)
-    def too_large(_e: Exception) -> Response:
-        page = page_for_request()  # an upload form shows the reason beside its file field
-        return page or error_page(413, _("Too large"), too_large_message())
+def forbidden(_e: Exception) -> Response:
+    return error_page(403, _("Not allowed"), _("You do not have access to this page."))
 
-    @app.errorhandler(405)
-    def not_allowed(_e: Exception) -> Response:
-        return error_page(
-            405,
-            _("Not available this way"),
-            _("This address cannot be opened like this. Go back and use the page's buttons."),
-        )
 
-    @app.errorhandler(500)
-    def server_error(_e: Exception) -> Response:
-        db.session.rollback()
-        return error_page(
-            500,
-            _("Something went wrong"),
-            _(
-                "The app could not finish this request; nothing was saved. Try again, and tell "
-                "your administrator if it keeps happening."
-            ),
-        )
+def not_found(_e: Exception) -> Response:
+    return error_page(404, _("Not found"), _("This page does not exist or was removed."))
 
-    @app.errorhandler(HTTPException)
-    def other_error(e: HTTPException) -> Response | HTTPException:
-        if e.code is None or e.code < 400:
-            return e
-        return error_page(
-            e.code,
-            _("Not completed"),
-            _(
-                "The request could not be completed (error %(code)s). Go back and try again.",
-                code=e.code,
-            ),
-        )
 
-    @app.errorhandler(CSRFError)
-    def csrf_error(_e: Exception) -> Response:
-        return error_page(
-            400,
-            _("Form expired"),
-            _("The form was open too long or came from elsewhere. Reload the page and try again."),
-        )
+def too_large(_e: Exception) -> Response:
+    page = page_for_request()  # an upload form shows the reason beside its file field
+    return page or error_page(413, _("Too large"), too_large_message())
+
+
+def not_allowed(_e: Exception) -> Response:
+    return error_page(
+        405,
+        _("Not available this way"),
+        _("This address cannot be opened like this. Go back and use the page's buttons."),
+    )
+
+
+def server_error(_e: Exception) -> Response:
+    db.session.rollback()
+    return error_page(
+        500,
+        _("Something went wrong"),
+        _(
+            "The app could not finish this request; nothing was saved. Try again, and tell "
+            "your administrator if it keeps happening."
+        ),
+    )
+
+
+def other_error(e: HTTPException) -> Response | HTTPException:
+    if e.code is None or e.code < 400:
+        return e
+    return error_page(
+        e.code,
+        _("Not completed"),
+        _(
+            "The request could not be completed (error %(code)s). Go back and try again.",
+            code=e.code,
+        ),
+    )
+
+
+def csrf_error(_e: Exception) -> Response:
+    return error_page(
+        400,
+        _("Form expired"),
+        _("The form was open too long or came from elsewhere. Reload the page and try again."),
+    )
 
 
 def _gettable(path: str) -> bool:

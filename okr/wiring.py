@@ -17,6 +17,7 @@ def blueprints() -> list[Blueprint]:
     """
     from okr.alignment import views as _alignment  # noqa: F401
     from okr.alignment.blueprint import bp as alignment
+    from okr.appraisals import interview_views as _interviews  # noqa: F401
     from okr.appraisals import views as _appraisals  # noqa: F401
     from okr.appraisals.blueprint import bp as appraisals
     from okr.auth import views as _auth  # noqa: F401
@@ -42,6 +43,7 @@ def blueprints() -> list[Blueprint]:
     from okr.main import views as _main  # noqa: F401
     from okr.main.blueprint import bp as main
     from okr.objectives import adjustment_views as _adjustments  # noqa: F401
+    from okr.objectives import edit_views as _objective_edits  # noqa: F401
     from okr.objectives import views as _objectives  # noqa: F401
     from okr.objectives.blueprint import bp as objectives
     from okr.peer_reviews import views as _peer_reviews  # noqa: F401

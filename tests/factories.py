@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from okr.appraisals.services import assign_rater, save_interview
 from okr.calibration.results import finalize, release
 from okr.checkins.services import record_checkin
 from okr.cycles.models import Cycle
@@ -20,8 +21,9 @@ from okr.extensions import db
 from okr.objectives.models import KeyResult, Objective
 from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
 from okr.org.models import Department, Person
+from okr.peer_reviews.services import save_peer_form
 from okr.reviews.models import Appraisal, Review, ReviewTemplate
-from okr.reviews.services import assign_rater, open_review, save_interview, save_peer_form, spec_of
+from okr.reviews.services import open_review, spec_of
 from okr.schemes.builtin import BUILT_IN
 from okr.schemes.format import TemplateSpec
 

@@ -1,7 +1,8 @@
-"""One appraisal: the page, the self-assessment, choosing peer raters, the interview, acknowledging.
+"""One appraisal: the page, the self-assessment, choosing peer raters, acknowledging.
 
 The person sees their OKR results beside their self-assessment, and their scores once released;
 their management chain and HR see the full breakdown. Every write re-checks who is asking.
+The interview has its own page (interview_views.py).
 """
 
 from __future__ import annotations
@@ -15,52 +16,42 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
 from okr.access import ensure
+from okr.appraisals import queries as q
 from okr.appraisals.blueprint import bp
 from okr.appraisals.services import acknowledge as acknowledge_result
+from okr.appraisals.services import assign_rater, save_self_assessment, unassign_rater
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.forms import ActionForm, options
 from okr.org.models import Person
 from okr.reviews import access
-from okr.reviews import queries as q
+from okr.reviews.display import scores_of, sheet
 from okr.reviews.forms import (
     AcknowledgeForm,
     AssignRaterForm,
-    InterviewForm,
     SelfAssessmentForm,
     initial_ratings,
-    note_field_name,
     ratings_data,
-    step_fields,
-    step_of_field,
     with_ratings,
 )
 from okr.reviews.models import Appraisal, PeerForm
-from okr.reviews.services import (
-    INTERVIEW_STEPS,
-    assign_rater,
-    interview_preview,
-    interview_progress,
-    save_interview,
-    save_self_assessment,
-    spec_of,
-    unassign_rater,
-)
+from okr.reviews.queries import inputs_of, plan_url
+from okr.reviews.services import spec_of
 from okr.unit_of_work import reload_as_stored
 from okr.web import form_errors, invalid_status, render, wants_fragment
 
 
-def _appraisal(appraisal_id: int) -> Appraisal:
+def viewable_appraisal(appraisal_id: int) -> Appraisal:
     """The appraisal for someone who may see it: the person, their chain, HR."""
     appraisal = q.load_appraisal(appraisal_id)
     ensure(access.can_view(current_user, appraisal))
     return appraisal
 
 
-def _stale(form: FlaskForm, appraisal_id: int) -> Appraisal:
+def reload_stale(form: FlaskForm, appraisal_id: int) -> Appraisal:
     """After a refused stale save: reload, keep what was typed, point the form at the new version."""
     db.session.rollback()
-    appraisal = _appraisal(appraisal_id)
+    appraisal = viewable_appraisal(appraisal_id)
     form.version.data = str(appraisal.version)
     form.form_errors.append(
         _(
@@ -114,7 +105,7 @@ def _page(
 ) -> Response:
     """The appraisal page (or one of its sections for htmx) as the signed-in viewer may see it."""
     spec = spec_of(appraisal.review.template)
-    inputs = q.inputs_of(appraisal.review, [appraisal], with_key_results=True)[appraisal.id]
+    inputs = inputs_of(appraisal.review, [appraisal], with_key_results=True)[appraisal.id]
     sees = access.sees_scores(current_user, appraisal)
     if self_form is None and q.self_editable(current_user, appraisal):
         self_form = _self_form(appraisal)
@@ -130,12 +121,12 @@ def _page(
         objectives=inputs.objectives,
         is_person=current_user.id == appraisal.person_id,
         self_form=self_form,
-        self_sheet=q.sheet(spec, "self", appraisal.self_ratings),
-        scores=q.scores_of(spec, appraisal, inputs) if sees else None,
+        self_sheet=sheet(spec, "self", appraisal.self_ratings),
+        scores=scores_of(spec, appraisal, inputs) if sees else None,
         ack_form=ack_form,
         raters=raters or _raters(appraisal),
         interviews=access.can_interview(current_user, appraisal) or current_user.is_admin,
-        plan_url=q.plan_url(appraisal.id) if sees else None,
+        plan_url=plan_url(appraisal.id) if sees else None,
         records=sees,
         saved=saved,
     )
@@ -144,14 +135,14 @@ def _page(
 @bp.get("/<int:appraisal_id>")
 @login_required
 def show(appraisal_id: int) -> Response:
-    return _page(_appraisal(appraisal_id))
+    return _page(viewable_appraisal(appraisal_id))
 
 
 @bp.post("/<int:appraisal_id>/self")
 @login_required
 def self_assessment(appraisal_id: int) -> Response:
     """The person saves a draft or submits; bad or missing ratings come back beside the field."""
-    appraisal = _appraisal(appraisal_id)
+    appraisal = viewable_appraisal(appraisal_id)
     ensure(current_user.id == appraisal.person_id)
     form = _self_form(appraisal, posted=True)
     if form.validate_on_submit():
@@ -168,16 +159,10 @@ def self_assessment(appraisal_id: int) -> Response:
         except Invalid as exc:
             form_errors(form, exc)
         except StaleEdit:
-            appraisal = _stale(form, appraisal_id)
+            appraisal = reload_stale(form, appraisal_id)
         else:
-            reload_as_stored()
             message = _("Self-assessment submitted.") if submit else _("Draft saved.")
-            if not wants_fragment():
-                flash(message, "success")
-                return redirect(
-                    url_for(".show", appraisal_id=appraisal_id, _anchor=f"self-{appraisal_id}"), 303
-                )
-            return _page(_appraisal(appraisal_id), block="self_section", saved=message)
+            return _saved(appraisal_id, "self", message, shown=message)
     return _page(appraisal, block="self_section", status=invalid_status(form), self_form=form)
 
 
@@ -185,7 +170,7 @@ def self_assessment(appraisal_id: int) -> Response:
 @login_required
 def acknowledge(appraisal_id: int) -> Response:
     """The person agrees, or records what they disagree with; then the appraisal is locked."""
-    appraisal = _appraisal(appraisal_id)
+    appraisal = viewable_appraisal(appraisal_id)
     ensure(current_user.id == appraisal.person_id)
     form = AcknowledgeForm()
     if form.validate_on_submit():
@@ -200,19 +185,21 @@ def acknowledge(appraisal_id: int) -> Response:
         except Invalid as exc:
             form_errors(form, exc)
         except StaleEdit:
-            appraisal = _stale(form, appraisal_id)
+            appraisal = reload_stale(form, appraisal_id)
         else:
-            reload_as_stored()
-            if not wants_fragment():
-                flash(_("Your answer is recorded."), "success")
-                return redirect(
-                    url_for(
-                        ".show", appraisal_id=appraisal_id, _anchor=f"acknowledge-{appraisal_id}"
-                    ),
-                    303,
-                )
-            return _page(_appraisal(appraisal_id), block="acknowledge_section")
+            return _saved(appraisal_id, "acknowledge", _("Your answer is recorded."))
     return _page(appraisal, block="acknowledge_section", status=invalid_status(form), ack_form=form)
+
+
+def _saved(appraisal_id: int, section: str, message: str, shown: str | None = None) -> Response:
+    """After a save: back to the section on the page, or (htmx) the section as stored now."""
+    reload_as_stored()
+    if not wants_fragment():
+        flash(message, "success")
+        return redirect(
+            url_for(".show", appraisal_id=appraisal_id, _anchor=f"{section}-{appraisal_id}"), 303
+        )
+    return _page(viewable_appraisal(appraisal_id), block=f"{section}_section", saved=shown)
 
 
 # Peer raters ---------------------------------------------------------------------------------
@@ -234,7 +221,7 @@ def _chosen_rater(form: AssignRaterForm) -> Person:
 
 
 def _raters_section(appraisal_id: int, status: int = 200, **kw: Any) -> Response:
-    appraisal = _appraisal(appraisal_id)
+    appraisal = viewable_appraisal(appraisal_id)
     raters = _raters(appraisal, **kw)
     ensure(raters is not None)
     return _page(appraisal, block="raters_section", status=status, raters=raters)
@@ -259,7 +246,7 @@ def raters(appraisal_id: int) -> Response:
 @login_required
 def add_rater(appraisal_id: int) -> Response:
     """The chain or HR asks a colleague to rate (never the person themself)."""
-    appraisal = _appraisal(appraisal_id)
+    appraisal = viewable_appraisal(appraisal_id)
     ensure(access.can_assign_peers(current_user, appraisal))
     form = AssignRaterForm()
     if form.validate_on_submit():
@@ -278,7 +265,7 @@ def add_rater(appraisal_id: int) -> Response:
 @login_required
 def remove_rater(appraisal_id: int, form_id: int) -> Response:
     """Withdraw a request to rate that was not submitted yet."""
-    appraisal = _appraisal(appraisal_id)
+    appraisal = viewable_appraisal(appraisal_id)
     ensure(access.can_assign_peers(current_user, appraisal))
     peer_form = db.get_or_404(PeerForm, form_id)
     if peer_form.appraisal_id != appraisal.id:
@@ -290,153 +277,3 @@ def remove_rater(appraisal_id: int, form_id: int) -> Response:
             return _raters_section(appraisal_id, 422, error=next(iter(exc.errors.values())))
         reload_as_stored()
     return _raters_done(appraisal_id, _("The request to rate is withdrawn."))
-
-
-# The interview -------------------------------------------------------------------------------
-
-
-def _interview_form(appraisal: Appraisal, posted: bool = False) -> FlaskForm:
-    """The interview form: as typed when posted, else what was saved."""
-    spec = spec_of(appraisal.review.template)
-    form_class = with_ratings(InterviewForm, spec, "interview", notes=True)
-    if posted:
-        return form_class()
-    data = {
-        **initial_ratings(appraisal.interview_ratings),
-        **{
-            note_field_name(s): (appraisal.interview_notes or {}).get(s, "")
-            for s in INTERVIEW_STEPS
-        },
-        "disagreement": appraisal.disagreement,
-    }
-    return form_class(formdata=None, data=data, version=appraisal.version)
-
-
-def _step(value: str | None, default: str = INTERVIEW_STEPS[0]) -> str:
-    return value if value in INTERVIEW_STEPS else default
-
-
-def _first_open_step(progress: dict[str, bool]) -> str:
-    """Where an interview picks up: the first step not done yet (the first when all are)."""
-    return next((s for s in INTERVIEW_STEPS if not progress[s]), INTERVIEW_STEPS[0])
-
-
-def _error_step(form: FlaskForm, current: str) -> str:
-    """The first step holding a refused field, so its message is seen (else the current one)."""
-    refused = [step_of_field(name) for name, field in form._fields.items() if field.errors]
-    return next((s for s in INTERVIEW_STEPS if s in refused), current)
-
-
-def _interview_page(
-    appraisal: Appraisal,
-    form: FlaskForm,
-    step: str | None = None,
-    status: int = 200,
-    **kw: Any,
-) -> Response:
-    """The interview at one of its five steps, with the step list and the live score beside."""
-    spec = spec_of(appraisal.review.template)
-    inputs = q.inputs_of(appraisal.review, [appraisal], with_key_results=False)[appraisal.id]
-    progress = interview_progress(appraisal, spec)
-    step = _step(step, _first_open_step(progress))
-    position = INTERVIEW_STEPS.index(step)
-    return render(
-        "appraisals/interview.html",
-        block="interview",
-        status=status,
-        appraisal=appraisal,
-        review=appraisal.review,
-        spec=spec,
-        form=form,
-        step=step,
-        steps=INTERVIEW_STEPS,
-        progress=progress,
-        fields=step_fields(form),
-        previous_step=INTERVIEW_STEPS[position - 1] if position > 0 else None,
-        next_step=INTERVIEW_STEPS[position + 1] if position + 1 < len(INTERVIEW_STEPS) else None,
-        writable=access.can_interview(current_user, appraisal)
-        and not q.appraisal_locked(appraisal),
-        self_sheet=q.sheet(spec, "self", appraisal.self_ratings),
-        interview_sheet=q.sheet(spec, "interview", appraisal.interview_ratings),
-        scores=q.scores_of(spec, appraisal, inputs),
-        plan_url=q.plan_url(appraisal.id),
-        **kw,
-    )
-
-
-def _step_url(appraisal_id: int, step: str) -> str:
-    return url_for(".interview", appraisal_id=appraisal_id, step=step)
-
-
-@bp.route("/<int:appraisal_id>/interview", methods=["GET", "POST"])
-@login_required
-def interview(appraisal_id: int) -> Response:
-    """The five-step one-on-one, one step at a time: each move saves the notes and ratings."""
-    appraisal = q.load_appraisal(appraisal_id)
-    allowed = access.can_interview(current_user, appraisal)
-    ensure(allowed or (current_user.is_admin and request.method == "GET"))
-    form = _interview_form(appraisal, posted=request.method == "POST")
-    current = request.values.get("step")
-    if request.method == "GET" or not form.validate_on_submit():
-        return _interview_page(appraisal, form, current, invalid_status(form))
-    current = _step(current)
-    goto = _step(request.form.get("goto"), current)
-    complete = request.form.get("action") == "complete"
-    try:
-        save_interview(
-            appraisal,
-            spec_of(appraisal.review.template),
-            ratings_data(form),
-            {s: form[note_field_name(s)].data or "" for s in INTERVIEW_STEPS},
-            form.disagreement.data or "",
-            complete,
-            form.opened_version,
-        )
-    except Invalid as exc:
-        db.session.rollback()  # the refused notes must not show up in the scores below
-        form_errors(form, exc)
-        return _interview_page(
-            q.load_appraisal(appraisal_id), form, _error_step(form, current), 422
-        )
-    except StaleEdit:
-        return _interview_page(_stale(form, appraisal_id), form, current, 422)
-    reload_as_stored()
-    message = _("Interview completed.") if complete else _("Interview notes saved.")
-    if not wants_fragment():
-        flash(message, "success")
-        return redirect(_step_url(appraisal_id, goto), 303)
-    appraisal = q.load_appraisal(appraisal_id)
-    response = _interview_page(
-        appraisal, _interview_form(appraisal), goto, saved=message, moved=goto != current
-    )
-    response.headers["HX-Push-Url"] = _step_url(appraisal_id, goto)
-    return response
-
-
-@bp.post("/<int:appraisal_id>/interview/score")
-@login_required
-def interview_score(appraisal_id: int) -> Response:
-    """The live score beside the interview: what the ratings typed so far give (nothing stored)."""
-    appraisal = q.load_appraisal(appraisal_id)
-    ensure(access.can_interview(current_user, appraisal))
-    spec = spec_of(appraisal.review.template)
-    inputs = q.inputs_of(appraisal.review, [appraisal], with_key_results=False)[appraisal.id]
-    form = _interview_form(appraisal, posted=True)
-    typed = ratings_data(form)
-    result, problems = interview_preview(
-        spec, appraisal, (inputs.objectives, inputs.forms, inputs.adjustments), typed
-    )
-    return render(
-        "appraisals/interview.html",
-        block="interview_score",
-        appraisal=appraisal,
-        review=appraisal.review,
-        spec=spec,
-        scores=q.scores_of(spec, appraisal, inputs, result),
-        interview_sheet=q.sheet(
-            spec, "interview", {k.removeprefix("rating-"): v for k, v in typed.items() if v}
-        ),
-        score_problems=list(problems.values()),
-        plan_url=q.plan_url(appraisal.id),
-        live=True,
-    )

@@ -33,7 +33,7 @@ from okr.domain.template import Part
 from okr.explain import PART_WORDS
 from okr.labels import pct
 from okr.objectives.models import Adjustment
-from okr.plans.services import NUMERIC_TARGET_KINDS, WEAKEST_KRS
+from okr.plans.weakest import NUMERIC_TARGET_KINDS, WEAKEST_KRS
 from okr.reviews.models import (
     Appraisal,
     CalibrationChange,

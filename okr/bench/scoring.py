@@ -48,7 +48,7 @@ def score(family: str, batch: list[Inputs]) -> list[Scored]:
     """Breakdowns of a batch of appraisals under one template."""
     from okr.domain.numbers import fmt, round_display
     from okr.objectives.models import Adjustment, Objective
-    from okr.plans.services import target_rating, weakest_criteria
+    from okr.plans.weakest import target_rating, weakest_criteria
     from okr.reviews.models import Appraisal, PeerForm
     from okr.reviews.scoring import compute
 

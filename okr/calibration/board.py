@@ -8,8 +8,10 @@
   derivation, open ones the live one and, when incomplete, what is missing.
 * Leniency: each manager's mean interview part (0..1 on the template's criteria) beside the
   company mean over every rated interview; a manager more than LENIENCY_MARGIN away is marked.
-* Ranks: inside each department, competition ranking on the composite as shown (2 decimals).
-Calibration never edits inputs: only final grades change, each change audited.
+* Ranks: inside each department, competition ranking on the composite as shown (2 decimals)
+  (okr.calibration.results.department_ranks; the ranking lists are okr.rankings.queries).
+Calibration never edits inputs: only final grades change, each change audited (finalizing and
+overrides are okr.calibration.results).
 """
 
 from __future__ import annotations
@@ -21,44 +23,23 @@ from decimal import Decimal
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from okr.calibration.results import department_ranks, finalize, override_grade
+from okr.calibration.live import live_breakdowns
 from okr.domain.calibration import check_quotas
-from okr.domain.numbers import fmt, round_display
-from okr.domain.template import Part
 from okr.domain.weights import plain_mean
-from okr.explain import PART_WORDS, Glossary, describe_steps
+from okr.explain import Glossary, describe_steps
 from okr.extensions import db
-from okr.objectives.models import Adjustment, Objective
 from okr.org.models import Department, Person
-from okr.org.queries import report_ids_query
-from okr.plans.services import draft_plan
 from okr.reviews.models import (
     Appraisal,
     CalibrationChange,
     ImprovementPlan,
-    PeerForm,
     Review,
 )
-from okr.reviews.scoring import Breakdown, compute
-from okr.schemes.format import PARTS, TemplateSpec
+from okr.reviews.scoring import Breakdown
+from okr.schemes.format import TemplateSpec, counted_parts
 
 LENIENCY_MARGIN = Decimal("0.1")
 SCORE_PLACES = 2
-
-
-def part_label(part: str) -> str:
-    """A part's name in the reader's language (key-result attainment, peer evaluation, ...)."""
-    return str(PART_WORDS.get(part, part))
-
-
-def counted_parts(spec: TemplateSpec) -> list[str]:
-    """The parts that weigh more than 0 in the template."""
-    return [p for p in PARTS if spec.domain.weight(Part(p)) > 0]
-
-
-def shown_score(value: Decimal | None) -> str:
-    """A score as shown: rounded half up to 2 decimals (stored and ranked exactly)."""
-    return "—" if value is None else fmt(round_display(value, SCORE_PLACES))
 
 
 @dataclass
@@ -145,7 +126,8 @@ def load_review(review_id: int) -> Review:
     )
 
 
-def _appraisals(stmt: Select[tuple[Appraisal]]) -> list[Appraisal]:
+def load_appraisals(stmt: Select[tuple[Appraisal]]) -> list[Appraisal]:
+    """The appraisals a query selects, with person, manager and department."""
     return list(
         db.session.scalars(
             stmt.options(
@@ -157,50 +139,15 @@ def _appraisals(stmt: Select[tuple[Appraisal]]) -> list[Appraisal]:
     )
 
 
-def live_breakdowns(
-    review: Review, spec: TemplateSpec, appraisals: list[Appraisal]
-) -> dict[int, Breakdown]:
-    """The live computation of the review's open appraisals among these, in three queries."""
-    appraisals = [a for a in appraisals if a.finalized_at is None]
-    open_ = select(Appraisal.id).where(
-        Appraisal.review_id == review.id, Appraisal.finalized_at.is_(None)
-    )
-    people = select(Appraisal.person_id).where(Appraisal.id.in_(open_))
-    objectives: dict[int, list[Objective]] = defaultdict(list)
-    for o in db.session.scalars(
-        select(Objective)
-        .where(
-            Objective.cycle_id == review.cycle_id,
-            Objective.owner_id.in_(people),
-            Objective.level == "individual",
-        )
-        .order_by(Objective.position, Objective.id)
-    ):
-        objectives[o.owner_id].append(o)
-    forms: dict[int, list[PeerForm]] = defaultdict(list)
-    for f in db.session.scalars(select(PeerForm).where(PeerForm.appraisal_id.in_(open_))):
-        forms[f.appraisal_id].append(f)
-    adjustments: dict[int, list[Adjustment]] = defaultdict(list)
-    for a in db.session.scalars(
-        select(Adjustment)
-        .where(Adjustment.cycle_id == review.cycle_id, Adjustment.person_id.in_(people))
-        .order_by(Adjustment.id)
-    ):
-        adjustments[a.person_id].append(a)
-    return {
-        a.id: compute(spec, a, objectives[a.person_id], forms[a.id], adjustments[a.person_id])
-        for a in appraisals
-    }
-
-
-def _frozen_points(appraisal: Appraisal) -> dict[str, Decimal | None]:
+def frozen_points(appraisal: Appraisal) -> dict[str, Decimal | None]:
+    """Each part's points as stored when the appraisal was finalized."""
     parts = (appraisal.result or {}).get("parts", {})
     return {p: None if v.get("points") is None else Decimal(v["points"]) for p, v in parts.items()}
 
 
 def _row(appraisal: Appraisal, live: Breakdown | None, words: Glossary) -> Row:
     if appraisal.finalized_at is not None or live is None:
-        return Row(appraisal, _frozen_points(appraisal), appraisal.composite, True)
+        return Row(appraisal, frozen_points(appraisal), appraisal.composite, True)
     r = live.result
     points = {p.value: v for p, v in r.part_points.items()} if r else {}
     return Row(
@@ -297,7 +244,7 @@ def audit(review: Review) -> list[tuple[CalibrationChange, str]]:
 
 def calibration_board(review: Review, spec: TemplateSpec) -> Board:
     """Everything the calibration page shows, in a fixed number of queries."""
-    appraisals = _appraisals(select(Appraisal).where(Appraisal.review_id == review.id))
+    appraisals = load_appraisals(select(Appraisal).where(Appraisal.review_id == review.id))
     live = live_breakdowns(review, spec, appraisals)
     words = spec.glossary()
     rows = sorted((_row(a, live.get(a.id), words) for a in appraisals), key=_by_composite)
@@ -311,67 +258,3 @@ def calibration_board(review: Review, spec: TemplateSpec) -> Board:
     )
     changes = audit(review)
     return Board(review, spec, rows, distributions(rows, spec), changes, lines, company, with_plan)
-
-
-def finalize_all(review: Review, spec: TemplateSpec) -> tuple[int, int]:
-    """Finalize every complete open appraisal; returns (finalized, left incomplete)."""
-    appraisals = list(
-        db.session.scalars(
-            select(Appraisal)
-            .where(Appraisal.review_id == review.id, Appraisal.finalized_at.is_(None))
-            .order_by(Appraisal.id)
-        )
-    )
-    live = live_breakdowns(review, spec, appraisals)
-    done = 0
-    for appraisal in appraisals:
-        if live[appraisal.id].complete:
-            finalize(appraisal, spec, live[appraisal.id])
-            done += 1
-    return done, len(appraisals) - done
-
-
-def override(
-    appraisal: Appraisal,
-    spec: TemplateSpec,
-    grade: str,
-    reason: str,
-    actor: Person,
-    version: int | None,
-) -> None:
-    """Override a grade (audited); a new plan grade gets a drafted improvement plan."""
-    override_grade(appraisal, spec, grade, reason, actor, version)
-    draft_plan(appraisal, spec)
-
-
-# Ranking lists ------------------------------------------------------------------------------
-
-
-@dataclass
-class RankingGroup:
-    department: Department
-    rows: list[Row]
-
-
-def ranking_lists(review: Review, viewer: Person) -> tuple[list[RankingGroup], int, bool]:
-    """Finalized results the viewer may rank (HR: all; a manager: their reports), by department.
-
-    Returns the groups, how many in scope are not finalized yet, and whether anyone is in scope.
-    """
-    stmt = select(Appraisal).where(Appraisal.review_id == review.id)
-    if not viewer.is_admin:
-        stmt = stmt.where(
-            (Appraisal.manager_id == viewer.id)
-            | Appraisal.person_id.in_(report_ids_query(viewer.id))
-        )
-    appraisals = _appraisals(stmt)
-    finalized = [a for a in appraisals if a.finalized_at is not None]
-    ranks = department_ranks(review, {a.department_id for a in finalized})
-    groups: dict[int, RankingGroup] = {}
-    for a in finalized:
-        group = groups.setdefault(a.department_id, RankingGroup(a.department, []))
-        group.rows.append(Row(a, _frozen_points(a), a.composite, True, rank=ranks.get(a.id)))
-    for group in groups.values():
-        group.rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.appraisal.person.name))
-    ordered = sorted(groups.values(), key=lambda g: (g.department.name, g.department.id))
-    return ordered, len(appraisals) - len(finalized), bool(appraisals)

@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from okr.calibration.live import live_breakdowns
 from okr.db import utcnow
 from okr.domain.calibration import rank
 from okr.domain.composite import GRADE_PLACES
@@ -43,6 +44,24 @@ def finalize(appraisal: Appraisal, spec: TemplateSpec, computed: Breakdown | Non
     draft_plan(appraisal, spec)
 
 
+def finalize_all(review: Review, spec: TemplateSpec) -> tuple[int, int]:
+    """Finalize every complete open appraisal; returns (finalized, left incomplete)."""
+    appraisals = list(
+        db.session.scalars(
+            select(Appraisal)
+            .where(Appraisal.review_id == review.id, Appraisal.finalized_at.is_(None))
+            .order_by(Appraisal.id)
+        )
+    )
+    live = live_breakdowns(review, spec, appraisals)
+    done = 0
+    for appraisal in appraisals:
+        if live[appraisal.id].complete:
+            finalize(appraisal, spec, live[appraisal.id])
+            done += 1
+    return done, len(appraisals) - done
+
+
 def override_grade(
     appraisal: Appraisal,
     spec: TemplateSpec,
@@ -74,6 +93,19 @@ def override_grade(
     )
     appraisal.final_grade = grade
     db.session.flush()
+
+
+def override(
+    appraisal: Appraisal,
+    spec: TemplateSpec,
+    grade: str,
+    reason: str,
+    actor: Person,
+    version: int | None,
+) -> None:
+    """Override a grade (audited); a new plan grade gets a drafted improvement plan."""
+    override_grade(appraisal, spec, grade, reason, actor, version)
+    draft_plan(appraisal, spec)
 
 
 def department_ranks(review: Review, department_ids: set[int]) -> dict[int, int]:

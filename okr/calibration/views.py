@@ -12,15 +12,8 @@ from wtforms.validators import Length
 from okr.access import admin_required
 from okr.calibration import results
 from okr.calibration.blueprint import bp
-from okr.calibration.board import (
-    Board,
-    calibration_board,
-    finalize_all,
-    load_review,
-    override,
-    part_label,
-    shown_score,
-)
+from okr.calibration.board import Board, calibration_board, load_review
+from okr.calibration.results import finalize_all, override
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.forms import ActionForm, VersionedForm, options
@@ -29,9 +22,6 @@ from okr.reviews.services import spec_of
 from okr.schemes.format import TemplateSpec
 from okr.unit_of_work import reload_as_stored
 from okr.web import form_errors, render, wants_fragment
-
-bp.add_app_template_filter(shown_score, "review_score")
-bp.add_app_template_global(part_label, "review_part_label")
 
 
 class OverrideForm(VersionedForm):
@@ -99,7 +89,12 @@ def override_grade(review_id: int, appraisal_id: int) -> Response:
         else:
             reload_as_stored()
             return _overridden(review, spec, appraisal)
-    db.session.rollback()  # a refused override leaves nothing behind (not even a finalize)
+    return _refused(review, spec, appraisal_id, form)
+
+
+def _refused(review: Review, spec: TemplateSpec, appraisal_id: int, form: OverrideForm) -> Response:
+    """A refused override leaves nothing behind (not even a finalize): the row or page again, 422."""
+    db.session.rollback()
     board = calibration_board(review, spec)
     if wants_fragment():
         row = next(r for r in board.rows if r.appraisal.id == appraisal_id)

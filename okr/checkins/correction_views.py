@@ -99,6 +99,12 @@ def correct(kr_id: int, checkin_id: int) -> Response:
         )
     if not form.validate_on_submit():
         return _show(Correcting(kr, wrong, form, back), 422 if form.is_submitted() else 200)
+    return _save(kr, wrong, form, back)
+
+
+def _save(kr: KeyResult, wrong: CheckIn, form: CorrectionForm, back: str) -> Response:
+    """Store the correction; a refused one shows the form again, a stale one says why."""
+    kr_id, checkin_id = kr.id, wrong.id  # read before a rollback expires them
     try:
         correction = correct_checkin(
             kr,

@@ -101,6 +101,26 @@ def correct_checkin(
     History is never rewritten: the wrong check-in stays in the log, marked as corrected. The
     correction counts for the wrong one's week; the key result's value and progress follow it.
     """
+    cycle = _correctable(kr, wrong)
+    value = _checked_correction(kr, wrong, value_text, confidence, note, reason)
+    correction = CheckIn(
+        key_result_id=kr.id,
+        value=value,
+        confidence=confidence,
+        note=note.strip(),
+        author=author,
+        created_at=now or utcnow(),
+        week=wrong.week,
+        corrects_id=wrong.id,
+        reason=reason.strip(),
+    )
+    _store(kr, cycle, correction)
+    return correction
+
+
+def _correctable(kr: KeyResult, wrong: CheckIn) -> Cycle:
+    """The key result's cycle, once the check-in may be corrected: check-ins are open and it is
+    still the latest; the key result's row stays locked so nobody checks in meanwhile."""
     cycle = db.session.get_one(Cycle, db.session.get_one(Objective, kr.objective_id).cycle_id)
     if not checkins_open(cycle):
         raise Invalid(
@@ -120,6 +140,13 @@ def correct_checkin(
                 )
             }
         )
+    return cycle
+
+
+def _checked_correction(
+    kr: KeyResult, wrong: CheckIn, value_text: str, confidence: str, note: str, reason: str
+) -> Decimal:
+    """The corrected value, once the correction has a reason and changes something."""
     if confidence not in CONFIDENCES:
         raise Invalid({"confidence": _("Choose on track, at risk or off track.")})
     value = parse_value(kr, value_text)
@@ -133,19 +160,7 @@ def correct_checkin(
                 )
             }
         )
-    correction = CheckIn(
-        key_result_id=kr.id,
-        value=value,
-        confidence=confidence,
-        note=note.strip(),
-        author=author,
-        created_at=now or utcnow(),
-        week=wrong.week,
-        corrects_id=wrong.id,
-        reason=reason.strip(),
-    )
-    _store(kr, cycle, correction)
-    return correction
+    return value
 
 
 def superseded() -> ColumnElement[bool]:

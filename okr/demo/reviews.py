@@ -13,23 +13,17 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from okr.appraisals.services import acknowledge
+from okr.appraisals.services import acknowledge, assign_rater, save_interview, save_self_assessment
 from okr.calibration.results import finalize, override_grade, release
 from okr.cycles.models import Cycle
 from okr.demo.story import Story
 from okr.domain.periods import CycleKind, period_containing
 from okr.extensions import db
 from okr.org.models import Department, Person
+from okr.peer_reviews.services import save_peer_form
 from okr.plans.services import add_follow_up, agree_plan, draft_plan
 from okr.reviews.models import Appraisal, ImprovementItem, PeerForm, Review, ReviewTemplate
-from okr.reviews.services import (
-    assign_rater,
-    open_review,
-    save_interview,
-    save_peer_form,
-    save_self_assessment,
-    spec_of,
-)
+from okr.reviews.services import open_review, spec_of
 from okr.schemes.format import TemplateSpec
 
 TEAMS = ("推广组", "内容组", "社群运营组", "客服组")

@@ -68,14 +68,30 @@ def new() -> Response:
     return render("departments/form.html", form=form, department=None, status=invalid_status(form))
 
 
-@bp.route("/<int:department_id>/edit", methods=["GET", "POST"])
-@admin_required
-def edit(department_id: int) -> Response:
-    department = db.one_or_404(
+def _department_or_404(department_id: int) -> Department:
+    """A department with its head (whose email the form shows)."""
+    return db.one_or_404(
         select(Department)
         .where(Department.id == department_id)
         .options(db.joinedload(Department.head))
     )
+
+
+def _save(department: Department, form: DepartmentForm) -> None:
+    """The form onto the department (Invalid or StaleEdit when refused)."""
+    update_department(
+        department,
+        name=form.name.data,
+        parent_id=form.parent_id.data,
+        head_id=_head_id(form),
+        version=form.opened_version,
+    )
+
+
+@bp.route("/<int:department_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit(department_id: int) -> Response:
+    department = _department_or_404(department_id)
     form = DepartmentForm(obj=department)
     form.parent_id.choices = _parent_choices(exclude=department)
     stale = False
@@ -83,13 +99,7 @@ def edit(department_id: int) -> Response:
         form.head_email.data = department.head.email if department.head else ""
     if form.validate_on_submit():
         try:
-            update_department(
-                department,
-                name=form.name.data,
-                parent_id=form.parent_id.data,
-                head_id=_head_id(form),
-                version=form.opened_version,
-            )
+            _save(department, form)
         except Invalid as exc:
             form_errors(form, exc)
         except StaleEdit:

@@ -130,57 +130,92 @@ def history_svg(
     refs = [v for v in (start, target) if v is not None]
     low, high, step = value_range([value for _day, value in points] + refs)
     frame = Frame(first, last, low, high)
+    return "".join(
+        [
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="kr-chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
+            f'width="100%" role="img" aria-label={quoteattr(text.title)}>',
+            f"<title>{escape(text.title)}</title>",
+            *_y_axis(frame, step, value_label),
+            *_x_axis(frame, bool(days), day_label),
+            *_reference_lines(
+                frame, start, target, text, lambda v: join_unit(value_label(v), unit)
+            ),
+            *_series(frame, points, text, lambda v: join_unit(value_label(v), unit)),
+            "</svg>",
+        ]
+    )
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="kr-chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="100%" role="img" aria-label={quoteattr(text.title)}>',
-        f"<title>{escape(text.title)}</title>",
-        '<g class="y-axis">',
-    ]
-    tick = low
-    while tick <= high:
+
+def _y_axis(frame: Frame, step: Decimal, value_label: Callable[[Decimal], str]) -> list[str]:
+    """A grid line and a label at every tick from the lowest to the highest."""
+    parts = ['<g class="y-axis">']
+    tick = frame.low
+    while tick <= frame.high:
         parts.append(_hline(frame.y(tick), "grid", COLOURS["grid"]))
         parts.append(
             _text(PLOT_LEFT - 8, frame.y(tick) + 4, value_label(tick), "tick y-tick", "end")
         )
         tick += step
     parts.append("</g>")
-    parts.append('<g class="x-axis">')
-    parts.append(_hline(PLOT_BOTTOM, "axis", COLOURS["axis"]))
-    if days:
-        for day in day_ticks(first, last):
+    return parts
+
+
+def _x_axis(frame: Frame, any_day: bool, day_label: Callable[[date], str]) -> list[str]:
+    """The base line, and the labelled days when the chart has any."""
+    parts = ['<g class="x-axis">', _hline(PLOT_BOTTOM, "axis", COLOURS["axis"])]
+    if any_day:
+        for day in day_ticks(frame.first, frame.last):
             parts.append(_text(frame.x(day), PLOT_BOTTOM + 18, day_label(day), "tick x-tick"))
     parts.append("</g>")
+    return parts
 
+
+def _reference_lines(
+    frame: Frame,
+    start: Decimal | None,
+    target: Decimal | None,
+    text: ChartText,
+    with_unit: Callable[[Decimal], str],
+) -> list[str]:
+    """The start line (unless it is the target) and the target line, each labelled."""
+    parts = []
     if start is not None and start != target:
         y = frame.y(start)
         parts.append(_hline(y, "start-line", COLOURS["start"], "2 4"))
-        label = f"{text.start} {join_unit(value_label(start), unit)}"
+        label = f"{text.start} {with_unit(start)}"
         parts.append(_text(PLOT_LEFT + 4, y - 5, label, "line-label start-label", "start"))
     if target is not None:
         y = frame.y(target)
         parts.append(_hline(y, "target-line", COLOURS["target"], "6 4"))
-        label = f"{text.target} {join_unit(value_label(target), unit)}"
+        label = f"{text.target} {with_unit(target)}"
         parts.append(_text(PLOT_RIGHT - 4, y - 5, label, "line-label target-label", "end"))
+    return parts
 
+
+def _series(
+    frame: Frame,
+    points: Sequence[tuple[date, Decimal]],
+    text: ChartText,
+    with_unit: Callable[[Decimal], str],
+) -> list[str]:
+    """The values as a line through a point per value, or the words for no values yet."""
     if not points:
         middle_y = (PLOT_TOP + PLOT_BOTTOM) / 2
-        parts.append(_text((PLOT_LEFT + PLOT_RIGHT) / 2, middle_y, text.empty, "empty"))
-    else:
-        coords = [(frame.x(day), frame.y(value)) for day, value in points]
-        if len(coords) > 1:
-            line = " ".join(f"{_n(x)},{_n(y)}" for x, y in coords)
-            parts.append(
-                f'<polyline class="history-line" points="{line}" fill="none" '
-                f'stroke="{COLOURS["line"]}" stroke-width="2"/>'
-            )
-        parts.append('<g class="points">')
-        for (day, value), (x, y) in zip(points, coords, strict=True):
-            tip = f"{day.isoformat()}: {join_unit(value_label(value), unit)}"
-            parts.append(
-                f'<circle class="point" cx="{_n(x)}" cy="{_n(y)}" r="4" fill="{COLOURS["line"]}" '
-                f'data-day="{day.isoformat()}" data-value="{fmt(value)}"><title>{escape(tip)}</title></circle>'
-            )
-        parts.append("</g>")
-    parts.append("</svg>")
-    return "".join(parts)
+        return [_text((PLOT_LEFT + PLOT_RIGHT) / 2, middle_y, text.empty, "empty")]
+    parts = []
+    coords = [(frame.x(day), frame.y(value)) for day, value in points]
+    if len(coords) > 1:
+        line = " ".join(f"{_n(x)},{_n(y)}" for x, y in coords)
+        parts.append(
+            f'<polyline class="history-line" points="{line}" fill="none" '
+            f'stroke="{COLOURS["line"]}" stroke-width="2"/>'
+        )
+    parts.append('<g class="points">')
+    for (day, value), (x, y) in zip(points, coords, strict=True):
+        tip = f"{day.isoformat()}: {with_unit(value)}"
+        parts.append(
+            f'<circle class="point" cx="{_n(x)}" cy="{_n(y)}" r="4" fill="{COLOURS["line"]}" '
+            f'data-day="{day.isoformat()}" data-value="{fmt(value)}"><title>{escape(tip)}</title></circle>'
+        )
+    parts.append("</g>")
+    return parts

@@ -53,10 +53,8 @@ def history_chart(kr: KeyResult) -> Markup:
     return Markup(svg)  # built by okr.key_results.chart, which escapes all text
 
 
-@bp.get("/key-results/<int:kr_id>")
-@login_required
-def detail(kr_id: int) -> Response:
-    """Definition, progress with its derivation, weekly chart and the paginated check-in log."""
+def _key_result_or_404(kr_id: int) -> KeyResult:
+    """A key result the viewer may read, with its objective's cycle and owner."""
     kr = db.one_or_404(
         select(KeyResult)
         .where(KeyResult.id == kr_id)
@@ -65,8 +63,16 @@ def detail(kr_id: int) -> Response:
             db.joinedload(KeyResult.objective).joinedload(Objective.owner),
         )
     )
+    ensure(access.can_read(current_user, kr.objective))
+    return kr
+
+
+@bp.get("/key-results/<int:kr_id>")
+@login_required
+def detail(kr_id: int) -> Response:
+    """Definition, progress with its derivation, weekly chart and the paginated check-in log."""
+    kr = _key_result_or_404(kr_id)
     objective = kr.objective
-    ensure(access.can_read(current_user, objective))
     page = request.args.get("page", 1, type=int)
     log = db.paginate(log_query(kr.id), page=page, per_page=LOG_PAGE_SIZE, max_per_page=100)
     can_check_in = checkins_open(objective.cycle) and access.can_edit(current_user, objective)

@@ -60,6 +60,19 @@ def _after_save(
     return redirect(url_for("okrs.objective", objective_id=objective_id), code=303)
 
 
+def _form_page(
+    form: KeyResultForm, objective: Objective, kr: KeyResult | None, stale: bool = False
+) -> Response:
+    return render(
+        "key_results/form.html",
+        form=form,
+        objective=objective,
+        kr=kr,
+        stale=stale,
+        status=invalid_status(form),
+    )
+
+
 @bp.route("/objectives/<int:objective_id>/key-results/new", methods=["GET", "POST"])
 @login_required
 def new(objective_id: int) -> Response:
@@ -75,13 +88,7 @@ def new(objective_id: int) -> Response:
             form_errors(form, exc)
         else:
             return _after_save(warnings, _("Key result added."), objective.id, notices)
-    return render(
-        "key_results/form.html",
-        form=form,
-        objective=objective,
-        kr=None,
-        status=invalid_status(form),
-    )
+    return _form_page(form, objective, None)
 
 
 @bp.route("/key-results/<int:kr_id>/edit", methods=["GET", "POST"])
@@ -106,14 +113,7 @@ def edit(kr_id: int) -> Response:
             form.version.data = str(kr.version)
         else:
             return _after_save(warnings, _("Key result saved."), objective.id, notices)
-    return render(
-        "key_results/form.html",
-        form=form,
-        objective=objective,
-        kr=kr,
-        stale=stale,
-        status=invalid_status(form),
-    )
+    return _form_page(form, objective, kr, stale)
 
 
 @bp.post("/key-results/<int:kr_id>/delete")

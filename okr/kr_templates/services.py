@@ -1,10 +1,10 @@
 """KR templates: reusable weighted key results per position, checked like real ones, and applied.
 
 A template's key results are stored as JSON with numbers as exact text; they pass the same rule
-checks as key results typed into the form (services._apply, okr.domain.krspec) and their weights
-must add up to 100.  Applying a template gives each chosen person a draft individual objective
-with those key results; people who already have an objective with that title in the cycle are
-skipped, so applying twice never duplicates.
+checks as key results typed into the form (okr.objectives.definition, okr.domain.krspec) and
+their weights must add up to 100.  Applying a template gives each chosen person a draft
+individual objective with those key results; people who already have an objective with that
+title in the cycle are skipped, so applying twice never duplicates.
 """
 
 from __future__ import annotations
@@ -28,18 +28,12 @@ from okr.extensions import db
 from okr.kr_templates.builtin import BUILT_IN, kr
 from okr.kr_templates.models import KRTemplate
 from okr.labels import status_label
-from okr.objectives import access
+from okr.objectives.definition import KeyResultData, apply_definition
 from okr.objectives.models import KeyResult, Objective
 from okr.objectives.progress import refresh_key_result, refresh_objective_chain
-from okr.objectives.services import (
-    KeyResultData,
-    ObjectiveData,
-    _apply,
-    after_set_change,
-    new_objective,
-)
-from okr.org.models import Department, Person
-from okr.org.queries import department_subtree_ids, is_manager
+from okr.objectives.queries import individual_objectives
+from okr.objectives.services import ObjectiveData, after_set_change, new_objective
+from okr.org.models import Person
 
 # Stored <-> typed ----------------------------------------------------------------------
 
@@ -98,7 +92,7 @@ def check_key_results(rows: list[KeyResultData]) -> list[str]:
     warnings: list[str] = []
     for index, data in enumerate(rows):
         try:
-            warnings += _apply(KeyResult(), data)  # a transient row: validation only
+            warnings += apply_definition(KeyResult(), data)  # a transient row: validation only
         except Invalid as exc:
             for name, message in exc.errors.items():
                 errors[f"krs-{index}-{name}" if name != "_" else "_"] = message
@@ -224,56 +218,6 @@ def delete_template(template: KRTemplate) -> None:
     db.session.flush()
 
 
-# Who may use templates -----------------------------------------------------------------
-
-
-def may_use_templates(viewer: Person) -> bool:
-    """Admins, managers (someone reports to them) and department heads see and apply templates."""
-    if viewer.is_admin or is_manager(viewer.id):
-        return True
-    return (
-        db.session.scalar(select(Department.id).where(Department.head_id == viewer.id).limit(1))
-        is not None
-    )
-
-
-def may_apply_to_person(viewer: Person, person: Person) -> bool:
-    """Whoever may edit the person's individual OKRs: themself, their chain, admins."""
-    probe = Objective(level="individual", owner_id=person.id, department_id=person.department_id)
-    return access.can_edit(viewer, probe)
-
-
-def may_apply_to_department(viewer: Person, department_id: int) -> bool:
-    """Admins, and heads of the department or of any department above it."""
-    return viewer.is_admin or viewer.id in access.heads_above(department_id)
-
-
-def departments_for(viewer: Person) -> set[int] | None:
-    """Departments whose people the viewer may apply templates to by position (None: all)."""
-    if viewer.is_admin:
-        return None
-    headed = db.session.scalars(select(Department.id).where(Department.head_id == viewer.id))
-    allowed: set[int] = set()
-    for department_id in headed:
-        allowed |= department_subtree_ids(department_id)
-    return allowed
-
-
-def people_of_position(department_id: int, position: str) -> list[Person]:
-    """Active people holding a position in a department or in any department below it."""
-    return list(
-        db.session.scalars(
-            select(Person)
-            .where(
-                Person.department_id.in_(department_subtree_ids(department_id)),
-                Person.active,
-                Person.position == position.strip(),
-            )
-            .order_by(Person.name, Person.id)
-        )
-    )
-
-
 # Applying ------------------------------------------------------------------------------
 
 
@@ -296,6 +240,37 @@ def apply_template(
     People who already have an individual objective with the template's title in the cycle are
     skipped, so applying the same template again creates nothing new.
     """
+    _check_application(cycle, weight)
+    title = template.objective_title.strip()
+    result = ApplyResult(title)
+    if not people:
+        return result
+    have = set(
+        db.session.scalars(
+            individual_objectives(cycle.id, [p.id for p in people])
+            .where(Objective.title == title)
+            .with_only_columns(Objective.owner_id)
+        )
+    )
+    rows = [kr_data(item) for item in template.key_results]
+    for person in people:
+        if person.id in have:
+            result.skipped.append(person)
+            continue
+        objective = _objective_from(
+            rows, cycle, ObjectiveData(title, "", weight, None), person, actor
+        )
+        result.notices += [
+            _("%(name)s: %(notice)s", name=person.name, notice=notice)
+            for notice in after_set_change(objective, actor)
+        ]
+        have.add(person.id)
+        result.created.append(person)
+    return result
+
+
+def _check_application(cycle: Cycle, weight: Decimal) -> None:
+    """Templates are applied while a cycle is planned, with a weight above 0 and at most 100."""
     if not plan_editable(cycle):
         raise Invalid(
             {
@@ -308,39 +283,18 @@ def apply_template(
         )
     if not Decimal(0) < weight <= HUNDRED:
         raise Invalid({"weight": _("Choose a weight above 0 and at most 100.")})
-    title = template.objective_title.strip()
-    result = ApplyResult(title)
-    if not people:
-        return result
-    have = set(
-        db.session.scalars(
-            select(Objective.owner_id).where(
-                Objective.cycle_id == cycle.id,
-                Objective.level == "individual",
-                Objective.title == title,
-                Objective.owner_id.in_([p.id for p in people]),
-            )
-        )
-    )
-    rows = [kr_data(item) for item in template.key_results]
-    for person in people:
-        if person.id in have:
-            result.skipped.append(person)
-            continue
-        objective = new_objective(
-            cycle, "individual", ObjectiveData(title, "", weight, None), actor, owner=person
-        )
-        for position, data in enumerate(rows):
-            row = KeyResult(objective_id=objective.id, position=position)
-            _apply(row, data)
-            refresh_key_result(row, cycle.attainment_cap)
-            db.session.add(row)
-        db.session.flush()
-        refresh_objective_chain(objective.id)
-        result.notices += [
-            _("%(name)s: %(notice)s", name=person.name, notice=notice)
-            for notice in after_set_change(objective, actor)
-        ]
-        have.add(person.id)
-        result.created.append(person)
-    return result
+
+
+def _objective_from(
+    rows: list[KeyResultData], cycle: Cycle, data: ObjectiveData, person: Person, actor: Person
+) -> Objective:
+    """A person's new draft objective with these key results, its progress rolled up."""
+    objective = new_objective(cycle, "individual", data, actor, owner=person)
+    for position, row_data in enumerate(rows):
+        row = KeyResult(objective_id=objective.id, position=position)
+        apply_definition(row, row_data)
+        refresh_key_result(row, cycle.attainment_cap)
+        db.session.add(row)
+    db.session.flush()
+    refresh_objective_chain(objective.id)
+    return objective

@@ -18,22 +18,19 @@ from okr.cycles.services import current_cycle
 from okr.errors import Invalid
 from okr.extensions import db
 from okr.forms import ActionForm, options
+from okr.kr_templates import access
 from okr.kr_templates.blueprint import bp
 from okr.kr_templates.forms import ApplyForm, TemplateForm
 from okr.kr_templates.models import KRTemplate
+from okr.kr_templates.queries import people_of_position
 from okr.kr_templates.services import (
     ApplyResult,
     TemplateData,
     apply_template,
     copy_template,
     delete_template,
-    departments_for,
     kr_data,
     load_builtin_templates,
-    may_apply_to_department,
-    may_apply_to_person,
-    may_use_templates,
-    people_of_position,
     save_template,
 )
 from okr.labels import status_label
@@ -58,7 +55,7 @@ def load_command() -> None:
 
 
 def _template_or_404(template_id: int) -> KRTemplate:
-    ensure(may_use_templates(current_user))
+    ensure(access.may_use_templates(current_user))
     return db.get_or_404(KRTemplate, template_id)
 
 
@@ -72,7 +69,7 @@ def _apply_form(template: KRTemplate, **defaults: object) -> ApplyForm:
     current = current_cycle()
     form = ApplyForm(cycle=current.id if current else None, position=template.position, **defaults)
     form.cycle.choices = options((c.id, f"{c.label} · {status_label(c.status)}") for c in cycles())
-    allowed = departments_for(current_user)
+    allowed = access.departments_for(current_user)
     paths = sorted(department_paths().items(), key=lambda item: item[1])
     form.department.choices = options(
         [(None, _("— Choose —")), *((i, p) for i, p in paths if allowed is None or i in allowed)]
@@ -107,11 +104,11 @@ def _targets(form: ApplyForm) -> list[Person]:
         person = db.session.scalar(select(Person).where(Person.email == email, Person.active))
         if person is None:
             raise Invalid({"person": _("No active person has the email %(email)s.", email=email)})
-        ensure(may_apply_to_person(current_user, person))
+        ensure(access.may_apply_to_person(current_user, person))
         return [person]
     if db.session.get(Department, form.department.data) is None:
         raise Invalid({"department": _("Choose a department.")})
-    ensure(may_apply_to_department(current_user, form.department.data))
+    ensure(access.may_apply_to_department(current_user, form.department.data))
     people = people_of_position(form.department.data, form.position.data or "")
     if not people:
         raise Invalid(
@@ -222,7 +219,7 @@ def _form_data(template: KRTemplate) -> dict[str, object]:
 @bp.get("/")
 @login_required
 def index() -> Response:
-    ensure(may_use_templates(current_user))
+    ensure(access.may_use_templates(current_user))
     templates = db.session.scalars(
         select(KRTemplate).order_by(KRTemplate.built_in.desc(), KRTemplate.name)
     ).all()
@@ -236,7 +233,7 @@ def index() -> Response:
 def detail(template_id: int) -> Response:
     template = _template_or_404(template_id)
     person = db.session.get(Person, request.args.get("person", 0, type=int))
-    email = person.email if person and may_apply_to_person(current_user, person) else None
+    email = person.email if person and access.may_apply_to_person(current_user, person) else None
     return _detail_page(template, _apply_form(template, person=email))
 
 

@@ -16,6 +16,7 @@ from okr.explain import error_message
 from okr.extensions import db
 from okr.objectives.changes import load_objective, record_change
 from okr.objectives.models import Objective
+from okr.objectives.queries import set_query
 from okr.org.models import Person
 
 
@@ -30,18 +31,6 @@ class WeightReport:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-def set_query(
-    cycle: Cycle, level: str, *, owner_id: int | None = None, department_id: int | None = None
-):
-    """The objectives forming one weighted set: a person's, a department's or the company's."""
-    stmt = select(Objective).where(Objective.cycle_id == cycle.id, Objective.level == level)
-    if level == "individual":
-        stmt = stmt.where(Objective.owner_id == owner_id)
-    elif level == "department":
-        stmt = stmt.where(Objective.department_id == department_id)
-    return stmt.order_by(Objective.position, Objective.id)
 
 
 def weight_report(objectives: list[Objective]) -> WeightReport:

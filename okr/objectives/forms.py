@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -12,8 +14,8 @@ from okr.errors import Invalid
 from okr.forms import DecimalText, VersionedForm, optional_int, options
 from okr.forms import required_number as _required_number
 from okr.labels import KR_KINDS, PROGRESS_RULES
+from okr.objectives.definition import KeyResultData
 from okr.objectives.rules import parse_tiers, tier_to_dict, typed_percent
-from okr.objectives.services import KeyResultData
 
 MAX_POINTS = 1000
 """Points a key result can give (per-unit caps, points per step): far above any scheme's scale."""
@@ -81,23 +83,8 @@ class DecisionForm(FlaskForm):
 def key_result_data(form: KeyResultForm) -> KeyResultData:
     """Read the form; fields a kind does not use are dropped, missing ones refused beside the field."""
     kind = form.kind.data
-    errors = {
-        name: _("Enter a number.")
-        for name in NEEDS[kind]
-        if (getattr(form, name).number is None or getattr(form, name).missing)
-        and not getattr(form, name).errors
-    }
-    tiers = None
-    if kind == "tiers":
-        try:
-            tiers = [tier_to_dict(t) for t in parse_tiers(form.tiers.data or "")]
-        except ValueError as exc:
-            errors["tiers"] = _(
-                "Line %(line)s is not a tier such as [2500, 3000) 3.", line=exc.args[0]
-            )
-        else:
-            if not tiers:
-                errors["tiers"] = _("Enter at least one tier.")
+    errors = _missing_numbers(form, kind)
+    tiers = _read_tiers(form, errors) if kind == "tiers" else None
     if errors:
         raise Invalid(errors)
 
@@ -123,3 +110,25 @@ def key_result_data(form: KeyResultForm) -> KeyResultData:
             if f in NEEDS[kind] and typed_percent(str(getattr(form, f).data or ""))
         ),
     )
+
+
+def _missing_numbers(form: KeyResultForm, kind: str) -> dict[str, str]:
+    """The numbers this kind needs that are empty (a field refused by its own check says so)."""
+    return {
+        name: _("Enter a number.")
+        for name in NEEDS[kind]
+        if (getattr(form, name).number is None or getattr(form, name).missing)
+        and not getattr(form, name).errors
+    }
+
+
+def _read_tiers(form: KeyResultForm, errors: dict[str, str]) -> list[dict[str, Any]] | None:
+    """The typed tiers as stored; a line that is no tier, or no tier at all, goes to `errors`."""
+    try:
+        tiers = [tier_to_dict(t) for t in parse_tiers(form.tiers.data or "")]
+    except ValueError as exc:
+        errors["tiers"] = _("Line %(line)s is not a tier such as [2500, 3000) 3.", line=exc.args[0])
+        return None
+    if not tiers:
+        errors["tiers"] = _("Enter at least one tier.")
+    return tiers

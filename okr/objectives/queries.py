@@ -1,16 +1,75 @@
-"""Page loaders: each page's objectives with what it shows, in a fixed number of queries."""
+"""Reads: whose objectives form a set, what an objective may align to, and the page loaders
+(each page's objectives with what it shows, in a fixed number of queries)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 
 from okr.cycles.models import Cycle
 from okr.extensions import db
-from okr.objectives.approval import set_query
 from okr.objectives.models import Objective
 from okr.org.models import Department, Person
+from okr.org.queries import department_ancestor_ids, report_ids_query
+
+Owners = int | Iterable[int] | Select[tuple[int]]
+"""One person's id, or several people's as a list or a subquery."""
+
+
+def individual_of(cycle_id: int, owners: Owners) -> ColumnElement[bool]:
+    """The filter for a person's individual objectives in a cycle (or several people's)."""
+    owner = (
+        Objective.owner_id == owners if isinstance(owners, int) else Objective.owner_id.in_(owners)
+    )
+    return and_(Objective.cycle_id == cycle_id, Objective.level == "individual", owner)
+
+
+def individual_objectives(cycle_id: int, owners: Owners) -> Select[tuple[Objective]]:
+    """A person's individual objectives in a cycle (or several people's), in their set's order.
+
+    Callers add what they load with them (key results ...) and may narrow it further.
+    """
+    return (
+        select(Objective)
+        .where(individual_of(cycle_id, owners))
+        .order_by(Objective.position, Objective.id)
+    )
+
+
+def set_query(
+    cycle: Cycle, level: str, *, owner_id: int | None = None, department_id: int | None = None
+) -> Select[tuple[Objective]]:
+    """The objectives forming one weighted set: a person's, a department's or the company's."""
+    if level == "individual":
+        return individual_objectives(cycle.id, [] if owner_id is None else owner_id)
+    stmt = select(Objective).where(Objective.cycle_id == cycle.id, Objective.level == level)
+    if level == "department":
+        stmt = stmt.where(Objective.department_id == department_id)
+    return stmt.order_by(Objective.position, Objective.id)
+
+
+def allowed_parents(cycle: Cycle, level: str, department_id: int | None) -> list[Objective]:
+    """Objectives one level up that an objective may align to: the superior's must exist first."""
+    if level == "company" or department_id is None:
+        return []
+    ancestors = department_ancestor_ids(department_id)
+    stmt = select(Objective).where(Objective.cycle_id == cycle.id)
+    if level == "individual":
+        stmt = stmt.where(
+            (Objective.level == "company")
+            | (
+                (Objective.level == "department")
+                & Objective.department_id.in_([department_id, *ancestors])
+            )
+        )
+    else:
+        stmt = stmt.where(
+            (Objective.level == "company")
+            | ((Objective.level == "department") & Objective.department_id.in_(ancestors))
+        )
+    return list(db.session.scalars(stmt.order_by(Objective.level, Objective.title)))
 
 
 def load_set(
@@ -39,8 +98,6 @@ def children_counts(objective_ids: list[int]) -> dict[int, int]:
 
 def waiting_for(viewer: Person, cycle: Cycle) -> list[tuple[Person, int]]:
     """People whose submitted OKRs this viewer may approve, with how many objectives wait."""
-    from okr.org.queries import report_ids_query
-
     stmt = (
         select(Person, func.count(Objective.id))
         .join(Objective, Objective.owner_id == Person.id)
@@ -73,31 +130,7 @@ def approvals_waiting(viewer: Person) -> list[WaitingSet]:
     Managers approve their reporting line's individual OKRs, department heads the departments
     below theirs; HR approves any set. Nobody approves their own.
     """
-    open_cycle = Cycle.status != "closed"
-    people = (
-        select(Person, Cycle, func.count(Objective.id))
-        .join(Objective, Objective.owner_id == Person.id)
-        .join(Cycle, Cycle.id == Objective.cycle_id)
-        .where(
-            open_cycle,
-            Objective.level == "individual",
-            Objective.status == "submitted",
-            Person.id != viewer.id,
-        )
-        .group_by(Person.id, Cycle.id)
-    )
-    departments = (
-        select(Department, Cycle, func.count(Objective.id))
-        .join(Objective, Objective.department_id == Department.id)
-        .join(Cycle, Cycle.id == Objective.cycle_id)
-        .where(open_cycle, Objective.level == "department", Objective.status == "submitted")
-        .group_by(Department.id, Cycle.id)
-    )
-    if not viewer.is_admin:
-        from okr.org.queries import report_ids_query
-
-        people = people.where(Person.id.in_(report_ids_query(viewer.id)))
-        departments = departments.where(Department.id.in_(_departments_below(viewer.id)))
+    people, departments = _people_waiting(viewer), _departments_waiting(viewer)
     found = [WaitingSet(cycle, count, person=p) for p, cycle, count in db.session.execute(people)]
     found += [
         WaitingSet(cycle, count, department=d)
@@ -111,6 +144,43 @@ def approvals_waiting(viewer: Person) -> list[WaitingSet]:
             w.person.name if w.person else w.department.name if w.department else "",
         ),
     )
+
+
+def _people_waiting(viewer: Person) -> Select[tuple[Person, Cycle, int]]:
+    """Individual sets submitted in open cycles, per person and cycle, that the viewer may approve."""
+    people = (
+        select(Person, Cycle, func.count(Objective.id))
+        .join(Objective, Objective.owner_id == Person.id)
+        .join(Cycle, Cycle.id == Objective.cycle_id)
+        .where(
+            Cycle.status != "closed",
+            Objective.level == "individual",
+            Objective.status == "submitted",
+            Person.id != viewer.id,
+        )
+        .group_by(Person.id, Cycle.id)
+    )
+    if viewer.is_admin:
+        return people
+    return people.where(Person.id.in_(report_ids_query(viewer.id)))
+
+
+def _departments_waiting(viewer: Person) -> Select[tuple[Department, Cycle, int]]:
+    """Department sets submitted in open cycles, per department and cycle, the viewer may approve."""
+    departments = (
+        select(Department, Cycle, func.count(Objective.id))
+        .join(Objective, Objective.department_id == Department.id)
+        .join(Cycle, Cycle.id == Objective.cycle_id)
+        .where(
+            Cycle.status != "closed",
+            Objective.level == "department",
+            Objective.status == "submitted",
+        )
+        .group_by(Department.id, Cycle.id)
+    )
+    if viewer.is_admin:
+        return departments
+    return departments.where(Department.id.in_(_departments_below(viewer.id)))
 
 
 def _departments_below(head_id: int) -> Select[tuple[int]]:

@@ -13,21 +13,18 @@ from sqlalchemy import func, select
 
 from okr.cycles.models import Cycle
 from okr.cycles.rules import plan_editable
-from okr.domain.errors import DomainError, InvalidSpec
-from okr.domain.krspec import ensure_valid_spec
-from okr.domain.numbers import HUNDRED, ZERO, check_range, fmt
-from okr.domain.steps import Severity
+from okr.domain.numbers import fmt
 from okr.errors import Invalid, StaleEdit
-from okr.explain import describe, error_message
 from okr.extensions import db
 from okr.labels import status_label
 from okr.objectives.approval import reopen_if_broken
 from okr.objectives.changes import load_objective, record_change
+from okr.objectives.definition import SPEC_FIELDS, KeyResultData, apply_definition, check_weight
 from okr.objectives.models import KeyResult, Objective
 from okr.objectives.progress import lock_chain, refresh_key_result, refresh_objective_chain
-from okr.objectives.rules import definition_unit_problems, format_tiers, spec_of
+from okr.objectives.queries import allowed_parents
+from okr.objectives.rules import format_tiers
 from okr.org.models import Department, Person
-from okr.org.queries import department_ancestor_ids
 
 
 def _ensure_planning(cycle: Cycle) -> None:
@@ -66,16 +63,6 @@ def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, l
     return {k: [before[k], after[k]] for k in before if before[k] != after[k]}
 
 
-def check_weight(weight: Decimal | None, field: str = "weight") -> Decimal:
-    """A weight is a share of its set in percent: from 0 to 100 (the set must then sum to 100)."""
-    if weight is None:
-        raise Invalid({field: _("Enter a number.")})
-    try:
-        return check_range(weight, ZERO, HUNDRED)
-    except DomainError as exc:
-        raise Invalid({field: error_message(exc)}) from exc
-
-
 def after_set_change(objective: Objective, actor: Person) -> list[str]:
     """Run the submit checks on the set an edit touched; a submitted or approved set that fails
     them is sent back to its owner (status "returned", the reason as the comment), never left
@@ -85,28 +72,6 @@ def after_set_change(objective: Objective, actor: Person) -> list[str]:
 
 
 # Alignment ------------------------------------------------------------------------------
-
-
-def allowed_parents(cycle: Cycle, level: str, department_id: int | None) -> list[Objective]:
-    """Objectives one level up that an objective may align to: the superior's must exist first."""
-    if level == "company" or department_id is None:
-        return []
-    ancestors = department_ancestor_ids(department_id)
-    stmt = select(Objective).where(Objective.cycle_id == cycle.id)
-    if level == "individual":
-        stmt = stmt.where(
-            (Objective.level == "company")
-            | (
-                (Objective.level == "department")
-                & Objective.department_id.in_([department_id, *ancestors])
-            )
-        )
-    else:
-        stmt = stmt.where(
-            (Objective.level == "company")
-            | ((Objective.level == "department") & Objective.department_id.in_(ancestors))
-        )
-    return list(db.session.scalars(stmt.order_by(Objective.level, Objective.title)))
 
 
 def _check_parent(
@@ -262,106 +227,6 @@ def delete_objective(objective: Objective, actor: Person, version: int | None) -
 
 # Key results ----------------------------------------------------------------------------
 
-SPEC_FIELDS = (
-    "kind",
-    "start",
-    "target",
-    "step",
-    "points_per_step",
-    "direction",
-    "max_points",
-    "tiers",
-)
-_ISSUE_FIELD = {
-    "spec.increase_start_equals_target": "target",
-    "spec.decrease_start_equals_target": "target",
-    "spec.increase_target_below_start": "target",
-    "spec.decrease_target_above_start": "target",
-    "spec.target_not_positive": "target",
-    "spec.at_most_target_negative": "target",
-    "spec.step_not_positive": "step",
-    "spec.points_per_step_not_positive": "points_per_step",
-    "spec.max_points_not_positive": "max_points",
-}
-
-
-@dataclass
-class KeyResultData:
-    title: str
-    unit: str
-    kind: str
-    weight: Decimal
-    start: Decimal | None = None
-    target: Decimal | None = None
-    step: Decimal | None = None
-    points_per_step: Decimal | None = None
-    direction: str | None = None
-    max_points: Decimal | None = None
-    tiers: list[dict[str, Any]] | None = None
-    confirm_gaps: bool = False
-    """The person confirmed that values between two tiers should score 0 (a gap is refused otherwise)."""
-    percent_typed: tuple[str, ...] = ()
-    """Fields (start, target) typed with a percent sign, refused unless the unit is a percent."""
-
-
-def _apply(kr: KeyResult, data: KeyResultData) -> list[str]:
-    """Copy data onto the row; return the warnings of its scoring rule (errors raise Invalid).
-
-    The same checks run for every path that writes a key result (form, KR templates and their
-    application): weight 0-100, the kind's rule (start == target, overlapping tiers ...), and a
-    gap between two tiers only when the person confirmed it.
-    """
-    if not data.title.strip():
-        raise Invalid({"title": _("Enter a title.")})
-    check_weight(data.weight)
-    if problems := definition_unit_problems(
-        data.unit,
-        # with no unit yet, "5%" is how a person says it is a percentage
-        {
-            f: (getattr(data, f), f in data.percent_typed and bool(data.unit.strip()))
-            for f in ("start", "target")
-        },
-    ):
-        raise Invalid(problems)  # e.g. "-5 人" or "50%" for a count: the same rule as check-ins
-    kr.title, kr.unit, kr.kind, kr.weight = (
-        data.title.strip(),
-        data.unit.strip(),
-        data.kind,
-        data.weight,
-    )
-    kr.start, kr.target, kr.step = data.start, data.target, data.step
-    kr.points_per_step, kr.direction, kr.max_points = (
-        data.points_per_step,
-        data.direction,
-        data.max_points,
-    )
-    kr.tiers = data.tiers or []
-    try:
-        warnings = ensure_valid_spec(spec_of(kr))
-    except InvalidSpec as exc:
-        errors: dict[str, str] = {}
-        for issue in exc.issues:
-            if issue.severity is Severity.ERROR:
-                field = _ISSUE_FIELD.get(issue.code) or (
-                    issue.params.get("field") if issue.code == "spec.missing_field" else "tiers"
-                )
-                errors.setdefault(field or "_", describe(issue.code, issue.params))
-        raise Invalid(errors) from exc
-    except DomainError as exc:
-        raise Invalid({"_": error_message(exc)}) from exc
-    gaps = [w for w in warnings if w.code == "spec.tiers_gap"]
-    if gaps and not data.confirm_gaps:
-        found = " ".join(describe(w.code, w.params) for w in gaps)
-        raise Invalid(
-            {
-                "tiers": found,
-                "confirm_gaps": _(
-                    "Close the gap, or tick this if values in it should score 0 points."
-                ),
-            }
-        )
-    return [describe(w.code, w.params) for w in warnings]
-
 
 def add_key_result(
     objective: Objective,
@@ -377,7 +242,7 @@ def add_key_result(
     objective = load_objective(objective.id)
     _ensure_planning(objective.cycle)
     kr = KeyResult(objective_id=objective.id, position=len(objective.key_results))
-    warnings = _apply(kr, data)
+    warnings = apply_definition(kr, data)
     db.session.add(kr)
     objective.key_results.append(kr)
     refresh_key_result(kr, objective.cycle.attainment_cap)
@@ -408,7 +273,7 @@ def update_key_result(
     _ensure_planning(objective.cycle)
     fields = ("title", "unit", "weight", *SPEC_FIELDS)
     before = {f: _shown(getattr(kr, f)) for f in fields}
-    warnings = _apply(kr, data)
+    warnings = apply_definition(kr, data)
     changed = _changes(before, {f: _shown(getattr(kr, f)) for f in fields})
     refresh_key_result(kr, objective.cycle.attainment_cap)
     db.session.flush()

@@ -10,62 +10,21 @@ from flask import Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from okr.access import ensure
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
-from okr.org.models import Person
 from okr.peer_reviews.blueprint import bp
+from okr.peer_reviews.queries import load_peer_form, my_peer_forms, peer_form_closed
+from okr.peer_reviews.services import save_peer_form
 from okr.reviews import access
-from okr.reviews import queries as q
+from okr.reviews.display import sheet as criteria_sheet
 from okr.reviews.forms import PeerSheetForm, initial_ratings, ratings_data, with_ratings
-from okr.reviews.models import Appraisal, PeerForm, Review
-from okr.reviews.services import save_peer_form, spec_of
+from okr.reviews.models import PeerForm
+from okr.reviews.queries import today
+from okr.reviews.services import spec_of
 from okr.unit_of_work import reload_as_stored
 from okr.web import form_errors, invalid_status, render, wants_fragment
-
-
-def load_peer_form(form_id: int) -> PeerForm:
-    """A peer form with its appraisal, the ratee, and the review's template."""
-    return db.one_or_404(
-        select(PeerForm)
-        .where(PeerForm.id == form_id)
-        .options(
-            db.joinedload(PeerForm.appraisal).joinedload(Appraisal.person),
-            db.joinedload(PeerForm.appraisal)
-            .joinedload(Appraisal.review)
-            .joinedload(Review.template),
-        )
-        .execution_options(populate_existing=True)
-    )
-
-
-def peer_form_closed(form: PeerForm) -> bool:
-    """After the peer deadline (company calendar) or once the appraisal is finalized."""
-    appraisal = form.appraisal
-    return (
-        q.today() > appraisal.review.peer_deadline
-        or appraisal.finalized_at is not None
-        or appraisal.review.status != "open"
-    )
-
-
-def my_peer_forms(viewer: Person) -> list[PeerForm]:
-    """Every form the viewer was asked to fill, newest review first."""
-    return list(
-        db.session.scalars(
-            select(PeerForm)
-            .join(PeerForm.appraisal)
-            .join(Appraisal.review)
-            .where(PeerForm.rater_id == viewer.id)
-            .options(
-                db.contains_eager(PeerForm.appraisal).joinedload(Appraisal.person),
-                db.contains_eager(PeerForm.appraisal).contains_eager(Appraisal.review),
-            )
-            .order_by(Review.peer_deadline.desc(), PeerForm.id)
-        )
-    )
 
 
 def _form(form_id: int) -> PeerForm:
@@ -95,7 +54,7 @@ def _show(peer_form: PeerForm, sheet: FlaskForm, status: int = 200, saved: str |
         review=peer_form.appraisal.review,
         spec=spec,
         sheet=sheet,
-        rows=q.sheet(spec, "peer", peer_form.ratings),
+        rows=criteria_sheet(spec, "peer", peer_form.ratings),
         closed=peer_form_closed(peer_form),
         saved=saved,
     )
@@ -110,7 +69,7 @@ def index() -> Response:
         "peer_reviews/index.html",
         forms=forms,
         closed={f.id for f in forms if peer_form_closed(f)},
-        today=q.today(),
+        today=today(),
     )
 
 
@@ -124,28 +83,12 @@ def edit(form_id: int) -> Response:
         return _show(peer_form, sheet, invalid_status(sheet))
     submit = request.form.get("action") == "submit"
     try:
-        save_peer_form(
-            peer_form,
-            peer_form.appraisal,
-            spec_of(peer_form.appraisal.review.template),
-            ratings_data(sheet),
-            sheet.comment.data or "",
-            submit,
-            sheet.opened_version,
-        )
+        _save(peer_form, sheet, submit)
     except Invalid as exc:
         form_errors(sheet, exc)
         return _show(peer_form, sheet, 422)
     except StaleEdit:
-        db.session.rollback()
-        peer_form = _form(form_id)
-        sheet.version.data = str(peer_form.version)
-        sheet.form_errors.append(
-            _(
-                "This form was saved elsewhere after you opened it. Your entries are kept below: check them and save again."
-            )
-        )
-        return _show(peer_form, sheet, 422)
+        return _show(_stale(form_id, sheet), sheet, 422)
     reload_as_stored()
     message = _("Evaluation submitted. Thank you.") if submit else _("Draft saved.")
     if not wants_fragment():
@@ -153,3 +96,28 @@ def edit(form_id: int) -> Response:
         return redirect(url_for(".edit", form_id=form_id), 303)
     peer_form = _form(form_id)
     return _show(peer_form, _sheet(peer_form), saved=message)
+
+
+def _save(peer_form: PeerForm, sheet: FlaskForm, submit: bool) -> None:
+    save_peer_form(
+        peer_form,
+        peer_form.appraisal,
+        spec_of(peer_form.appraisal.review.template),
+        ratings_data(sheet),
+        sheet.comment.data or "",
+        submit,
+        sheet.opened_version,
+    )
+
+
+def _stale(form_id: int, sheet: FlaskForm) -> PeerForm:
+    """After a refused stale save: reload, keep what was typed, point the sheet at the new version."""
+    db.session.rollback()
+    peer_form = _form(form_id)
+    sheet.version.data = str(peer_form.version)
+    sheet.form_errors.append(
+        _(
+            "This form was saved elsewhere after you opened it. Your entries are kept below: check them and save again."
+        )
+    )
+    return peer_form

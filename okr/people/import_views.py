@@ -15,7 +15,7 @@ from okr.org.models import ImportBatch, Person
 from okr.org.queries import department_paths
 from okr.people.blueprint import bp
 from okr.people.forms import ConfirmImportForm, ImportForm
-from okr.people.importing import apply_import, preview_import
+from okr.people.importing import Preview, apply_import, preview_import
 from okr.tables import TableError, read_table, write_csv, write_xlsx
 from okr.unit_of_work import commit_even_on_error
 from okr.uploads import too_large_message, too_large_page, upload_limit_hint
@@ -62,33 +62,47 @@ def upload_too_large() -> Response | None:
 def import_upload() -> Response:
     form = ImportForm()
     form.file.description = upload_limit_hint()
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            rows = read_table(upload.read(), upload.filename or "")
-        except TableError as exc:
-            form.file.errors = [_table_error_message(str(exc))]
-        else:
-            batch = ImportBatch(
-                filename=upload.filename or "", rows=rows, created_by_id=current_user.id
-            )
-            db.session.add(batch)
-            preview = preview_import(rows)
-            db.session.flush()  # the preview's address and confirm form carry the batch's id
-            if preview.valid:  # the preview has its own address: reloading it shows it again
-                return redirect(url_for("people.import_preview", batch_id=batch.id), code=303)
-            commit_even_on_error()  # the refused upload is kept as sent (rows cut to the cell limit)
-            return render(
-                "people/import.html",
-                form=form,
-                preview=preview,
-                batch=batch,
-                confirm=ConfirmImportForm(batch_id=batch.id),
-                status=422,
-            )
+    if form.validate_on_submit() and (stored := _store_upload(form)) is not None:
+        batch, preview = stored
+        if preview.valid:  # the preview has its own address: reloading it shows it again
+            return redirect(url_for("people.import_preview", batch_id=batch.id), code=303)
+        commit_even_on_error()  # the refused upload is kept as sent (rows cut to the cell limit)
+        return render(
+            "people/import.html",
+            form=form,
+            preview=preview,
+            batch=batch,
+            confirm=ConfirmImportForm(batch_id=batch.id),
+            status=422,
+        )
     return render(
         "people/import.html", form=form, preview=None, status=422 if form.is_submitted() else 200
     )
+
+
+def _store_upload(form: ImportForm) -> tuple[ImportBatch, Preview] | None:
+    """Keep the uploaded rows as a batch and check them; None (the reason beside the file field)
+    when the file cannot be read."""
+    upload = form.file.data
+    try:
+        rows = read_table(upload.read(), upload.filename or "")
+    except TableError as exc:
+        form.file.errors = [_table_error_message(str(exc))]
+        return None
+    batch = ImportBatch(filename=upload.filename or "", rows=rows, created_by_id=current_user.id)
+    db.session.add(batch)
+    preview = preview_import(rows)
+    db.session.flush()  # the preview's address and confirm form carry the batch's id
+    return batch, preview
+
+
+def _already_imported(batch: ImportBatch) -> Response | None:
+    """Back to the people list when this file was imported already; None when it was not."""
+    ensure(batch.created_by_id == current_user.id)
+    if batch.applied_at is None:
+        return None
+    flash(_("This file was imported already."), "info")
+    return redirect(url_for("people.index"), code=303)
 
 
 @bp.get("/import/<int:batch_id>")
@@ -96,10 +110,8 @@ def import_upload() -> Response:
 def import_preview(batch_id: int) -> Response:
     """An uploaded file's preview, checked again against the company as it is now."""
     batch = db.get_or_404(ImportBatch, batch_id)
-    ensure(batch.created_by_id == current_user.id)
-    if batch.applied_at is not None:
-        flash(_("This file was imported already."), "info")
-        return redirect(url_for("people.index"), code=303)
+    if done := _already_imported(batch):
+        return done
     return render(
         "people/import.html",
         form=ImportForm(formdata=None),
@@ -116,10 +128,8 @@ def import_confirm() -> Response:
     if not form.validate_on_submit():
         return redirect(url_for("people.import_upload"), code=303)
     batch = db.get_or_404(ImportBatch, form.batch or 0)
-    ensure(batch.created_by_id == current_user.id)
-    if batch.applied_at is not None:
-        flash(_("This file was imported already."), "info")
-        return redirect(url_for("people.index"), code=303)
+    if done := _already_imported(batch):
+        return done
     preview = preview_import(batch.rows)
     if not preview.valid:  # the company changed since the preview
         return render(
@@ -132,6 +142,11 @@ def import_confirm() -> Response:
         )
     apply_import(preview)
     batch.applied_at = utcnow()
+    _flash_done(preview)
+    return redirect(url_for("people.index"), code=303)
+
+
+def _flash_done(preview: Preview) -> None:
     flash(
         _(
             "Import done: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.",
@@ -141,7 +156,6 @@ def import_confirm() -> Response:
         ),
         "success",
     )
-    return redirect(url_for("people.index"), code=303)
 
 
 @bp.get("/export.<any(csv, xlsx):fmt>")
@@ -149,12 +163,26 @@ def import_confirm() -> Response:
 def export(fmt: str) -> Response:
     """Everyone, active or not, in the import format (formula-like cells neutralised)."""
     lang = "zh" if str(get_locale()).startswith("zh") else "en"
-    yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+    rows = _export_rows(("是", "否") if lang == "zh" else ("yes", "no"))
+    stamp = utcnow().strftime("%Y%m%d")
+    if fmt == "csv":
+        body, mime = write_csv(HEADERS[lang], rows), "text/csv; charset=utf-8"
+    else:
+        body = write_xlsx(HEADERS[lang], rows, _("People"))
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = Response(body, mimetype=mime)
+    response.headers.set("Content-Disposition", "attachment", filename=f"people-{stamp}.{fmt}")
+    return response
+
+
+def _export_rows(yes_no: tuple[str, str]) -> list[tuple[str, ...]]:
+    """One row per person, in the import's columns; HR admin as the language's yes or no."""
+    yes, no = yes_no
     paths = department_paths()
     people = db.session.scalars(
         select(Person).options(db.joinedload(Person.manager)).order_by(Person.name, Person.id)
     )
-    rows = [
+    return [
         (
             p.name,
             p.email,
@@ -165,12 +193,3 @@ def export(fmt: str) -> Response:
         )
         for p in people
     ]
-    stamp = utcnow().strftime("%Y%m%d")
-    if fmt == "csv":
-        body, mime = write_csv(HEADERS[lang], rows), "text/csv; charset=utf-8"
-    else:
-        body = write_xlsx(HEADERS[lang], rows, _("People"))
-        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = Response(body, mimetype=mime)
-    response.headers.set("Content-Disposition", "attachment", filename=f"people-{stamp}.{fmt}")
-    return response

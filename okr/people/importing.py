@@ -120,19 +120,7 @@ def _check_row(
     too_long = _check_lengths(data, errors)
     if not data.get("name", "").strip():
         errors.append(_("Name is empty."))
-    raw_email = data.get("email", "").strip()
-    email = ""
-    if "email" not in too_long:
-        try:
-            email = normalise_email(
-                validate_email(raw_email, check_deliverability=False).normalized
-            )
-        except EmailNotValidError:
-            errors.append(
-                _("“%(email)s” is not an email address.", email=raw_email)
-                if raw_email
-                else _("Email is empty.")
-            )
+    email = "" if "email" in too_long else _check_email(data.get("email", "").strip(), errors)
     if email in seen:
         errors.append(
             _("The email %(email)s is also on line %(line)d.", email=email, line=seen[email])
@@ -140,6 +128,34 @@ def _check_row(
     elif email:
         seen[email] = result.line
     data["_email"] = email
+    _check_department(data, errors, by_path, by_leaf)
+    manager = normalise_email(data.get("manager_email", ""))
+    if manager and manager == email:
+        errors.append(_("A person cannot be their own manager."))
+    data["_manager"] = manager
+    admin = _flag(data.get("is_admin", ""))
+    if admin is None:
+        errors.append(_("HR admin must be yes or no (是/否)."))
+    data["_admin"] = "1" if admin else ""
+
+
+def _check_email(raw_email: str, errors: list[str]) -> str:
+    """The row's email as stored, or "" with the reason in `errors`."""
+    try:
+        return normalise_email(validate_email(raw_email, check_deliverability=False).normalized)
+    except EmailNotValidError:
+        errors.append(
+            _("“%(email)s” is not an email address.", email=raw_email)
+            if raw_email
+            else _("Email is empty.")
+        )
+        return ""
+
+
+def _check_department(
+    data: dict[str, str], errors: list[str], by_path: dict[str, int], by_leaf: dict[str, list[int]]
+) -> None:
+    """The row's department by path or by unique name, kept as `_department_id`."""
     department = (
         _resolve_department(data.get("department", ""), by_path, by_leaf)
         if data.get("department", "").strip()
@@ -149,14 +165,6 @@ def _check_row(
         errors.append(department)
     else:
         data["_department_id"] = str(department)
-    manager = normalise_email(data.get("manager_email", ""))
-    if manager and manager == email:
-        errors.append(_("A person cannot be their own manager."))
-    data["_manager"] = manager
-    admin = _flag(data.get("is_admin", ""))
-    if admin is None:
-        errors.append(_("HR admin must be yes or no (是/否)."))
-    data["_admin"] = "1" if admin else ""
 
 
 def _unreadable_message(code: str) -> str:

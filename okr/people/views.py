@@ -124,15 +124,21 @@ def new() -> Response:
     return render("people/form.html", form=form, person=None, status=invalid_status(form))
 
 
+def _edit_form(person: Person) -> PersonForm:
+    """The person's form: as stored when opened, as sent when saved."""
+    form = PersonForm(obj=person)
+    form.department_id.choices = _department_choices()
+    if request.method == "GET":
+        form.manager_email.data = person.manager.email if person.manager else ""
+    return form
+
+
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit(person_id: int) -> Response:
     person = _person_or_404(person_id)
-    form = PersonForm(obj=person)
-    form.department_id.choices = _department_choices()
+    form = _edit_form(person)
     stale: Person | None = None
-    if request.method == "GET":
-        form.manager_email.data = person.manager.email if person.manager else ""
     if form.validate_on_submit():
         try:
             update_person(

@@ -3,14 +3,14 @@
 A plan has three sections from the seeds: indicator improvement (the weakest key results and
 criteria, each with its current figure and a new target), training (研究培训, one per weak
 criterion, owned by the manager) and a growth plan (成长计划).  Items are due within the next
-cycle.  Services flush; the request commits (okr/unit_of_work.py).
+cycle.  Services flush; the request commits (okr/unit_of_work.py).  Which results a draft
+starts from is `weakest`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
@@ -21,19 +21,16 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from okr.cycles.models import Cycle
 from okr.db import utcnow
-from okr.domain.numbers import fmt, quantity, round_display
+from okr.domain.numbers import fmt, round_display
 from okr.domain.periods import CycleKind, next_period, period_containing
-from okr.domain.ratings import normalise
-from okr.domain.template import Criterion, Part
-from okr.domain.weights import plain_mean
 from okr.errors import Invalid, StaleEdit
 from okr.explain import PART_WORDS
 from okr.extensions import db
-from okr.labels import pct
 from okr.objectives import signals as okr_signals
-from okr.objectives.models import KeyResult, Objective
+from okr.objectives.models import Objective
 from okr.org.models import Person
 from okr.org.queries import report_ids_query
+from okr.plans.weakest import kr_figures, target_rating, weakest_criteria, weakest_key_results
 from okr.reviews.models import (
     Appraisal,
     ImprovementItem,
@@ -55,9 +52,6 @@ ITEM_STATUSES = {
     "dropped": _l("dropped"),
 }
 OPEN_STATUSES = ("open", "in_progress")
-WEAKEST_KRS = 3
-WEAKEST_CRITERIA = 2
-NUMERIC_TARGET_KINDS = frozenset({"increase", "decrease", "ratio", "at_least", "at_most"})
 
 
 def section_label(code: str) -> str:
@@ -73,68 +67,7 @@ def follow_ups(item: ImprovementItem) -> list[dict[str, Any]]:
     return [{**note, "at": datetime.fromisoformat(note["at"])} for note in (item.follow_ups or [])]
 
 
-@dataclass(frozen=True)
-class WeakCriterion:
-    """A criterion rated low: its label, mean rating on its scale and that mean as 0..1."""
-
-    part: str
-    label: str
-    criterion: Criterion
-    mean: Decimal
-    fraction: Decimal
-
-
 # Drafting -----------------------------------------------------------------------------------
-
-
-def _value(value: Decimal | None, unit: str) -> str:
-    return quantity(value, unit, empty="—")
-
-
-def _kr_figures(kr: KeyResult, step: Decimal | None) -> tuple[str, str]:
-    """Current figure and new target: the KR's target, or `step` of the way there from now."""
-    if kr.kind not in NUMERIC_TARGET_KINDS or kr.target is None:
-        return pct(kr.progress), pct(Decimal(1))
-    target = kr.target
-    if step is not None and kr.current is not None:
-        target = kr.current + (kr.target - kr.current) * step
-    return _value(kr.current, kr.unit), _value(target, kr.unit)
-
-
-def weakest_key_results(objectives: list[Objective]) -> list[KeyResult]:
-    """The key results furthest from their target (lowest progress first), not yet attained."""
-    krs = [kr for o in objectives for kr in o.key_results if kr.weight > 0 and kr.progress < 1]
-    return sorted(krs, key=lambda kr: (kr.progress, kr.position, kr.id))[:WEAKEST_KRS]
-
-
-def weakest_criteria(
-    spec: TemplateSpec, appraisal: Appraisal, forms: list[PeerForm]
-) -> list[WeakCriterion]:
-    """Criteria with the lowest interview rating or peer mean (on their scale), below the top."""
-    sheets = {
-        "interview": [dict(appraisal.interview_ratings or {})],
-        "peer": [dict(f.ratings) for f in forms if f.submitted_at is not None],
-    }
-    found: list[WeakCriterion] = []
-    for part, ratings in sheets.items():
-        labels = spec.criterion_labels.get(part, {})
-        for criterion in spec.domain.criteria.get(Part(part), ()):
-            values = [r[criterion.key] for r in ratings if r.get(criterion.key) not in (None, "")]
-            mean = plain_mean(values).value
-            if mean is None:
-                continue
-            fraction = normalise(criterion, mean)
-            if fraction < 1:
-                label = labels.get(criterion.key, criterion.key)
-                found.append(WeakCriterion(part, label, criterion, mean, fraction))
-    return sorted(found, key=lambda c: (c.fraction, c.part, c.criterion.key))[:WEAKEST_CRITERIA]
-
-
-def target_rating(weak: WeakCriterion) -> Decimal:
-    """A quarter of the scale higher than now, in whole points, never above the top."""
-    low, high = weak.criterion.scale.min, weak.criterion.scale.max
-    raised = (weak.mean + (high - low) / 4).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return min(high, raised)
 
 
 def _due_dates(cycle: Cycle) -> tuple[date, date]:
@@ -180,6 +113,29 @@ def draft_plan(
     assert review is not None
     cycle = db.session.get(Cycle, review.cycle_id)
     assert cycle is not None
+    drafted = _draft_items(appraisal, spec, cycle, step)
+    plan = ImprovementPlan(appraisal_id=appraisal.id, person_id=appraisal.person_id)
+    plan.items = [
+        ImprovementItem(
+            section=section,
+            title=title[:300],
+            current=current[:100],
+            target=target[:100],
+            owner_id=owner,
+            due=due,
+            follow_ups=[],
+        )
+        for section, title, current, target, owner, due in drafted
+    ]
+    db.session.add(plan)
+    db.session.flush()
+    return plan
+
+
+def _draft_items(
+    appraisal: Appraisal, spec: TemplateSpec, cycle: Cycle, step: Decimal | None
+) -> list[tuple[str, str, str, str, int, date]]:
+    """(section, title, now, target, owner, due) of each drafted item, in the plan's order."""
     objectives = list(
         db.session.scalars(
             select(Objective)
@@ -194,10 +150,9 @@ def draft_plan(
     forms = list(db.session.scalars(select(PeerForm).where(PeerForm.appraisal_id == appraisal.id)))
     mid, end = _due_dates(cycle)
     person, coach = appraisal.person_id, appraisal.manager_id or appraisal.person_id
-    plan = ImprovementPlan(appraisal_id=appraisal.id, person_id=person)
     items = []
     for kr in weakest_key_results(objectives):
-        current, target = _kr_figures(kr, step)
+        current, target = kr_figures(kr, step)
         items.append(("indicator", kr.title, current, target, person, end))
     for weak in weakest_criteria(spec, appraisal, forms):
         title = _("%(criterion)s (%(part)s)", criterion=weak.label, part=PART_WORDS[weak.part])
@@ -209,21 +164,7 @@ def draft_plan(
         )
     growth = _("Growth plan for %(cycle)s: direction, goals and support", cycle=_next_label(cycle))
     items.append(("growth", growth, "", "", person, end))
-    plan.items = [
-        ImprovementItem(
-            section=section,
-            title=title[:300],
-            current=current[:100],
-            target=target[:100],
-            owner_id=owner,
-            due=due,
-            follow_ups=[],
-        )
-        for section, title, current, target, owner, due in items
-    ]
-    db.session.add(plan)
-    db.session.flush()
-    return plan
+    return items
 
 
 def _next_label(cycle: Cycle) -> str:

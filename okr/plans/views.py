@@ -6,149 +6,27 @@ the manager (or anyone above) agrees it with the person; everyone who sees it ad
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask import Response, abort, flash, redirect, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
-from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
 
 from okr.access import ensure
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
-from okr.forms import ActionForm, VersionedForm, options
-from okr.org.models import Person
+from okr.forms import ActionForm
 from okr.plans import services as plans
 from okr.plans.blueprint import bp
-from okr.reviews.access import can_interview, can_view, in_chain, sees_scores
-from okr.reviews.models import Appraisal, ImprovementItem, ImprovementPlan, Review
-from okr.reviews.services import spec_of
-from okr.schemes.format import TemplateSpec
+from okr.plans.forms import CloseForm, DraftForm, ItemForm, NoteForm
+from okr.plans.page import PlanPage, item_form, load_page
+from okr.reviews.models import ImprovementItem
 from okr.unit_of_work import reload_as_stored
 from okr.web import form_errors, render, wants_fragment
 
 bp.add_app_template_global(plans.section_label, "plan_section_label")
 bp.add_app_template_global(plans.item_status_label, "plan_item_status_label")
 bp.add_app_template_global(plans.follow_ups, "plan_follow_ups")
-
-
-class ItemForm(FlaskForm):
-    section = SelectField(_l("Section"), choices=options(plans.SECTIONS.items()))
-    title = StringField(
-        _l("What"), validators=[InputRequired(_l("Say what is to be done.")), Length(max=300)]
-    )
-    current = StringField(_l("Now"), validators=[Length(max=100)])
-    target = StringField(_l("Target"), validators=[Length(max=100)])
-    owner = SelectField(_l("Owner"), coerce=int)
-    due = DateField(_l("Due"), validators=[Optional()])
-    status = SelectField(_l("Status"), choices=options(plans.ITEM_STATUSES.items()))
-
-
-class NoteForm(FlaskForm):
-    text = TextAreaField(_l("Follow-up note"), validators=[Length(max=2000)])
-
-
-class CloseForm(VersionedForm):
-    outcome = TextAreaField(_l("Outcome"), validators=[Length(max=4000)])
-
-
-class DraftForm(FlaskForm):
-    targets = SelectField(
-        _l("New targets for key results"),
-        choices=options([("full", _l("the key result's target")), ("half", _l("half-way to it"))]),
-    )
-
-
-@dataclass
-class PlanPage:
-    appraisal: Appraisal
-    spec: TemplateSpec
-    plan: ImprovementPlan | None
-    can_edit: bool
-    can_agree: bool
-    owners: list[Person]
-    item_forms: dict[int, ItemForm] = field(default_factory=dict)
-    note_forms: dict[int, NoteForm] = field(default_factory=dict)
-    new_item: ItemForm | None = None
-    close: CloseForm | None = None
-
-    @property
-    def sees_grade(self) -> bool:
-        return sees_scores(current_user, self.appraisal)
-
-    @property
-    def open(self) -> bool:
-        return self.plan is not None and self.plan.status != "closed"
-
-
-def _appraisal(appraisal_id: int) -> Appraisal:
-    appraisal = db.one_or_404(
-        select(Appraisal)
-        .where(Appraisal.id == appraisal_id)
-        .options(
-            joinedload(Appraisal.person),
-            joinedload(Appraisal.manager),
-            joinedload(Appraisal.review).joinedload(Review.cycle),
-            joinedload(Appraisal.review).joinedload(Review.template),
-        )
-    )
-    ensure(can_view(current_user, appraisal))
-    return appraisal
-
-
-def _can_edit(appraisal: Appraisal) -> bool:
-    """The chain and HR edit; never the person themself."""
-    if current_user.id == appraisal.person_id:
-        return False
-    return current_user.is_admin or in_chain(current_user, appraisal)
-
-
-def _item_form(page: PlanPage, item: ImprovementItem | None, submitted: bool = False) -> ItemForm:
-    prefix = f"item{item.id}" if item else "new"
-    if submitted:
-        form = ItemForm(prefix=prefix)
-    elif item is None:
-        data = {"owner": page.appraisal.person_id, "section": "indicator", "status": "open"}
-        form = ItemForm(prefix=prefix, formdata=None, data=data)
-    else:
-        fields = ("section", "title", "current", "target", "due", "status")
-        data = {name: getattr(item, name) for name in fields} | {"owner": item.owner_id}
-        form = ItemForm(prefix=prefix, formdata=None, data=data)
-    form.owner.choices = options((p.id, p.name) for p in page.owners)
-    return form
-
-
-def load_page(appraisal_id: int) -> PlanPage:
-    """The plan page in a fixed number of queries (appraisal, chain, plan, items with owners)."""
-    appraisal = _appraisal(appraisal_id)
-    plan = plans.plan_of(appraisal)
-    can_edit = _can_edit(appraisal)
-    people = {appraisal.person.id: appraisal.person, current_user.id: current_user}
-    if appraisal.manager:
-        people[appraisal.manager.id] = appraisal.manager
-    for item in plan.items if plan else []:
-        people.setdefault(item.owner_id, item.owner)
-    page = PlanPage(
-        appraisal,
-        spec_of(appraisal.review.template),
-        plan,
-        can_edit,
-        can_interview(current_user, appraisal),
-        sorted(people.values(), key=lambda p: (p.id != appraisal.person_id, p.name)),
-    )
-    for item in plan.items if plan else []:
-        page.note_forms[item.id] = NoteForm(prefix=f"note{item.id}", formdata=None)
-        if can_edit:
-            page.item_forms[item.id] = _item_form(page, item)
-    page.new_item = _item_form(page, None) if can_edit else None
-    page.close = CloseForm(formdata=None, data={"version": plan.version}) if plan else None
-    return page
 
 
 def _show(page: PlanPage, status: int = 200, block: str | None = None) -> Response:
@@ -214,7 +92,7 @@ def add_item(appraisal_id: int) -> Response:
     ensure(page.can_edit)
     if page.plan is None:
         abort(404)
-    form = _item_form(page, None, submitted=True)
+    form = item_form(page, None, submitted=True)
     if _save(page, None, form):
         if wants_fragment():
             return _show(load_page(appraisal_id), block="items")
@@ -229,7 +107,7 @@ def edit_item(appraisal_id: int, item_id: int) -> Response:
     page = load_page(appraisal_id)
     ensure(page.can_edit)
     item = _item(page, item_id)
-    form = _item_form(page, item, submitted=True)
+    form = item_form(page, item, submitted=True)
     if _save(page, item, form):
         if wants_fragment():
             return _item_response(load_page(appraisal_id), item_id)

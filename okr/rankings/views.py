@@ -15,17 +15,12 @@ from flask_login import current_user, login_required
 from openpyxl import Workbook
 
 from okr.access import ensure
-from okr.calibration.board import (
-    RankingGroup,
-    counted_parts,
-    load_review,
-    part_label,
-    ranking_lists,
-)
+from okr.calibration.board import load_review
 from okr.rankings.blueprint import bp
+from okr.rankings.queries import RankingGroup, ranking_lists
 from okr.reviews.models import Review
 from okr.reviews.services import spec_of
-from okr.schemes.format import TemplateSpec
+from okr.schemes.format import TemplateSpec, counted_parts, part_label
 from okr.tables import neutralise
 from okr.web import render
 

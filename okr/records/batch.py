@@ -2,7 +2,7 @@
 
 The web request only creates the batch row and starts `flask records run-batch ID` in the
 background; the page polls the row for progress, so a reload loses nothing and other users'
-requests are not held up. The runner renders on every core with a process pool.
+requests are not held up. The runner renders on every core with a process pool (`pool`).
 
 No batch stays "running" after its process died: the runner records its PID and host and beats
 (a heartbeat with each record). A reader counts a batch as failed when its runner's PID on this
@@ -13,22 +13,19 @@ beat, so a failed batch stays failed and can only be started again as a new batc
 
 from __future__ import annotations
 
-import ctypes
+import functools
 import io
 import os
-import signal
 import socket
 import subprocess
 import sys
 import zipfile
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Generator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
-from flask_babel import force_locale
 from pypdf import PdfWriter
 from sqlalchemy import select, update
 
@@ -36,9 +33,8 @@ from okr.db import utcnow
 from okr.extensions import db
 from okr.org.models import Person
 from okr.org.queries import department_subtree_ids
-from okr.records.data import build_record
 from okr.records.models import RecordBatch
-from okr.records.render import record_pdf
+from okr.records.pool import render_all
 from okr.records.zipnames import EntryNames
 from okr.reviews.models import Appraisal, Review
 from okr.unit_of_work import separate_transaction, unit_of_work
@@ -110,53 +106,6 @@ def start(batch: RecordBatch) -> None:
 
 _LAUNCHER = "import subprocess, sys; subprocess.Popen(sys.argv[1:], start_new_session=True)"
 
-_worker_app: Flask | None = None
-
-
-def _die_with_parent(parent: int) -> None:
-    """On Linux, have the kernel end a pool worker when the runner dies (even by SIGKILL)."""
-    if sys.platform.startswith("linux"):
-        pr_set_pdeathsig = 1
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
-        if os.getppid() != parent:  # the runner died before the call
-            os._exit(1)
-
-
-def _init_worker(parent: int, factory: Callable[[], Flask]) -> None:
-    global _worker_app
-    _die_with_parent(parent)
-    _worker_app = factory()
-    with _worker_app.app_context():
-        db.engine.dispose(close=False)  # never share the parent's connections
-
-
-def _render_one(args: tuple[int, str]) -> bytes:
-    appraisal_id, locale = args
-    assert _worker_app is not None
-    with _worker_app.test_request_context(), force_locale(locale):
-        try:
-            return record_pdf(build_record(appraisal_id))
-        finally:
-            db.session.remove()
-
-
-def render_all(ids: list[int], locale: str, workers: int) -> Iterator[bytes]:
-    """PDFs of these appraisals in order, rendered on `workers` processes."""
-    if workers <= 1:
-        for appraisal_id in ids:
-            with force_locale(locale):
-                yield record_pdf(build_record(appraisal_id))
-        return
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        initializer=_init_worker,
-        initargs=(os.getpid(), current_app.extensions["okr.factory"]),
-    )
-    try:
-        yield from pool.map(_render_one, [(i, locale) for i in ids], chunksize=4)
-    finally:  # also when the runner stops early: drop the records not started yet
-        pool.shutdown(wait=True, cancel_futures=True)
-
 
 class BatchAbandoned(Exception):
     """The batch is no longer this runner's (a reader counted it as failed): stop, write nothing."""
@@ -202,27 +151,15 @@ def run_batch(batch_id: int, workers: int | None = None) -> RecordBatch:
     batch = db.session.get(RecordBatch, batch_id)
     assert batch is not None
     people = appraisal_ids(batch)
-    _beat(batch.id, pid, host, total=len(people))
+    beat = functools.partial(_beat, batch.id, pid, host)
+    beat(total=len(people))
     target = batch_folder(current_app) / f"records-{batch.id}.zip"
-    merged = PdfWriter() if batch.combined else None
-    names = EntryNames()
-    combined_name = names.take("all-records", ".pdf")
     pdfs = render_all(
         [i for i, _name in people], batch.locale, workers or min(2, os.cpu_count() or 1)
     )
     try:
-        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for done, ((appraisal_id, name), pdf) in enumerate(zip(people, pdfs, strict=True), 1):
-                archive.writestr(names.take(name, f"-{appraisal_id}.pdf"), pdf)
-                if merged is not None:
-                    merged.append(io.BytesIO(pdf))
-                _beat(batch.id, pid, host, done=done)
-            pdfs.close()  # the pool's processes end here
-            if merged is not None:
-                combined = io.BytesIO()
-                merged.write(combined)
-                archive.writestr(combined_name, combined.getvalue())
-        _beat(batch.id, pid, host, status="done", path=str(target), finished_at=utcnow())
+        _write_zip(target, people, pdfs, batch.combined, beat)
+        beat(status="done", path=str(target), finished_at=utcnow())
     except BatchAbandoned:
         pdfs.close()  # records not started yet are dropped, not rendered
         db.session.rollback()
@@ -232,10 +169,7 @@ def run_batch(batch_id: int, workers: int | None = None) -> RecordBatch:
         pdfs.close()
         db.session.rollback()
         target.unlink(missing_ok=True)
-        _beat(
-            batch.id,
-            pid,
-            host,
+        beat(
             status="failed",
             failure="error",
             error=f"{type(exc).__name__}: {exc}"[:2000],
@@ -244,6 +178,30 @@ def run_batch(batch_id: int, workers: int | None = None) -> RecordBatch:
         raise
     db.session.refresh(batch)
     return batch
+
+
+def _write_zip(
+    target: Path,
+    people: list[tuple[int, str]],
+    pdfs: Generator[bytes, None, None],
+    combined: bool,
+    beat: Callable[..., None],
+) -> None:
+    """Each person's PDF into the ZIP as it comes (a beat after each), then the combined PDF."""
+    merged = PdfWriter() if combined else None
+    names = EntryNames()
+    combined_name = names.take("all-records", ".pdf")
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for done, ((appraisal_id, name), pdf) in enumerate(zip(people, pdfs, strict=True), 1):
+            archive.writestr(names.take(name, f"-{appraisal_id}.pdf"), pdf)
+            if merged is not None:
+                merged.append(io.BytesIO(pdf))
+            beat(done=done)
+        pdfs.close()  # the pool's processes end here
+        if merged is not None:
+            all_records = io.BytesIO()
+            merged.write(all_records)
+            archive.writestr(combined_name, all_records.getvalue())
 
 
 # Readers: a batch whose runner died is failed, not running ---------------------------------

@@ -1,127 +1,34 @@
-"""The review record (考核记录) as plain data: everything the PDF prints, loaded in a fixed number of queries.
+"""The review record (考核记录) as plain data: everything the PDF prints, in the reader's language.
 
-The print template sees only these dataclasses (no ORM objects), and the content hash is taken
-over them, so a changed copy can be told apart from the filed one.
+`queries` reads what a record is made from in a fixed number of queries; this turns it into the
+plain text of `record` (no ORM objects reach the print template, and the content hash is taken
+over that text, so a changed copy can be told apart from the filed one).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from okr.domain.attainment import attainment, max_points_of
 from okr.domain.errors import DomainError
 from okr.domain.numbers import fmt, quantity, round_display
 from okr.explain import PART_WORDS, derivation_rule, describe_steps
-from okr.extensions import db
 from okr.labels import kind_label, pct
-from okr.objectives.models import Adjustment, Objective
+from okr.objectives.models import Objective
 from okr.objectives.rules import spec_of as spec_of_kr
-from okr.org.models import Company, Person
-from okr.reviews.models import Appraisal, CalibrationChange, ImprovementPlan, PeerForm, Review
+from okr.records.queries import RecordSources, record_sources
+from okr.records.record import KRLine, ObjectiveBlock, PlanLine, RatingLine, Record
+from okr.reviews.models import Appraisal, PeerForm
 from okr.reviews.scoring import frozen_steps
 from okr.reviews.services import INTERVIEW_STEPS, breakdown, spec_of
-from okr.team.weekly import weekly_values
+from okr.schemes.format import TemplateSpec
 
 SCORE_PLACES = 2
-
-
-@dataclass
-class KRLine:
-    title: str
-    kind: str
-    weight: str
-    start: str
-    target: str
-    actual: str
-    attainment: str
-    points: str  # the rule's points, for point kinds ("5 of 8 points"), else ""
-    score: str  # attainment x weight, out of the weight: the KR's share of the objective's 100
-    series: list[tuple[str, str]]  # (week start ISO, attainment fraction) for the chart
-
-
-@dataclass
-class ObjectiveBlock:
-    title: str
-    weight: str
-    progress: str
-    key_results: list[KRLine]
-
-
-@dataclass
-class RatingLine:
-    label: str
-    weight: str
-    scale: str
-    value: str
-
-
-@dataclass
-class PlanLine:
-    section: str
-    title: str
-    current: str
-    target: str
-    owner: str
-    due: str
-    status: str
-
-
-@dataclass
-class Record:
-    record_number: str
-    language: str
-    company: str
-    cycle: str
-    cycle_dates: str
-    review: str
-    review_dates: str
-    person: str
-    department: str
-    position: str
-    manager: str
-    objectives: list[ObjectiveBlock]
-    okr_score: str
-    self_ratings: list[RatingLine]
-    self_reflection: str
-    peer: list[RatingLine]
-    peer_note: str
-    interview_notes: list[tuple[str, str]]
-    interview_ratings: list[RatingLine]
-    disagreement: str
-    adjustments: list[tuple[str, str]]
-    parts: list[tuple[str, str, str, str]]  # part, weight, fraction, points
-    composite: str
-    scale: str
-    grade: str
-    final_grade: str
-    rank: str
-    overrides: list[tuple[str, str, str, str, str]]  # from, to, reason, who, when
-    derivation: list[str]
-    rounding: str
-    plan: list[PlanLine]
-    plan_status: str
-    acknowledgement: str
-    acknowledgement_note: str
-    acknowledged_at: str
-    interview_at: str
-    chart_range: tuple[str, str] = ("", "")
-    content_hash: str = field(default="")
-
-    def compute_hash(self) -> str:
-        """SHA-256 over the record's content (everything but the hash itself)."""
-        data = asdict(self)
-        data.pop("content_hash")
-        canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _score(value: Decimal | str | None) -> str:
@@ -205,178 +112,28 @@ def _progress_series(
 
 def build_record(appraisal_id: int) -> Record:
     """Everything the record prints, as plain text in the current language."""
-    appraisal = db.session.scalars(
-        select(Appraisal)
-        .where(Appraisal.id == appraisal_id)
-        .options(
-            db.joinedload(Appraisal.person).joinedload(Person.department),
-            db.joinedload(Appraisal.manager),
-            db.joinedload(Appraisal.department),
-            db.joinedload(Appraisal.review).joinedload(Review.cycle),
-            db.joinedload(Appraisal.review).joinedload(Review.template),
-            db.selectinload(Appraisal.peer_forms),
-        )
-    ).one()
-    review, cycle = appraisal.review, appraisal.review.cycle
-    spec = spec_of(review.template)
-    objectives = list(
-        db.session.scalars(
-            select(Objective)
-            .where(
-                Objective.cycle_id == cycle.id,
-                Objective.owner_id == appraisal.person_id,
-                Objective.level == "individual",
-            )
-            .options(db.selectinload(Objective.key_results))
-            .order_by(Objective.position, Objective.id)
-        )
-    )
-    series = weekly_values(cycle, [appraisal.person_id], cycle.start, cycle.end)
-    adjustments = list(
-        db.session.scalars(
-            select(Adjustment)
-            .where(Adjustment.cycle_id == cycle.id, Adjustment.person_id == appraisal.person_id)
-            .order_by(Adjustment.id)
-        )
-    )
-    changes = list(
-        db.session.scalars(
-            select(CalibrationChange)
-            .where(CalibrationChange.appraisal_id == appraisal.id)
-            .options(db.joinedload(CalibrationChange.actor))
-            .order_by(CalibrationChange.at)
-        )
-    )
-    plan = db.session.scalars(
-        select(ImprovementPlan)
-        .where(ImprovementPlan.appraisal_id == appraisal.id)
-        .options(db.selectinload(ImprovementPlan.items))
-    ).one_or_none()
-    owners = {}
-    if plan is not None and plan.items:
-        owners = dict(
-            db.session.execute(
-                select(Person.id, Person.name).where(
-                    Person.id.in_({i.owner_id for i in plan.items})
-                )
-            ).all()
-        )
-    company = db.session.scalar(select(Company.name).limit(1)) or ""
-
-    if appraisal.result:
-        data = appraisal.result
-        derivation = describe_steps(frozen_steps(appraisal), spec.glossary())
-        composite, grade = data.get("composite"), data.get("grade")
-        parts = data.get("parts", {})
-    else:
-        live = breakdown(appraisal, spec)
-        data = live.to_data()
-        derivation = describe_steps(live.steps, spec.glossary())
-        composite, grade, parts = data["composite"], data["grade"], data["parts"]
-
-    blocks = [
-        ObjectiveBlock(
-            title=o.title,
-            weight=f"{fmt(o.weight)}%",
-            progress=pct(o.progress),
-            key_results=[
-                KRLine(
-                    title=kr.title,
-                    kind=kind_label(kr.kind),
-                    weight=f"{fmt(kr.weight)}%",
-                    start=quantity(kr.start, kr.unit),
-                    target=quantity(kr.target, kr.unit),
-                    actual=quantity(kr.current, kr.unit, empty="—"),
-                    attainment=pct(kr.progress),
-                    points=_kr_points(kr),
-                    score=f"{_score(kr.progress * kr.weight)} / {fmt(kr.weight)}",
-                    series=_progress_series(kr, series, cycle.attainment_cap),
-                )
-                for kr in o.key_results
-            ],
-        )
-        for o in objectives
-    ]
-    peer, peer_note = _peer_aggregate(spec, appraisal, list(appraisal.peer_forms))
-    step_titles = {
-        "purpose": _("1. Purpose of the interview"),
-        "self_assessment": _("2. The employee's self-assessment"),
-        "result": _("3. The result"),
-        "disagreement": _("4. What the employee disagrees with"),
-        "plan": _("5. The improvement plan agreed"),
-    }
+    sources = record_sources(appraisal_id)
+    appraisal = sources.appraisal
+    cycle = appraisal.review.cycle
+    spec = spec_of(appraisal.review.template)
     record = Record(
-        record_number=f"R{review.id:04d}-{appraisal.id:06d}",
-        language=str(get_locale() or "zh"),
-        company=company,
-        cycle=cycle.label,
-        cycle_dates=f"{_date(cycle.start)} – {_date(cycle.end)}",
-        review=review.name,
-        review_dates=_(
-            "Self-assessment by %(a)s · peers by %(b)s · interviews by %(c)s",
-            a=_date(review.self_deadline),
-            b=_date(review.peer_deadline),
-            c=_date(review.interview_deadline),
-        ),
-        person=appraisal.person.name,
-        department=appraisal.department.name,
-        position=appraisal.person.position,
-        manager=appraisal.manager.name if appraisal.manager else "—",
-        objectives=blocks,
-        okr_score=pct(Decimal(parts["kr"]["fraction"]))
-        if parts.get("kr", {}).get("fraction")
-        else "—",
-        self_ratings=_ratings(spec, "self", appraisal.self_ratings or {}),
-        self_reflection=appraisal.self_reflection,
-        peer=peer,
-        peer_note=peer_note,
-        interview_notes=[
-            (step_titles[s], (appraisal.interview_notes or {}).get(s, "")) for s in INTERVIEW_STEPS
-        ],
-        interview_ratings=_ratings(spec, "interview", appraisal.interview_ratings or {}),
-        disagreement=appraisal.disagreement,
-        adjustments=[(a.reason, fmt(a.points)) for a in adjustments],
-        parts=[
-            (
-                str(PART_WORDS[p]),
-                f"{parts[p]['weight']}%",
-                pct(Decimal(parts[p]["fraction"])) if parts[p].get("fraction") else "—",
-                _score(parts[p].get("points")),
-            )
-            for p in ("kr", "peer", "interview", "self")
-            if p in parts and Decimal(parts[p]["weight"]) > 0
-        ],
-        composite=_score(composite),
-        scale=fmt(spec.domain.total_scale),
-        grade=grade or "—",
-        final_grade=appraisal.final_grade or grade or "—",
-        rank=str(appraisal.rank) if appraisal.rank else "—",
-        overrides=[
-            (c.from_grade or "—", c.to_grade, c.reason, c.actor.name, _when(c.at)) for c in changes
-        ],
-        derivation=derivation,
-        rounding=" ".join(
-            (
-                _(
-                    "Scores are computed exactly and shown rounded half up to %(n)d decimals; percentages to 1 decimal.",
-                    n=SCORE_PLACES,
-                ),
-                derivation_rule(),
-            )
-        ),
+        **_heading(sources),
+        objectives=[_block(o, sources.series, cycle.attainment_cap) for o in sources.objectives],
+        **_assessments(spec, appraisal),
+        **_result(spec, sources),
         plan=[
             PlanLine(
                 i.section,
                 i.title,
                 i.current,
                 i.target,
-                owners.get(i.owner_id, ""),
+                sources.owners.get(i.owner_id, ""),
                 _date(i.due),
                 i.status,
             )
-            for i in (plan.items if plan else [])
+            for i in (sources.plan.items if sources.plan else [])
         ],
-        plan_status=plan.status if plan else "",
+        plan_status=sources.plan.status if sources.plan else "",
         acknowledgement=appraisal.acknowledgement or "",
         acknowledgement_note=appraisal.acknowledgement_note,
         acknowledged_at=_when(appraisal.acknowledged_at),
@@ -385,3 +142,136 @@ def build_record(appraisal_id: int) -> Record:
     )
     record.content_hash = record.compute_hash()
     return record
+
+
+def _heading(sources: RecordSources) -> dict[str, Any]:
+    """Who and when: the record's number, the company, cycle, review and the person."""
+    appraisal = sources.appraisal
+    review, cycle = appraisal.review, appraisal.review.cycle
+    return {
+        "record_number": f"R{review.id:04d}-{appraisal.id:06d}",
+        "language": str(get_locale() or "zh"),
+        "company": sources.company,
+        "cycle": cycle.label,
+        "cycle_dates": f"{_date(cycle.start)} – {_date(cycle.end)}",
+        "review": review.name,
+        "review_dates": _(
+            "Self-assessment by %(a)s · peers by %(b)s · interviews by %(c)s",
+            a=_date(review.self_deadline),
+            b=_date(review.peer_deadline),
+            c=_date(review.interview_deadline),
+        ),
+        "person": appraisal.person.name,
+        "department": appraisal.department.name,
+        "position": appraisal.person.position,
+        "manager": appraisal.manager.name if appraisal.manager else "—",
+    }
+
+
+def _block(
+    objective: Objective, series: dict[tuple[int, date], Decimal], cap: Decimal
+) -> ObjectiveBlock:
+    """An objective with each key result's figures, score and weekly attainment."""
+    return ObjectiveBlock(
+        title=objective.title,
+        weight=f"{fmt(objective.weight)}%",
+        progress=pct(objective.progress),
+        key_results=[
+            KRLine(
+                title=kr.title,
+                kind=kind_label(kr.kind),
+                weight=f"{fmt(kr.weight)}%",
+                start=quantity(kr.start, kr.unit),
+                target=quantity(kr.target, kr.unit),
+                actual=quantity(kr.current, kr.unit, empty="—"),
+                attainment=pct(kr.progress),
+                points=_kr_points(kr),
+                score=f"{_score(kr.progress * kr.weight)} / {fmt(kr.weight)}",
+                series=_progress_series(kr, series, cap),
+            )
+            for kr in objective.key_results
+        ],
+    )
+
+
+def _assessments(spec: TemplateSpec, appraisal: Appraisal) -> dict[str, Any]:
+    """The self-assessment, the peers' means, the interview's notes and ratings."""
+    peer, peer_note = _peer_aggregate(spec, appraisal, list(appraisal.peer_forms))
+    step_titles = {
+        "purpose": _("1. Purpose of the interview"),
+        "self_assessment": _("2. The employee's self-assessment"),
+        "result": _("3. The result"),
+        "disagreement": _("4. What the employee disagrees with"),
+        "plan": _("5. The improvement plan agreed"),
+    }
+    notes = appraisal.interview_notes or {}
+    return {
+        "self_ratings": _ratings(spec, "self", appraisal.self_ratings or {}),
+        "self_reflection": appraisal.self_reflection,
+        "peer": peer,
+        "peer_note": peer_note,
+        "interview_notes": [(step_titles[s], notes.get(s, "")) for s in INTERVIEW_STEPS],
+        "interview_ratings": _ratings(spec, "interview", appraisal.interview_ratings or {}),
+        "disagreement": appraisal.disagreement,
+    }
+
+
+def _result(spec: TemplateSpec, sources: RecordSources) -> dict[str, Any]:
+    """The score: parts, adjustments, composite, grades, rank, overrides and derivation.
+
+    As stored when the appraisal was finalized, else computed live.
+    """
+    appraisal = sources.appraisal
+    derivation, composite, grade, parts = _scored(spec, appraisal)
+    return {
+        "okr_score": pct(Decimal(parts["kr"]["fraction"]))
+        if parts.get("kr", {}).get("fraction")
+        else "—",
+        "adjustments": [(a.reason, fmt(a.points)) for a in sources.adjustments],
+        "parts": _part_lines(parts),
+        "composite": _score(composite),
+        "scale": fmt(spec.domain.total_scale),
+        "grade": grade or "—",
+        "final_grade": appraisal.final_grade or grade or "—",
+        "rank": str(appraisal.rank) if appraisal.rank else "—",
+        "overrides": [
+            (c.from_grade or "—", c.to_grade, c.reason, c.actor.name, _when(c.at))
+            for c in sources.changes
+        ],
+        "derivation": derivation,
+        "rounding": " ".join(
+            (
+                _(
+                    "Scores are computed exactly and shown rounded half up to %(n)d decimals; percentages to 1 decimal.",
+                    n=SCORE_PLACES,
+                ),
+                derivation_rule(),
+            )
+        ),
+    }
+
+
+def _scored(spec: TemplateSpec, appraisal: Appraisal) -> tuple[list[str], Any, Any, dict[str, Any]]:
+    """Derivation, composite, grade and parts: as finalized, else as computed now."""
+    if appraisal.result:
+        data = appraisal.result
+        derivation = describe_steps(frozen_steps(appraisal), spec.glossary())
+        return derivation, data.get("composite"), data.get("grade"), data.get("parts", {})
+    live = breakdown(appraisal, spec)
+    data = live.to_data()
+    derivation = describe_steps(live.steps, spec.glossary())
+    return derivation, data["composite"], data["grade"], data["parts"]
+
+
+def _part_lines(parts: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(part, weight, fraction, points) of each part that weighs anything."""
+    return [
+        (
+            str(PART_WORDS[p]),
+            f"{parts[p]['weight']}%",
+            pct(Decimal(parts[p]["fraction"])) if parts[p].get("fraction") else "—",
+            _score(parts[p].get("points")),
+        )
+        for p in ("kr", "peer", "interview", "self")
+        if p in parts and Decimal(parts[p]["weight"]) > 0
+    ]

@@ -18,7 +18,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from okr.http import csp_nonce
 from okr.plans.services import item_status_label, section_label
 from okr.records.chart import progress_svg
-from okr.records.data import Record
+from okr.records.record import Record
 
 # A base URL nobody can reach: relative links in the print template resolve under it, and the
 # fetcher below answers only for it, from the static folder. file://, http(s) and data: are refused.

@@ -13,6 +13,7 @@ from flask import Flask
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from okr.domain.composite import CompositeResult
 from okr.domain.numbers import fmt
 from okr.domain.template import Part
 from okr.explain import PART_WORDS, derivation_rule
@@ -67,41 +68,10 @@ def _fact(label: str, value: str) -> str:
 
 def report(spec: TemplateSpec, breakdown: Breakdown) -> list[str]:
     """The breakdown as text: parts, weighted sum, adjustments, composite, grade, derivation."""
-    result = breakdown.result
     scale = _("%(points)s points", points=fmt(spec.domain.total_scale))
-    lines = [" · ".join((spec.name, scale)), ""]
-    head = (_("Part"), _("Weight"), _("Fraction"), _("Points"))
-    lines.append("  {:<24} {:>6}  {:>8}  {:>8}".format(*head))
-    for part in breakdown.parts.values():
-        points = result.part_points.get(Part(part.part)) if result else None
-        lines.append(
-            "  {:<24} {:>6}  {:>8}  {:>8}".format(
-                str(PART_WORDS[part.part]),
-                fmt(part.weight) + "%",
-                pct(part.fraction),
-                shown(points),
-            )
-        )
-    if result is not None:
-        adjusted = result.adjustments
-        plan = _("Needed") if result.needs_improvement_plan else _("Not needed")
-        lines += [
-            "",
-            _fact(_("Weighted sum"), shown(result.weighted_sum)),
-            _(
-                "Bonuses: +%(value)s (before the cap: %(raw)s)",
-                value=shown(adjusted.bonus),
-                raw=shown(adjusted.bonus_raw),
-            ),
-            _(
-                "Deductions: −%(value)s (before the cap: %(raw)s)",
-                value=shown(adjusted.deduction),
-                raw=shown(adjusted.deduction_raw),
-            ),
-            _fact(_("Composite"), shown(result.composite)),
-            _fact(_("Grade"), result.grade or "—"),
-            _fact(_("Improvement plan"), plan),
-        ]
+    lines = [" · ".join((spec.name, scale)), "", *_parts_table(breakdown)]
+    if breakdown.result is not None:
+        lines += ["", *_result_lines(breakdown.result)]
     lines += ["", _fact(_("Derivation"), "")]
     lines += [f"  {n}. {line}" for n, line in enumerate(derivation(spec, breakdown), start=1)]
     lines += [
@@ -112,6 +82,46 @@ def report(spec: TemplateSpec, breakdown: Breakdown) -> list[str]:
         derivation_rule(),
     ]
     return lines
+
+
+def _parts_table(breakdown: Breakdown) -> list[str]:
+    """One row per part: its weight, the fraction reached and the points it gives."""
+    result = breakdown.result
+    head = (_("Part"), _("Weight"), _("Fraction"), _("Points"))
+    lines = ["  {:<24} {:>6}  {:>8}  {:>8}".format(*head)]
+    for part in breakdown.parts.values():
+        points = result.part_points.get(Part(part.part)) if result else None
+        lines.append(
+            "  {:<24} {:>6}  {:>8}  {:>8}".format(
+                str(PART_WORDS[part.part]),
+                fmt(part.weight) + "%",
+                pct(part.fraction),
+                shown(points),
+            )
+        )
+    return lines
+
+
+def _result_lines(result: CompositeResult) -> list[str]:
+    """The weighted sum, bonuses and deductions (with their caps), composite, grade and plan."""
+    adjusted = result.adjustments
+    plan = _("Needed") if result.needs_improvement_plan else _("Not needed")
+    return [
+        _fact(_("Weighted sum"), shown(result.weighted_sum)),
+        _(
+            "Bonuses: +%(value)s (before the cap: %(raw)s)",
+            value=shown(adjusted.bonus),
+            raw=shown(adjusted.bonus_raw),
+        ),
+        _(
+            "Deductions: −%(value)s (before the cap: %(raw)s)",
+            value=shown(adjusted.deduction),
+            raw=shown(adjusted.deduction_raw),
+        ),
+        _fact(_("Composite"), shown(result.composite)),
+        _fact(_("Grade"), result.grade or "—"),
+        _fact(_("Improvement plan"), plan),
+    ]
 
 
 @review.command("simulate")

@@ -140,6 +140,35 @@ def spec_data(form: TemplateForm) -> dict[str, Any]:
 
     Criteria that are not valid JSON are reported together with the form's other problems.
     """
+    bands, kinds = _kept_rows(form)
+    data = {
+        "name": form.name.data or "",
+        "description": form.description.data or "",
+        "total_scale": _text(form.total_scale.number),
+        "attainment_cap": _text(form.attainment_cap.number / HUNDRED),
+        "min_peer_raters": (form.min_peer_raters.data or "1").strip(),
+        "parts": {p: _text(getattr(form, f"weight_{p}").number) or "0" for p in PARTS},
+        "criteria": {},
+        **_band_fields(bands),
+        "adjustments": {
+            "kinds": [
+                {
+                    "key": (k.key.data or "").strip(),
+                    "label": (k.label.data or "").strip(),
+                    "points": _text(k.points.number),
+                }
+                for k in kinds
+            ],
+            "bonus_cap": _text(form.bonus_cap.number),
+            "deduction_cap": _text(form.deduction_cap.number),
+        },
+    }
+    data["criteria"] = _read_criteria(form, data)
+    return data
+
+
+def _kept_rows(form: TemplateForm) -> tuple[list[BandForm], list[KindForm]]:
+    """The band and adjustment rows with something typed in; their row numbers stay on the form."""
     bands = [
         (i, e.form)
         for i, e in enumerate(form.bands)
@@ -151,45 +180,33 @@ def spec_data(form: TemplateForm) -> dict[str, Any]:
         if e.form.key.data or e.form.label.data or e.form.points.data
     ]
     form.kept_bands, form.kept_kinds = [i for i, _b in bands], [i for i, _k in kinds]
-    data = {
-        "name": form.name.data or "",
-        "description": form.description.data or "",
-        "total_scale": _text(form.total_scale.number),
-        "attainment_cap": _text(form.attainment_cap.number / HUNDRED),
-        "min_peer_raters": (form.min_peer_raters.data or "1").strip(),
-        "parts": {p: _text(getattr(form, f"weight_{p}").number) or "0" for p in PARTS},
-        "criteria": {},
+    return [b for _i, b in bands], [k for _i, k in kinds]
+
+
+def _band_fields(bands: list[BandForm]) -> dict[str, Any]:
+    """The bands with the quotas and improvement-plan grades ticked on their rows."""
+    return {
         "bands": [
             {
                 "label": (b.label.data or "").strip(),
                 "min": _text(b.min.number),
                 "inclusive": b.inclusive.data != "0",
             }
-            for _i, b in bands
+            for b in bands
         ],
         "quotas": {
             (b.label.data or "").strip(): _text(b.quota.number / HUNDRED)
-            for _i, b in bands
+            for b in bands
             if b.quota.number is not None
         },
-        "improvement_plan_grades": [(b.label.data or "").strip() for _i, b in bands if b.plan.data],
-        "adjustments": {
-            "kinds": [
-                {
-                    "key": (k.key.data or "").strip(),
-                    "label": (k.label.data or "").strip(),
-                    "points": _text(k.points.number),
-                }
-                for _i, k in kinds
-            ],
-            "bonus_cap": _text(form.bonus_cap.number),
-            "deduction_cap": _text(form.deduction_cap.number),
-        },
+        "improvement_plan_grades": [(b.label.data or "").strip() for b in bands if b.plan.data],
     }
+
+
+def _read_criteria(form: TemplateForm, data: dict[str, Any]) -> Any:
+    """The criteria box as JSON; text that is not JSON is refused with the form's other problems."""
     try:
-        data["criteria"] = json.loads(
-            form.criteria.data or "{}", parse_float=Decimal, parse_int=Decimal
-        )
+        return json.loads(form.criteria.data or "{}", parse_float=Decimal, parse_int=Decimal)
     except json.JSONDecodeError as exc:
         problems = [("criteria", _("This is not valid JSON: %(error)s", error=str(exc)))]
         try:
@@ -197,7 +214,6 @@ def spec_data(form: TemplateForm) -> dict[str, Any]:
         except TemplateInvalid as others:
             problems += [p for p in others.problems if not p[0].startswith("criteria")]
         raise TemplateInvalid(problems) from exc
-    return data
 
 
 def attach_problems(form: TemplateForm, problems: list[tuple[str, str]]) -> dict[str, list[str]]:

@@ -158,6 +158,21 @@ def save_template(
     Returns the template now current and whether anything changed. Built-in and retired
     versions are not edited; a save based on a spec that changed meanwhile is refused.
     """
+    _ensure_editable(template, base)
+    spec, _spec = validate(data)
+    if spec == template.spec:
+        return template, False
+    if template_in_use(template):
+        template.retired = True
+        template = _add(template.family, template.version + 1, spec)
+    else:
+        template.spec, template.name, template.description = spec, spec["name"], spec["description"]
+    db.session.flush()
+    return template, True
+
+
+def _ensure_editable(template: ReviewTemplate, base: str | None) -> None:
+    """Refuse a built-in or retired version, or a save based on a spec changed since."""
     if template.built_in:
         raise TemplateInvalid(
             [("_", _("Built-in templates cannot be changed; copy one and edit the copy."))]
@@ -184,16 +199,6 @@ def save_template(
                 )
             ]
         )
-    spec, _spec = validate(data)
-    if spec == template.spec:
-        return template, False
-    if template_in_use(template):
-        template.retired = True
-        template = _add(template.family, template.version + 1, spec)
-    else:
-        template.spec, template.name, template.description = spec, spec["name"], spec["description"]
-    db.session.flush()
-    return template, True
 
 
 def import_template(text: str | bytes) -> ReviewTemplate:

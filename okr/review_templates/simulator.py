@@ -33,7 +33,7 @@ from okr.domain.steps import Step, rounding_step
 from okr.domain.template import Criterion, Part
 from okr.explain import PART_WORDS, describe_steps, error_message
 from okr.reviews.scoring import Breakdown, PartResult, qualitative_part
-from okr.schemes.format import PARTS, TemplateSpec
+from okr.schemes.format import TemplateSpec, counted_parts
 
 INPUT_FIELDS = ("kr_percent", "peer", "interview", "self", "adjustments")
 RATED_PARTS = ("peer", "interview", "self")
@@ -60,11 +60,6 @@ class SampleInputs:
     interview: Ratings = field(default_factory=dict)
     self: Ratings = field(default_factory=dict)
     adjustments: dict[str, int] = field(default_factory=dict)
-
-
-def counted_parts(spec: TemplateSpec) -> list[str]:
-    """The parts that weigh more than 0, in their usual order (the inputs worth asking for)."""
-    return [p for p in PARTS if spec.domain.weight(Part(p)) > 0]
 
 
 def _criteria(spec: TemplateSpec, part: str) -> tuple[Criterion, ...]:

@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 
 from okr.access import admin_required, ensure
 from okr.domain.steps import Step
-from okr.explain import NO_GLOSSARY, PART_WORDS, describe
+from okr.explain import NO_GLOSSARY, describe
 from okr.extensions import db
 from okr.labels import pct
 from okr.review_templates import simulator
@@ -41,6 +41,7 @@ from okr.review_templates.services import (
     versions,
 )
 from okr.reviews.models import ReviewTemplate
+from okr.reviews.scoring import Breakdown
 from okr.reviews.services import spec_of
 from okr.schemes.checks import TemplateInvalid, read_json, validate
 from okr.schemes.format import TemplateSpec
@@ -48,13 +49,6 @@ from okr.uploads import over_upload_limit, too_large_message, too_large_page, up
 from okr.web import render
 
 bp.add_app_template_filter(simulator.shown, "review_points")
-bp.add_app_template_global(simulator.counted_parts, "review_counted_parts")
-
-
-@bp.app_template_global("review_part_label")
-def part_label(part: str) -> str:
-    """A part's name in the reader's language."""
-    return str(PART_WORDS.get(str(part), part))
 
 
 @bp.app_template_global("review_step")
@@ -182,18 +176,23 @@ def edit(template_id: int) -> Response:
         saved, changed = save_template(template, spec_data(form), form.base.data or None)
     except TemplateInvalid as exc:
         return _edit_page(form, template, attach_problems(form, exc.problems), 422)
-    if saved.id != template.id:
+    _flash_saved(saved, template, changed)
+    return redirect(url_for("review_templates.detail", template_id=saved.id), code=303)
+
+
+def _flash_saved(saved: ReviewTemplate, edited: ReviewTemplate, changed: bool) -> None:
+    """Say what a save did: a new version (running reviews keep theirs), or a change in place."""
+    if saved.id != edited.id:
         flash(
             _(
                 "Saved as version %(new)d; reviews already running keep version %(old)d.",
                 new=saved.version,
-                old=template.version,
+                old=edited.version,
             ),
             "success",
         )
     else:
         flash(_("Template saved.") if changed else _("Nothing changed."), "success")
-    return redirect(url_for("review_templates.detail", template_id=saved.id), code=303)
 
 
 @too_large_page("review_templates.import_")
@@ -252,6 +251,17 @@ def _raters(values: Any, spec: TemplateSpec | None) -> int:
     return max(1, min(simulator.MAX_RATERS, wanted + ("add_rater" in values)))
 
 
+def _compute(
+    spec: TemplateSpec, values: Any, raters: int
+) -> tuple[Breakdown | None, list[tuple[str, str]]]:
+    """The breakdown of the inputs sent, or their problems by form field."""
+    try:
+        inputs = simulator.read_inputs(spec, simulator.inputs_from_form(spec, values, raters))
+        return simulator.simulate(spec, inputs), []
+    except simulator.InputsInvalid as exc:
+        return None, [(simulator.field_name(place), message) for place, message in exc.problems]
+
+
 @bp.route("/simulate", methods=["GET", "POST"])
 @login_required
 def simulate() -> Response:
@@ -262,11 +272,7 @@ def simulate() -> Response:
     spec, template, problems = _source(values, choices)
     raters, breakdown = _raters(values, spec), None
     if spec is not None and request.method == "POST" and not {"reload", "add_rater"} & set(values):
-        try:
-            inputs = simulator.read_inputs(spec, simulator.inputs_from_form(spec, values, raters))
-            breakdown = simulator.simulate(spec, inputs)
-        except simulator.InputsInvalid as exc:
-            problems = [(simulator.field_name(place), message) for place, message in exc.problems]
+        breakdown, problems = _compute(spec, values, raters)
     errors: dict[str, list[str]] = {}
     for place, message in problems:
         errors.setdefault(place, []).append(message)

@@ -165,20 +165,7 @@ def compute(
     """
     if interview_ratings is None:
         interview_ratings = dict(appraisal.interview_ratings or {})
-    parts = {
-        "kr": kr_part(objectives),
-        "peer": peer_part(spec, appraisal, forms),
-        "interview": qualitative_part(spec, "interview", interview_ratings),
-        "self": qualitative_part(spec, "self", dict(appraisal.self_ratings or {})),
-    }
-    for name, item in parts.items():
-        item.weight = spec.domain.weight(Part(name))
-        if (
-            item.part == "kr"
-            and item.fraction is not None
-            and item.fraction > spec.domain.attainment_cap
-        ):
-            item.fraction = spec.domain.attainment_cap
+    parts = _parts(spec, appraisal, objectives, forms, interview_ratings)
     template, domain_adjustments = _adjustments(spec, adjustments)
     fractions = {Part(p.part): (p.fraction if p.weight > 0 else None) for p in parts.values()}
     result = composite(template, fractions, domain_adjustments)
@@ -194,6 +181,31 @@ def compute(
     steps.extend(problems)
     steps.extend(result.steps)
     return Breakdown(parts, result, tuple(steps), problems)
+
+
+def _parts(
+    spec: TemplateSpec,
+    appraisal: Appraisal,
+    objectives: list[Objective],
+    forms: list[PeerForm],
+    interview_ratings: dict[str, str],
+) -> dict[str, PartResult]:
+    """Each part with the template's weight; the key-result part capped at the attainment cap."""
+    parts = {
+        "kr": kr_part(objectives),
+        "peer": peer_part(spec, appraisal, forms),
+        "interview": qualitative_part(spec, "interview", interview_ratings),
+        "self": qualitative_part(spec, "self", dict(appraisal.self_ratings or {})),
+    }
+    for name, item in parts.items():
+        item.weight = spec.domain.weight(Part(name))
+        if (
+            item.part == "kr"
+            and item.fraction is not None
+            and item.fraction > spec.domain.attainment_cap
+        ):
+            item.fraction = spec.domain.attainment_cap
+    return parts
 
 
 def frozen_steps(appraisal: Appraisal) -> tuple[Step, ...]:

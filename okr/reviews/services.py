@@ -1,4 +1,8 @@
-"""Running a review: open it, assign peers, self-assess, rate, interview. Services flush."""
+"""The review core: open a review, its inputs and live scores, ratings as typed, the lock.
+
+A closed review is read-only: every service that changes an appraisal's inputs (here, in
+okr.appraisals.services and okr.peer_reviews.services) calls `ensure_unlocked`. Services flush.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,10 @@ from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm.attributes import set_committed_value
 
 from okr.cycles.models import Cycle
-from okr.db import local_date, utcnow
 from okr.domain.errors import DomainError
 from okr.domain.numbers import parse_decimal
 from okr.domain.template import Part
@@ -47,7 +49,8 @@ def review_of(appraisal: Appraisal) -> Review:
     return review
 
 
-def _check_version(record: Appraisal | PeerForm, version: int | None) -> None:
+def check_version(record: Appraisal | PeerForm, version: int | None) -> None:
+    """Refuse a save made on an older version than the one stored (someone saved meanwhile)."""
     if version is not None and record.version != version:
         raise StaleEdit()
 
@@ -69,6 +72,21 @@ def open_review(
     People already appraised in another review of the same cycle are skipped; when `counts` is
     given it receives how many appraisals were created and how many people were skipped.
     """
+    _check_opening(template, department_ids, deadlines)
+    covered: set[int] = set()
+    for department_id in department_ids:
+        covered |= department_subtree_ids(department_id)
+    review = _new_review(name, cycle, template, department_ids, deadlines, actor)
+    created, considered = _create_appraisals(review, cycle, covered)
+    if counts is not None:
+        counts.update(created=created, skipped=considered - created)
+    return review
+
+
+def _check_opening(
+    template: ReviewTemplate, department_ids: list[int], deadlines: tuple[date, date, date]
+) -> None:
+    """At least one department, the interviews last, and a template that parses."""
     if not department_ids:
         raise Invalid({"departments": _("Choose at least one department.")})
     self_deadline, peer_deadline, interview_deadline = deadlines
@@ -80,11 +98,19 @@ def open_review(
                 )
             }
         )
-    spec_check = parse(template.spec)  # refuse a broken template before creating anything
-    del spec_check
-    covered: set[int] = set()
-    for department_id in department_ids:
-        covered |= department_subtree_ids(department_id)
+    parse(template.spec)  # refuse a broken template before creating anything
+
+
+def _new_review(
+    name: str,
+    cycle: Cycle,
+    template: ReviewTemplate,
+    department_ids: list[int],
+    deadlines: tuple[date, date, date],
+    actor: Person,
+) -> Review:
+    """The review row with its departments (flushed: the appraisals need its id)."""
+    self_deadline, peer_deadline, interview_deadline = deadlines
     review = Review(
         name=name.strip() or f"{cycle.label}",
         cycle_id=cycle.id,
@@ -100,6 +126,12 @@ def open_review(
         insert(review_department),
         [{"review_id": review.id, "department_id": d} for d in sorted(set(department_ids))],
     )
+    return review
+
+
+def _create_appraisals(review: Review, cycle: Cycle, covered: set[int]) -> tuple[int, int]:
+    """A draft appraisal for each active person in the covered departments not yet appraised in
+    the cycle; returns how many were created and how many people were considered."""
     people = db.session.execute(
         select(Person.id, Person.manager_id, Person.department_id).where(
             Person.active, Person.department_id.in_(covered)
@@ -130,9 +162,7 @@ def open_review(
     if rows:
         db.session.execute(insert(Appraisal), rows)  # one round trip for thousands of people
     db.session.flush()
-    if counts is not None:
-        counts.update(created=len(rows), skipped=len(people) - len(rows))
-    return review
+    return len(rows), len(people)
 
 
 def template_in_use(template: ReviewTemplate) -> bool:
@@ -187,11 +217,13 @@ def refresh_scores(appraisal: Appraisal, spec: TemplateSpec) -> Breakdown:
     return result
 
 
-def _advance(appraisal: Appraisal, status: str) -> None:
-    appraisal.status = _advanced(appraisal.status, status)
+def advance(appraisal: Appraisal, status: str) -> None:
+    """Move the appraisal on to `status`, never back."""
+    appraisal.status = advanced(appraisal.status, status)
 
 
-def _advanced(current: str, status: str) -> str:
+def advanced(current: str, status: str) -> str:
+    """The later of two statuses in STATUS_ORDER."""
     return status if STATUS_ORDER.index(status) > STATUS_ORDER.index(current) else current
 
 
@@ -204,14 +236,6 @@ def lock_appraisal(appraisal: Appraisal) -> None:
     """
     names = [attr.key for attr in sa_inspect(Appraisal).column_attrs]
     db.session.refresh(appraisal, attribute_names=names, with_for_update=True)
-
-
-def _store_live_figures(appraisal: Appraisal, **values: Any) -> None:
-    """Write derived fields of an appraisal without moving its version (a peer is not editing it)."""
-    table = Appraisal.__table__
-    db.session.execute(update(table).where(table.c.id == appraisal.id).values(**values))
-    for name, value in values.items():
-        set_committed_value(appraisal, name, value)
 
 
 # Ratings ------------------------------------------------------------------------------------
@@ -254,10 +278,6 @@ def checked_ratings(
     return ratings, errors
 
 
-def _deadline_passed(deadline: date) -> bool:
-    return local_date(utcnow()) > deadline
-
-
 def appraisal_locked(appraisal: Appraisal) -> bool:
     """Finalized or in a review that is no longer open: inputs no longer change."""
     return appraisal.finalized_at is not None or review_of(appraisal).status != "open"
@@ -276,177 +296,3 @@ def ensure_unlocked(appraisal: Appraisal) -> None:
                 )
             }
         )
-
-
-def save_self_assessment(
-    appraisal: Appraisal,
-    spec: TemplateSpec,
-    form_data: dict[str, Any],
-    reflection: str,
-    submit: bool,
-    version: int | None,
-) -> None:
-    """The person rates themself and writes reflections; submitting moves the appraisal on."""
-    lock_appraisal(appraisal)
-    ensure_unlocked(appraisal)
-    _check_version(appraisal, version)
-    if appraisal.finalized_at is not None or appraisal.self_submitted_at is not None:
-        raise Invalid(
-            {"_": _("The self-assessment was submitted already and can no longer change.")}
-        )
-    appraisal.self_ratings = read_ratings(spec, "self", form_data, complete=submit)
-    appraisal.self_reflection = reflection.strip()
-    if submit:
-        appraisal.self_submitted_at = utcnow()
-        _advance(appraisal, "self_assessed")
-    refresh_scores(appraisal, spec)
-    db.session.flush()
-
-
-def suggested_raters(appraisal: Appraisal) -> list[Person]:
-    """Colleagues in the same department (active, never the person)."""
-    return list(
-        db.session.scalars(
-            select(Person)
-            .where(
-                Person.department_id == appraisal.department_id,
-                Person.active,
-                Person.id != appraisal.person_id,
-            )
-            .order_by(Person.name)
-        )
-    )
-
-
-def _ensure_raters_open(appraisal: Appraisal, field: str = "rater") -> None:
-    if appraisal_locked(appraisal):
-        raise Invalid({field: _("This appraisal is closed; raters can no longer change.")})
-
-
-def assign_rater(appraisal: Appraisal, rater: Person, actor: Person) -> PeerForm:
-    """One form per rater; the person never rates themself, nobody changes a closed appraisal."""
-    _ensure_raters_open(appraisal)
-    if rater.id == appraisal.person_id:
-        raise Invalid({"rater": _("Nobody rates themself in the team evaluation.")})
-    if not rater.active:
-        raise Invalid({"rater": _("%(name)s is deactivated.", name=rater.name)})
-    if db.session.scalar(
-        select(PeerForm.id).where(
-            PeerForm.appraisal_id == appraisal.id, PeerForm.rater_id == rater.id
-        )
-    ):
-        raise Invalid({"rater": _("%(name)s is already asked to rate.", name=rater.name)})
-    form = PeerForm(
-        appraisal_id=appraisal.id, rater_id=rater.id, assigned_by_id=actor.id, ratings={}
-    )
-    db.session.add(form)
-    db.session.flush()
-    return form
-
-
-def unassign_rater(form: PeerForm) -> None:
-    """Withdraw a request to rate that was not submitted yet (of an appraisal still open)."""
-    appraisal = db.session.get(Appraisal, form.appraisal_id)
-    assert appraisal is not None
-    _ensure_raters_open(appraisal, field="_")
-    if form.submitted_at is not None:
-        raise Invalid({"_": _("A submitted evaluation cannot be withdrawn.")})
-    db.session.delete(form)
-    db.session.flush()
-
-
-def save_peer_form(
-    form: PeerForm,
-    appraisal: Appraisal,
-    spec: TemplateSpec,
-    form_data: dict[str, Any],
-    comment: str,
-    submit: bool,
-    version: int | None,
-) -> None:
-    """A rater fills in their form; it stays editable until the peer deadline.
-
-    The appraisal's status and live composite follow from the forms; they are stored without
-    moving the appraisal's version, so a peer never makes the person's or manager's form stale.
-    """
-    ensure_unlocked(appraisal)
-    _check_version(form, version)
-    lock_appraisal(appraisal)
-    if _deadline_passed(review_of(appraisal).peer_deadline) or appraisal.finalized_at is not None:
-        raise Invalid({"_": _("The deadline for the team evaluation has passed.")})
-    form.ratings = read_ratings(
-        spec, "peer", form_data, complete=submit or form.submitted_at is not None
-    )
-    form.comment = comment.strip()
-    if submit and form.submitted_at is None:
-        form.submitted_at = utcnow()
-    db.session.flush()
-    submitted = db.session.scalar(
-        select(db.func.count()).where(
-            PeerForm.appraisal_id == appraisal.id, PeerForm.submitted_at.is_not(None)
-        )
-    )
-    figures: dict[str, Any] = {"status": appraisal.status}
-    if submitted >= spec.domain.min_peer_raters:
-        figures["status"] = _advanced(appraisal.status, "peer_rated")
-    if appraisal.finalized_at is None:
-        result = breakdown(appraisal, spec).result
-        figures["composite"] = result.composite if result else None
-        figures["grade"] = result.grade if result else None
-    _store_live_figures(appraisal, **figures)
-
-
-def interview_preview(
-    spec: TemplateSpec,
-    appraisal: Appraisal,
-    inputs: tuple[list[Objective], list[PeerForm], list[Adjustment]],
-    form_data: dict[str, Any],
-) -> tuple[Breakdown, dict[str, str]]:
-    """The scores the interview ratings typed so far would give (nothing is stored), and a
-    message for each typed rating that cannot count."""
-    ratings, errors = checked_ratings(spec, "interview", form_data, complete=False)
-    return compute(spec, appraisal, *inputs, interview_ratings=ratings), errors
-
-
-def interview_progress(appraisal: Appraisal, spec: TemplateSpec) -> dict[str, bool]:
-    """Which of the five steps hold what they ask for (as saved): a note for each, every
-    interview criterion rated for the result, the employee's objection or its answer."""
-    notes = appraisal.interview_notes or {}
-    criteria = spec.domain.criteria.get(Part.INTERVIEW, ())
-    rated = dict(appraisal.interview_ratings or {})
-    return {
-        "purpose": bool(notes.get("purpose")),
-        "self_assessment": bool(notes.get("self_assessment")),
-        "result": all(rated.get(c.key) for c in criteria)
-        if criteria
-        else bool(notes.get("result")),
-        "disagreement": bool(appraisal.disagreement or notes.get("disagreement")),
-        "plan": bool(notes.get("plan")),
-    }
-
-
-def save_interview(
-    appraisal: Appraisal,
-    spec: TemplateSpec,
-    form_data: dict[str, Any],
-    notes: dict[str, str],
-    disagreement: str,
-    complete: bool,
-    version: int | None,
-) -> None:
-    """The five-step one-on-one: notes per step, the manager's ratings, what the person disputes."""
-    lock_appraisal(appraisal)
-    ensure_unlocked(appraisal)
-    _check_version(appraisal, version)
-    if appraisal.finalized_at is not None:
-        raise Invalid({"_": _("This appraisal is finalized; the interview can no longer change.")})
-    appraisal.interview_ratings = read_ratings(spec, "interview", form_data, complete=complete)
-    appraisal.interview_notes = {step: (notes.get(step) or "").strip() for step in INTERVIEW_STEPS}
-    appraisal.disagreement = disagreement.strip()
-    if complete:
-        if not appraisal.interview_notes["purpose"]:
-            raise Invalid({"note-purpose": _("Write down the purpose you stated (step 1).")})
-        appraisal.interview_at = utcnow()
-        _advance(appraisal, "interviewed")
-    refresh_scores(appraisal, spec)
-    db.session.flush()

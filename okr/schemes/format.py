@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from okr.domain.errors import DomainError
 from okr.domain.numbers import to_decimal
-from okr.domain.template import AdjustmentKind, Criterion, GradeBand, Scale
+from okr.domain.template import AdjustmentKind, Criterion, GradeBand, Part, Scale
 from okr.domain.template import ReviewTemplate as DomainTemplate
 from okr.explain import PART_WORDS, Glossary, error_message
 from okr.schemes.levels import Level, RatingInput, level_words, levels_of, rating_input
@@ -118,6 +118,41 @@ def dumps(spec: dict[str, Any]) -> str:
 def parse(data: dict[str, Any]) -> TemplateSpec:
     """Validate a template dict; every problem is reported, weights that do not sum to 100 with the sum."""
     errors: list[str] = []
+    _check_head(data, errors)
+    parts = _part_weights(data, errors)
+    criteria, labels, levels = _criteria(data, errors)
+    bands = _bands(data, errors)
+    adjustments = data.get("adjustments") or {}
+    kinds = _kinds(adjustments, errors)
+    quotas = _quotas(data, errors)
+    caps = {
+        k: _number(adjustments[k], k, errors) if adjustments.get(k) is not None else None
+        for k in ("bonus_cap", "deduction_cap")
+    }
+    scale = _number(data.get("total_scale", 100), _("Total scale"), errors)
+    cap = _number(data.get("attainment_cap", 1), _("Attainment cap"), errors)
+    if errors:
+        raise TemplateFormatError(errors)
+    try:
+        domain = DomainTemplate.of(
+            {p: w for p, w in parts.items() if w is not None},
+            criteria,
+            bands,
+            scale,
+            kinds,
+            caps["bonus_cap"],
+            caps["deduction_cap"],
+            [str(g) for g in data.get("improvement_plan_grades") or []],
+            int(data.get("min_peer_raters", 1)),
+            cap,
+        )
+    except DomainError as exc:
+        raise TemplateFormatError([_explain(exc)]) from exc
+    _check_quota_grades(quotas, domain)
+    return TemplateSpec(domain, data, labels, quotas, levels)
+
+
+def _check_head(data: dict[str, Any], errors: list[str]) -> None:
     if data.get("format", FORMAT) != FORMAT:
         errors.append(
             _(
@@ -128,17 +163,29 @@ def parse(data: dict[str, Any]) -> TemplateSpec:
         )
     if not str(data.get("name", "")).strip():
         errors.append(_("The template needs a name."))
+
+
+def _part_weights(data: dict[str, Any], errors: list[str]) -> dict[str, Decimal | None]:
     parts_raw = data.get("parts") or {}
     unknown = sorted(set(parts_raw) - set(PARTS))
     if unknown:
         errors.append(
             _("Unknown parts: %(parts)s (use kr, peer, interview, self).", parts=", ".join(unknown))
         )
-    parts = {
+    return {
         p: _number(v, _("Weight of %(part)s", part=p), errors)
         for p, v in parts_raw.items()
         if p in PARTS
     }
+
+
+_Criteria = tuple[
+    dict[str, list[Criterion]], dict[str, dict[str, str]], dict[str, dict[str, tuple[Level, ...]]]
+]
+
+
+def _criteria(data: dict[str, Any], errors: list[str]) -> _Criteria:
+    """The criteria of each part, their labels and their rating levels."""
     criteria: dict[str, list[Criterion]] = {}
     labels: dict[str, dict[str, str]] = {}
     levels: dict[str, dict[str, tuple[Level, ...]]] = {}
@@ -163,6 +210,10 @@ def parse(data: dict[str, Any]) -> TemplateSpec:
                     errors.append(
                         _("The levels of “%(key)s” must be a list of {value, label}.", key=key)
                     )
+    return criteria, labels, levels
+
+
+def _bands(data: dict[str, Any], errors: list[str]) -> list[GradeBand]:
     bands = []
     for band in data.get("bands") or []:
         minimum = _number(band.get("min"), str(band.get("label")), errors)
@@ -172,12 +223,19 @@ def parse(data: dict[str, Any]) -> TemplateSpec:
                     str(band.get("label", "")), minimum, inclusive=bool(band.get("inclusive", True))
                 )
             )
-    adjustments = data.get("adjustments") or {}
+    return bands
+
+
+def _kinds(adjustments: dict[str, Any], errors: list[str]) -> list[AdjustmentKind]:
     kinds = []
     for kind in adjustments.get("kinds") or []:
         points = _number(kind.get("points"), str(kind.get("key")), errors)
         if points is not None:
             kinds.append(AdjustmentKind.of(str(kind.get("key", "")), points))
+    return kinds
+
+
+def _quotas(data: dict[str, Any], errors: list[str]) -> dict[str, Decimal]:
     quotas = {}
     for label, fraction in (data.get("quotas") or {}).items():
         value = _number(fraction, label, errors)
@@ -190,29 +248,10 @@ def parse(data: dict[str, Any]) -> TemplateSpec:
                     )
                 )
             quotas[label] = value
-    caps = {
-        k: _number(adjustments[k], k, errors) if adjustments.get(k) is not None else None
-        for k in ("bonus_cap", "deduction_cap")
-    }
-    scale = _number(data.get("total_scale", 100), _("Total scale"), errors)
-    cap = _number(data.get("attainment_cap", 1), _("Attainment cap"), errors)
-    if errors:
-        raise TemplateFormatError(errors)
-    try:
-        domain = DomainTemplate.of(
-            {p: w for p, w in parts.items() if w is not None},
-            criteria,
-            bands,
-            scale,
-            kinds,
-            caps["bonus_cap"],
-            caps["deduction_cap"],
-            [str(g) for g in data.get("improvement_plan_grades") or []],
-            int(data.get("min_peer_raters", 1)),
-            cap,
-        )
-    except DomainError as exc:
-        raise TemplateFormatError([_explain(exc)]) from exc
+    return quotas
+
+
+def _check_quota_grades(quotas: dict[str, Decimal], domain: DomainTemplate) -> None:
     unknown_quota = sorted(set(quotas) - {b.label for b in domain.bands})
     if unknown_quota:
         raise TemplateFormatError(
@@ -223,11 +262,16 @@ def parse(data: dict[str, Any]) -> TemplateSpec:
                 )
             ]
         )
-    return TemplateSpec(domain, data, labels, quotas, levels)
 
 
-def part_words(part: str) -> str:
-    return str(PART_WORDS.get(part, part))
+def part_label(part: str) -> str:
+    """A part's name in the reader's language (key-result attainment, peer evaluation, ...)."""
+    return str(PART_WORDS.get(str(part), part))
+
+
+def counted_parts(spec: TemplateSpec) -> list[str]:
+    """The parts that weigh more than 0 in the template, in their usual order."""
+    return [p for p in PARTS if spec.domain.weight(Part(p)) > 0]
 
 
 def _explain(exc: DomainError) -> str:
@@ -237,7 +281,7 @@ def _explain(exc: DomainError) -> str:
             _("The part weights")
             if scope == "parts"
             else _(
-                "The criteria weights of %(part)s", part=part_words(scope.removeprefix("criteria."))
+                "The criteria weights of %(part)s", part=part_label(scope.removeprefix("criteria."))
             )
         )
         return _(

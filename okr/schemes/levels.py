@@ -5,14 +5,14 @@ its ``value`` and reaches up to the next one, and its ``label`` is text or one t
 language (``{"zh": "达到期望", "en": "Meets expectations"}``). A criterion without levels
 gets the default wording of its scale when the scale is a built-in one (1–5 stars or 0–100
 points), else none. A rating reads as the words of the highest level at or below it.
+Checking the levels of a template is `level_checks`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import pairwise
 from typing import Any
 
 from flask_babel import get_locale
@@ -23,9 +23,7 @@ from okr.config import LANGUAGES
 from okr.domain.errors import DomainError
 from okr.domain.numbers import fmt, to_decimal
 
-MAX_LEVELS = 20
 MAX_CHOICES = 11  # a scale with at most this many whole points is offered as radio buttons
-LABEL_LIMIT = 60
 
 
 class Words:
@@ -145,110 +143,6 @@ def bands(item: Mapping[str, Any], levels: Sequence[Level]) -> list[Band]:
         out.append(
             Band(fmt(level.value), fmt(end) if end is not None else fmt(top), str(level.words))
         )
-    return out
-
-
-# Checking and storing ------------------------------------------------------------------------
-
-
-def _label(value: Any) -> dict[str, str] | None:
-    """A level label as text per language; None when it is neither text nor such an object."""
-    if isinstance(value, str):
-        return dict.fromkeys(LANGUAGES, value.strip()) if value.strip() else None
-    if (
-        isinstance(value, dict)
-        and value
-        and set(value) <= set(LANGUAGES)
-        and all(isinstance(v, str) for v in value.values())
-        and any(v.strip() for v in value.values())
-    ):
-        return {k: v.strip() for k, v in value.items() if v.strip()}
-    return None
-
-
-def check_levels(
-    value: Any,
-    key: str,
-    scale: tuple[Decimal | None, Decimal | None],
-    number: Callable[[Any], Decimal | None],
-) -> list[str]:
-    """What is wrong with a criterion's ``levels`` (nothing when absent)."""
-    if value is None:
-        return []
-    if not isinstance(value, list) or not value:
-        return [_("The levels of “%(key)s” must be a list of {value, label}.", key=key)]
-    if len(value) > MAX_LEVELS:
-        return [_("“%(key)s” can have at most %(n)d levels.", key=key, n=MAX_LEVELS)]
-    problems: list[str] = []
-    starts: list[Decimal] = []
-    for n, level in enumerate(value, start=1):
-        if not isinstance(level, dict) or set(level) - {"value", "label"}:
-            problems.append(_("Level %(n)d of “%(key)s” must be {value, label}.", n=n, key=key))
-            continue
-        start = number(level.get("value"))
-        if start is None:
-            problems.append(
-                _("Level %(n)d of “%(key)s” needs a number as its value.", n=n, key=key)
-            )
-        else:
-            starts.append(start)
-        label = _label(level.get("label"))
-        if label is None:
-            problems.append(
-                _(
-                    'Level %(n)d of “%(key)s” needs its words: text, or one text per language ({"zh": …, "en": …}).',
-                    n=n,
-                    key=key,
-                )
-            )
-        elif any(len(v) > LABEL_LIMIT for v in label.values()):
-            problems.append(
-                _(
-                    "The words of level %(n)d of “%(key)s” can be at most %(max)d characters.",
-                    n=n,
-                    key=key,
-                    max=LABEL_LIMIT,
-                )
-            )
-    if problems or len(starts) != len(value):
-        return problems
-    if any(b <= a for a, b in pairwise(starts)):
-        problems.append(_("The levels of “%(key)s” must go upward, lowest first.", key=key))
-    low, high = scale
-    if low is not None and high is not None:
-        if starts[0] != low:
-            problems.append(
-                _(
-                    "The first level of “%(key)s” must start at the lowest rating, %(low)s.",
-                    key=key,
-                    low=fmt(low),
-                )
-            )
-        if starts[-1] > high:
-            problems.append(
-                _(
-                    "A level of “%(key)s” starts above the highest rating, %(high)s.",
-                    key=key,
-                    high=fmt(high),
-                )
-            )
-    return problems
-
-
-def canonical_levels(
-    value: list[dict[str, Any]], number: Callable[[Any], str]
-) -> list[dict[str, Any]]:
-    """Checked levels as stored and exported: exact text values, labels per language."""
-    out = []
-    for level in value:
-        label = _label(level["label"])
-        assert label is not None
-        words: str | dict[str, str] = (
-            label[LANGUAGES[0]]
-            if isinstance(level["label"], str)
-            else {k: label[k] for k in LANGUAGES if k in label}
-        )
-        out.append({"value": number(level["value"]), "label": words})
     return out
 
 

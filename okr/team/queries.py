@@ -23,6 +23,7 @@ from okr.db import local_date
 from okr.domain.periods import week_start
 from okr.extensions import db
 from okr.objectives.models import KeyResult, Objective
+from okr.objectives.queries import individual_objectives
 from okr.org.models import Person
 from okr.org.queries import department_subtree_query, report_ids_query
 from okr.paging import Paging, paged
@@ -195,16 +196,11 @@ def team_page(
     objectives: dict[int, list[ObjectiveLine]] = defaultdict(list)
     if people:
         rows = db.session.scalars(
-            select(Objective)
-            .where(
-                Objective.cycle_id == cycle.id,
-                Objective.level == "individual",
-                Objective.owner_id.in_([p.id for p in people]),
+            individual_objectives(cycle.id, [p.id for p in people]).options(
+                db.selectinload(Objective.key_results)
             )
-            .options(db.selectinload(Objective.key_results))
-            .order_by(Objective.owner_id, Objective.position, Objective.id)
         )
-        for objective in rows:
+        for objective in rows:  # each person's in their set's order
             objectives[objective.owner_id].append(_objective_line(objective))
     members = [
         Member(p.id, p.name, p.position, p.department.name, tuple(objectives[p.id])) for p in people

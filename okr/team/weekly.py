@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Select, func, select
 
 from okr.checkins.services import superseded
@@ -25,6 +26,7 @@ from okr.cycles.models import Cycle
 from okr.domain.periods import CycleKind, Period, week_start, weeks_of
 from okr.extensions import db
 from okr.objectives.models import CheckIn, KeyResult, Objective
+from okr.objectives.queries import individual_of
 from okr.org.models import Person
 from okr.tables import neutralise
 
@@ -97,11 +99,7 @@ def _individual_krs(cycle: Cycle, owners: Owners) -> Select:  # type: ignore[typ
     return (
         select(KeyResult.id)
         .join(Objective, KeyResult.objective_id == Objective.id)
-        .where(
-            Objective.cycle_id == cycle.id,
-            Objective.level == "individual",
-            Objective.owner_id.in_(owners),
-        )
+        .where(individual_of(cycle.id, owners))
     )
 
 
@@ -142,7 +140,20 @@ def weekly_values(
 
 def weekly_rows(cycle: Cycle, owners: Owners, weeks: tuple[WeekColumn, ...]) -> list[WeeklyRow]:
     """Every key result of the owners' individual objectives with its weekly values (two queries)."""
-    stmt = (
+    lines = db.session.execute(_key_result_lines(cycle, owners)).all()
+    if not lines:
+        return []
+    values = weekly_values(cycle, owners, weeks[0].monday, weeks[-1].monday)
+    # columns 0-8 are the row's identity and target, 9-11 its latest state (WeeklyRow's order)
+    return [
+        WeeklyRow(*line[:9], tuple(values.get((line[4], w.monday)) for w in weeks), *line[9:])
+        for line in lines
+    ]
+
+
+def _key_result_lines(cycle: Cycle, owners: Owners) -> Select:  # type: ignore[type-arg]
+    """Person, objective and key result of each row with its target and latest state, in order."""
+    return (
         select(
             Person.id,
             Person.name,
@@ -173,15 +184,6 @@ def weekly_rows(cycle: Cycle, owners: Owners, weeks: tuple[WeekColumn, ...]) -> 
             KeyResult.id,
         )
     )
-    lines = db.session.execute(stmt).all()
-    if not lines:
-        return []
-    values = weekly_values(cycle, owners, weeks[0].monday, weeks[-1].monday)
-    # columns 0-8 are the row's identity and target, 9-11 its latest state (WeeklyRow's order)
-    return [
-        WeeklyRow(*line[:9], tuple(values.get((line[4], w.monday)) for w in weeks), *line[9:])
-        for line in lines
-    ]
 
 
 def weekly_table(cycle: Cycle, owners: Owners, week: WeekColumn) -> WeeklyTable:
@@ -196,17 +198,7 @@ def weekly_xlsx(table: WeeklyTable) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = table.cycle_label[:31]
-    header = [
-        _("Person"),
-        _("Objective"),
-        _("Key result"),
-        _("Weight (%)"),
-        _("Target"),
-        _("Unit"),
-        *(w.label for w in table.weeks),
-        _("Latest"),
-        _("Progress"),
-    ]
+    header = _xlsx_header(table)
     sheet.append(header)
     for row in table.rows:
         sheet.append(
@@ -222,14 +214,32 @@ def weekly_xlsx(table: WeeklyTable) -> bytes:
                 row.progress,
             ]
         )
+    _style(sheet, progress_column=len(header))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _xlsx_header(table: WeeklyTable) -> list[str]:
+    return [
+        _("Person"),
+        _("Objective"),
+        _("Key result"),
+        _("Weight (%)"),
+        _("Target"),
+        _("Unit"),
+        *(w.label for w in table.weeks),
+        _("Latest"),
+        _("Progress"),
+    ]
+
+
+def _style(sheet: Worksheet, progress_column: int) -> None:
+    """Bold header, progress as a percentage, readable widths, the row's identity kept in view."""
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    progress_column = len(header)
     for (cell,) in sheet.iter_rows(min_row=2, min_col=progress_column, max_col=progress_column):
         cell.number_format = "0.0%"
     for index, width in enumerate((14, 30, 30, 10, 10, 8), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "D2"  # header row and the person / objective / key result columns
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

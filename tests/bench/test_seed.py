@@ -19,7 +19,7 @@ from sqlalchemy import func, select, text
 from okr.bench import org as organisation
 from okr.bench.scoring import Scorer, score
 from okr.bench.seed import BENCH_PASSWORD, FULL_TEMPLATE, seed
-from okr.calibration.board import department_ranks
+from okr.calibration.results import department_ranks
 from okr.checkins.services import latest_checkins
 from okr.cycles.models import Cycle
 from okr.domain.krspec import ensure_valid_spec

@@ -7,9 +7,9 @@ import re
 
 from playwright.sync_api import expect
 
+from okr.appraisals.services import save_self_assessment
 from okr.extensions import db
 from okr.reviews.models import Appraisal
-from okr.reviews.services import save_self_assessment
 from tests.factories import build_world, peer_rate, rate
 
 

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from okr.appraisals.services import assign_rater, save_interview, save_self_assessment
 from okr.calibration.results import finalize, release
 from okr.checkins.services import record_checkin
 from okr.cycles.models import Cycle
@@ -23,16 +24,10 @@ from okr.cycles.services import change_status, create_cycle
 from okr.extensions import db
 from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
 from okr.org.models import Department, Person
+from okr.peer_reviews.services import save_peer_form
 from okr.review_templates.services import load_builtin_templates
 from okr.reviews.models import Appraisal, Review, ReviewTemplate
-from okr.reviews.services import (
-    assign_rater,
-    open_review,
-    save_interview,
-    save_peer_form,
-    save_self_assessment,
-    spec_of,
-)
+from okr.reviews.services import open_review, spec_of
 
 pytestmark = pytest.mark.browser
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from okr.appraisals.services import assign_rater, save_interview, save_self_assessment
 from okr.calibration.results import finalize, override_grade, release
 from okr.checkins.services import record_checkin
 from okr.cycles.services import change_status, create_cycle
@@ -16,15 +17,9 @@ from okr.extensions import db
 from okr.objectives.models import Adjustment
 from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
 from okr.org.models import Company, Department, Person
+from okr.peer_reviews.services import save_peer_form
 from okr.reviews.models import Appraisal, ReviewTemplate
-from okr.reviews.services import (
-    assign_rater,
-    open_review,
-    save_interview,
-    save_peer_form,
-    save_self_assessment,
-    spec_of,
-)
+from okr.reviews.services import open_review, spec_of
 from okr.schemes.builtin import BUILT_IN
 
 

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
+from okr.appraisals.services import assign_rater
 from okr.checkins.services import record_checkin
 from okr.explain import describe
 from okr.extensions import db
 from okr.objectives.models import KeyResult, Objective
-from okr.reviews.services import assign_rater
 from tests.factories import World, build_world, complete_and_release, interview_world, peer_rate
 from tests.helpers import text
 

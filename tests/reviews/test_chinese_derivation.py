@@ -17,10 +17,10 @@ from html import unescape
 
 import pytest
 
+from okr.appraisals.services import save_interview, save_self_assessment
 from okr.extensions import db
 from okr.objectives.models import Adjustment
 from okr.review_templates.services import load_builtin_templates
-from okr.reviews.services import save_interview, save_self_assessment
 from tests.factories import World, build_world, peer_rate, rate
 from tests.helpers import ZH, assert_reads_in_chinese, derivation_items, problems_of
 

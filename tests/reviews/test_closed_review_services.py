@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from okr.errors import Invalid
-from okr.extensions import db
-from okr.reviews.models import PeerForm
-from okr.reviews.services import (
+from okr.appraisals.services import (
     assign_rater,
     save_interview,
-    save_peer_form,
     save_self_assessment,
     unassign_rater,
 )
+from okr.errors import Invalid
+from okr.extensions import db
+from okr.peer_reviews.services import save_peer_form
+from okr.reviews.models import PeerForm
 from tests.factories import World, build_world, rate
 from tests.helpers import snapshot
 

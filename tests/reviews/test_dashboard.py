@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 
+from okr.appraisals.services import assign_rater, save_interview
 from okr.extensions import db
 from okr.objectives.models import Adjustment
+from okr.peer_reviews.services import save_peer_form
 from okr.reviews.models import Appraisal
-from okr.reviews.services import assign_rater, save_interview, save_peer_form
 from tests.factories import World, build_world, rate
 from tests.helpers import text
 

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
+from okr.appraisals.services import save_self_assessment
 from okr.calibration.results import finalize
 from okr.extensions import db
 from okr.reviews.models import Appraisal
-from okr.reviews.services import save_self_assessment
 from tests.factories import World, build_world, peer_rate, rate
 from tests.helpers import field_error, form_values, snapshot, text
 

@@ -8,15 +8,11 @@ import threading
 import pytest
 from sqlalchemy import text
 
+from okr.appraisals.services import assign_rater, save_interview, save_self_assessment
 from okr.extensions import db
+from okr.peer_reviews.services import save_peer_form
 from okr.reviews.models import Appraisal, PeerForm
-from okr.reviews.services import (
-    assign_rater,
-    breakdown,
-    save_interview,
-    save_peer_form,
-    save_self_assessment,
-)
+from okr.reviews.services import breakdown
 from tests.factories import World, build_world, rate
 
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from okr.appraisals.services import assign_rater
 from okr.extensions import db
 from okr.reviews.models import Appraisal, PeerForm
-from okr.reviews.services import assign_rater
 from tests.factories import World, build_world, rate, today
 from tests.helpers import field_error, form_values, snapshot, text
 

@@ -14,10 +14,10 @@ import re
 
 import pytest
 
+from okr.appraisals.services import assign_rater, save_self_assessment
 from okr.extensions import db
 from okr.review_templates.services import export_template, import_template
 from okr.reviews.models import ReviewTemplate
-from okr.reviews.services import assign_rater, save_self_assessment
 from okr.schemes.builtin import BUILT_IN
 from okr.schemes.checks import TemplateInvalid, read_json, validate
 from tests.factories import World, build_world, rate
@@ -146,7 +146,7 @@ def test_the_derivation_names_each_ratings_level(world, login):
         world.appraisal, world.spec, rate(results="4", skills="4", attitude="3"), "", True, None
     )
     db.session.commit()
-    from okr.reviews.services import save_interview
+    from okr.appraisals.services import save_interview
 
     save_interview(
         world.appraisal,

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
+from okr.appraisals.services import assign_rater, save_interview, save_self_assessment
 from okr.extensions import db
-from okr.reviews.services import assign_rater, save_interview, save_self_assessment
 from tests.factories import World, build_world, rate, today
 from tests.helpers import text
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+from okr.appraisals.services import assign_rater
 from okr.extensions import db
 from okr.org.models import Person
 from okr.reviews.models import PeerForm
-from okr.reviews.services import assign_rater
 from tests.factories import World, build_world, rate
 from tests.helpers import snapshot
 

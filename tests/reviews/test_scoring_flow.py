@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from okr.appraisals.services import assign_rater, save_interview
 from okr.calibration.results import finalize, override_grade
 from okr.checkins.services import record_checkin
 from okr.cycles.services import change_status, create_cycle
@@ -15,15 +16,9 @@ from okr.errors import Invalid
 from okr.extensions import db
 from okr.objectives.models import Adjustment
 from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
+from okr.peer_reviews.services import save_peer_form
 from okr.reviews.models import Appraisal, ReviewTemplate
-from okr.reviews.services import (
-    assign_rater,
-    breakdown,
-    open_review,
-    save_interview,
-    save_peer_form,
-    spec_of,
-)
+from okr.reviews.services import breakdown, open_review, spec_of
 from okr.schemes.builtin import BUILT_IN
 from okr.schemes.format import TemplateFormatError, parse
 
