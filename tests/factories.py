@@ -597,12 +597,14 @@ def grow_okrs(
     world: World, make_person, make_department, people: int, with_okrs: int = 12
 ) -> list[Person]:
     """More objectives in the world's cycle: the company's, the team's, a second one of the
-    person's; two new departments under the world's, each with a head and a member and their
-    OKRs; `people` newcomers reporting to the world's manager (the first `with_okrs` of them
-    with OKRs aligned to the team's) and three to the other team's (with OKRs). Everyone's key
-    results are checked in once, the team's first key result past one page of its log (20).
-    Cycles being planned get three more company objectives. Returns the newcomers of both
-    teams."""
+    person's; two new departments under the world's, the second below the first, each with a
+    head and a member and their OKRs; `people` newcomers reporting to the world's manager (the
+    first `with_okrs` of them with OKRs aligned to the team's, the last one deactivated) and
+    three to the other team's (with OKRs). Everyone's key results are checked in once, the
+    team's first key result past one page of its log (20). Cycles being planned get three more
+    company objectives. Returns the newcomers of both teams."""
+    from okr.org.services import set_active
+
     hr, cycle = world.hr, world.cycle
     status = replan(cycle, hr)
     company = db.session.scalars(
@@ -616,14 +618,16 @@ def grow_okrs(
     team = {"level": "department", "department": world.team}
     krs[world.manager.id] = okr_set(cycle, world.manager, world.manager, **team)[1]
     krs[world.person.id] = okr_set(cycle, world.person, world.person)[1]
+    above, boss = world.marketing, world.director
     for n in range(2):
-        department = make_department(f"新业务{n + 1}组", parent=world.marketing)
-        head = make_person(f"新组长{n + 1}", department=department, manager=world.director)
+        department = make_department(f"新业务{n + 1}组", parent=above)
+        head = make_person(f"新组长{n + 1}", department=department, manager=boss)
         department.head_id = head.id
         own = {"level": "department", "department": department, "parent": company}
         objective, krs[head.id] = okr_set(cycle, head, head, **own)
         member = make_person(f"新组员{n + 1}", department=department, manager=head)
         krs[member.id] = okr_set(cycle, member, member, parent=objective)[1]
+        above, boss, company = department, head, objective  # the next one a level below
     newcomers = [
         make_person(f"新同事{n + 1:02d}", department=world.team, manager=world.manager)
         for n in range(people)
@@ -651,6 +655,7 @@ def grow_okrs(
     for planned in db.session.scalars(select(Cycle).where(Cycle.status == "planning")):
         for _n in range(3):
             okr_set(planned, world.director, hr, level="company")
+    set_active(newcomers[-1], False, None, hr)
     return [*newcomers, *others]
 
 
