@@ -424,3 +424,335 @@ def okr_default_org(make_person, make_department, admin_cycle_day=date(2026, 11,
     )
     db.session.commit()
     return org, person, kr
+
+
+# Growing a world (query counts at two sizes) ----
+#
+# tests/test_page_queries.py counts each page's SQL statements on a world, grows the world with
+# these functions and counts again: more people in the same teams (with OKRs, check-ins,
+# appraisals and peer forms in the same review), more departments, more quarters of history.
+
+
+def okr_set(
+    cycle: Cycle,
+    owner: Person,
+    actor: Person,
+    *,
+    level: str = "individual",
+    parent: Objective | None = None,
+    department: Department | None = None,
+) -> tuple[Objective, list[KeyResult]]:
+    """One objective (100 %) with two key results, in a cycle being planned."""
+    objective = create_objective(
+        cycle,
+        level,
+        ObjectiveData(f"{owner.name}：拓展客户", "", Decimal(100), parent.id if parent else None),
+        actor,
+        owner=owner,
+        department=department,
+    )
+    customers, _ = add_key_result(
+        objective,
+        KeyResultData(
+            "新增客户", "个", "increase", Decimal(60), start=Decimal(0), target=Decimal(20)
+        ),
+        actor,
+    )
+    complaints, _ = add_key_result(
+        objective,
+        KeyResultData(
+            "投诉数", "件", "decrease", Decimal(40), start=Decimal(10), target=Decimal(2)
+        ),
+        actor,
+    )
+    return objective, [customers, complaints]
+
+
+def replan(cycle: Cycle, actor: Person) -> str:
+    """Reopen a cycle for planning (a recorded step back) so objectives can be added; returns
+    the status to go forward to again with `resume`."""
+    status = cycle.status
+    if status != "planning":
+        change_status(cycle, "planning", actor, "新同事加入，补充OKR")
+    return status
+
+
+def resume(cycle: Cycle, status: str, actor: Person) -> None:
+    """Move a cycle forward step by step to the status it had."""
+    order = ("planning", "running", "reviewing", "closed")
+    while order.index(cycle.status) < order.index(status):
+        change_status(cycle, order[order.index(cycle.status) + 1], actor)
+
+
+def check_in_all(krs: list[KeyResult], author: Person, share: Decimal, at=None) -> None:
+    """A check-in on each key result at `share` of the way from its start to its target."""
+    for kr in krs:
+        value = kr.start + (kr.target - kr.start) * share
+        record_checkin(kr, str(value), "on_track", "本周进展", author, None, at)
+
+
+def appraised(world: World) -> list[Person]:
+    """Everyone active in the world's two reviewed teams, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Person)
+            .where(Person.active, Person.department_id.in_([world.team.id, world.other_team.id]))
+            .order_by(Person.id)
+        )
+    )
+
+
+def complete(
+    appraisal: Appraisal, spec: TemplateSpec, raters: list[Person], actor: Person, score: str
+) -> None:
+    """Two submitted peer forms and a finished interview, every criterion rated `score`."""
+    for rater in raters:
+        form = assign_rater(appraisal, rater, actor)
+        peer = rate(cooperation=score, innovation=score, execution=score)
+        save_peer_form(form, appraisal, spec, peer, "", True, None)
+    ratings = rate(results=score, skills=score, attitude=score)
+    save_interview(appraisal, spec, ratings, {"purpose": "季度回顾"}, "", True, None)
+
+
+def released_quarter(world: World, day: date, low: tuple[Person, ...] = ()) -> Review:
+    """A closed quarter of the world's teams before its own: OKRs checked in, a review with two
+    peer forms and an interview for everyone, finalized and released; `low` people score under
+    the plan grades (an improvement plan is drafted for them), the others well."""
+    from datetime import UTC, datetime, time
+
+    hr, spec = world.hr, world.spec
+    cycle = create_cycle("quarter", day)
+    people = appraised(world)
+    lows = {p.id for p in low}
+    krs = {p.id: okr_set(cycle, p, hr)[1] for p in people}
+    change_status(cycle, "running", hr)
+    at = datetime.combine(cycle.end, time(4), tzinfo=UTC)
+    for p in people:
+        check_in_all(krs[p.id], p, Decimal("0.3" if p.id in lows else "1"), at)
+    review = open_review(
+        f"{cycle.label} 考核",
+        cycle,
+        world.template,
+        [world.team.id, world.other_team.id],
+        (today(), today() + timedelta(days=3), today() + timedelta(days=7)),
+        hr,
+    )
+    for n, p in enumerate(people):
+        appraisal = appraisal_in(review, p)
+        raters = [people[(n + 1) % len(people)], people[(n + 2) % len(people)]]
+        complete(appraisal, spec, raters, hr, "2" if p.id in lows else "5")
+        finalize(appraisal, spec)
+    release(review, spec)
+    change_status(cycle, "reviewing", hr)
+    change_status(cycle, "closed", hr)
+    db.session.commit()
+    return review
+
+
+def appraisal_in(review: Review, person: Person) -> Appraisal:
+    return db.session.scalars(
+        select(Appraisal).where(Appraisal.review_id == review.id, Appraisal.person_id == person.id)
+    ).one()
+
+
+def department_objective(cycle: Cycle, department: Department) -> Objective | None:
+    """The department's first objective in the cycle."""
+    return db.session.scalars(
+        select(Objective)
+        .where(
+            Objective.cycle_id == cycle.id,
+            Objective.level == "department",
+            Objective.department_id == department.id,
+        )
+        .order_by(Objective.id)
+    ).first()
+
+
+def grow_world(world: World, make_person, make_department, *, people: int = 52) -> None:
+    """More of everything the world's pages show, past one page of every list (50 rows).
+
+    Earlier quarters, new departments, `people` newcomers in the world's team (and three in
+    its other team) with OKRs, check-ins and appraisals in its review, and more of what HR
+    keeps: plan items, signed-in browsers, record batches, templates, rows of uploads."""
+    earlier_quarters(world)
+    newcomers = grow_okrs(world, make_person, make_department, people)
+    grow_review(world, newcomers)
+    grow_records(world, newcomers)
+    db.session.commit()
+
+
+def earlier_quarters(world: World, reviewed: int = 1, older: int = 4) -> None:
+    """Before the first cycle: `reviewed` quarters of the world's teams as they were (the person
+    low in each, see released_quarter), and `older` quarters closed without a review."""
+    for n in range(reviewed + older):
+        first = db.session.scalars(select(Cycle).order_by(Cycle.start)).first()
+        day = first.start - timedelta(days=1)
+        if n < reviewed:
+            released_quarter(world, day, low=(world.person,))
+        else:
+            resume(create_cycle("quarter", day), "closed", world.hr)
+
+
+def grow_okrs(
+    world: World, make_person, make_department, people: int, with_okrs: int = 12
+) -> list[Person]:
+    """More objectives in the world's cycle: the company's, the team's, a second one of the
+    person's; two new departments under the world's, the second below the first, each with a
+    head and a member and their OKRs; `people` newcomers reporting to the world's manager (the
+    first `with_okrs` of them with OKRs aligned to the team's, the last one deactivated) and
+    three to the other team's (with OKRs). Everyone's key results are checked in once, the
+    team's first key result past one page of its log (20). Cycles being planned get three more
+    company objectives. Returns the newcomers of both teams."""
+    from okr.org.services import set_active
+
+    hr, cycle = world.hr, world.cycle
+    status = replan(cycle, hr)
+    company = db.session.scalars(
+        select(Objective)
+        .where(Objective.cycle_id == cycle.id, Objective.level == "company")
+        .order_by(Objective.id)
+    ).first()
+    krs: dict[int, list[KeyResult]] = {}
+    for _n in range(2):
+        krs[world.director.id] = okr_set(cycle, world.director, hr, level="company")[1]
+    team = {"level": "department", "department": world.team}
+    krs[world.manager.id] = okr_set(cycle, world.manager, world.manager, **team)[1]
+    krs[world.person.id] = okr_set(cycle, world.person, world.person)[1]
+    above, boss = world.marketing, world.director
+    for n in range(2):
+        department = make_department(f"新业务{n + 1}组", parent=above)
+        head = make_person(f"新组长{n + 1}", department=department, manager=boss)
+        department.head_id = head.id
+        own = {"level": "department", "department": department, "parent": company}
+        objective, krs[head.id] = okr_set(cycle, head, head, **own)
+        member = make_person(f"新组员{n + 1}", department=department, manager=head)
+        krs[member.id] = okr_set(cycle, member, member, parent=objective)[1]
+        above, boss, company = department, head, objective  # the next one a level below
+    newcomers = [
+        make_person(f"新同事{n + 1:02d}", department=world.team, manager=world.manager)
+        for n in range(people)
+    ]
+    others = [
+        make_person(f"新客服{n + 1}", department=world.other_team, manager=world.other_manager)
+        for n in range(3)
+    ]
+    for person in [*newcomers[:with_okrs], *others]:
+        parent = department_objective(cycle, db.session.get_one(Department, person.department_id))
+        krs[person.id] = okr_set(cycle, person, person, parent=parent)[1]
+    resume(cycle, status, hr)
+    for owner_id, owned in krs.items():
+        check_in_all(owned, db.session.get_one(Person, owner_id), Decimal("0.5"))
+    team_objective = department_objective(cycle, world.team)
+    if team_objective is not None:
+        kr = db.session.scalars(
+            select(KeyResult)
+            .where(KeyResult.objective_id == team_objective.id)
+            .order_by(KeyResult.position, KeyResult.id)
+        ).first()
+        for n in range(21):
+            value = kr.start + (kr.target - kr.start) * Decimal(n + 1) / 40
+            record_checkin(kr, str(value), "at_risk", f"第{n + 1}次", world.manager, None)
+    for planned in db.session.scalars(select(Cycle).where(Cycle.status == "planning")):
+        for _n in range(3):
+            okr_set(planned, world.director, hr, level="company")
+    set_active(newcomers[-1], False, None, hr)
+    return [*newcomers, *others]
+
+
+def grow_review(world: World, newcomers: list[Person]) -> None:
+    """The newcomers appraised in the world's open review (as opening it would have done): four
+    finished and finalized, two rated by the world's person, four asked to rate the world's
+    colleague (two of them submitted); three more deductions for the person."""
+    from okr.objectives.adjustments import add_adjustment
+
+    spec = world.spec
+    db.session.add_all(
+        Appraisal(
+            review_id=world.review.id,
+            person_id=p.id,
+            manager_id=p.manager_id,
+            department_id=p.department_id,
+            self_ratings={},
+            interview_ratings={},
+            interview_notes={},
+        )
+        for p in newcomers
+    )
+    db.session.flush()
+    for n, person in enumerate(newcomers[:6]):
+        appraisal = world.appraisal_of(person)
+        if n < 4:
+            complete(appraisal, spec, newcomers[n + 1 : n + 3], world.manager, str(2 + n))
+            finalize(appraisal, spec)
+        else:
+            assign_rater(appraisal, world.person, world.manager)
+    colleague = world.appraisal_of(world.colleague)
+    for n, rater in enumerate(newcomers[10:14]):
+        form = assign_rater(colleague, rater, world.manager)
+        if n % 2 == 0:
+            peer = rate(cooperation="4", innovation="3", execution="4")
+            save_peer_form(form, colleague, spec, peer, "合作顺畅", True, None)
+    for n in range(3):
+        add_adjustment(world.cycle, world.person, Decimal("-0.5"), f"错别字 {n + 1}", world.manager)
+
+
+def grow_records(world: World, newcomers: list[Person]) -> None:
+    """Three items with a follow-up on every improvement plan, three more signed-in browsers for
+    the person, 21 queued record batches for every review, the built-in review templates and a
+    copy of every template, and the newcomers' rows in every pending people upload."""
+    from okr.auth.sessions import open_session
+    from okr.kr_templates.models import KRTemplate
+    from okr.kr_templates.services import copy_template as copy_kr_template
+    from okr.org.models import ImportBatch
+    from okr.plans.services import add_follow_up, save_item
+    from okr.records.batch import create_batch
+    from okr.review_templates.services import copy_template, load_builtin_templates
+    from okr.reviews.models import ImprovementPlan
+    from okr.tables import LINE
+
+    for plan in db.session.scalars(select(ImprovementPlan)):
+        for n in range(3):
+            item = save_item(
+                plan,
+                None,
+                {
+                    "section": "training",
+                    "status": "open",
+                    "title": f"课程 {n + 1}",
+                    "current": "",
+                    "target": "",
+                    "owner_id": world.manager.id,
+                    "due": world.cycle.end,
+                },
+            )
+            add_follow_up(plan, item, "已报名", world.manager)
+    for n in range(3):
+        open_session(world.person, f"Browser {n + 1}")
+    for review in db.session.scalars(select(Review)):
+        for _n in range(21):
+            create_batch(review, None, False, "zh", world.hr)
+    load_builtin_templates()
+    for template in list(db.session.scalars(select(ReviewTemplate))):
+        copy_template(template)
+    for template in list(db.session.scalars(select(KRTemplate))):
+        copy_kr_template(template)
+    for batch in db.session.scalars(select(ImportBatch).where(ImportBatch.applied_at.is_(None))):
+        line = max(int(row[LINE]) for row in batch.rows)
+        batch.rows = [*batch.rows, *(upload_row(p, line + n + 1) for n, p in enumerate(newcomers))]
+
+
+def upload_row(person: Person, line: int) -> dict[str, str]:
+    """A people file's row as an upload keeps it: the person, in a new position."""
+    from okr.tables import LINE
+
+    department = db.session.get_one(Department, person.department_id)
+    manager = db.session.get(Person, person.manager_id) if person.manager_id else None
+    return {
+        LINE: str(line),
+        "name": person.name,
+        "email": person.email,
+        "position": "客户运营",
+        "department": department.name,
+        "manager_email": manager.email if manager else "",
+        "is_admin": "no",
+    }
