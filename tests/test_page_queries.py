@@ -27,6 +27,8 @@ from okr.appraisals.services import assign_rater
 from okr.calibration.results import finalize
 from okr.cycles.services import create_cycle
 from okr.extensions import db
+from okr.files.services import store
+from okr.jobs.models import Job
 from okr.kr_templates.models import KRTemplate
 from okr.kr_templates.services import copy_template as copy_kr_template
 from okr.kr_templates.services import load_builtin_templates
@@ -73,6 +75,7 @@ class Pages:
     review_template: ReviewTemplate  # a copy of the world's, which HR may edit
     record_batch: RecordBatch  # done, its ZIP on disk
     import_batch: ImportBatch  # a people file uploaded, waiting for confirmation
+    job: Job  # HR's finished background job, with its file
 
 
 def page_world(app: Flask, make_person, make_department) -> Pages:
@@ -114,6 +117,10 @@ def page_world(app: Flask, make_person, make_department) -> Pages:
     )
     review_template = copy_template(w.template)
     record_batch = create_batch(past, w.other_team.id, False, "en", w.hr)
+    stored = store("results.xlsx", "application/octet-stream", b"PK\x03\x04", w.hr.id)
+    job = Job(kind="test.results", status="done", done=3, total=3, file_id=stored.id)
+    job.created_by_id = w.hr.id
+    db.session.add(job)
     db.session.commit()
     with app.test_request_context():
         run_batch(record_batch.id, workers=1)
@@ -146,6 +153,7 @@ def page_world(app: Flask, make_person, make_department) -> Pages:
         review_template=review_template,
         record_batch=record_batch,
         import_batch=db.session.scalars(select(ImportBatch)).one(),
+        job=job,
     )
 
 
@@ -462,6 +470,11 @@ CASES: dict[str, tuple[Case, ...]] = {
         Case("manager", lambda p: f"/reviews/{p.world.review.id}/rankings", shows=person),
         Case("manager", lambda p: f"/reviews/{p.past.id}/rankings", shows=colleague),
     ),
+    "jobs.show": (
+        Case("hr", lambda p: f"/jobs/{p.job.id}", shows=lambda p: "results.xlsx"),
+        Case("hr", lambda p: f"/jobs/{p.job.id}", HTMX, shows=lambda p: "results.xlsx"),
+    ),
+    "jobs.download": (Case("hr", lambda p: f"/jobs/{p.job.id}/download"),),
     "records.batch": (
         Case("hr", lambda p: f"/records/batches/{p.record_batch.id}", shows=lambda p: p.past.name),
         Case("hr", lambda p: f"/records/batches/{p.record_batch.id}", HTMX),

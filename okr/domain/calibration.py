@@ -150,6 +150,8 @@ def consecutive_low(
     flagged = streak >= rule.cycles
     threshold = "-" if rule.below is None else fmt(rule.below)
     code = "streak.flagged" if flagged else "streak.not_flagged"
+    if rule.grades:  # name only what the rule tests: the score, the grades, or either
+        code += "_grades" if rule.below is None else "_either"
     steps = (
         Step.of(
             code,

@@ -102,17 +102,26 @@ STEP_TEMPLATES: dict[str, str] = {
     "quota.allowed": N_("{label}: floor({size} × {fraction}) = {allowed} allowed"),
     "quota.within": N_("{label}: {count} of {allowed} allowed, within quota."),
     "quota.exceeded": N_("{label}: {count} exceeds the {allowed} allowed."),
-    "streak.flagged": (
-        N_(
-            "{streak} cycle(s) in a row {comparison} {threshold} or in [{grades}]: "
-            "reaches {cycles}, flagged."
-        )
+    # a rule on the score, on grades, or on either (the streak's words name only what it tests)
+    "streak.flagged": N_(
+        "{streak} cycle(s) in a row {comparison} {threshold}: reaches {cycles}, flagged."
     ),
-    "streak.not_flagged": (
-        N_(
-            "{streak} cycle(s) in a row {comparison} {threshold} or in [{grades}]: "
-            "fewer than {cycles}, not flagged."
-        )
+    "streak.not_flagged": N_(
+        "{streak} cycle(s) in a row {comparison} {threshold}: fewer than {cycles}, not flagged."
+    ),
+    "streak.flagged_grades": N_(
+        "{streak} cycle(s) in a row graded {grades}: reaches {cycles}, flagged."
+    ),
+    "streak.not_flagged_grades": N_(
+        "{streak} cycle(s) in a row graded {grades}: fewer than {cycles}, not flagged."
+    ),
+    "streak.flagged_either": N_(
+        "{streak} cycle(s) in a row {comparison} {threshold} or graded {grades}: "
+        "reaches {cycles}, flagged."
+    ),
+    "streak.not_flagged_either": N_(
+        "{streak} cycle(s) in a row {comparison} {threshold} or graded {grades}: "
+        "fewer than {cycles}, not flagged."
     ),
     # display
     "round.half_up": N_("{value} rounded half up to {places} decimals = {rounded}"),

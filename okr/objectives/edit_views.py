@@ -33,7 +33,10 @@ def _new_owner() -> tuple[str, Person, Department | None]:
         owner = db.get_or_404(Person, request.args.get("person", current_user.id, type=int))
         return level, owner, None
     if level == "department":
-        dept = db.get_or_404(Department, request.args.get("department", type=int))
+        department_id = request.args.get("department", type=int)
+        if department_id is None:
+            abort(404)
+        dept = db.get_or_404(Department, department_id)
         head = db.session.get(Person, dept.head_id) if dept.head_id else None
         return level, head or current_user, dept
     if level == "company":
