@@ -282,3 +282,45 @@ def test_no_test_module_imports_another():
                 ):
                     found.append(f"{path.relative_to(ROOT)}: {name}")
     assert not found, "\n".join(found)
+
+
+# docs/architecture.md ("Sizes"): the limits, and the exceptions it names with why.
+MODULE_LINES, FUNCTION_LINES, VIEW_LINES = 300, 40, 25
+SIZE_EXCEPTIONS = (
+    "okr/bench/",
+    "okr/demo/",
+    "okr/wiring.py:blueprints",
+    "okr/domain/composite.py:composite",
+)
+
+
+def _is_view(node: ast.FunctionDef) -> bool:
+    return any(
+        isinstance(d, ast.Call)
+        and isinstance(d.func, ast.Attribute)
+        and d.func.attr in ("get", "post", "route")
+        and isinstance(d.func.value, ast.Name)
+        and d.func.value.id == "bp"
+        for d in node.decorator_list
+    )
+
+
+def oversized() -> list[str]:
+    found = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        name = str(path.relative_to(ROOT))
+        source = path.read_text(encoding="utf-8")
+        if len(source.splitlines()) > MODULE_LINES:
+            found.append(f"{name}: {len(source.splitlines())} lines")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                limit = VIEW_LINES if _is_view(node) else FUNCTION_LINES
+                if length > limit:
+                    found.append(f"{name}:{node.name}: {length} lines")
+    return [f for f in found if not f.startswith(SIZE_EXCEPTIONS)]
+
+
+def test_sizes():
+    """Modules, functions and views within their limits, but for the named exceptions."""
+    assert not oversized(), "\n".join(oversized())
