@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from typing import Any
 
 from flask import Response, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from okr.access import ensure
 from okr.calibration.board import load_review
@@ -50,11 +52,14 @@ def index(review_id: int) -> Response:
 
 
 def results_workbook(spec: TemplateSpec, groups: list[RankingGroup]) -> bytes:
-    """One row per person: numbers as numbers, text neutralised against formulas."""
+    """One row per person: numbers as numbers, text neutralised against formulas.
+
+    Written in openpyxl's write-only mode: each row is streamed once (linear in the rows; the
+    cell-by-cell sheet re-measured itself on every row and grew quadratic at 10,000 people).
+    """
     parts = counted_parts(spec)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Results")[:31]
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Results")[:31])
     sheet.append(
         [_("Department"), _("Person"), _("Position"), _("Manager")]
         + [part_label(p) for p in parts]
@@ -62,21 +67,30 @@ def results_workbook(spec: TemplateSpec, groups: list[RankingGroup]) -> bytes:
     )
     for group in groups:
         for row in group.rows:
-            a = row.appraisal
-            text = [group.department.name, a.person.name, a.person.position]
-            text.append(a.manager.name if a.manager else "")
-            numbers: list[Decimal | None] = [row.points.get(p) for p in parts]
-            sheet.append(
-                [neutralise(t) for t in text]
-                + numbers
-                + [row.composite, neutralise(a.grade or ""), neutralise(a.final_grade or "")]
-                + [row.rank, _("yes") if a.released_at else _("no")]
-            )
-            for cell in sheet[sheet.max_row][4 : 5 + len(parts)]:
-                cell.number_format = SCORE_FORMAT
+            sheet.append(_result_row(sheet, group, row, parts))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _result_row(sheet: Any, group: RankingGroup, row: Any, parts: list[str]) -> list[Any]:
+    a = row.appraisal
+    text = [group.department.name, a.person.name, a.person.position]
+    text.append(a.manager.name if a.manager else "")
+    scores = [_score_cell(sheet, row.points.get(p)) for p in parts]
+    return (
+        [neutralise(t) for t in text]
+        + scores
+        + [_score_cell(sheet, row.composite)]
+        + [neutralise(a.grade or ""), neutralise(a.final_grade or "")]
+        + [row.rank, _("yes") if a.released_at else _("no")]
+    )
+
+
+def _score_cell(sheet: Any, value: Decimal | None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = SCORE_FORMAT
+    return cell
 
 
 @bp.get("/results.xlsx")
