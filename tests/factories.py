@@ -166,11 +166,17 @@ def kr_row(
     return kr
 
 
+def draft_objective(
+    cycle, owner, title, *, level="individual", parent=None, department=None, weight=100
+) -> Objective:
+    """An objective as its owner writes it: a draft, through the service and its checks."""
+    data = ObjectiveData(title, "", Decimal(weight), parent.id if parent is not None else None)
+    return create_objective(cycle, level, data, owner, owner=owner, department=department)
+
+
 def fans_objective(cycle, person, title: str = "粉丝增长") -> tuple[Objective, KeyResult]:
     """The person's own individual objective with one key result: 粉丝数 from 50000 to 60000 人."""
-    objective = create_objective(
-        cycle, "individual", ObjectiveData(title, "", Decimal(100), None), person, owner=person
-    )
+    objective = draft_objective(cycle, person, title)
     kr, _warnings = add_key_result(
         objective,
         KeyResultData(
