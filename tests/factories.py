@@ -113,23 +113,29 @@ def community_team(make_department, make_person) -> Community:
 # Cycles and OKRs -------------------------------------------------------------------------
 
 
-def q4_cycle(status: str = "planning") -> Cycle:
-    """2026 Q4 (1 October to 31 December), the current cycle, stored as is in the given status."""
-    cycle = Cycle(
-        kind="quarter",
-        label="2026 Q4",
-        start=date(2026, 10, 1),
-        end=date(2026, 12, 31),
-        status=status,
-        is_current=True,
-    )
+def cycle_row(
+    label: str,
+    start: date,
+    end: date,
+    status: str = "planning",
+    *,
+    kind: str = "quarter",
+    current: bool = False,
+) -> Cycle:
+    """A cycle stored as is, past the services' checks (flushed: it has an id)."""
+    cycle = Cycle(kind=kind, label=label, start=start, end=end, status=status, is_current=current)
     db.session.add(cycle)
     db.session.flush()
     return cycle
 
 
+def q4_cycle(status: str = "planning") -> Cycle:
+    """2026 Q4 (1 October to 31 December), the current cycle, in the given status."""
+    return cycle_row("2026 Q4", date(2026, 10, 1), date(2026, 12, 31), status, current=True)
+
+
 def approved_objective(
-    cycle, title, level, owner, parent=None, *, department=None, weight="100", rule="own_krs"
+    cycle, title, level, owner, *, parent=None, department=None, weight="100", rule="own_krs"
 ) -> Objective:
     """An objective stored as approved, past the services' checks (flushed: it has an id)."""
     objective = Objective(
@@ -323,10 +329,16 @@ def build_quarter(make_department, make_person) -> Quarter:
     cycle = q4_cycle("running")
     company = approved_objective(cycle, "Q4 线上销售额增长30%", "company", boss, rule="children")
     department = approved_objective(
-        cycle, "独立访问量达6万", "department", lead, company, department=team, rule="both"
+        cycle, "独立访问量达6万", "department", lead, parent=company, department=team, rule="both"
     )
     mine = approved_objective(
-        cycle, "提升自然搜索流量", "individual", seo, department, department=team, weight="70"
+        cycle,
+        "提升自然搜索流量",
+        "individual",
+        seo,
+        parent=department,
+        department=team,
+        weight="70",
     )
     launch = approved_objective(
         cycle, "上线新站点", "individual", seo, department=team, weight="30"
