@@ -13,8 +13,7 @@ from okr.kr_templates.builtin import BUILT_IN
 from okr.kr_templates.models import KRTemplate
 from okr.kr_templates.services import check_key_results, kr_data, load_builtin_templates
 from okr.objectives.models import KeyResult, Objective
-from okr.objectives.services import ObjectiveData, create_objective
-from tests.factories import care_team, promotion_team, q4_cycle
+from tests.factories import care_team, draft_objective, promotion_team, q4_cycle
 from tests.helpers import field_error, flashes, form_values, snapshot, text
 
 HX = {"HX-Request": "true"}
@@ -213,13 +212,7 @@ def test_people_may_apply_to_themselves_when_they_use_templates(client, login, o
 
 
 def test_department_head_applies_to_every_active_person_of_a_position(client, login, org):
-    create_objective(
-        org.cycle,
-        "individual",
-        ObjectiveData(org.template.objective_title, "", Decimal(50), None),
-        org.seo2,
-        owner=org.seo2,
-    )
+    draft_objective(org.cycle, org.seo2, org.template.objective_title, weight=50)
     db.session.commit()
     login(org.head)
     response = client.post(
