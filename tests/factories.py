@@ -2,7 +2,8 @@
 
 Test modules import their worlds from here (never from each other); request and HTML helpers are in
 tests/helpers.py. A world is put together from the building blocks below, so that it states only what
-is its own. The blocks flush and never commit: the world (or the test) commits where it did before."""
+is its own. People come from the conftest's make_person and make_department, which commit each row;
+the other blocks flush and never commit, so a world (or its test) commits where it always has."""
 
 from __future__ import annotations
 
@@ -252,7 +253,7 @@ def opened_review(
     day: date | None = None,
     days: tuple[int, int, int] = (0, 3, 7),
 ) -> Review:
-    """HR opens a review of the teams; its three deadlines fall `days` after `day` (date.today())."""
+    """HR opens a review of the teams; its three deadlines fall `days` after `day` (or today)."""
     start = day or date.today()
     first, second, third = (start + timedelta(days=n) for n in days)
     return open_review(name, cycle, template, [t.id for t in teams], (first, second, third), hr)
