@@ -7,12 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from okr.appraisals.services import assign_rater, save_interview
+from okr.appraisals.services import assign_rater
 from okr.extensions import db
 from okr.objectives.models import Adjustment
-from okr.peer_reviews.services import save_peer_form
 from okr.reviews.models import Appraisal
-from tests.factories import World, build_world, rate
+from tests.factories import PEER_KEYS, World, build_world, fill_peer_forms, interview_with
 from tests.helpers import text
 
 
@@ -35,26 +34,10 @@ def _cell(row, css):
 
 def _score_everything(world: World) -> None:
     appraisal, spec = world.appraisal, world.spec
-    for rater in world.peers:
-        form = assign_rater(appraisal, rater, world.manager)
-        save_peer_form(
-            form,
-            appraisal,
-            spec,
-            rate(cooperation="5", innovation="5", execution="5"),
-            "",
-            True,
-            None,
-        )
+    fill_peer_forms(appraisal, spec, world.manager, world.peers, dict.fromkeys(PEER_KEYS, "5"))
     assign_rater(appraisal, world.colleague, world.manager)
-    save_interview(
-        appraisal,
-        spec,
-        rate(results="4", skills="4", attitude="3"),
-        {"purpose": "回顾"},
-        "",
-        True,
-        None,
+    interview_with(
+        appraisal, spec, {"results": "4", "skills": "4", "attitude": "3"}, {"purpose": "回顾"}
     )
     db.session.commit()
 
