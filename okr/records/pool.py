@@ -1,9 +1,11 @@
 """Rendering the PDFs of a record batch on every core: a pool of processes, each with its own app.
 
-A pool process is started fresh (`spawn`, not a fork of the job worker, whose threads may hold
+A pool process is forked from a fork server (`forkserver`: one clean single-threaded process per
+worker with the app's modules imported once, not a fork of the job worker, whose threads may hold
 locks), builds its app with the factory the worker's app was made with
 (``current_app.extensions["okr.factory"]``) on the worker's database, never shares the worker's
-connections, and ends with the worker, even when the worker is killed.
+connections, and ends with the worker, even when the worker is killed (the fork server ends when
+the worker does, and each pool process when the fork server does).
 """
 
 from __future__ import annotations
@@ -28,20 +30,33 @@ _worker_app: Flask | None = None
 
 # What a pool process takes from the app that started it, whatever its environment says.
 INHERITED = ("SECRET_KEY", "TIMEZONE", "DEFAULT_LOCALE")
+# Imported once by the fork server, so that a pool process starts in a fraction of a second.
+PRELOAD = ["okr.models", "okr.records.pool"]
 
 
-def _die_with_parent(parent: int) -> None:
-    """On Linux, have the kernel end a pool process when its parent dies (even by SIGKILL)."""
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
+
+
+def _die_with_parent(worker: int) -> None:
+    """On Linux, have the kernel end a pool process when its parent (the fork server) dies, even
+    by SIGKILL; the fork server itself ends when the job worker does."""
     if sys.platform.startswith("linux"):
         pr_set_pdeathsig = 1
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
-        if os.getppid() != parent:  # the parent died before the call
-            os._exit(1)
+    if not _alive(worker):  # the worker died before the call
+        os._exit(1)
 
 
-def _init_worker(parent: int, factory: Callable[..., Flask], config: dict[str, Any]) -> None:
+def _init_worker(worker: int, factory: Callable[..., Flask], config: dict[str, Any]) -> None:
     global _worker_app
-    _die_with_parent(parent)
+    _die_with_parent(worker)
     _worker_app = factory(config)
 
 
@@ -71,9 +86,11 @@ def render_all(ids: list[int], locale: str, workers: int) -> Generator[bytes, No
             yield pdf  # outside the block: the caller runs in no request of ours
         return
     workers = min(workers, len(ids))
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)  # until the fork server has started
     pool = ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
+        mp_context=context,
         initializer=_init_worker,
         initargs=(os.getpid(), app.extensions["okr.factory"], _pool_config(app)),
     )
