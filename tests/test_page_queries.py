@@ -27,13 +27,14 @@ from okr.appraisals.services import assign_rater
 from okr.calibration.results import finalize
 from okr.cycles.services import create_cycle
 from okr.extensions import db
+from okr.jobs.runner import run_job
 from okr.kr_templates.models import KRTemplate
 from okr.kr_templates.services import copy_template as copy_kr_template
 from okr.kr_templates.services import load_builtin_templates
 from okr.objectives.adjustments import add_adjustment
 from okr.objectives.models import CheckIn, KeyResult, Objective
 from okr.org.models import Company, ImportBatch, Person
-from okr.records.batch import create_batch, run_batch
+from okr.records.batch import start_batch
 from okr.records.models import RecordBatch
 from okr.review_templates.services import copy_template
 from okr.reviews.models import Appraisal, PeerForm, Review, ReviewTemplate
@@ -71,7 +72,7 @@ class Pages:
     checkin: CheckIn  # the latest on the person's key result: it can be corrected
     kr_template: KRTemplate  # a copy of a built-in one, which HR may edit
     review_template: ReviewTemplate  # a copy of the world's, which HR may edit
-    record_batch: RecordBatch  # done, its ZIP on disk
+    record_batch: RecordBatch  # done by its job, its ZIP kept in the database
     import_batch: ImportBatch  # a people file uploaded, waiting for confirmation
 
 
@@ -113,10 +114,10 @@ def page_world(app: Flask, make_person, make_department) -> Pages:
         db.session.scalars(select(KRTemplate).order_by(KRTemplate.id)).first()
     )
     review_template = copy_template(w.template)
-    record_batch = create_batch(past, w.other_team.id, False, "en", w.hr)
+    record_batch = start_batch(past, w.other_team.id, False, "en", w.hr)
     db.session.commit()
-    with app.test_request_context():
-        run_batch(record_batch.id, workers=1)
+    app.config["RECORD_PROCESSES"] = 1
+    run_job(record_batch.job_id)  # as a worker would
 
     people = [
         [p.name, p.email, "客户运营", w.team.name, w.manager.email, "no"]
@@ -325,6 +326,11 @@ CASES: dict[str, tuple[Case, ...]] = {
             lambda p: f"/okrs/objectives/{p.next_objective.id}/key-results/new",
             shows=lambda p: p.next_objective.title,
         ),
+    ),
+    "jobs.download": (Case("hr", lambda p: f"/jobs/{p.record_batch.job_id}/download"),),
+    "jobs.show": (
+        Case("hr", lambda p: f"/jobs/{p.record_batch.job_id}", shows=lambda p: "Review records"),
+        Case("hr", lambda p: f"/jobs/{p.record_batch.job_id}", HTMX),
     ),
     "kr_templates.detail": (
         Case(
