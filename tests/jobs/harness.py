@@ -47,8 +47,7 @@ class Workers:
     def __init__(self, app: Flask) -> None:
         self.app, self.processes = app, []
 
-    def start(self, workers: int = 2, **settings: str) -> subprocess.Popen:
-        """One more worker process; `settings` are further OKR_* variables for it."""
+    def start(self, workers: int = 2) -> subprocess.Popen:
         config = self.app.config
         env = {
             **os.environ,
@@ -58,7 +57,6 @@ class Workers:
             "OKR_QUEUE_URL": config["QUEUE_URL"],
             "OKR_JOB_MODULES": "tests.jobs.kinds",
             "PYTHONPATH": str(ROOT),
-            **{f"OKR_{name}": value for name, value in settings.items()},
         }
         for name in ("HEARTBEAT", "STALE", "SWEEP", "CAP_DELAY", "POLL"):
             env[f"OKR_JOB_{name}_SECONDS"] = str(config[f"JOB_{name}_SECONDS"])
