@@ -19,10 +19,10 @@ The named exceptions, each for writes that must outlive the request's answer:
 - `commit_even_on_error()`: this request's writes are committed even though it answers with an
   error (a failed sign-in attempt counts towards throttling while the form answers 422);
 - `separate_transaction()`: bookkeeping written at once on its own connection, outside the
-  request's unit of work, on any method (a session's last use; a dead record runner noticed
-  by a page that only reads);
-- `after_commit(callback)`: work that must see the request's committed rows (starting the
-  record runner, another process) runs once the commit succeeded, in a unit of work of its own.
+  request's unit of work, on any method (a session's last use);
+- `after_commit(callback)`: work that must see the request's committed rows runs once the
+  commit succeeded, in a unit of work of its own (no view needs it today: a job submitted with
+  `okr.jobs.services.submit` reaches the queue after the commit by itself).
 """
 
 from __future__ import annotations
