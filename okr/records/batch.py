@@ -86,7 +86,14 @@ def processes() -> int:
     return int(current_app.config["RECORD_PROCESSES"]) or min(2, os.cpu_count() or 1)
 
 
-@job_kind(KIND, _l("Review records"), concurrency=CONCURRENCY, max_attempts=3, retry_delay=5.0)
+@job_kind(
+    KIND,
+    _l("Review records"),
+    concurrency=CONCURRENCY,
+    max_attempts=3,
+    retry_delay=5.0,
+    hr_only=True,  # records are HR's, like the batch pages: an asker who left HR loses them
+)
 def produce(context: JobContext) -> None:
     """Render every record of the batch into a ZIP, one progress step per record.
 
