@@ -18,6 +18,7 @@ from okr.cycles.models import Cycle
 from okr.cycles.services import change_status, create_cycle
 from okr.db import local_date, utcnow
 from okr.extensions import db
+from okr.objectives.adjustments import add_adjustment
 from okr.objectives.models import KeyResult, Objective
 from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
 from okr.org.models import Department, Person
@@ -424,3 +425,114 @@ def okr_default_org(make_person, make_department, admin_cycle_day=date(2026, 11,
     )
     db.session.commit()
     return org, person, kr
+
+
+def varied_review(
+    make_person, make_department, *, people: int = 30, day: date = date(2026, 11, 21), tag=""
+) -> Org:
+    """A review of `people` (teams of ten: a manager and nine) on the default scheme, every
+    appraisal different: one or two objectives with weak and attained key results, two, one or
+    no submitted peer forms, an interview or none, bonuses and deductions. Some are complete
+    (plan grades among them) and some are not."""
+    hr = make_person(f"林慧{tag}", is_admin=True)
+    teams, managers, staff = [], [], []
+    for t in range(max(1, people // 10)):
+        team = make_department(f"混合{tag}{t + 1}组")
+        boss = make_person(f"经理{tag}{t + 1}", department=team)
+        teams.append(team)
+        managers.append(boss)
+        staff += [
+            make_person(f"员工{tag}{t + 1}-{i + 1}", department=team, manager=boss)
+            for i in range(9)
+        ]
+    template = ReviewTemplate(
+        family=f"varied{tag}", version=1, name="默认", spec=BUILT_IN["okr-default"]
+    )
+    db.session.add(template)
+    db.session.flush()
+    org = Org(hr, teams, managers, staff, template, spec_of(template))
+    cycle = create_cycle("quarter", day, make_current=True)
+    everyone = sorted([*managers, *staff], key=lambda p: p.id)
+    krs = {p.id: _varied_objectives(cycle, p, i) for i, p in enumerate(everyone)}
+    change_status(cycle, "running", hr)
+    for i, person in enumerate(everyone):
+        for n, kr in enumerate(krs[person.id]):
+            value = i % 2 if kr.kind == "milestone" else (i * 37 + n * 11) % 130
+            record_checkin(kr, str(value), "on_track", "", person, None)
+    review = open_review(
+        f"{cycle.label} 考核{tag}",
+        cycle,
+        template,
+        [t.id for t in teams],
+        (date.today(), date.today() + timedelta(days=3), date.today() + timedelta(days=7)),
+        hr,
+    )
+    db.session.commit()
+    org.cycles.append(cycle)
+    org.reviews.append(review)
+    for i, person in enumerate(everyone):
+        _varied_inputs(
+            org, cycle, person, i, [p for p in everyone if p.department_id == person.department_id]
+        )
+    return org
+
+
+def _varied_objectives(cycle: Cycle, person: Person, i: int) -> list[KeyResult]:
+    """None for every tenth person; else one objective, or two (60/40) for every third."""
+    if i % 10 == 9:
+        return []
+    weights = ("60", "40") if i % 3 == 0 else ("100",)
+    krs = []
+    for n, weight in enumerate(weights):
+        objective = create_objective(
+            cycle,
+            "individual",
+            ObjectiveData(f"目标{n + 1}", "", Decimal(weight), None),
+            person,
+            owner=person,
+        )
+        sizes = (("销售额", "70"), ("新客户", "30")) if n == 0 else (("上线", "100"),)
+        for title, kr_weight in sizes:
+            kind = "milestone" if title == "上线" else "increase"
+            kr, _warnings = add_key_result(
+                objective,
+                KeyResultData(
+                    title,
+                    "" if kind == "milestone" else "个",
+                    kind,
+                    Decimal(kr_weight),
+                    start=None if kind == "milestone" else Decimal(0),
+                    target=None if kind == "milestone" else Decimal(100),
+                ),
+                person,
+            )
+            krs.append(kr)
+    db.session.commit()
+    return krs
+
+
+def _varied_inputs(org: Org, cycle: Cycle, person: Person, i: int, team: list[Person]) -> None:
+    """Peer forms (two, or one short of the minimum), the interview (or none), adjustments."""
+    appraisal = org.appraisal(person)
+    boss = next((p for p in org.managers if p.department_id == person.department_id), org.hr)
+    others = [p for p in team if p.id != person.id]
+    raters = 1 if i % 7 == 3 else 2
+    for n, rater in enumerate(others[(i + k) % len(others)] for k in range(raters)):
+        form = assign_rater(appraisal, rater, boss)
+        ratings = rate(
+            cooperation=str(1 + (i + n) % 5),
+            innovation=str(1 + (i * 2 + n) % 5),
+            execution=str(1 + (i * 3 + n) % 5),
+        )
+        save_peer_form(form, appraisal, org.spec, ratings, "", i % 11 != 4, None)
+    if i % 8 != 6:
+        ratings = rate(
+            results=str(1 + i % 5), skills=str(1 + (i * 3) % 5), attitude=str(1 + (i * 2) % 5)
+        )
+        save_interview(appraisal, org.spec, ratings, {"purpose": "季度回顾"}, "", True, None)
+    if i % 4 == 1:
+        add_adjustment(cycle, person, Decimal(2), "单篇阅读超10万", org.hr)
+    if i % 5 == 2:
+        add_adjustment(cycle, person, Decimal("-0.5"), "错别字", org.hr)
+        add_adjustment(cycle, person, Decimal(-1), "重复发布", org.hr)
+    db.session.commit()

@@ -16,7 +16,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -138,15 +138,16 @@ def draft_plans(
     cycle: Cycle,
     objectives: dict[int, list[Objective]],
     forms: dict[int, list[PeerForm]],
-) -> list[ImprovementPlan]:
+) -> int:
     """`draft_plan` for many appraisals of one cycle at once, from inputs already read.
 
     `objectives` by person and `forms` by appraisal, as finalizing read them; each plan grade
-    without a plan gets the plan `draft_plan` would draft. Three queries and one flush in all.
+    without a plan gets the plan `draft_plan` would draft. A few statements whatever the number
+    (each plan and item is a row of one INSERT); returns how many plans were drafted.
     """
     wanted = [a for a in appraisals if needs_plan(a, spec)]
     if not wanted:
-        return []
+        return 0
     planned = set(
         db.session.scalars(
             select(ImprovementPlan.appraisal_id).where(
@@ -155,19 +156,35 @@ def draft_plans(
         )
     )
     wanted = [a for a in wanted if a.id not in planned]
+    if not wanted:
+        return 0
     _attach_key_results([o for a in wanted for o in objectives.get(a.person_id, [])])
-    plans = [
-        _plan(
-            a,
-            _draft_items(
-                a, spec, cycle, objectives.get(a.person_id, []), forms.get(a.id, []), None
-            ),
+    drafted = {
+        a.id: _draft_items(
+            a, spec, cycle, objectives.get(a.person_id, []), forms.get(a.id, []), None
         )
         for a in wanted
-    ]
-    db.session.add_all(plans)
-    db.session.flush()
-    return plans
+    }
+    plans = ImprovementPlan.__table__
+    db.session.execute(
+        insert(plans),
+        [{"appraisal_id": a.id, "person_id": a.person_id, "status": "draft"} for a in wanted],
+    )
+    ids = {
+        appraisal_id: plan_id
+        for appraisal_id, plan_id in db.session.execute(
+            select(plans.c.appraisal_id, plans.c.id).where(plans.c.appraisal_id.in_(drafted))
+        )
+    }
+    db.session.execute(
+        insert(ImprovementItem.__table__),
+        [
+            _item_row(ids[appraisal_id], item)
+            for appraisal_id, items in drafted.items()
+            for item in items
+        ],
+    )
+    return len(wanted)
 
 
 def _attach_key_results(objectives: list[Objective]) -> None:
@@ -189,19 +206,24 @@ def _plan(
     appraisal: Appraisal, drafted: list[tuple[str, str, str, str, int, date]]
 ) -> ImprovementPlan:
     plan = ImprovementPlan(appraisal_id=appraisal.id, person_id=appraisal.person_id)
-    plan.items = [
-        ImprovementItem(
-            section=section,
-            title=title[:300],
-            current=current[:100],
-            target=target[:100],
-            owner_id=owner,
-            due=due,
-            follow_ups=[],
-        )
-        for section, title, current, target, owner, due in drafted
-    ]
+    plan.items = [ImprovementItem(**_item_row(None, item)) for item in drafted]
     return plan
+
+
+def _item_row(plan_id: int | None, item: tuple[str, str, str, str, int, date]) -> dict[str, Any]:
+    """A drafted item's columns (the texts cut to their columns' lengths)."""
+    section, title, current, target, owner, due = item
+    row = {
+        "section": section,
+        "title": title[:300],
+        "current": current[:100],
+        "target": target[:100],
+        "owner_id": owner,
+        "due": due,
+        "status": "open",
+        "follow_ups": [],
+    }
+    return row if plan_id is None else {**row, "plan_id": plan_id}
 
 
 def _draft_items(
