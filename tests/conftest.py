@@ -1,4 +1,5 @@
-"""Fixtures: the app on SQLite and on a real PostgreSQL, clients, sign-in, factories, query counts.
+"""Fixtures: the app on SQLite and on a real PostgreSQL, clients, sign-in, factories, query counts,
+job workers (real `flask jobs worker` processes on the embedded SQLite queue or a real Redis).
 
 Every test that uses the database runs twice, once per backend. PostgreSQL tests skip when no
 server binaries exist, unless OKR_TEST_REQUIRE names `postgresql` (CI), when they fail instead.
@@ -8,6 +9,10 @@ from __future__ import annotations
 
 import contextvars
 import itertools
+import shutil
+import socket
+import subprocess
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,13 +21,14 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 
 from okr import create_app
 from okr.extensions import db
 from okr.org.models import Department, Person
 from tests import pg
 from tests.helpers import TEST_PASSWORD, unavailable
+from tests.jobs.harness import Workers
 
 
 @pytest.fixture(scope="session")
@@ -229,3 +235,104 @@ def count_queries(app: Flask) -> Callable[[], Any]:
             event.remove(db.engine, "before_cursor_execute", record)
 
     return counting
+
+
+# Jobs ----------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A throwaway redis-server (Debian's), like the tests' PostgreSQL."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        unavailable("redis", "no redis-server found (apt-get install redis-server)")
+    port, folder = _free_port(), tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    unavailable("redis", f"redis-server did not start on port {port}")
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+@pytest.fixture(params=["embedded", "redis"])
+def queue_app(request: pytest.FixtureRequest, app: Flask, tmp_path: Path) -> Flask:
+    """The test app on one queue backend, with short heartbeat and sweep times."""
+    if request.param == "redis":
+        url = request.getfixturevalue("redis_url")
+        db_number = abs(hash(request.node.nodeid)) % 15 + 1  # a clean Redis database per test
+        url = url.rsplit("/", 1)[0] + f"/{db_number}"
+    else:
+        url = f"sqlite:///{tmp_path / 'queue.sqlite3'}"
+    app.config.update(
+        QUEUE_URL=url,
+        JOB_HEARTBEAT_SECONDS=0.2,
+        JOB_STALE_SECONDS=1.5,
+        JOB_SWEEP_SECONDS=0.3,
+        JOB_CAP_DELAY_SECONDS=0.2,
+        JOB_POLL_SECONDS=0.1,
+    )
+    from okr.jobs.queue import queue
+
+    queue().huey.flush()
+    return app
+
+
+@pytest.fixture
+def workers(queue_app: Flask) -> Iterator[Workers]:
+    """Start real workers with `workers.start()`; they are stopped when the test ends."""
+    running = Workers(queue_app)
+    yield running
+    running.stop()
+    db.session.remove()
+
+
+@pytest.fixture
+def run_jobs(app: Flask) -> Callable[[], list[int]]:
+    """Run the queued jobs in this process as a worker does, oldest first, for tests of pages
+    that ask for a job without starting workers; returns the ids of the jobs run."""
+    from okr.jobs.models import Job
+    from okr.jobs.runner import run_job
+
+    def run() -> list[int]:
+        db.session.rollback()
+        queued = list(
+            db.session.scalars(select(Job.id).where(Job.status == "queued").order_by(Job.id))
+        )
+        db.session.rollback()
+        for job_id in queued:
+            run_job(job_id)  # in an app context (and a database session) of its own
+        return queued
+
+    return run

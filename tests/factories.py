@@ -6,25 +6,33 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 
 from okr.appraisals.services import assign_rater, save_interview
-from okr.calibration.results import finalize, release
+from okr.calibration.results import department_ranks, finalize, release
 from okr.checkins.services import record_checkin
 from okr.cycles.models import Cycle
 from okr.cycles.services import change_status, create_cycle
-from okr.db import local_date, utcnow
+from okr.db import dated, local_date, utcnow
 from okr.extensions import db
 from okr.objectives.adjustments import add_adjustment
 from okr.objectives.models import KeyResult, Objective
 from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
 from okr.org.models import Department, Person
 from okr.peer_reviews.services import save_peer_form
-from okr.reviews.models import Appraisal, Review, ReviewTemplate
-from okr.reviews.services import open_review, spec_of
+from okr.reviews.models import (
+    Appraisal,
+    CalibrationChange,
+    ImprovementItem,
+    ImprovementPlan,
+    Review,
+    ReviewTemplate,
+)
+from okr.reviews.services import breakdown, open_review, spec_of
 from okr.schemes.builtin import BUILT_IN
 from okr.schemes.format import TemplateSpec
 
@@ -536,3 +544,63 @@ def _varied_inputs(org: Org, cycle: Cycle, person: Person, i: int, team: list[Pe
         add_adjustment(cycle, person, Decimal("-0.5"), "错别字", org.hr)
         add_adjustment(cycle, person, Decimal(-1), "重复发布", org.hr)
     db.session.commit()
+
+
+def stored_results(review: Review) -> dict[str, Any]:
+    """Every row finalizing and releasing write, read from the database (not the session)."""
+    db.session.flush()
+    appraisals = {
+        row.id: dict(row._mapping)
+        for row in db.session.execute(
+            select(Appraisal.__table__).where(Appraisal.review_id == review.id)
+        )
+    }
+    plans: dict[int, dict[str, Any]] = {}
+    for plan in db.session.execute(
+        select(ImprovementPlan.__table__).where(ImprovementPlan.appraisal_id.in_(appraisals))
+    ):
+        items = db.session.execute(
+            select(ImprovementItem.__table__)
+            .where(ImprovementItem.plan_id == plan.id)
+            .order_by(ImprovementItem.id)
+        )
+        plans[plan.appraisal_id] = {
+            **{k: v for k, v in plan._mapping.items() if k != "id"},
+            "items": [
+                {k: v for k, v in i._mapping.items() if k not in ("id", "plan_id")} for i in items
+            ],
+        }
+    changes = [
+        {k: v for k, v in c._mapping.items()}
+        for c in db.session.execute(select(CalibrationChange.__table__))
+    ]
+    status = db.session.scalar(select(Review.status).where(Review.id == review.id))
+    return {"appraisals": appraisals, "plans": plans, "changes": changes, "status": status}
+
+
+def one_at_a_time(org: Org, moment: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The per-appraisal path, to compare the batched one with: `finalize` each complete open
+    appraisal in turn, then rank each finalized one and release it (`moment`); what is stored
+    after each step (flushed, not committed)."""
+    review = org.reviews[-1]
+    with dated(moment):
+        for appraisal in db.session.scalars(
+            select(Appraisal).where(Appraisal.review_id == review.id).order_by(Appraisal.id)
+        ):
+            if breakdown(appraisal, org.spec).complete:
+                finalize(appraisal, org.spec)
+    finalized = stored_results(review)
+    done = list(
+        db.session.scalars(
+            select(Appraisal).where(
+                Appraisal.review_id == review.id, Appraisal.finalized_at.is_not(None)
+            )
+        )
+    )
+    ranks = department_ranks(review, {a.department_id for a in done})
+    for appraisal in done:
+        appraisal.rank = ranks.get(appraisal.id)
+        if appraisal.released_at is None:
+            appraisal.released_at = moment
+    db.session.get(Review, review.id).status = "released"
+    return finalized, stored_results(review)

@@ -176,11 +176,6 @@ def finalize_all(review: Review, spec: TemplateSpec, *, chunk: int = CHUNK) -> t
     return tally.done, tally.passed
 
 
-def open_count(review: Review) -> int:
-    """How many of the review's appraisals are not finalized (one query)."""
-    return _count(review, Appraisal.finalized_at.is_(None))
-
-
 def _count(review: Review, *where: ColumnElement[bool]) -> int:
     return db.session.scalar(
         select(func.count()).select_from(Appraisal).where(Appraisal.review_id == review.id, *where)

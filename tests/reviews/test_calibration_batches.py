@@ -4,114 +4,41 @@ number of queries that grows with the chunks, not with the appraisals."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
 
 import pytest
 from sqlalchemy import select, update
 
 from okr.calibration import live, results
-from okr.calibration.results import (
-    department_ranks,
-    finalize,
-    finalize_all,
-    release,
-)
+from okr.calibration.results import finalize, finalize_all, release
+from okr.db import dated
 from okr.errors import StaleEdit
 from okr.extensions import db
-from okr.reviews.models import (
-    Appraisal,
-    CalibrationChange,
-    ImprovementItem,
-    ImprovementPlan,
-    Review,
-)
-from okr.reviews.services import breakdown
-from tests.factories import Org, varied_review
+from okr.reviews.models import Appraisal, Review
+from tests.factories import one_at_a_time, stored_results, varied_review
 
 MOMENT = datetime(2026, 12, 9, 10, 30, tzinfo=UTC)
 
 
-def _stored(review: Review) -> dict[str, Any]:
-    """Every row finalizing and releasing write, read from the database (not the session)."""
-    db.session.flush()
-    appraisals = {
-        row.id: dict(row._mapping)
-        for row in db.session.execute(
-            select(Appraisal.__table__).where(Appraisal.review_id == review.id)
-        )
-    }
-    plans: dict[int, dict[str, Any]] = {}
-    for plan in db.session.execute(
-        select(ImprovementPlan.__table__).where(ImprovementPlan.appraisal_id.in_(appraisals))
-    ):
-        items = db.session.execute(
-            select(ImprovementItem.__table__)
-            .where(ImprovementItem.plan_id == plan.id)
-            .order_by(ImprovementItem.id)
-        )
-        plans[plan.appraisal_id] = {
-            **{k: v for k, v in plan._mapping.items() if k != "id"},
-            "items": [
-                {k: v for k, v in i._mapping.items() if k not in ("id", "plan_id")} for i in items
-            ],
-        }
-    changes = [
-        {k: v for k, v in c._mapping.items()}
-        for c in db.session.execute(select(CalibrationChange.__table__))
-    ]
-    status = db.session.scalar(select(Review.status).where(Review.id == review.id))
-    return {"appraisals": appraisals, "plans": plans, "changes": changes, "status": status}
-
-
-def _one_at_a_time(org: Org) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The per-appraisal path: `finalize` each complete one, then rank and release each."""
-    review = org.reviews[-1]
-    for appraisal in db.session.scalars(
-        select(Appraisal).where(Appraisal.review_id == review.id).order_by(Appraisal.id)
-    ):
-        if breakdown(appraisal, org.spec).complete:
-            finalize(appraisal, org.spec)
-    finalized = _stored(review)
-    done = list(
-        db.session.scalars(
-            select(Appraisal).where(
-                Appraisal.review_id == review.id, Appraisal.finalized_at.is_not(None)
-            )
-        )
-    )
-    ranks = department_ranks(review, {a.department_id for a in done})
-    for appraisal in done:
-        appraisal.rank = ranks.get(appraisal.id)
-        if appraisal.released_at is None:
-            appraisal.released_at = MOMENT
-    db.session.get(Review, review.id).status = "released"
-    return finalized, _stored(review)
-
-
-@pytest.fixture
-def moment(monkeypatch):
-    """Both paths write at the same moment, so every stored field can be compared."""
-    monkeypatch.setattr(results, "utcnow", lambda: MOMENT)
-    return MOMENT
-
-
 def test_chunks_store_the_figures_ranks_grades_and_plans_of_one_at_a_time(
-    make_person, make_department, moment
+    make_person, make_department
 ):
     org = varied_review(make_person, make_department, people=30)
     review = org.reviews[-1]
     # an override before the batch: its audit row and grade stay, its appraisal is skipped
     overridden = org.appraisal(org.staff[0])
-    finalize(overridden, org.spec)
-    results.override(overridden, org.spec, "优秀", "校准会决定", org.hr, None)
+    with dated(MOMENT):  # both paths write at one moment, so every field can be compared
+        finalize(overridden, org.spec)
+        results.override(overridden, org.spec, "优秀", "校准会决定", org.hr, None)
     db.session.commit()
 
-    one_finalized, one_released = _one_at_a_time(org)
+    one_finalized, one_released = one_at_a_time(org, MOMENT)
     db.session.rollback()
-    done, left = finalize_all(db.session.get(Review, review.id), org.spec, chunk=7)
-    batch_finalized = _stored(review)
-    released = release(db.session.get(Review, review.id), org.spec, chunk=7)
-    batch_released = _stored(review)
+    with dated(MOMENT):
+        done, left = finalize_all(db.session.get(Review, review.id), org.spec, chunk=7)
+    batch_finalized = stored_results(review)
+    with dated(MOMENT):
+        released = release(db.session.get(Review, review.id), org.spec, chunk=7)
+    batch_released = stored_results(review)
     db.session.rollback()
 
     rows = one_finalized["appraisals"].values()
@@ -130,7 +57,7 @@ def test_chunks_store_the_figures_ranks_grades_and_plans_of_one_at_a_time(
     assert None not in ranks and len(set(ranks)) > 3
 
 
-def test_the_session_reads_what_the_chunks_wrote(make_person, make_department, moment):
+def test_the_session_reads_what_the_chunks_wrote(make_person, make_department):
     org = varied_review(make_person, make_department, people=10)
     review = org.reviews[-1]
     appraisals = list(db.session.scalars(select(Appraisal).where(Appraisal.review_id == review.id)))
@@ -149,9 +76,7 @@ def test_the_session_reads_what_the_chunks_wrote(make_person, make_department, m
     assert any(stored[i][0] > v for i, v in before.items())
 
 
-def test_a_chunk_saved_into_meanwhile_is_refused_whole(
-    make_person, make_department, moment, monkeypatch
-):
+def test_a_chunk_saved_into_meanwhile_is_refused_whole(make_person, make_department, monkeypatch):
     org = varied_review(make_person, make_department, people=10)
     review = org.reviews[-1]
     read = live.chunk_inputs
@@ -178,7 +103,7 @@ RELEASE_PER_CHUNK = 2
 
 
 def test_queries_grow_with_the_chunks_not_the_appraisals(
-    make_person, make_department, count_queries, moment
+    make_person, make_department, count_queries
 ):
     counts: dict[tuple[str, int, int], int] = {}
     for size, day in ((20, date(2026, 11, 21)), (60, date(2027, 2, 21))):
