@@ -16,12 +16,13 @@ from wtforms.validators import Length
 from okr.access import admin_required
 from okr.calibration.blueprint import bp
 from okr.calibration.board import Board, calibration_board, load_review
-from okr.calibration.jobs import FINALIZE, KINDS, RELEASE, active_job, outcome, review_job, start
+from okr.calibration.jobs import FINALIZE, RELEASE, active_job, outcome, review_job, start
 from okr.calibration.results import override
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.forms import ActionForm, VersionedForm, options
 from okr.jobs import registry
+from okr.jobs.models import Job
 from okr.reviews.models import Appraisal, Review
 from okr.reviews.services import spec_of
 from okr.schemes.format import TemplateSpec
@@ -64,8 +65,7 @@ def _page(
         board=board,
         forms=forms,
         action=ActionForm(),
-        job=active_job(board.review),
-        **_titles(),
+        **_following(active_job(board.review)),
     )
 
 
@@ -167,21 +167,22 @@ def job(review_id: int, job_id: int) -> Response:
     found = review_job(review, job_id)
     if found is None:
         abort(404)
-    board = url_for(".show", review_id=review.id)
+    target = url_for(".show", review_id=review.id)
     if found.active:
         if wants_fragment():
-            return render("calibration/_job.html", job=found, review=review, **_titles())
-        return redirect(board, code=303)
+            return render("calibration/_job.html", review=review, **_following(found))
+        return redirect(target, code=303)
     if found.status == "failed":
-        board = url_for("jobs.show", job_id=found.id)
+        target = url_for("jobs.show", job_id=found.id)
     else:
         flash(*outcome(found))
     if not wants_fragment():
-        return redirect(board, code=303)
+        return redirect(target, code=303)
     response = make_response("", 200)
-    response.headers["HX-Redirect"] = board
+    response.headers["HX-Redirect"] = target
     return response
 
 
-def _titles() -> dict[str, object]:
-    return {"job_titles": {kind: registry.title(kind) for kind in KINDS}}
+def _following(job: Job | None) -> dict[str, object]:
+    """The active job the board follows, and what it is called."""
+    return {"job": job, "job_title": registry.title(job.kind) if job else None}
