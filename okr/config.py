@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "JOB_POLL_SECONDS": 1.0,
     "JOB_MODULES": "",
     "FILE_RETENTION_DAYS": 7,
+    "REVIEW_JOB_CHUNK": 500,  # appraisals a finalize or release job writes per commit
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
 }
 LANGUAGES = ("zh", "en")

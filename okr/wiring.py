@@ -118,6 +118,7 @@ def commands(app: Flask) -> None:
 def job_kinds() -> None:
     """Every feature's background job kinds (okr.jobs.registry): importing a module registers
     its handlers, so that the app can submit them and every `flask jobs worker` can run them."""
+    from okr.calibration import jobs as _calibration_jobs  # noqa: F401  (review.finalize, .release)
     from okr.records import batch as _record_batches  # noqa: F401  ("records.batch")
 
 

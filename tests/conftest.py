@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 
 from okr import create_app
 from okr.extensions import db
@@ -299,3 +299,45 @@ def count_queries(app: Flask) -> Callable[[], Any]:
             event.remove(db.engine, "before_cursor_execute", record)
 
     return counting
+
+
+# Jobs on both queue backends -------------------------------------------------------------
+
+
+@pytest.fixture(params=["embedded", "redis"])
+def queue_app(request: pytest.FixtureRequest, app: Flask, tmp_path: Path) -> Flask:
+    """The test app on one queue backend, with short heartbeat and sweep times."""
+    if request.param == "redis":
+        url = redis_database(request.getfixturevalue("redis_url"), request.node.nodeid)
+    else:
+        url = f"sqlite:///{tmp_path / 'queue.sqlite3'}"
+    return use_queue(app, url)
+
+
+@pytest.fixture
+def workers(queue_app: Flask) -> Iterator[Workers]:
+    """Start real workers with `workers.start()`; they are stopped when the test ends."""
+    running = Workers(queue_app)
+    yield running
+    running.stop()
+    db.session.remove()
+
+
+@pytest.fixture
+def run_jobs(app: Flask) -> Callable[[], list[int]]:
+    """Run the queued jobs in this process as a worker does, oldest first, for tests of pages
+    that ask for a job without starting workers; returns the ids of the jobs run."""
+    from okr.jobs.models import Job
+    from okr.jobs.runner import run_job
+
+    def run() -> list[int]:
+        db.session.rollback()
+        queued = list(
+            db.session.scalars(select(Job.id).where(Job.status == "queued").order_by(Job.id))
+        )
+        db.session.rollback()
+        for job_id in queued:
+            run_job(job_id)  # in an app context (and a database session) of its own
+        return queued
+
+    return run

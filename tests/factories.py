@@ -10,25 +10,33 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 
 from okr.appraisals.services import assign_rater, save_interview, save_self_assessment
-from okr.calibration.results import finalize, release
+from okr.calibration.results import department_ranks, finalize, release
 from okr.checkins.services import record_checkin
 from okr.cycles.models import Cycle
 from okr.cycles.services import change_status, create_cycle
-from okr.db import local_date, utcnow
+from okr.db import dated, local_date, utcnow
 from okr.extensions import db
+from okr.objectives.adjustments import add_adjustment
 from okr.objectives.models import Adjustment, KeyResult, Objective
 from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
 from okr.org.models import Department, Person
 from okr.peer_reviews.services import save_peer_form
-from okr.reviews.models import Appraisal, Review, ReviewTemplate
-from okr.reviews.services import open_review, spec_of
+from okr.reviews.models import (
+    Appraisal,
+    CalibrationChange,
+    ImprovementItem,
+    ImprovementPlan,
+    Review,
+    ReviewTemplate,
+)
+from okr.reviews.services import breakdown, open_review, spec_of
 from okr.schemes.builtin import BUILT_IN
 from okr.schemes.format import TemplateSpec
 
@@ -552,6 +560,177 @@ def okr_default_org(make_person, make_department, admin_cycle_day=date(2026, 11,
     interview_with(appraisal, org.spec, {"results": "4", "skills": "2", "attitude": "4"})
     db.session.commit()
     return org, person, kr
+
+
+def varied_review(
+    make_person, make_department, *, people: int = 30, day: date = date(2026, 11, 21), tag=""
+) -> Org:
+    """A review of `people` (teams of ten: a manager and nine) on the default scheme, every
+    appraisal different: one or two objectives with weak and attained key results, two, one or
+    no submitted peer forms, an interview or none, bonuses and deductions. Some are complete
+    (plan grades among them) and some are not."""
+    hr = make_person(f"林慧{tag}", is_admin=True)
+    teams, managers, staff = [], [], []
+    for t in range(max(1, people // 10)):
+        team = make_department(f"混合{tag}{t + 1}组")
+        boss = make_person(f"经理{tag}{t + 1}", department=team)
+        teams.append(team)
+        managers.append(boss)
+        staff += [
+            make_person(f"员工{tag}{t + 1}-{i + 1}", department=team, manager=boss)
+            for i in range(9)
+        ]
+    template = ReviewTemplate(
+        family=f"varied{tag}", version=1, name="默认", spec=BUILT_IN["okr-default"]
+    )
+    db.session.add(template)
+    db.session.flush()
+    org = Org(hr, teams, managers, staff, template, spec_of(template))
+    cycle = create_cycle("quarter", day, make_current=True)
+    everyone = sorted([*managers, *staff], key=lambda p: p.id)
+    krs = {p.id: _varied_objectives(cycle, p, i) for i, p in enumerate(everyone)}
+    change_status(cycle, "running", hr)
+    for i, person in enumerate(everyone):
+        for n, kr in enumerate(krs[person.id]):
+            value = i % 2 if kr.kind == "milestone" else (i * 37 + n * 11) % 130
+            record_checkin(kr, str(value), "on_track", "", person, None)
+    review = open_review(
+        f"{cycle.label} 考核{tag}",
+        cycle,
+        template,
+        [t.id for t in teams],
+        (date.today(), date.today() + timedelta(days=3), date.today() + timedelta(days=7)),
+        hr,
+    )
+    db.session.commit()
+    org.cycles.append(cycle)
+    org.reviews.append(review)
+    for i, person in enumerate(everyone):
+        _varied_inputs(
+            org, cycle, person, i, [p for p in everyone if p.department_id == person.department_id]
+        )
+    return org
+
+
+def _varied_objectives(cycle: Cycle, person: Person, i: int) -> list[KeyResult]:
+    """None for every tenth person; else one objective, or two (60/40) for every third."""
+    if i % 10 == 9:
+        return []
+    weights = ("60", "40") if i % 3 == 0 else ("100",)
+    krs = []
+    for n, weight in enumerate(weights):
+        objective = create_objective(
+            cycle,
+            "individual",
+            ObjectiveData(f"目标{n + 1}", "", Decimal(weight), None),
+            person,
+            owner=person,
+        )
+        sizes = (("销售额", "70"), ("新客户", "30")) if n == 0 else (("上线", "100"),)
+        for title, kr_weight in sizes:
+            kind = "milestone" if title == "上线" else "increase"
+            kr, _warnings = add_key_result(
+                objective,
+                KeyResultData(
+                    title,
+                    "" if kind == "milestone" else "个",
+                    kind,
+                    Decimal(kr_weight),
+                    start=None if kind == "milestone" else Decimal(0),
+                    target=None if kind == "milestone" else Decimal(100),
+                ),
+                person,
+            )
+            krs.append(kr)
+    db.session.commit()
+    return krs
+
+
+def _varied_inputs(org: Org, cycle: Cycle, person: Person, i: int, team: list[Person]) -> None:
+    """Peer forms (two, or one short of the minimum), the interview (or none), adjustments."""
+    appraisal = org.appraisal(person)
+    boss = next((p for p in org.managers if p.department_id == person.department_id), org.hr)
+    others = [p for p in team if p.id != person.id]
+    raters = 1 if i % 7 == 3 else 2
+    for n, rater in enumerate(others[(i + k) % len(others)] for k in range(raters)):
+        form = assign_rater(appraisal, rater, boss)
+        ratings = rate(
+            cooperation=str(1 + (i + n) % 5),
+            innovation=str(1 + (i * 2 + n) % 5),
+            execution=str(1 + (i * 3 + n) % 5),
+        )
+        save_peer_form(form, appraisal, org.spec, ratings, "", i % 11 != 4, None)
+    if i % 8 != 6:
+        ratings = rate(
+            results=str(1 + i % 5), skills=str(1 + (i * 3) % 5), attitude=str(1 + (i * 2) % 5)
+        )
+        save_interview(appraisal, org.spec, ratings, {"purpose": "季度回顾"}, "", True, None)
+    if i % 4 == 1:
+        add_adjustment(cycle, person, Decimal(2), "单篇阅读超10万", org.hr)
+    if i % 5 == 2:
+        add_adjustment(cycle, person, Decimal("-0.5"), "错别字", org.hr)
+        add_adjustment(cycle, person, Decimal(-1), "重复发布", org.hr)
+    db.session.commit()
+
+
+def stored_results(review: Review) -> dict[str, Any]:
+    """Every row finalizing and releasing write, read from the database (not the session)."""
+    db.session.flush()
+    appraisals = {
+        row.id: dict(row._mapping)
+        for row in db.session.execute(
+            select(Appraisal.__table__).where(Appraisal.review_id == review.id)
+        )
+    }
+    plans: dict[int, dict[str, Any]] = {}
+    for plan in db.session.execute(
+        select(ImprovementPlan.__table__).where(ImprovementPlan.appraisal_id.in_(appraisals))
+    ):
+        items = db.session.execute(
+            select(ImprovementItem.__table__)
+            .where(ImprovementItem.plan_id == plan.id)
+            .order_by(ImprovementItem.id)
+        )
+        plans[plan.appraisal_id] = {
+            **{k: v for k, v in plan._mapping.items() if k != "id"},
+            "items": [
+                {k: v for k, v in i._mapping.items() if k not in ("id", "plan_id")} for i in items
+            ],
+        }
+    changes = [
+        {k: v for k, v in c._mapping.items()}
+        for c in db.session.execute(select(CalibrationChange.__table__))
+    ]
+    status = db.session.scalar(select(Review.status).where(Review.id == review.id))
+    return {"appraisals": appraisals, "plans": plans, "changes": changes, "status": status}
+
+
+def one_at_a_time(org: Org, moment: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The per-appraisal path, to compare the batched one with: `finalize` each complete open
+    appraisal in turn, then rank each finalized one and release it (`moment`); what is stored
+    after each step (flushed, not committed)."""
+    review = org.reviews[-1]
+    with dated(moment):
+        for appraisal in db.session.scalars(
+            select(Appraisal).where(Appraisal.review_id == review.id).order_by(Appraisal.id)
+        ):
+            if breakdown(appraisal, org.spec).complete:
+                finalize(appraisal, org.spec)
+    finalized = stored_results(review)
+    done = list(
+        db.session.scalars(
+            select(Appraisal).where(
+                Appraisal.review_id == review.id, Appraisal.finalized_at.is_not(None)
+            )
+        )
+    )
+    ranks = department_ranks(review, {a.department_id for a in done})
+    for appraisal in done:
+        appraisal.rank = ranks.get(appraisal.id)
+        if appraisal.released_at is None:
+            appraisal.released_at = moment
+    db.session.get(Review, review.id).status = "released"
+    return finalized, stored_results(review)
 
 
 # Growing a world (query counts at two sizes) ----

@@ -1,16 +1,68 @@
-"""The live computation of a review's open appraisals, from inputs read in three queries."""
+"""The live computation of open appraisals, from inputs read in three queries.
+
+`live_breakdowns` reads the inputs of a whole review's open appraisals (the board);
+`chunk_inputs` those of one chunk of appraisals (finalizing in batches).
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from okr.extensions import db
 from okr.objectives.models import Adjustment, Objective
 from okr.reviews.models import Appraisal, PeerForm, Review
 from okr.reviews.scoring import Breakdown, compute
 from okr.schemes.format import TemplateSpec
+
+
+@dataclass
+class Inputs:
+    """What appraisals are computed from, as `okr.reviews.services.inputs_for` reads it for one."""
+
+    objectives: dict[int, list[Objective]] = field(default_factory=lambda: defaultdict(list))
+    forms: dict[int, list[PeerForm]] = field(default_factory=lambda: defaultdict(list))
+    adjustments: dict[int, list[Adjustment]] = field(default_factory=lambda: defaultdict(list))
+
+    def breakdown(self, spec: TemplateSpec, appraisal: Appraisal) -> Breakdown:
+        return compute(
+            spec,
+            appraisal,
+            self.objectives.get(appraisal.person_id, []),
+            self.forms.get(appraisal.id, []),
+            self.adjustments.get(appraisal.person_id, []),
+        )
+
+
+def _inputs(
+    review: Review,
+    appraisal_ids: Select[tuple[int]] | Collection[int],
+    person_ids: Select[tuple[int]] | Collection[int],
+) -> Inputs:
+    """The objectives, peer forms and adjustments of these appraisals and people (three queries)."""
+    found = Inputs()
+    for o in db.session.scalars(
+        select(Objective)
+        .where(
+            Objective.cycle_id == review.cycle_id,
+            Objective.owner_id.in_(person_ids),
+            Objective.level == "individual",
+        )
+        .order_by(Objective.position, Objective.id)
+    ):
+        found.objectives[o.owner_id].append(o)
+    for f in db.session.scalars(select(PeerForm).where(PeerForm.appraisal_id.in_(appraisal_ids))):
+        found.forms[f.appraisal_id].append(f)
+    for a in db.session.scalars(
+        select(Adjustment)
+        .where(Adjustment.cycle_id == review.cycle_id, Adjustment.person_id.in_(person_ids))
+        .order_by(Adjustment.id)
+    ):
+        found.adjustments[a.person_id].append(a)
+    return found
 
 
 def live_breakdowns(
@@ -22,28 +74,10 @@ def live_breakdowns(
         Appraisal.review_id == review.id, Appraisal.finalized_at.is_(None)
     )
     people = select(Appraisal.person_id).where(Appraisal.id.in_(open_))
-    objectives: dict[int, list[Objective]] = defaultdict(list)
-    for o in db.session.scalars(
-        select(Objective)
-        .where(
-            Objective.cycle_id == review.cycle_id,
-            Objective.owner_id.in_(people),
-            Objective.level == "individual",
-        )
-        .order_by(Objective.position, Objective.id)
-    ):
-        objectives[o.owner_id].append(o)
-    forms: dict[int, list[PeerForm]] = defaultdict(list)
-    for f in db.session.scalars(select(PeerForm).where(PeerForm.appraisal_id.in_(open_))):
-        forms[f.appraisal_id].append(f)
-    adjustments: dict[int, list[Adjustment]] = defaultdict(list)
-    for a in db.session.scalars(
-        select(Adjustment)
-        .where(Adjustment.cycle_id == review.cycle_id, Adjustment.person_id.in_(people))
-        .order_by(Adjustment.id)
-    ):
-        adjustments[a.person_id].append(a)
-    return {
-        a.id: compute(spec, a, objectives[a.person_id], forms[a.id], adjustments[a.person_id])
-        for a in appraisals
-    }
+    inputs = _inputs(review, open_, people)
+    return {a.id: inputs.breakdown(spec, a) for a in appraisals}
+
+
+def chunk_inputs(review: Review, appraisals: list[Appraisal]) -> Inputs:
+    """The inputs of these appraisals only (three IN-queries, whatever their number)."""
+    return _inputs(review, [a.id for a in appraisals], sorted({a.person_id for a in appraisals}))

@@ -1,65 +1,185 @@
-"""Finalizing, calibrating, ranking, releasing and acknowledging appraisals."""
+"""Finalizing, calibrating, ranking, releasing and acknowledging appraisals.
+
+A whole review is finalized or released a chunk of appraisals at a time (`CHUNK`): each chunk is
+read with a few IN-queries and written with one statement of each kind, so the queries grow with
+the chunks, not with the appraisals. `finalizing` and `releasing` yield after each flushed chunk,
+where a job commits (okr.calibration.jobs); `finalize_all` and `release` run them to the end.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, bindparam, func, select, update
+from sqlalchemy.orm import load_only
+from sqlalchemy.orm.attributes import set_committed_value
 
-from okr.calibration.live import live_breakdowns
-from okr.db import utcnow
+from okr.calibration.live import chunk_inputs
+from okr.cycles.models import Cycle
+from okr.db import stored, utcnow
 from okr.domain.calibration import rank
 from okr.domain.composite import GRADE_PLACES
 from okr.domain.numbers import round_display
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.org.models import Person
-from okr.plans.services import draft_plan
+from okr.plans.services import draft_plan, draft_plans
 from okr.reviews.models import Appraisal, CalibrationChange, Review
 from okr.reviews.scoring import Breakdown
 from okr.reviews.services import breakdown
 from okr.schemes.format import TemplateSpec
 
+CHUNK = 500
+"""Appraisals finalized or released per chunk (one transaction per chunk in a job)."""
 
-def finalize(appraisal: Appraisal, spec: TemplateSpec, computed: Breakdown | None = None) -> None:
+
+@dataclass(frozen=True)
+class Tally:
+    """How far a batched finalize or release got: appraisals done, others passed, the last id."""
+
+    done: int = 0
+    passed: int = 0
+    after: int = 0
+
+    @property
+    def seen(self) -> int:
+        return self.done + self.passed
+
+    def then(self, done: int, seen: int, last: int) -> Tally:
+        return Tally(self.done + done, self.passed + seen - done, last)
+
+
+def _last(tallies: Iterable[Tally]) -> Tally:
+    """Run the chunks to the end; the last tally says what they did."""
+    last = deque(tallies, maxlen=1)
+    return last[0] if last else Tally()
+
+
+def _frozen(result: Breakdown, now: datetime) -> dict[str, Any]:
+    """What finalizing stores on an appraisal: the derivation, its figures and grade, the moment."""
+    grade = result.result.grade if result.result else None
+    return {
+        "result": result.to_data(),
+        "composite": result.result.composite if result.result else None,
+        "grade": grade,
+        "final_grade": grade,
+        "finalized_at": now,
+        "status": "calibrated",
+    }
+
+
+def _store(changes: list[tuple[Appraisal, dict[str, Any]]]) -> None:
+    """Write new values of these appraisals in one statement, each only if nobody saved it since
+    it was read (its version); the session's objects then hold what was written."""
+    if not changes:
+        return
+    table = Appraisal.__table__
+    rows = [
+        {**values, "version": a.version + 1, "b_id": a.id, "b_version": a.version}
+        for a, values in changes
+    ]
+    written = db.session.execute(
+        update(table).where(
+            table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version")
+        ),
+        rows,
+    )
+    if written.rowcount != len(rows):
+        raise StaleEdit()
+    for appraisal, values in changes:
+        for name, value in values.items():
+            set_committed_value(appraisal, name, stored(value) if name == "composite" else value)
+        set_committed_value(appraisal, "version", appraisal.version + 1)
+
+
+# Finalizing ---------------------------------------------------------------------------------
+
+
+def finalize(appraisal: Appraisal, spec: TemplateSpec) -> None:
     """Freeze the derivation: from now on the appraisal never changes with templates or OKRs.
 
-    `computed` is the live breakdown when the caller computed it already (batch finalizing).
     A grade the template names for an improvement plan gets a drafted plan.
     """
     if appraisal.finalized_at is not None:
         return
-    result = computed if computed is not None else breakdown(appraisal, spec)
+    result = breakdown(appraisal, spec)
     if not result.complete:
         raise Invalid({"_": _("Not every part that counts is scored yet; it cannot be finalized.")})
-    appraisal.result = result.to_data()
-    appraisal.composite = result.result.composite if result.result else None
-    appraisal.grade = result.result.grade if result.result else None
-    appraisal.final_grade = appraisal.grade
-    appraisal.finalized_at = utcnow()
-    appraisal.status = "calibrated"
+    for name, value in _frozen(result, utcnow()).items():
+        setattr(appraisal, name, value)
     db.session.flush()
     draft_plan(appraisal, spec)
 
 
-def finalize_all(review: Review, spec: TemplateSpec) -> tuple[int, int]:
-    """Finalize every complete open appraisal; returns (finalized, left incomplete)."""
-    appraisals = list(
+def _open_chunk(review_id: int, after: int, size: int) -> list[Appraisal]:
+    """The next `size` open appraisals after id `after`, locked until the chunk is written."""
+    return list(
         db.session.scalars(
             select(Appraisal)
-            .where(Appraisal.review_id == review.id, Appraisal.finalized_at.is_(None))
+            .where(
+                Appraisal.review_id == review_id,
+                Appraisal.finalized_at.is_(None),
+                Appraisal.id > after,
+            )
             .order_by(Appraisal.id)
+            .limit(size)
+            .with_for_update()
         )
     )
-    live = live_breakdowns(review, spec, appraisals)
-    done = 0
+
+
+def _finalize_chunk(
+    review: Review, spec: TemplateSpec, appraisals: list[Appraisal], now: datetime
+) -> int:
+    """Finalize the complete ones among these appraisals as `finalize` does; returns how many."""
+    inputs = chunk_inputs(review, appraisals)
+    complete = []
     for appraisal in appraisals:
-        if live[appraisal.id].complete:
-            finalize(appraisal, spec, live[appraisal.id])
-            done += 1
-    return done, len(appraisals) - done
+        result = inputs.breakdown(spec, appraisal)
+        if result.complete:
+            complete.append((appraisal, _frozen(result, now)))
+    _store(complete)
+    cycle = db.session.get(Cycle, review.cycle_id)
+    assert cycle is not None
+    draft_plans([a for a, _values in complete], spec, cycle, inputs.objectives, inputs.forms)
+    return len(complete)
+
+
+def finalizing(
+    review: Review,
+    spec: TemplateSpec,
+    now: datetime,
+    *,
+    chunk: int = CHUNK,
+    since: Tally | None = None,
+) -> Iterator[Tally]:
+    """Finalize every complete open appraisal of the review, `chunk` at a time (after `since`).
+
+    Each gets what `finalize` would store and draft (stamped `now`); yields the tally after each
+    flushed chunk. Open appraisals that are not complete are passed and stay open.
+    """
+    tally = since or Tally()
+    while appraisals := _open_chunk(review.id, tally.after, chunk):
+        done = _finalize_chunk(review, spec, appraisals, now)
+        tally = tally.then(done, len(appraisals), appraisals[-1].id)
+        yield tally
+
+
+def finalize_all(review: Review, spec: TemplateSpec, *, chunk: int = CHUNK) -> tuple[int, int]:
+    """Finalize every complete open appraisal; returns (finalized, left incomplete)."""
+    tally = _last(finalizing(review, spec, utcnow(), chunk=chunk))
+    return tally.done, tally.passed
+
+
+def _count(review: Review, *where: ColumnElement[bool]) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Appraisal).where(Appraisal.review_id == review.id, *where)
+    )
 
 
 def override_grade(
@@ -108,51 +228,80 @@ def override(
     draft_plan(appraisal, spec)
 
 
-def department_ranks(review: Review, department_ids: set[int]) -> dict[int, int]:
-    """Rank of each finalized appraisal inside its department (one query)."""
-    if not department_ids:
-        return {}
+def _ranks(review_id: int, *where: ColumnElement[bool]) -> dict[int, int]:
+    """Rank of each finalized appraisal (among these) inside its department (one query)."""
     scores: dict[int, dict[str, Any]] = defaultdict(dict)
     for appraisal_id, department_id, composite in db.session.execute(
         select(Appraisal.id, Appraisal.department_id, Appraisal.composite).where(
-            Appraisal.review_id == review.id,
+            Appraisal.review_id == review_id,
             Appraisal.finalized_at.is_not(None),
             Appraisal.composite.is_not(None),
-            Appraisal.department_id.in_(department_ids),
+            *where,
         )
     ):
         scores[department_id][str(appraisal_id)] = round_display(composite, GRADE_PLACES)
     return {int(r.key): r.rank for group in scores.values() for r in rank(group)}
 
 
-def rank_review(review: Review) -> None:
-    """Rank finalized appraisals inside each department by the composite as shown (ties share a rank)."""
-    appraisals = db.session.scalars(
-        select(Appraisal).where(
-            Appraisal.review_id == review.id, Appraisal.finalized_at.is_not(None)
-        )
-    ).all()
-    ranks = department_ranks(review, {a.department_id for a in appraisals})
-    for appraisal in appraisals:
-        appraisal.rank = ranks.get(appraisal.id)
-    db.session.flush()
+def department_ranks(review: Review, department_ids: set[int]) -> dict[int, int]:
+    """Rank of each finalized appraisal inside its department (one query)."""
+    if not department_ids:
+        return {}
+    return _ranks(review.id, Appraisal.department_id.in_(department_ids))
 
 
-def release(review: Review, spec: TemplateSpec) -> int:
-    """Publish the finalized results to the people (and rank them); returns how many were released."""
-    pending = db.session.scalars(
-        select(Appraisal).where(
-            Appraisal.review_id == review.id,
-            Appraisal.finalized_at.is_not(None),
-            Appraisal.released_at.is_(None),
+# Releasing ----------------------------------------------------------------------------------
+
+
+def waiting_release(review: Review) -> int:
+    """How many finalized results of the review are not released yet (one query)."""
+    return _count(review, Appraisal.finalized_at.is_not(None), Appraisal.released_at.is_(None))
+
+
+def _finalized_chunk(review_id: int, after: int, size: int) -> list[Appraisal]:
+    """The next `size` finalized appraisals after id `after` (what releasing writes), locked."""
+    return list(
+        db.session.scalars(
+            select(Appraisal)
+            .options(
+                load_only(Appraisal.id, Appraisal.rank, Appraisal.released_at, Appraisal.version)
+            )
+            .where(
+                Appraisal.review_id == review_id,
+                Appraisal.finalized_at.is_not(None),
+                Appraisal.id > after,
+            )
+            .order_by(Appraisal.id)
+            .limit(size)
+            .with_for_update()
         )
-    ).all()
-    if not pending:
-        raise Invalid({"_": _("Nothing finalized is waiting to be released.")})
-    rank_review(review)
-    now = utcnow()
-    for appraisal in pending:
-        appraisal.released_at = now
+    )
+
+
+def releasing(
+    review: Review, now: datetime, *, chunk: int = CHUNK, since: Tally | None = None
+) -> Iterator[Tally]:
+    """Rank every finalized appraisal inside its department by the composite as shown (ties
+    share a rank) and publish those not released yet (stamped `now`), `chunk` at a time after
+    `since`; yields the tally after each flushed chunk. The review is released at the end."""
+    ranks = _ranks(review.id)
+    tally = since or Tally()
+    while appraisals := _finalized_chunk(review.id, tally.after, chunk):
+        changes = [
+            (a, {"rank": ranks.get(a.id), "released_at": a.released_at or now})
+            for a in appraisals
+            if a.rank != ranks.get(a.id) or a.released_at is None
+        ]
+        released = sum(1 for a, _values in changes if a.released_at is None)
+        _store(changes)
+        tally = tally.then(released, len(appraisals), appraisals[-1].id)
+        yield tally
     review.status = "released"
     db.session.flush()
-    return len(pending)
+
+
+def release(review: Review, spec: TemplateSpec, *, chunk: int = CHUNK) -> int:
+    """Publish the finalized results to the people (and rank them); returns how many were released."""
+    if not waiting_release(review):
+        raise Invalid({"_": _("Nothing finalized is waiting to be released.")})
+    return _last(releasing(review, utcnow(), chunk=chunk)).done

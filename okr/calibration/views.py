@@ -1,8 +1,12 @@
-"""The calibration page (HR only): distribution vs quotas, the list, overrides, finalize, release."""
+"""The calibration page (HR only): distribution vs quotas, the list, overrides, finalize, release.
+
+Finalize and release run as jobs (okr.calibration.jobs): the buttons ask for one and the board
+follows it until it ends, with its buttons disabled meanwhile.
+"""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, url_for
+from flask import Response, abort, flash, make_response, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,13 +14,15 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Length
 
 from okr.access import admin_required
-from okr.calibration import results
 from okr.calibration.blueprint import bp
 from okr.calibration.board import Board, calibration_board, load_review
-from okr.calibration.results import finalize_all, override
+from okr.calibration.jobs import FINALIZE, RELEASE, active_job, outcome, review_job, start
+from okr.calibration.results import override
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.forms import ActionForm, VersionedForm, options
+from okr.jobs import registry
+from okr.jobs.models import Job
 from okr.reviews.models import Appraisal, Review
 from okr.reviews.services import spec_of
 from okr.schemes.format import TemplateSpec
@@ -54,7 +60,12 @@ def _page(
     forms = {r.appraisal.id: override_form(board.spec, r.appraisal) for r in board.rows}
     forms.update(failed or {})
     return render(
-        "calibration/show.html", status=status, board=board, forms=forms, action=ActionForm()
+        "calibration/show.html",
+        status=status,
+        board=board,
+        forms=forms,
+        action=ActionForm(),
+        **_following(active_job(board.review)),
     )
 
 
@@ -125,33 +136,53 @@ def _overridden(review: Review, spec: TemplateSpec, appraisal: Appraisal) -> Res
 @bp.post("/finalize")
 @admin_required
 def finalize(review_id: int) -> Response:
-    review, spec = _review(review_id)
-    if ActionForm().validate_on_submit():
-        done, left = finalize_all(review, spec)
-        flash(
-            _(
-                "%(done)s finalized; %(left)s not complete yet (listed below with what is missing).",
-                done=done,
-                left=left,
-            ),
-            "success" if done else "info",
-        )
-    return redirect(url_for(".show", review_id=review.id), code=303)
+    """Ask a worker to finalize every complete appraisal; the board shows how far it is."""
+    return _start(FINALIZE, review_id)
 
 
 @bp.post("/release")
 @admin_required
 def release(review_id: int) -> Response:
-    review, spec = _review(review_id)
+    """Ask a worker to rank and release the finalized results; the board shows how far it is."""
+    return _start(RELEASE, review_id)
+
+
+def _start(kind: str, review_id: int) -> Response:
+    review = load_review(review_id)
     if ActionForm().validate_on_submit():
         try:
-            count = results.release(review, spec)
+            start(kind, review, current_user)
         except Invalid as exc:
             db.session.rollback()
             flash(next(iter(exc.errors.values())), "error")
-        else:
-            flash(
-                _("%(count)s results released and ranked inside each department.", count=count),
-                "success",
-            )
-    return redirect(url_for(".show", review_id=review_id), code=303)
+    return redirect(url_for(".show", review_id=review.id), code=303)
+
+
+@bp.get("/jobs/<int:job_id>")
+@admin_required
+def job(review_id: int, job_id: int) -> Response:
+    """A finalize or release job's progress (polled by the board); once it has ended, the board
+    again with what it did, or the job's page with why it failed."""
+    review = load_review(review_id)
+    found = review_job(review, job_id)
+    if found is None:
+        abort(404)
+    target = url_for(".show", review_id=review.id)
+    if found.active:
+        if wants_fragment():
+            return render("calibration/_job.html", review=review, **_following(found))
+        return redirect(target, code=303)
+    if found.status == "failed":
+        target = url_for("jobs.show", job_id=found.id)
+    else:
+        flash(*outcome(found))
+    if not wants_fragment():
+        return redirect(target, code=303)
+    response = make_response("", 200)
+    response.headers["HX-Redirect"] = target
+    return response
+
+
+def _following(job: Job | None) -> dict[str, object]:
+    """The active job the board follows, and what it is called."""
+    return {"job": job, "job_title": registry.title(job.kind) if job else None}

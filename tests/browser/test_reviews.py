@@ -1,5 +1,8 @@
 """A quarter's review in a real Chromium: open, self-assess, peers, interview, calibrate, release,
-acknowledge, improvement plan; then the record PDF and a department's ZIP of records."""
+acknowledge, improvement plan; then the record PDF and a department's ZIP of records.
+
+Finalize and release are jobs: the journey runs a real worker (`flask jobs worker`) beside the
+live server, and the board follows each job until it comes back with what it did."""
 
 from __future__ import annotations
 
@@ -142,9 +145,11 @@ def _sign_out(page):
     expect(page).to_have_url(re.compile(r"/login"))
 
 
+@pytest.mark.parametrize("queue_app", ["embedded"], indirect=True)
 def test_review_from_opening_to_acknowledged_result_and_plan(
-    page, sign_in, make_person, make_department
+    page, sign_in, make_person, make_department, workers
 ):
+    workers.start()  # finalize and release run as jobs
     world = _world(make_person, make_department)
     load_builtin_templates()  # as `flask review load-templates` does at deployment
     db.session.commit()

@@ -130,7 +130,7 @@ def _appraisal(person: Person, review: Review) -> Appraisal:
     )
 
 
-def test_loaded_on_a_tuesday_every_journey_is_open(app):
+def test_loaded_on_a_tuesday_every_journey_is_open(app, run_jobs):
     load_demo(TUESDAY_AFTERNOON)
     db.session.commit()
     _assert_nothing_after(TUESDAY_AFTERNOON)
@@ -317,6 +317,7 @@ def test_loaded_on_a_tuesday_every_journey_is_open(app):
     # 林慧: calibrate this quarter's complete appraisals, change a grade, release
     base = f"/reviews/{this_review.id}/calibration"
     assert admin.post(f"{base}/finalize").status_code == 303
+    assert len(run_jobs()) == 1  # the worker's part
     finalized = db.session.scalars(
         select(Appraisal).where(
             Appraisal.review_id == this_review.id, Appraisal.finalized_at.is_not(None)
@@ -338,6 +339,7 @@ def test_loaded_on_a_tuesday_every_journey_is_open(app):
         select(CalibrationChange).where(CalibrationChange.appraisal_id == target.id)
     )
     assert admin.post(f"{base}/release").status_code == 303
+    assert len(run_jobs()) == 1
     db.session.expire_all()
     assert db.session.get(Appraisal, target.id).released_at is not None
 

@@ -21,7 +21,7 @@ from tests.factories import (
     open_cycle_review,
     rated_and_final,
 )
-from tests.helpers import field_error, snapshot, text
+from tests.helpers import field_error, flashes, snapshot, text
 
 
 def url(review: Review, suffix: str = "") -> str:
@@ -63,12 +63,17 @@ def test_the_list_is_sorted_by_composite_and_shows_parts_and_grades(client, logi
     assert "95.56" in row and "优秀" in row and org.managers[0].name in row
 
 
-def test_finalize_all_freezes_complete_appraisals_and_lists_what_is_missing(client, login, org):
+def test_finalize_all_freezes_complete_appraisals_and_lists_what_is_missing(
+    client, login, org, run_jobs
+):
     review = org.reviews[-1]
     for person in org.staff[:3]:
         interview(org, org.appraisal(person), "88")
     response = login(org.hr).post(url(review, "/finalize"))
     assert response.status_code == 303
+    (job_id,) = run_jobs()
+    done = client.get(url(review, f"/jobs/{job_id}"), follow_redirects=True)
+    assert "3 finalized; 2 not complete yet (listed below with what is missing)." in flashes(done)
     db.session.expire_all()
     finalized = [org.appraisal(p).finalized_at is not None for p in org.staff]
     assert finalized == [True, True, True, False]
@@ -159,10 +164,11 @@ def test_override_of_a_stale_row_is_refused(client, login, org):
     assert org.appraisal(org.staff[0]).final_grade == "良好"
 
 
-def test_calibration_never_edits_the_inputs(client, login, make_person, make_department):
+def test_calibration_never_edits_the_inputs(client, login, make_person, make_department, run_jobs):
     org, person, _kr = okr_default_org(make_person, make_department)
     appraisal = org.appraisal(person)
     login(org.hr).post(url(org.reviews[-1], "/finalize"))
+    run_jobs()
     db.session.expire_all()
     appraisal = org.appraisal(person)
     frozen = copy.deepcopy(appraisal.result)
@@ -207,7 +213,8 @@ def test_only_hr_calibrates(client, login, org, who):
     interview(org, org.appraisal(org.staff[1]), "75")
     user = org.staff[2] if who == "employee" else org.managers[0]
     review = org.reviews[-1]
-    before = snapshot("appraisal", "calibration_change", "improvement_plan", "review")
+    tables = ("appraisal", "calibration_change", "improvement_plan", "review", "job")
+    before = snapshot(*tables)
     login(user)
     prefix = f"a{appraisal.id}"
     assert client.get(url(review)).status_code == 403
@@ -218,7 +225,7 @@ def test_only_hr_calibrates(client, login, org, who):
         data={f"{prefix}-grade": "优秀", f"{prefix}-reason": "自己说了算"},
     )
     assert response.status_code == 403
-    assert snapshot("appraisal", "calibration_change", "improvement_plan", "review") == before
+    assert snapshot(*tables) == before
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client, org):

@@ -46,9 +46,10 @@ def _url(appraisal, suffix: str = "") -> str:
     return f"/reviews/appraisals/{appraisal.id}/plan{suffix}"
 
 
-def _finalized_with_plan(client, login, setup):
+def _finalized_with_plan(client, login, setup, run_jobs):
     org, _person, _kr, appraisal = setup
     login(org.hr).post(f"/reviews/{org.reviews[-1].id}/calibration/finalize")
+    run_jobs()
     plan = _plan(appraisal.id)
     assert plan is not None
     return plan
@@ -57,9 +58,11 @@ def _finalized_with_plan(client, login, setup):
 # Drafting -----------------------------------------------------------------------------------
 
 
-def test_finalizing_a_plan_grade_drafts_indicator_training_and_growth_items(client, login, setup):
+def test_finalizing_a_plan_grade_drafts_indicator_training_and_growth_items(
+    client, login, setup, run_jobs
+):
     org, person, _kr, _appraisal = setup
-    plan = _finalized_with_plan(client, login, setup)
+    plan = _finalized_with_plan(client, login, setup, run_jobs)
     db.session.expire_all()
     assert org.appraisal(person).final_grade == "不合格"  # 30 + 14.25 + 12 = 56.25
     items = [(i.section, i.title, i.current, i.target, i.owner_id, i.due) for i in _items(plan)]
@@ -77,9 +80,9 @@ def test_finalizing_a_plan_grade_drafts_indicator_training_and_growth_items(clie
     assert plan.status == "draft" and plan.person_id == person.id
 
 
-def test_drafting_again_changes_nothing(client, login, setup):
+def test_drafting_again_changes_nothing(client, login, setup, run_jobs):
     org, _person, _kr, _appraisal = setup
-    plan = _finalized_with_plan(client, login, setup)
+    plan = _finalized_with_plan(client, login, setup, run_jobs)
     before = snapshot(*PLAN_TABLES)
     again = draft_plan(org.appraisal(org.staff[0]), org.spec, requested=True)
     db.session.commit()
@@ -121,9 +124,9 @@ def test_an_override_to_a_plan_grade_drafts_a_plan(client, login, make_person, m
 # The page and who may do what ---------------------------------------------------------------
 
 
-def test_the_person_their_chain_and_hr_see_the_plan(client, login, setup, make_person):
+def test_the_person_their_chain_and_hr_see_the_plan(client, login, setup, make_person, run_jobs):
     org, person, _kr, appraisal = setup
-    _finalized_with_plan(client, login, setup)
+    _finalized_with_plan(client, login, setup, run_jobs)
     for viewer in (person, org.managers[0], org.hr):
         response = login(viewer).get(_url(appraisal))
         assert response.status_code == 200
@@ -135,9 +138,9 @@ def test_the_person_their_chain_and_hr_see_the_plan(client, login, setup, make_p
         assert login(stranger).get(_url(appraisal)).status_code == 403
 
 
-def test_the_manager_edits_an_item_inline(client, login, setup):
+def test_the_manager_edits_an_item_inline(client, login, setup, run_jobs):
     org, _person, _kr, appraisal = setup
-    plan = _finalized_with_plan(client, login, setup)
+    plan = _finalized_with_plan(client, login, setup, run_jobs)
     item = _items(plan)[0]
     p = f"item{item.id}"
     response = login(org.managers[0]).post(
@@ -167,9 +170,9 @@ def test_the_manager_edits_an_item_inline(client, login, setup):
     )
 
 
-def test_adding_an_item_without_a_title_is_refused_beside_the_field(client, login, setup):
+def test_adding_an_item_without_a_title_is_refused_beside_the_field(client, login, setup, run_jobs):
     org, _person, _kr, appraisal = setup
-    plan = _finalized_with_plan(client, login, setup)
+    plan = _finalized_with_plan(client, login, setup, run_jobs)
     before = snapshot(*PLAN_TABLES)
     data = {"new-section": "training", "new-title": " ", "new-owner": org.managers[0].id}
     data["new-status"] = "open"
@@ -186,9 +189,9 @@ def test_adding_an_item_without_a_title_is_refused_beside_the_field(client, logi
     assert len(_items(plan)) == 7
 
 
-def test_deleting_an_item(client, login, setup):
+def test_deleting_an_item(client, login, setup, run_jobs):
     org, _person, _kr, appraisal = setup
-    plan = _finalized_with_plan(client, login, setup)
+    plan = _finalized_with_plan(client, login, setup, run_jobs)
     first, second = _items(plan)[:2]
     login(org.managers[0])
     response = client.post(
@@ -212,18 +215,20 @@ def _every_write(client, appraisal, item):
     yield client.post(_url(appraisal, "/close"), data={"outcome": "完成"})
 
 
-def test_the_person_cannot_edit_agree_or_close_their_own_plan(client, login, setup):
+def test_the_person_cannot_edit_agree_or_close_their_own_plan(client, login, setup, run_jobs):
     _org, person, _kr, appraisal = setup
-    plan = _finalized_with_plan(client, login, setup)
+    plan = _finalized_with_plan(client, login, setup, run_jobs)
     before = snapshot(*PLAN_TABLES)
     login(person)
     assert [r.status_code for r in _every_write(client, appraisal, _items(plan)[0])] == [403] * 6
     assert snapshot(*PLAN_TABLES) == before
 
 
-def test_nobody_outside_the_chain_touches_someone_elses_plan(client, login, setup, make_person):
+def test_nobody_outside_the_chain_touches_someone_elses_plan(
+    client, login, setup, make_person, run_jobs
+):
     org, _person, _kr, appraisal = setup
-    plan = _finalized_with_plan(client, login, setup)
+    plan = _finalized_with_plan(client, login, setup, run_jobs)
     item = _items(plan)[0]
     before = snapshot(*PLAN_TABLES)
     for outsider in (org.staff[1], make_person("别的经理")):
@@ -236,9 +241,11 @@ def test_nobody_outside_the_chain_touches_someone_elses_plan(client, login, setu
     assert snapshot(*PLAN_TABLES) == before
 
 
-def test_an_item_of_another_plan_is_not_found(client, login, setup, make_person, make_department):
+def test_an_item_of_another_plan_is_not_found(
+    client, login, setup, make_person, make_department, run_jobs
+):
     org, _person, _kr, appraisal = setup
-    _finalized_with_plan(client, login, setup)
+    _finalized_with_plan(client, login, setup, run_jobs)
     other = build_org(make_person, make_department, per_manager=1, tag="x")
     open_cycle_review(other, date(2027, 2, 1))
     foreign = rated_and_final(other, other.staff[0], "50")
@@ -247,9 +254,9 @@ def test_an_item_of_another_plan_is_not_found(client, login, setup, make_person,
     assert response.status_code == 404
 
 
-def test_everyone_in_view_adds_follow_up_notes(client, login, setup):
+def test_everyone_in_view_adds_follow_up_notes(client, login, setup, run_jobs):
     org, person, _kr, appraisal = setup
-    plan = _finalized_with_plan(client, login, setup)
+    plan = _finalized_with_plan(client, login, setup, run_jobs)
     item = _items(plan)[0]
     field = f"note{item.id}-text"
     response = login(person).post(
@@ -267,9 +274,9 @@ def test_everyone_in_view_adds_follow_up_notes(client, login, setup):
     assert "Write the note." in field_error(response, field)
 
 
-def test_the_manager_agrees_the_plan(client, login, setup):
+def test_the_manager_agrees_the_plan(client, login, setup, run_jobs):
     org, _person, _kr, appraisal = setup
-    plan = _finalized_with_plan(client, login, setup)
+    plan = _finalized_with_plan(client, login, setup, run_jobs)
     assert login(org.hr).post(_url(appraisal, "/agree")).status_code == 403  # HR is not the manager
     response = login(org.managers[0]).post(
         _url(appraisal, "/agree"), data={"version": plan.version}, follow_redirects=True
@@ -279,9 +286,9 @@ def test_the_manager_agrees_the_plan(client, login, setup):
     assert plan.status == "agreed" and plan.agreed_at is not None
 
 
-def test_a_plan_without_items_cannot_be_agreed(client, login, setup):
+def test_a_plan_without_items_cannot_be_agreed(client, login, setup, run_jobs):
     org, _person, _kr, appraisal = setup
-    plan = _finalized_with_plan(client, login, setup)
+    plan = _finalized_with_plan(client, login, setup, run_jobs)
     for item in _items(plan):
         db.session.delete(item)
     db.session.commit()
@@ -290,9 +297,9 @@ def test_a_plan_without_items_cannot_be_agreed(client, login, setup):
     assert _plan(appraisal.id).status == "draft"
 
 
-def test_closing_needs_an_outcome_and_then_locks_the_plan(client, login, setup):
+def test_closing_needs_an_outcome_and_then_locks_the_plan(client, login, setup, run_jobs):
     org, _person, _kr, appraisal = setup
-    plan = _finalized_with_plan(client, login, setup)
+    plan = _finalized_with_plan(client, login, setup, run_jobs)
     item = _items(plan)[0]
     login(org.hr)
     response = client.post(_url(appraisal, "/close"), data={"outcome": "", "version": plan.version})
@@ -317,9 +324,11 @@ def test_closing_needs_an_outcome_and_then_locks_the_plan(client, login, setup):
     assert snapshot(*PLAN_TABLES) == before
 
 
-def test_plan_page_query_count_does_not_grow_with_items(client, login, setup, count_queries):
+def test_plan_page_query_count_does_not_grow_with_items(
+    client, login, setup, count_queries, run_jobs
+):
     org, person, _kr, appraisal = setup
-    plan = _finalized_with_plan(client, login, setup)
+    plan = _finalized_with_plan(client, login, setup, run_jobs)
     item = _items(plan)[0]
     counts = []
     for viewer in (org.managers[0], person):
@@ -350,9 +359,11 @@ def test_plan_page_query_count_does_not_grow_with_items(client, login, setup, co
 # The next cycle's OKR planning --------------------------------------------------------------
 
 
-def test_open_items_show_in_the_next_cycles_okr_planning(client, login, setup, count_queries):
+def test_open_items_show_in_the_next_cycles_okr_planning(
+    client, login, setup, count_queries, run_jobs
+):
     org, person, _kr, appraisal = setup
-    plan = _finalized_with_plan(client, login, setup)
+    plan = _finalized_with_plan(client, login, setup, run_jobs)
     items = _items(plan)
     items[0].status = "done"
     db.session.commit()
@@ -375,9 +386,9 @@ def test_open_items_show_in_the_next_cycles_okr_planning(client, login, setup, c
     assert open_items(person, person.id, following.start) == []
 
 
-def test_plan_of_loads_items_with_their_owners(client, login, setup):
+def test_plan_of_loads_items_with_their_owners(client, login, setup, run_jobs):
     _org, _person, _kr, appraisal = setup
-    _finalized_with_plan(client, login, setup)
+    _finalized_with_plan(client, login, setup, run_jobs)
     db.session.expire_all()
     plan = plan_of(appraisal)
     assert {item.owner.name for item in plan.items} == {"郑堃", "吴昊"}
