@@ -24,6 +24,7 @@ EVERYONE = {
     "main.home",
     "people.index",
     "people.suggest",
+    "departments.suggest",  # department names for the filters of the alignment and team pages
     "people.detail",
     "auth.account",
     "auth.preferences",
