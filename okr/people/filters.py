@@ -11,12 +11,13 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import ColumnElement, Select, true
+from sqlalchemy import ColumnElement, Select, select, true
 from wtforms import SelectField
 
 from okr.extensions import db
 from okr.forms import optional_int, options
-from okr.org.queries import department_paths, department_subtree_query
+from okr.org.models import Department
+from okr.org.queries import department_subtree_ids
 
 
 class ListFilterForm(FlaskForm):
@@ -29,18 +30,29 @@ class ListFilterForm(FlaskForm):
 
 
 def department_options(visible: Select[tuple[int]] | None) -> dict[int, str]:
-    """The departments offered, id to path: every one (visible None), or the ids `visible` selects."""
-    paths = department_paths()
+    """The departments offered, id to 'A / B / C' path: every one (visible None), or those of
+    the ids `visible` selects (one query, two with `visible`)."""
+    rows = db.session.execute(select(Department.id, Department.name, Department.parent_id)).all()
+    names = {i: (name, parent) for i, name, parent in rows}
+
+    def path(i: int) -> str:
+        name, parent = names[i]
+        return name if parent is None else f"{path(parent)} / {name}"
+
     if visible is None:
-        return paths
-    ids = set(db.session.scalars(visible.distinct()))
-    return {i: path for i, path in paths.items() if i in ids}
+        return {i: path(i) for i in names}
+    return {i: path(i) for i in db.session.scalars(visible.distinct()) if i in names}
+
+
+def offer(form: ListFilterForm, paths: dict[int, str]) -> None:
+    """Offer `paths` as the departments, by path."""
+    by_path = sorted(paths.items(), key=lambda item: item[1])
+    form.department.choices = options([("", _("All")), *by_path])
 
 
 def checked(form: ListFilterForm, paths: dict[int, str]) -> bool:
     """Offer `paths` as the departments and validate the form; a department not offered is refused."""
-    by_path = sorted(paths.items(), key=lambda item: item[1])
-    form.department.choices = options([("", _("All")), *by_path])
+    offer(form, paths)
     valid = form.validate()
     if form.department.data is not None and form.department.data not in paths:
         form.department.errors = [_("Choose a department from the list.")]
@@ -48,8 +60,14 @@ def checked(form: ListFilterForm, paths: dict[int, str]) -> bool:
     return valid
 
 
-def in_subtree(column: ColumnElement[int], department_id: int | None) -> ColumnElement[bool]:
-    """The rows whose department is the chosen one or below it (every row when none is chosen)."""
-    if department_id is None:
-        return true()
-    return column.in_(department_subtree_query(department_id))
+def subtree(department_id: int | None) -> frozenset[int] | None:
+    """The chosen department and every department below it (one query); None when none is chosen.
+
+    The ids are read first and sent as a list: PostgreSQL's planner guesses a recursive query's
+    size badly and would scan every appraisal for a department of ten people."""
+    return None if department_id is None else frozenset(department_subtree_ids(department_id))
+
+
+def in_departments(column: ColumnElement[int], ids: frozenset[int] | None) -> ColumnElement[bool]:
+    """The rows whose department is one of `ids` (every row when None: no department chosen)."""
+    return true() if ids is None else column.in_(sorted(ids))

@@ -13,25 +13,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import load_only
 
 from okr.calibration.board import Row, frozen_points, load_appraisals
 from okr.calibration.results import department_ranks
 from okr.extensions import db
 from okr.org.models import Department, Person
-from okr.people.filters import in_subtree
+from okr.org.queries import report_ids
+from okr.people.filters import in_departments
 from okr.reviews.models import Appraisal, Review
-from okr.reviews.queries import scope
 
 RELEASED, UNRELEASED = "released", "unreleased"
 
 
 @dataclass(frozen=True)
 class RankingFilter:
-    """Which finalized results a list shows: a department's subtree, a final grade, released or not."""
+    """Which finalized results a list shows: of those the viewer may rank (`seen`), a
+    department's subtree, a final grade, released or not."""
 
-    department_id: int | None = None
+    seen: tuple[ColumnElement[bool], ...]
+    departments: frozenset[int] | None = None  # a department's subtree; None: every one
     grade: str | None = None
     status: str | None = None  # RELEASED | UNRELEASED | None
 
@@ -68,21 +70,27 @@ class RankingPage:
     waiting: int  # in scope and in the department, not finalized yet (not ranked)
 
 
-def _seen(review: Review, viewer: Person) -> list[ColumnElement[bool]]:
-    """The review's appraisals the viewer may rank (HR: all; a manager: their reports)."""
-    return [Appraisal.review_id == review.id] + ([] if viewer.is_admin else [scope(viewer)])
+def seen_by(review: Review, viewer: Person) -> tuple[ColumnElement[bool], ...]:
+    """The review's appraisals the viewer may rank: HR all; a manager those they manage or
+    managed when the review opened (as okr.reviews.queries.scope), their reports' ids read once
+    for the page's queries."""
+    if viewer.is_admin:
+        return (Appraisal.review_id == review.id,)
+    reports = sorted(report_ids(viewer.id))
+    mine = or_(Appraisal.manager_id == viewer.id, Appraisal.person_id.in_(reports))
+    return (Appraisal.review_id == review.id, mine)
 
 
-def ranked_departments(review: Review, viewer: Person) -> Select[tuple[int]]:
+def ranked_departments(seen: tuple[ColumnElement[bool], ...]) -> Select[tuple[int]]:
     """The departments of the appraisals the viewer may rank (for the filter's choices)."""
-    return select(Appraisal.department_id).where(*_seen(review, viewer))
+    return select(Appraisal.department_id).where(*seen)
 
 
-def _ranked(review: Review, viewer: Person, f: RankingFilter) -> list[ColumnElement[bool]]:
+def _ranked(f: RankingFilter) -> list[ColumnElement[bool]]:
     clauses = [
-        *_seen(review, viewer),
+        *f.seen,
         Appraisal.finalized_at.is_not(None),
-        in_subtree(Appraisal.department_id, f.department_id),
+        in_departments(Appraisal.department_id, f.departments),
     ]
     if f.grade:
         clauses.append(Appraisal.final_grade == f.grade)
@@ -93,12 +101,12 @@ def _ranked(review: Review, viewer: Person, f: RankingFilter) -> list[ColumnElem
     return clauses
 
 
-def department_sizes(review: Review, viewer: Person, f: RankingFilter) -> list[tuple[int, int]]:
+def department_sizes(f: RankingFilter) -> list[tuple[int, int]]:
     """(department id, results shown) of every department with a result, by name (one query)."""
     rows = db.session.execute(
         select(Department.id, Department.name, func.count())
         .join(Appraisal, Appraisal.department_id == Department.id)
-        .where(*_ranked(review, viewer, f))
+        .where(*_ranked(f))
         .group_by(Department.id, Department.name)
     ).all()
     return [(i, n) for i, _name, n in sorted(rows, key=lambda r: (r[1], r[0]))]
@@ -114,34 +122,34 @@ def pack(sizes: list[tuple[int, int]], per_page: int) -> list[list[tuple[int, in
     return pages
 
 
-def _waiting(review: Review, viewer: Person, f: RankingFilter) -> int:
+def _waiting(f: RankingFilter) -> int:
     stmt = select(func.count()).where(
-        *_seen(review, viewer),
+        *f.seen,
         Appraisal.finalized_at.is_(None),
-        in_subtree(Appraisal.department_id, f.department_id),
+        in_departments(Appraisal.department_id, f.departments),
     )
     return db.session.scalar(stmt) or 0
 
 
-def ranking_page(review: Review, viewer: Person, f: RankingFilter, page: int) -> RankingPage:
+def ranking_page(review: Review, f: RankingFilter, page: int) -> RankingPage:
     """One page of whole departments with their ranks, where it lies, and how many wait."""
-    pages = pack(department_sizes(review, viewer, f), current_app.config["PAGE_SIZE"])
+    pages = pack(department_sizes(f), current_app.config["PAGE_SIZE"])
     number = min(max(page, 1), len(pages))
     before = sum(n for shown in pages[: number - 1] for _id, n in shown)
     here = sum(n for _id, n in pages[number - 1])
     total = before + here + sum(n for shown in pages[number:] for _id, n in shown)
     paging = GroupPaging(number, len(pages), total, before + 1 if here else 0, before + here)
-    groups = ranking_groups(review, viewer, f, [i for i, _n in pages[number - 1]])
-    return RankingPage(groups, paging, _waiting(review, viewer, f))
+    groups = ranking_groups(review, f, [i for i, _n in pages[number - 1]])
+    return RankingPage(groups, paging, _waiting(f))
 
 
 def ranking_groups(
-    review: Review, viewer: Person, f: RankingFilter, departments: list[int] | None = None
+    review: Review, f: RankingFilter, departments: list[int] | None = None
 ) -> list[RankingGroup]:
     """The shown results of these departments (every one when None), ranked, by department."""
     if departments == []:
         return []
-    stmt = select(Appraisal).where(*_ranked(review, viewer, f))
+    stmt = select(Appraisal).where(*_ranked(f))
     if departments is not None:
         stmt = stmt.where(Appraisal.department_id.in_(departments))
     appraisals = load_appraisals(stmt.options(load_only(*SHOWN)))

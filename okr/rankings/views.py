@@ -24,7 +24,7 @@ from wtforms.validators import Optional
 from okr.access import ensure
 from okr.calibration.board import load_review
 from okr.forms import options
-from okr.people.filters import ListFilterForm, checked, department_options
+from okr.people.filters import ListFilterForm, checked, department_options, subtree
 from okr.rankings.blueprint import bp
 from okr.rankings.queries import (
     RELEASED,
@@ -35,6 +35,7 @@ from okr.rankings.queries import (
     ranked_departments,
     ranking_groups,
     ranking_page,
+    seen_by,
 )
 from okr.reviews.models import Review
 from okr.reviews.services import spec_of
@@ -61,21 +62,18 @@ def _scope(review_id: int) -> tuple[Review, TemplateSpec, RankingFilterForm, Ran
     """The review, its template, the filter form and the filter (None when refused); 403 when
     the viewer may rank nobody in the review."""
     review = load_review(review_id)
-    paths = department_options(
-        None if current_user.is_admin else ranked_departments(review, current_user)
-    )
+    seen = seen_by(review, current_user)
+    paths = department_options(None if current_user.is_admin else ranked_departments(seen))
     ensure(current_user.is_admin or bool(paths))
     spec = spec_of(review.template)
     form = RankingFilterForm(request.args)
     form.grade.choices = options([("", _("All")), *((g, g) for g in spec.band_labels())])
     if not checked(form, paths):
         return review, spec, form, None
-    return (
-        review,
-        spec,
-        form,
-        RankingFilter(form.department.data, form.grade.data or None, form.status.data or None),
+    chosen = RankingFilter(
+        seen, subtree(form.department.data), form.grade.data or None, form.status.data or None
     )
+    return review, spec, form, chosen
 
 
 def _page(
@@ -101,7 +99,7 @@ def index(review_id: int) -> Response:
     review, spec, form, chosen = _scope(review_id)
     if chosen is None:
         return _page(review, spec, form, None)
-    page = ranking_page(review, current_user, chosen, request.args.get("page", 1, type=int))
+    page = ranking_page(review, chosen, request.args.get("page", 1, type=int))
     return _page(review, spec, form, page)
 
 
@@ -154,7 +152,7 @@ def export(review_id: int) -> Response:
     review, spec, form, chosen = _scope(review_id)
     if chosen is None:
         return _page(review, spec, form, None)
-    groups = ranking_groups(review, current_user, chosen)
+    groups = ranking_groups(review, chosen)
     return send_file(
         io.BytesIO(results_workbook(spec, groups)),
         mimetype=XLSX,
