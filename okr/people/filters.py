@@ -8,10 +8,12 @@ never widens it: the list is what the viewer may see and in the department's sub
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import ColumnElement, Select, select, true
+from sqlalchemy import ColumnElement, select, true
 from wtforms import SelectField
 
 from okr.extensions import db
@@ -29,9 +31,9 @@ class ListFilterForm(FlaskForm):
     department = SelectField(_l("Department"), coerce=optional_int, validate_choice=False)
 
 
-def department_options(visible: Select[tuple[int]] | None) -> dict[int, str]:
-    """The departments offered, id to 'A / B / C' path: every one (visible None), or those of
-    the ids `visible` selects (one query, two with `visible`)."""
+def department_options(visible: Collection[int] | None) -> dict[int, str]:
+    """The departments offered, id to 'A / B / C' path: every one (visible None), or those with
+    the ids in `visible` (one query)."""
     rows = db.session.execute(select(Department.id, Department.name, Department.parent_id)).all()
     names = {i: (name, parent) for i, name, parent in rows}
 
@@ -39,9 +41,7 @@ def department_options(visible: Select[tuple[int]] | None) -> dict[int, str]:
         name, parent = names[i]
         return name if parent is None else f"{path(parent)} / {name}"
 
-    if visible is None:
-        return {i: path(i) for i in names}
-    return {i: path(i) for i in db.session.scalars(visible.distinct()) if i in names}
+    return {i: path(i) for i in (names if visible is None else visible) if i in names}
 
 
 def offer(form: ListFilterForm, paths: dict[int, str]) -> None:

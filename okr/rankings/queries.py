@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import load_only
 
 from okr.calibration.board import Row, frozen_points, load_appraisals
@@ -81,9 +81,9 @@ def seen_by(review: Review, viewer: Person) -> tuple[ColumnElement[bool], ...]:
     return (Appraisal.review_id == review.id, mine)
 
 
-def ranked_departments(seen: tuple[ColumnElement[bool], ...]) -> Select[tuple[int]]:
+def ranked_departments(seen: tuple[ColumnElement[bool], ...]) -> set[int]:
     """The departments of the appraisals the viewer may rank (for the filter's choices)."""
-    return select(Appraisal.department_id).where(*seen)
+    return set(db.session.scalars(select(Appraisal.department_id).where(*seen).distinct()))
 
 
 def _ranked(f: RankingFilter) -> list[ColumnElement[bool]]:
