@@ -148,7 +148,8 @@ def rule_of(
 
 
 def _flags(found: list[Streak], rule: ConsecutiveLowRule) -> list[Flag]:
-    """The flagged with their records, departments, runs and explanations (two queries)."""
+    """The flagged with their records, departments, runs and explanations (two queries, even
+    for nobody: a page reads as many whatever it shows)."""
     ids = [s.person_id for s in found]
     history: dict[int, list[CycleResult]] = defaultdict(list)
     for row in db.session.execute(
@@ -184,9 +185,7 @@ def flag_page(rule: ConsecutiveLowRule, departments: frozenset[int] | None, page
     pages = max(-(-len(found) // per_page), 1)
     number = min(max(page, 1), pages)
     shown = found[(number - 1) * per_page : number * per_page]
-    return FlagPage(
-        _flags(shown, rule) if shown else [], Paging(number, pages, len(found), per_page)
-    )
+    return FlagPage(_flags(shown, rule), Paging(number, pages, len(found), per_page))
 
 
 def flagged(
