@@ -1,24 +1,29 @@
 """The one world builder of the tests: companies, cycles, OKRs and reviews built through the services.
 
-Test modules import their worlds from here (never from each other); request and HTML helpers are in tests/helpers.py."""
+Test modules import their worlds from here (never from each other); request and HTML helpers are in
+tests/helpers.py. A world is put together from the building blocks below, so that it states only what
+is its own. People come from the conftest's make_person and make_department, which commit each row;
+the other blocks flush and never commit, so a world (or its test) commits where it always has."""
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import select
 
-from okr.appraisals.services import assign_rater, save_interview
+from okr.appraisals.services import assign_rater, save_interview, save_self_assessment
 from okr.calibration.results import finalize, release
 from okr.checkins.services import record_checkin
 from okr.cycles.models import Cycle
 from okr.cycles.services import change_status, create_cycle
 from okr.db import local_date, utcnow
 from okr.extensions import db
-from okr.objectives.models import KeyResult, Objective
+from okr.objectives.models import Adjustment, KeyResult, Objective
 from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
 from okr.org.models import Department, Person
 from okr.peer_reviews.services import save_peer_form
@@ -26,6 +31,268 @@ from okr.reviews.models import Appraisal, Review, ReviewTemplate
 from okr.reviews.services import open_review, spec_of
 from okr.schemes.builtin import BUILT_IN
 from okr.schemes.format import TemplateSpec
+
+# The default scheme's criteria: the self-assessment and interview sheet, and the peers' form.
+SHEET_KEYS = ("results", "skills", "attitude")
+PEER_KEYS = ("cooperation", "innovation", "execution")
+
+
+def today() -> date:
+    return local_date(utcnow())
+
+
+def rate(**values: str) -> dict[str, str]:
+    return {f"rating-{k}": v for k, v in values.items()}
+
+
+# People ----------------------------------------------------------------------------------
+
+
+class Promotion(NamedTuple):
+    """网络营销部 headed by 王志远, and its 推广组 led by 李喆, who reports to him."""
+
+    marketing: Department
+    team: Department
+    head: Person
+    lead: Person
+    seo: Person | None  # 张玥 (SEO专员) of 推广组, unless left out
+
+
+def promotion_team(make_department, make_person, *, seo: bool = True) -> Promotion:
+    marketing = make_department("网络营销部")
+    team = make_department("推广组", parent=marketing)
+    head = make_person("王志远", department=marketing)
+    lead = make_person("李喆", department=team, manager=head)
+    specialist = (
+        make_person("张玥", department=team, manager=lead, position="SEO专员") if seo else None
+    )
+    marketing.head_id, team.head_id = head.id, lead.id
+    return Promotion(marketing, team, head, lead, specialist)
+
+
+class Care(NamedTuple):
+    """客服组: 何静 leads it, 许嘉怡 (客服) reports to her."""
+
+    team: Department
+    lead: Person
+    agent: Person
+
+
+def care_team(make_department, make_person, *, parent=None, head=None) -> Care:
+    """客服组, under `parent` if given, its lead 何静 reporting to `head` if given."""
+    team = make_department("客服组", parent=parent)
+    lead = make_person("何静", department=team, manager=head)
+    agent = make_person("许嘉怡", department=team, manager=lead, position="客服")
+    team.head_id = lead.id
+    return Care(team, lead, agent)
+
+
+class Community(NamedTuple):
+    """社群运营组: 郑堃 and his peers 冯雨桐 and 何静 report to 吴昊; 林慧 (HR) is elsewhere."""
+
+    team: Department
+    manager: Person
+    person: Person
+    peers: list[Person]
+    hr: Person
+
+
+def community_team(make_department, make_person) -> Community:
+    team = make_department("社群运营组")
+    manager = make_person("吴昊", department=team)
+    person = make_person("郑堃", department=team, manager=manager)
+    peers = [make_person(n, department=team, manager=manager) for n in ("冯雨桐", "何静")]
+    hr = make_person("林慧", is_admin=True)
+    return Community(team, manager, person, peers, hr)
+
+
+# Cycles and OKRs -------------------------------------------------------------------------
+
+
+def cycle_row(
+    label: str,
+    start: date,
+    end: date,
+    status: str = "planning",
+    *,
+    kind: str = "quarter",
+    current: bool = False,
+) -> Cycle:
+    """A cycle stored as is, past the services' checks (flushed: it has an id)."""
+    cycle = Cycle(kind=kind, label=label, start=start, end=end, status=status, is_current=current)
+    db.session.add(cycle)
+    db.session.flush()
+    return cycle
+
+
+def q4_cycle(status: str = "planning") -> Cycle:
+    """2026 Q4 (1 October to 31 December), the current cycle, in the given status."""
+    return cycle_row("2026 Q4", date(2026, 10, 1), date(2026, 12, 31), status, current=True)
+
+
+def approved_objective(
+    cycle, title, level, owner, *, parent=None, department=None, weight="100", rule="own_krs"
+) -> Objective:
+    """An objective stored as approved, past the services' checks (flushed: it has an id)."""
+    objective = Objective(
+        cycle_id=cycle.id,
+        level=level,
+        title=title,
+        owner_id=owner.id,
+        department_id=department.id if department is not None else None,
+        parent_id=parent.id if parent is not None else None,
+        weight=Decimal(weight),
+        progress_rule=rule,
+        status="approved",
+    )
+    db.session.add(objective)
+    db.session.flush()
+    return objective
+
+
+def kr_row(
+    objective, title, weight="100", start=None, target=None, *, kind="increase", unit=""
+) -> KeyResult:
+    """A key result stored as is, past the services' checks (flushed: it has an id)."""
+    kr = KeyResult(
+        objective_id=objective.id,
+        title=title,
+        kind=kind,
+        weight=Decimal(weight),
+        start=None if start is None else Decimal(start),
+        target=None if target is None else Decimal(target),
+        unit=unit,
+    )
+    db.session.add(kr)
+    db.session.flush()
+    return kr
+
+
+def draft_objective(
+    cycle, owner, title, *, level="individual", parent=None, department=None, weight=100
+) -> Objective:
+    """An objective as its owner writes it: a draft, through the service and its checks."""
+    data = ObjectiveData(title, "", Decimal(weight), parent.id if parent is not None else None)
+    return create_objective(cycle, level, data, owner, owner=owner, department=department)
+
+
+def fans_objective(cycle, person, title: str = "粉丝增长") -> tuple[Objective, KeyResult]:
+    """The person's own individual objective with one key result: 粉丝数 from 50000 to 60000 人."""
+    objective = draft_objective(cycle, person, title)
+    kr, _warnings = add_key_result(
+        objective,
+        KeyResultData(
+            "粉丝数", "人", "increase", Decimal(100), start=Decimal(50000), target=Decimal(60000)
+        ),
+        person,
+    )
+    return objective, kr
+
+
+def running_quarter(
+    day: date,
+    person: Person,
+    hr: Person,
+    *,
+    title: str = "粉丝增长",
+    checkins: Sequence[tuple[str, str]] = (("55000", "on_track"),),
+) -> tuple[Cycle, Objective, KeyResult]:
+    """The current quarter of `day` with the person's fans objective, started by HR and then
+    checked in by the person (value, confidence) in order."""
+    cycle = create_cycle("quarter", day, make_current=True)
+    objective, kr = fans_objective(cycle, person, title)
+    change_status(cycle, "running", hr)
+    for value, confidence in checkins:
+        record_checkin(kr, value, confidence, "", person, None)
+    return cycle, objective, kr
+
+
+def typo_deduction(cycle, person, author) -> Adjustment:
+    """The scoring examples' deduction: −0.5 points for 错别字 (typos)."""
+    adjustment = Adjustment(
+        cycle_id=cycle.id,
+        person_id=person.id,
+        points=Decimal("-0.5"),
+        reason="错别字",
+        author_id=author.id,
+    )
+    db.session.add(adjustment)
+    return adjustment
+
+
+# Reviews ---------------------------------------------------------------------------------
+
+
+def store_template(family: str = "okr-default", **kw) -> ReviewTemplate:
+    """A built-in scheme stored as a template (under its built-in name unless `name` is given)."""
+    template = ReviewTemplate(
+        family=family,
+        version=kw.pop("version", 1),
+        name=kw.pop("name", BUILT_IN[family]["name"]),
+        spec=BUILT_IN[family],
+        built_in=True,
+        **kw,
+    )
+    db.session.add(template)
+    db.session.flush()
+    return template
+
+
+def opened_review(
+    cycle: Cycle,
+    template: ReviewTemplate,
+    teams: Sequence[Department],
+    hr: Person,
+    *,
+    name: str = "2026 Q4 考核",
+    day: date | None = None,
+    days: tuple[int, int, int] = (0, 3, 7),
+) -> Review:
+    """HR opens a review of the teams; its three deadlines fall `days` after `day` (or today)."""
+    start = day or date.today()
+    first, second, third = (start + timedelta(days=n) for n in days)
+    return open_review(name, cycle, template, [t.id for t in teams], (first, second, third), hr)
+
+
+def appraisal_of(review: Review, person: Person) -> Appraisal:
+    return db.session.scalar(
+        select(Appraisal).where(Appraisal.person_id == person.id, Appraisal.review_id == review.id)
+    )
+
+
+def self_assess(appraisal, spec, ratings: dict[str, str], reflection: str = "") -> None:
+    """The person submits the self-assessment: a rating by criterion and a reflection."""
+    save_self_assessment(appraisal, spec, rate(**ratings), reflection, True, None)
+
+
+def fill_peer_forms(
+    appraisal,
+    spec,
+    manager: Person,
+    raters: Sequence[Person],
+    ratings: dict[str, str] | Sequence[dict[str, str]],
+) -> None:
+    """The manager asks each rater, who submits the form: one set of ratings for all, or one each."""
+    sheets = [ratings] * len(raters) if isinstance(ratings, dict) else ratings
+    for rater, sheet in zip(raters, sheets, strict=True):
+        form = assign_rater(appraisal, rater, manager)
+        save_peer_form(form, appraisal, spec, rate(**sheet), "", True, None)
+
+
+def interview_with(
+    appraisal,
+    spec,
+    ratings: dict[str, str],
+    notes: dict[str, str] | None = None,
+    *,
+    complete: bool = True,
+) -> None:
+    """The manager's one-on-one: a rating by criterion, and notes (purpose 季度回顾 unless given)."""
+    notes = {"purpose": "季度回顾"} if notes is None else notes
+    save_interview(appraisal, spec, rate(**ratings), notes, "", complete, None)
+
+
+# The quarter of 推广组 (OKRs) -------------------------------------------------------------
 
 
 @dataclass
@@ -49,64 +316,32 @@ class Quarter:
 
 def build_quarter(make_department, make_person) -> Quarter:
     """The cascade company -> 推广组 -> 张玥 with three key results, nothing checked in yet."""
-    marketing = make_department("网络营销部")
-    team = make_department("推广组", parent=marketing)
-    content = make_department("内容组", parent=marketing)
-    boss = make_person("王志远", department=marketing)
-    lead = make_person("李喆", department=team, manager=boss)
-    seo = make_person("张玥", department=team, manager=lead, position="SEO专员")
+    marketing, team, boss, lead, seo = promotion_team(make_department, make_person)
     peer = make_person("赵敏", department=team, manager=lead, position="SEO专员")
+    content = make_department("内容组", parent=marketing)
     other_lead = make_person("陈刚", department=content)
     make_person("周婷", department=content, manager=other_lead)
-    marketing.head_id, team.head_id, content.head_id = boss.id, lead.id, other_lead.id
-    cycle = Cycle(
-        kind="quarter",
-        label="2026 Q4",
-        start=date(2026, 10, 1),
-        end=date(2026, 12, 31),
-        status="running",
-        is_current=True,
+    content.head_id = other_lead.id
+    cycle = q4_cycle("running")
+    company = approved_objective(cycle, "Q4 线上销售额增长30%", "company", boss, rule="children")
+    department = approved_objective(
+        cycle, "独立访问量达6万", "department", lead, parent=company, department=team, rule="both"
     )
-    db.session.add(cycle)
-    db.session.flush()
-
-    def objective(title, level, owner, parent=None, weight="100", rule="own_krs", dept=team):
-        o = Objective(
-            cycle_id=cycle.id,
-            level=level,
-            title=title,
-            owner_id=owner.id,
-            department_id=dept.id if level != "company" else None,
-            parent_id=parent.id if parent else None,
-            weight=Decimal(weight),
-            progress_rule=rule,
-            status="approved",
-        )
-        db.session.add(o)
-        db.session.flush()
-        return o
-
-    company = objective("Q4 线上销售额增长30%", "company", boss, rule="children", dept=marketing)
-    department = objective("独立访问量达6万", "department", lead, company, rule="both")
-    mine = objective("提升自然搜索流量", "individual", seo, department, weight="70")
-    launch = objective("上线新站点", "individual", seo, weight="30")
-
-    def kr(objective, title, kind, weight, start=None, target=None, unit=""):
-        k = KeyResult(
-            objective_id=objective.id,
-            title=title,
-            kind=kind,
-            weight=Decimal(weight),
-            start=None if start is None else Decimal(start),
-            target=None if target is None else Decimal(target),
-            unit=unit,
-        )
-        db.session.add(k)
-        return k
-
-    traffic = kr(mine, "自然流量", "increase", "60", "40000", "60000", "次")
-    pages = kr(mine, "收录页面", "increase", "40", "100", "300")
-    milestone = kr(launch, "新站点上线", "milestone", "100")
+    mine = approved_objective(
+        cycle,
+        "提升自然搜索流量",
+        "individual",
+        seo,
+        parent=department,
+        department=team,
+        weight="70",
+    )
+    launch = approved_objective(
+        cycle, "上线新站点", "individual", seo, department=team, weight="30"
+    )
+    traffic = kr_row(mine, "自然流量", "60", "40000", "60000", unit="次")
+    pages = kr_row(mine, "收录页面", "40", "100", "300")
+    milestone = kr_row(launch, "新站点上线", kind="milestone")
     db.session.commit()
     return Quarter(
         cycle,
@@ -123,6 +358,9 @@ def build_quarter(make_department, make_person) -> Quarter:
         pages,
         milestone,
     )
+
+
+# The review of 社群运营组 -----------------------------------------------------------------
 
 
 @dataclass
@@ -150,29 +388,7 @@ class World:
         return spec_of(self.template)
 
     def appraisal_of(self, person: Person) -> Appraisal:
-        return db.session.scalar(
-            select(Appraisal).where(
-                Appraisal.person_id == person.id, Appraisal.review_id == self.review.id
-            )
-        )
-
-
-def today() -> date:
-    return local_date(utcnow())
-
-
-def store_template(family: str = "okr-default", **kw) -> ReviewTemplate:
-    template = ReviewTemplate(
-        family=family,
-        version=kw.pop("version", 1),
-        name=BUILT_IN[family]["name"],
-        spec=BUILT_IN[family],
-        built_in=True,
-        **kw,
-    )
-    db.session.add(template)
-    db.session.flush()
-    return template
+        return appraisal_of(self.review, person)
 
 
 def build_world(make_person, make_department, family: str = "okr-default") -> World:
@@ -189,28 +405,9 @@ def build_world(make_person, make_department, family: str = "okr-default") -> Wo
     colleague = make_person("孙悦", department=team, manager=manager)
     other_manager = make_person("钱峰", department=other_team, manager=director)
     other_report = make_person("赵敏", department=other_team, manager=other_manager)
-    cycle = create_cycle("quarter", today(), make_current=True)
-    objective = create_objective(
-        cycle, "individual", ObjectiveData("粉丝增长", "", Decimal(100), None), person, owner=person
-    )
-    kr, _warnings = add_key_result(
-        objective,
-        KeyResultData(
-            "粉丝数", "人", "increase", Decimal(100), start=Decimal(50000), target=Decimal(60000)
-        ),
-        person,
-    )
-    change_status(cycle, "running", hr)
-    record_checkin(kr, "55000", "on_track", "", person, None)
+    cycle, objective, kr = running_quarter(today(), person, hr)
     template = store_template(family)
-    review = open_review(
-        "2026 Q4 考核",
-        cycle,
-        template,
-        [team.id, other_team.id],
-        (today() + timedelta(days=3), today() + timedelta(days=5), today() + timedelta(days=7)),
-        hr,
-    )
+    review = opened_review(cycle, template, [team, other_team], hr, day=today(), days=(3, 5, 7))
     db.session.commit()
     world = World(
         hr,
@@ -235,13 +432,8 @@ def build_world(make_person, make_department, family: str = "okr-default") -> Wo
     return world
 
 
-def rate(**values: str) -> dict[str, str]:
-    return {f"rating-{k}": v for k, v in values.items()}
-
-
 def peer_rate(world: World, rater, **ratings) -> None:
-    form = assign_rater(world.appraisal, rater, world.manager)
-    save_peer_form(form, world.appraisal, world.spec, rate(**ratings), "", True, None)
+    fill_peer_forms(world.appraisal, world.spec, world.manager, [rater], ratings)
     db.session.commit()
 
 
@@ -256,17 +448,11 @@ def complete_and_release(world: World) -> None:
 
 def interview_world(world: World) -> None:
     """The manager's interview of the world's person (4, 4, 3)."""
-    save_interview(
-        world.appraisal,
-        world.spec,
-        rate(results="4", skills="4", attitude="3"),
-        {"purpose": "季度回顾"},
-        "",
-        True,
-        None,
-    )
+    interview_with(world.appraisal, world.spec, {"results": "4", "skills": "4", "attitude": "3"})
     db.session.commit()
 
+
+# Companies of many teams -----------------------------------------------------------------
 
 INTERVIEW_KEYS = ("sales", "promotion", "ads", "online", "care")
 
@@ -291,12 +477,7 @@ class Org:
     reviews: list[Review] = field(default_factory=list)
 
     def appraisal(self, person: Person, review: Review | None = None) -> Appraisal:
-        review = review or self.reviews[-1]
-        return db.session.scalar(
-            select(Appraisal).where(
-                Appraisal.person_id == person.id, Appraisal.review_id == review.id
-            )
-        )
+        return appraisal_of(review or self.reviews[-1], person)
 
 
 def build_org(
@@ -325,15 +506,7 @@ def build_org(
 def open_cycle_review(org: Org, day: date = date(2026, 11, 21)) -> Review:
     """A quarter with a review of every team (appraisals for managers and staff alike)."""
     cycle = create_cycle("quarter", day, make_current=True)
-    today = date.today()
-    review = open_review(
-        f"{cycle.label} 考核",
-        cycle,
-        org.template,
-        [t.id for t in org.teams],
-        (today, today + timedelta(days=3), today + timedelta(days=7)),
-        org.hr,
-    )
+    review = opened_review(cycle, org.template, org.teams, org.hr, name=f"{cycle.label} 考核")
     db.session.commit()
     org.cycles.append(cycle)
     org.reviews.append(review)
@@ -351,77 +524,32 @@ def rated_and_final(org: Org, person: Person, rating: str, review: Review | None
 def interview(org: Org, appraisal: Appraisal, rating: str | dict[str, str]) -> None:
     """The manager's one-on-one ratings (every criterion the same unless a dict is given)."""
     values = rating if isinstance(rating, dict) else dict.fromkeys(INTERVIEW_KEYS, rating)
-    form = {f"rating-{k}": v for k, v in values.items()}
-    save_interview(appraisal, org.spec, form, {"purpose": "季度回顾"}, "", True, None)
+    interview_with(appraisal, org.spec, values)
     db.session.commit()
 
 
 def okr_default_org(make_person, make_department, admin_cycle_day=date(2026, 11, 21)):
     """The default scheme with a real KR, two peers and an interview for one person."""
-    team = make_department("社群运营组")
-    manager = make_person("吴昊", department=team)
-    person = make_person("郑堃", department=team, manager=manager)
-    peers = [make_person(n, department=team, manager=manager) for n in ("冯雨桐", "何静")]
-    hr = make_person("林慧", is_admin=True)
-    cycle = create_cycle("quarter", admin_cycle_day, make_current=True)
-    objective = create_objective(
-        cycle, "individual", ObjectiveData("粉丝增长", "", Decimal(100), None), person, owner=person
-    )
-    kr, _ = add_key_result(
-        objective,
-        KeyResultData(
-            "粉丝数", "人", "increase", Decimal(100), start=Decimal(50000), target=Decimal(60000)
-        ),
-        person,
-    )
-    change_status(cycle, "running", hr)
-    record_checkin(kr, "55000", "on_track", "", person, None)
-    template = ReviewTemplate(
-        family="okr-default", version=1, name="默认", spec=BUILT_IN["okr-default"], built_in=True
-    )
-    db.session.add(template)
-    db.session.flush()
-    today = date.today()
-    review = open_review(
-        "2026 Q4 考核",
-        cycle,
-        template,
-        [team.id],
-        (today, today + timedelta(days=3), today + timedelta(days=7)),
-        hr,
-    )
+    team, manager, person, peers, hr = community_team(make_department, make_person)
+    cycle, _objective, kr = running_quarter(admin_cycle_day, person, hr)
+    template = store_template(name="默认")
+    review = opened_review(cycle, template, [team], hr)
     db.session.commit()
     org = Org(
         hr, [team], [manager], [person, *peers], template, spec_of(template), [cycle], [review]
     )
     appraisal = org.appraisal(person)
-    for rater, ratings in zip(
-        peers,
-        (
-            {"cooperation": "2", "innovation": "4", "execution": "5"},
-            {"cooperation": "3", "innovation": "5", "execution": "5"},
-        ),
-        strict=True,
-    ):
-        form = assign_rater(appraisal, rater, manager)
-        save_peer_form(
-            form,
-            appraisal,
-            org.spec,
-            {f"rating-{k}": v for k, v in ratings.items()},
-            "",
-            True,
-            None,
-        )
-    save_interview(
+    fill_peer_forms(
         appraisal,
         org.spec,
-        {"rating-results": "4", "rating-skills": "2", "rating-attitude": "4"},
-        {"purpose": "季度回顾"},
-        "",
-        True,
-        None,
+        manager,
+        peers,
+        [
+            {"cooperation": "2", "innovation": "4", "execution": "5"},
+            {"cooperation": "3", "innovation": "5", "execution": "5"},
+        ],
     )
+    interview_with(appraisal, org.spec, {"results": "4", "skills": "2", "attitude": "4"})
     db.session.commit()
     return org, person, kr
 

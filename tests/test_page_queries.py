@@ -306,6 +306,13 @@ CASES: dict[str, tuple[Case, ...]] = {
     "departments.index": (
         Case("hr", lambda p: "/departments/", shows=lambda p: p.world.other_team.name),
     ),
+    "departments.suggest": (
+        Case(
+            "employee",
+            lambda p: "/departments/suggest?department=组",
+            shows=lambda p: p.world.team.name,
+        ),
+    ),
     "departments.new": (Case("hr", lambda p: "/departments/new"),),
     "flags.index": (
         Case("hr", lambda p: "/reviews/flags"),

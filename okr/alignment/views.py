@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Response, abort, request
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -20,7 +19,7 @@ from okr.forms import optional_int, options
 from okr.labels import status_label
 from okr.objectives import access
 from okr.objectives.models import Objective
-from okr.org.queries import department_paths
+from okr.org.filters import department_field, read_department
 from okr.web import render
 
 
@@ -31,7 +30,7 @@ class AlignmentFilterForm(FlaskForm):
         csrf = False
 
     cycle = SelectField(_l("Cycle"), coerce=optional_int, validate_choice=False)
-    department = SelectField(_l("Department"), coerce=optional_int, validate_choice=False)
+    department = department_field()
     person = SearchField(
         _l("Person"),
         validators=[Optional(), Length(max=100, message=_l("Type at most 100 characters."))],
@@ -42,15 +41,9 @@ def _filters(cycle: Cycle) -> tuple[AlignmentFilterForm, bool]:
     form = AlignmentFilterForm(request.args)
     form.cycle.choices = options((c.id, f"{c.label} · {status_label(c.status)}") for c in cycles())
     form.cycle.data = cycle.id
-    paths = department_paths()
-    form.department.choices = options(
-        [(None, _("— All departments —")), *sorted(paths.items(), key=lambda item: item[1])]
-    )
     valid = form.validate()
-    if form.department.data is not None and form.department.data not in paths:
-        form.department.errors = [_("Choose a department from the list.")]
-        valid = False
-    return form, valid
+    form.department_id = read_department(form.department) if valid else None
+    return form, valid and not form.department.errors
 
 
 @bp.get("/")
@@ -68,7 +61,7 @@ def index() -> Response:
         data = alignment.alignment_page(
             cycle,
             access.readable_clause(current_user),
-            department_id=form.department.data,
+            department_id=form.department_id,
             person=form.person.data or "",
             page=request.args.get("page", 1, type=int),
         )

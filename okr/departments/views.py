@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_login import login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -14,7 +15,7 @@ from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.forms import ActionForm, options
 from okr.org.models import Department, Person
-from okr.org.queries import department_tree, flatten
+from okr.org.queries import department_tree, flatten, suggest_departments
 from okr.org.services import (
     create_department,
     delete_department,
@@ -135,3 +136,12 @@ def delete(department_id: int) -> Response:
         else:
             flash(_("Department “%(name)s” deleted.", name=department.name), "success")
     return redirect(url_for("departments.index"), code=303)
+
+
+@bp.get("/suggest")
+@login_required
+def suggest() -> Response:
+    """Department paths matching what was typed (a datalist fragment for department filters)."""
+    return render(
+        "departments/_suggest.html", paths=suggest_departments(request.args.get("department", ""))
+    )

@@ -155,18 +155,27 @@ def consecutive_low(
     """Flag when the newest `rule.cycles` cycles in a row are all low (oldest-first history)."""
     streak = low_run(history, rule)
     flagged = streak >= rule.cycles
-    threshold = "-" if rule.below is None else fmt(rule.below)
-    code = "streak.flagged" if flagged else "streak.not_flagged"
-    if rule.grades:  # name only what the rule tests: the score, the grades, or either
-        code += "_grades" if rule.below is None else "_either"
-    steps = (
-        Step.of(
-            code,
-            streak=streak,
-            cycles=rule.cycles,
-            comparison="<=" if rule.inclusive else "<",
-            threshold=threshold,
-            grades=", ".join(sorted(rule.grades)) or "-",
-        ),
+    return ConsecutiveLowResult(flagged, streak, (_streak_step(rule, streak, flagged),))
+
+
+# The step names only what the rule tests: the score, the grades, or either.
+_STREAK_CODES = {
+    (True, "score"): "streak.flagged",
+    (False, "score"): "streak.not_flagged",
+    (True, "grades"): "streak.flagged_grades",
+    (False, "grades"): "streak.not_flagged_grades",
+    (True, "either"): "streak.flagged_either",
+    (False, "either"): "streak.not_flagged_either",
+}
+
+
+def _streak_step(rule: ConsecutiveLowRule, streak: int, flagged: bool) -> Step:
+    tests = (
+        "either" if rule.grades and rule.below is not None else "grades" if rule.grades else "score"
     )
-    return ConsecutiveLowResult(flagged, streak, steps)
+    params: dict[str, object] = {"streak": streak, "cycles": rule.cycles}
+    if rule.below is not None:
+        params.update(comparison="<=" if rule.inclusive else "<", threshold=fmt(rule.below))
+    if rule.grades:
+        params["grades"] = ", ".join(sorted(rule.grades))
+    return Step.of(_STREAK_CODES[(flagged, tests)], **params)

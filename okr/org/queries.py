@@ -95,6 +95,69 @@ def department_paths() -> dict[int, str]:
     return {node.department.id: path for node, path in _paths(department_tree(), "")}
 
 
+def department_names() -> dict[int, str]:
+    """Every department's 'A / B / C' path from three columns of one query (no heads, no counts).
+
+    For finding a department by what someone typed; a page that only shows one department's path
+    reads just that one (`department_path`).
+    """
+    rows = db.session.execute(select(Department.id, Department.name, Department.parent_id)).all()
+    parents = {i: (name, parent) for i, name, parent in rows}
+
+    def path(department_id: int) -> str:
+        names, seen, at = [], set(), department_id
+        while at is not None and at in parents and at not in seen:
+            seen.add(at)
+            name, at = parents[at]
+            names.append(name)
+        return " / ".join(reversed(names))
+
+    return {i: path(i) for i in parents}
+
+
+def department_path(department_id: int) -> str | None:
+    """One department's 'A / B / C' path (two queries), None for an unknown id."""
+    own = db.session.get(Department, department_id)
+    if own is None:
+        return None
+    above = department_ancestor_ids(department_id)
+    names = dict(
+        db.session.execute(
+            select(Department.id, Department.name).where(Department.id.in_(above))
+        ).all()
+    )
+    return " / ".join([*(names[i] for i in reversed(above) if i in names), own.name])
+
+
+def find_department(text: str) -> tuple[int | None, list[str]]:
+    """What a department field holds: an id, a full path or a name.
+
+    Returns the department's id, or None and the paths it could mean (none: unknown; several:
+    the name is not unique, so the person must choose a path).
+    """
+    text = " / ".join(part.strip() for part in text.split("/")).strip()
+    if text.isdigit():  # a link or a bookmark names it by id
+        found = db.session.get(Department, int(text))
+        return (found.id, []) if found else (None, [])
+    paths = department_names()
+    by_path = [i for i, p in paths.items() if p == text]
+    if by_path:
+        return by_path[0], []
+    named = sorted(p for p in paths.values() if p.rsplit(" / ", 1)[-1] == text)
+    if len(named) == 1:
+        return next(i for i, p in paths.items() if p == named[0]), []
+    return None, named
+
+
+def suggest_departments(text: str, limit: int = 10) -> list[str]:
+    """Paths of departments whose name contains the text (for a datalist), shortest first."""
+    needle = text.strip().casefold()
+    if not needle:
+        return []
+    found = [p for p in department_names().values() if needle in p.casefold()]
+    return sorted(found, key=lambda p: (len(p), p))[:limit]
+
+
 def _paths(nodes: list[DepartmentNode], prefix: str) -> list[tuple[DepartmentNode, str]]:
     out = []
     for node in nodes:

@@ -14,7 +14,7 @@ from okr.extensions import db
 from okr.forms import ActionForm, options
 from okr.org.access import can_view_person
 from okr.org.models import Person
-from okr.org.queries import department_paths, people_query, report_ids_query
+from okr.org.queries import department_path, department_paths, people_query, report_ids_query
 from okr.org.services import PersonData, create_person, normalise_email, set_active, update_person
 from okr.people.blueprint import bp
 from okr.people.filters import checked, department_options, in_departments, subtree
@@ -82,7 +82,7 @@ def detail(person_id: int) -> Response:
         "people/detail.html",
         person=person,
         reports=reports,
-        path=department_paths().get(person.department_id, ""),
+        path=department_path(person.department_id) or "" if person.department_id else "",
         toggle_form=ActionForm(version=person.version),
     )
 

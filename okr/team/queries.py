@@ -25,7 +25,7 @@ from okr.extensions import db
 from okr.objectives.models import KeyResult, Objective
 from okr.objectives.queries import individual_objectives
 from okr.org.models import Person
-from okr.org.queries import department_subtree_query, report_ids_query
+from okr.org.queries import department_subtree_ids, report_ids
 from okr.paging import Paging, paged
 
 MISSING_SHOWN = 100  # names listed under "not checked in"; the rest are counted
@@ -39,13 +39,20 @@ def team_query(viewer: Person, department_id: int | None = None) -> Select[tuple
 
     Managers see their reports, direct and indirect. Admins see a department and the
     departments below it, or everyone when no department is chosen.
+
+    The tree is walked first (one recursive query) and the pages filter on the ids it found:
+    PostgreSQL cannot estimate a recursive query's size (it guessed 6,448 rows for a manager of
+    8 and scanned every key result and check-in of 10,000 people), but it plans a list of ids
+    exactly.
     """
     stmt = select(Person.id).where(Person.active)
     if viewer.is_admin:
         if department_id is not None:
-            stmt = stmt.where(Person.department_id.in_(department_subtree_query(department_id)))
+            stmt = stmt.where(
+                Person.department_id.in_(sorted(department_subtree_ids(department_id)))
+            )
         return stmt
-    return stmt.where(Person.id.in_(report_ids_query(viewer.id)))
+    return stmt.where(Person.id.in_(sorted(report_ids(viewer.id))))
 
 
 def team_people(team: Select[tuple[int]], page: int) -> tuple[list[Person], Paging]:

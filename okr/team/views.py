@@ -17,7 +17,8 @@ from okr.cycles.queries import chosen_cycle, cycles
 from okr.db import local_date, utcnow
 from okr.forms import optional_int, options
 from okr.labels import status_label
-from okr.org.queries import department_paths, is_manager
+from okr.org.filters import department_field, read_department
+from okr.org.queries import is_manager
 from okr.team.blueprint import bp
 from okr.team.queries import team_page, team_people, team_query
 from okr.team.weekly import WeekColumn, cycle_weeks, report_week, weekly_table, weekly_xlsx
@@ -33,7 +34,7 @@ class TeamFilterForm(FlaskForm):
         csrf = False
 
     cycle = SelectField(_l("Cycle"), coerce=optional_int, validate_choice=False)
-    department = SelectField(_l("Department"), coerce=optional_int, validate_choice=False)
+    department = department_field()
     week = SelectField(_l("Week"), validate_choice=False)
 
 
@@ -59,14 +60,11 @@ def _filters(cycle: Cycle, weeks: tuple[WeekColumn, ...] = ()) -> tuple[TeamFilt
     form = TeamFilterForm(request.args)
     form.cycle.choices = options((c.id, f"{c.label} · {status_label(c.status)}") for c in cycles())
     form.cycle.data = cycle.id
-    paths = department_paths() if current_user.is_admin else {}
-    form.department.choices = options(
-        [(None, _("— Whole company —")), *sorted(paths.items(), key=lambda item: item[1])]
-    )
+    form.department_id = None
     if not current_user.is_admin:
         form.department.data = None  # a manager's team is their reports, whatever was asked
-    elif form.department.data is not None and form.department.data not in paths:
-        form.department.errors = [_("Choose a department from the list.")]
+    elif form.department.validate(form):
+        form.department_id = read_department(form.department)
     form.week.choices = options(
         (w.monday.isoformat(), f"{w.label} ({w.first:%m-%d} – {w.last:%m-%d})") for w in weeks
     )
@@ -106,7 +104,7 @@ def index() -> Response:
         data = team_page(
             current_user,
             cycle,
-            department_id=form.department.data,
+            department_id=form.department_id,
             page=request.args.get("page", 1, type=int),
             now=utcnow(),
         )
@@ -131,7 +129,7 @@ def weekly() -> Response:
     form, valid = _filters(cycle, weeks)
     table = paging = None
     if valid:
-        team = team_query(current_user, form.department.data)
+        team = team_query(current_user, form.department_id)
         people, paging = team_people(team, request.args.get("page", 1, type=int))
         table = weekly_table(cycle, [p.id for p in people], _week(form, weeks))
     return render(
@@ -156,7 +154,7 @@ def weekly_export() -> Response:
     form, valid = _filters(cycle, weeks)
     if not valid:
         return render("team/weekly.html", status=422, cycle=cycle, form=form, table=None)
-    table = weekly_table(cycle, team_query(current_user, form.department.data), _week(form, weeks))
+    table = weekly_table(cycle, team_query(current_user, form.department_id), _week(form, weeks))
     response = Response(weekly_xlsx(table), mimetype=XLSX)
     filename = f"weekly-{cycle.label.replace(' ', '-')}-{table.report_week.label}.xlsx"
     response.headers.set("Content-Disposition", "attachment", filename=filename)

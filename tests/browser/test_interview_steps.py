@@ -7,10 +7,9 @@ import re
 
 from playwright.sync_api import expect
 
-from okr.appraisals.services import save_self_assessment
 from okr.extensions import db
 from okr.reviews.models import Appraisal
-from tests.factories import build_world, peer_rate, rate
+from tests.factories import build_world, peer_rate, self_assess
 
 
 def _stored(appraisal_id: int) -> Appraisal:
@@ -34,13 +33,8 @@ def test_the_manager_steps_through_the_interview_with_the_score_beside(
     world = build_world(make_person, make_department)
     peer_rate(world, world.peers[0], cooperation="4", innovation="3", execution="5")
     peer_rate(world, world.peers[1], cooperation="5", innovation="5", execution="5")
-    save_self_assessment(
-        world.appraisal,
-        world.spec,
-        rate(results="5", skills="4", attitude="4"),
-        "做得不错",
-        True,
-        None,
+    self_assess(
+        world.appraisal, world.spec, {"results": "5", "skills": "4", "attitude": "4"}, "做得不错"
     )
     db.session.commit()
     appraisal_id = world.appraisal.id

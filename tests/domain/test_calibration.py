@@ -172,7 +172,7 @@ def test_consecutive_low_step_states_rule() -> None:
     assert result.steps == (
         Step(
             "streak.flagged",
-            {"streak": "3", "cycles": "3", "comparison": "<", "threshold": "90", "grades": "-"},
+            {"streak": "3", "cycles": "3", "comparison": "<", "threshold": "90"},
         ),
     )
 

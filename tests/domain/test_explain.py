@@ -179,6 +179,18 @@ SCENARIOS: list[Scenario] = [
     lambda: check_quotas(["a"], {"a": 2}),
     lambda: consecutive_low([CycleOutcome.of(1)], ConsecutiveLowRule(1, D(2))),
     lambda: consecutive_low([CycleOutcome.of(3)], ConsecutiveLowRule(1, D(2))),
+    lambda: consecutive_low(
+        [CycleOutcome(None, "需鼓励")], ConsecutiveLowRule(1, grades=frozenset({"需鼓励"}))
+    ),
+    lambda: consecutive_low(
+        [CycleOutcome(None, "合格")], ConsecutiveLowRule(1, grades=frozenset({"需鼓励"}))
+    ),
+    lambda: consecutive_low(
+        [CycleOutcome(D(1), "合格")], ConsecutiveLowRule(1, D(2), grades=frozenset({"需鼓励"}))
+    ),
+    lambda: consecutive_low(
+        [CycleOutcome(D(3), "合格")], ConsecutiveLowRule(1, D(2), grades=frozenset({"需鼓励"}))
+    ),
     lambda: consecutive_low([], ConsecutiveLowRule(0, D(2))),
     lambda: consecutive_low([], ConsecutiveLowRule(1)),
     lambda: rounding_step(D("89.995"), 2),

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 
-from okr.cycles.models import Cycle
 from okr.extensions import db
 from okr.kr_templates.services import load_builtin_templates
 from okr.objectives.approval import submit_set
 from okr.objectives.models import Objective
-from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
+from okr.objectives.services import KeyResultData, add_key_result
 from okr.org.models import Company
+from tests.factories import care_team, draft_objective, promotion_team, q4_cycle
 from tests.helpers import snapshot
 
 BLUEPRINTS = ("okrs", "key_results", "cycles", "kr_templates", "adjustments")
@@ -31,13 +30,8 @@ def _methods(rule):
 
 
 def _objective(cycle, level, owner, title, *, department=None, parent=None, kr=True):
-    objective = create_objective(
-        cycle,
-        level,
-        ObjectiveData(title, "", Decimal(100), parent.id if parent else None),
-        owner,
-        owner=owner,
-        department=department,
+    objective = draft_objective(
+        cycle, owner, title, level=level, parent=parent, department=department
     )
     if kr:
         key_result, _warnings = add_key_result(
@@ -51,26 +45,10 @@ def _objective(cycle, level, owner, title, *, department=None, parent=None, kr=T
 
 @pytest.fixture
 def org(make_person, make_department, admin):
-    marketing = make_department("网络营销部")
-    team = make_department("推广组", parent=marketing)
-    care = make_department("客服组", parent=marketing)
-    head = make_person("王志远", department=marketing)
-    lead = make_person("李喆", department=team, manager=head)
-    seo = make_person("张玥", department=team, manager=lead, position="SEO专员")
+    marketing, team, head, lead, seo = promotion_team(make_department, make_person)
     peer = make_person("刘彧", department=team, manager=lead, position="SEM专员")
-    care_head = make_person("何静", department=care, manager=head)
-    agent = make_person("许嘉怡", department=care, manager=care_head, position="客服")
-    marketing.head_id, team.head_id, care.head_id = head.id, lead.id, care_head.id
-    cycle = Cycle(
-        kind="quarter",
-        label="2026 Q4",
-        start=date(2026, 10, 1),
-        end=date(2026, 12, 31),
-        status="planning",
-        is_current=True,
-    )
-    db.session.add(cycle)
-    db.session.flush()
+    care, care_head, agent = care_team(make_department, make_person, parent=marketing, head=head)
+    cycle = q4_cycle()
     company = _objective(cycle, "company", admin, "线上销售额增长30%")
     team_obj = _objective(
         cycle, "department", lead, "独立访问量达6万", department=team, parent=company

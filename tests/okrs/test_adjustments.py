@@ -9,11 +9,11 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from okr.cycles.models import Cycle
 from okr.extensions import db
 from okr.objectives.adjustments import add_adjustment
 from okr.objectives.models import Adjustment
 from okr.org.models import Company
+from tests.factories import cycle_row
 from tests.helpers import field_error, flashes, form_values, snapshot, text
 
 HX = {"HX-Request": "true"}
@@ -30,15 +30,9 @@ def org(make_person, make_department, admin):
     peer = make_person("孙燊", department=team, manager=lead, position="内容营销专员")
     care_head = make_person("何静", department=care, manager=head)
     marketing.head_id, team.head_id, care.head_id = head.id, lead.id, care_head.id
-    cycle = Cycle(
-        kind="month",
-        label="2026-11",
-        start=date(2026, 11, 1),
-        end=date(2026, 11, 30),
-        status="running",
-        is_current=True,
+    cycle = cycle_row(
+        "2026-11", date(2026, 11, 1), date(2026, 11, 30), "running", kind="month", current=True
     )
-    db.session.add(cycle)
     db.session.commit()
     return SimpleNamespace(
         admin=admin,

@@ -12,19 +12,13 @@ from okr.cycles.services import create_cycle
 from okr.extensions import db
 from okr.objectives.approval import submit_set
 from okr.objectives.models import Objective
-from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
+from okr.objectives.services import KeyResultData, add_key_result
+from tests.factories import draft_objective
 from tests.helpers import flashes, snapshot, text
 
 
 def _set(cycle, level, owner, title, department=None):
-    objective = create_objective(
-        cycle,
-        level,
-        ObjectiveData(title, "", Decimal(100), None),
-        owner,
-        owner=owner,
-        department=department,
-    )
+    objective = draft_objective(cycle, owner, title, level=level, department=department)
     add_key_result(
         objective,
         KeyResultData("独立访客", "人", "increase", Decimal(100), Decimal(100), Decimal(200)),

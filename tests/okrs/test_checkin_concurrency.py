@@ -14,7 +14,6 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode, urlsplit
 
@@ -34,6 +33,7 @@ from okr.objectives.models import CheckIn, KeyResult, Objective
 from okr.objectives.progress import refresh_cycle
 from okr.objectives.rules import spec_of, worst_confidence
 from okr.org.models import Person
+from tests.factories import approved_objective, kr_row, promotion_team, q4_cycle
 from tests.helpers import TEST_PASSWORD
 
 CLIENTS = 8
@@ -60,67 +60,23 @@ class Setup:
     clients: list[tuple[Person, KeyResult]]  # who posts on which key result
 
 
-def _cycle() -> Cycle:
-    cycle = Cycle(
-        kind="quarter",
-        label="2026 Q4",
-        start=date(2026, 10, 1),
-        end=date(2026, 12, 31),
-        status="running",
-        is_current=True,
-    )
-    db.session.add(cycle)
-    db.session.flush()
-    return cycle
-
-
-def _objective(cycle, title, level, owner, parent=None, rule="own_krs", dept=None) -> Objective:
-    objective = Objective(
-        cycle_id=cycle.id,
-        level=level,
-        title=title,
-        owner_id=owner.id,
-        department_id=dept.id if dept is not None else None,
-        parent_id=parent.id if parent else None,
-        weight=Decimal(100),
-        progress_rule=rule,
-        status="approved",
-    )
-    db.session.add(objective)
-    db.session.flush()
-    return objective
-
-
 def _kr(objective: Objective, title: str, weight: str) -> KeyResult:
-    kr = KeyResult(
-        objective_id=objective.id,
-        title=title,
-        kind="increase",
-        weight=Decimal(weight),
-        start=Decimal(0),
-        target=Decimal(1000),
-        unit="次",
-    )
-    db.session.add(kr)
-    db.session.flush()
-    return kr
+    return kr_row(objective, title, weight, "0", "1000", unit="次")
 
 
 def _cascade(make_department, make_person):
     """网络营销部 (head 王志远) -> 推广组 (lead 李喆) and 内容组, with company and team objectives."""
-    marketing = make_department("网络营销部")
-    team = make_department("推广组", parent=marketing)
+    marketing, team, boss, lead, _seo = promotion_team(make_department, make_person, seo=False)
     content = make_department("内容组", parent=marketing)
-    boss = make_person("王志远", department=marketing)
-    lead = make_person("李喆", department=team, manager=boss)
-    marketing.head_id, team.head_id = boss.id, lead.id
-    cycle = _cycle()
-    company = _objective(cycle, "线上销售额增长30%", "company", boss, rule="children")
-    department = _objective(
-        cycle, "独立访问量达6万", "department", lead, company, rule="both", dept=team
+    cycle = q4_cycle("running")
+    company = approved_objective(cycle, "线上销售额增长30%", "company", boss, rule="children")
+    department = approved_objective(
+        cycle, "独立访问量达6万", "department", lead, parent=company, department=team, rule="both"
     )
     _kr(department, "团队外链", "100")
-    other = _objective(cycle, "内容阅读量", "department", boss, company, dept=content)
+    other = approved_objective(
+        cycle, "内容阅读量", "department", boss, parent=company, department=content
+    )
     _kr(other, "阅读量", "100")
     return cycle, team, lead, department
 
@@ -131,7 +87,9 @@ def distinct_key_results(make_department, make_person) -> Setup:
     clients = []
     for n in range(CLIENTS):
         person = make_person(f"专员{n}", department=team, manager=lead)
-        mine = _objective(cycle, f"目标{n}", "individual", person, department, dept=team)
+        mine = approved_objective(
+            cycle, f"目标{n}", "individual", person, parent=department, department=team
+        )
         clients.append((person, _kr(mine, f"流量{n}", "100")))
     refresh_cycle(cycle)  # the cached figures start right, as the services leave them
     db.session.commit()
@@ -142,7 +100,9 @@ def one_objective(make_department, make_person) -> Setup:
     """One person's objective with eight key results; she and her lead check in on them at once."""
     cycle, team, lead, department = _cascade(make_department, make_person)
     seo = make_person("张玥", department=team, manager=lead)
-    mine = _objective(cycle, "提升自然搜索流量", "individual", seo, department, dept=team)
+    mine = approved_objective(
+        cycle, "提升自然搜索流量", "individual", seo, parent=department, department=team
+    )
     krs = [_kr(mine, f"指标{n}", "12.5") for n in range(CLIENTS)]
     refresh_cycle(cycle)
     db.session.commit()

@@ -12,7 +12,8 @@ from okr.cycles.models import Cycle, CycleChange
 from okr.cycles.services import create_cycle
 from okr.extensions import db
 from okr.objectives.models import KeyResult, Objective
-from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
+from okr.objectives.services import KeyResultData, add_key_result
+from tests.factories import draft_objective
 from tests.helpers import field_error, flashes, form_values, snapshot, text
 
 
@@ -112,9 +113,7 @@ def test_reopening_needs_a_reason_which_is_recorded_and_shown(client, login, adm
 def test_a_cap_change_recomputes_progress(client, login, admin, make_person):
     seo = make_person("张玥")
     cycle = create_cycle("quarter", date(2026, 11, 21), make_current=True)
-    objective = create_objective(
-        cycle, "individual", ObjectiveData("自然流量", "", Decimal(100), None), seo, owner=seo
-    )
+    objective = draft_objective(cycle, seo, "自然流量")
     kr, _ = add_key_result(
         objective,
         KeyResultData("独立访客", "人", "increase", Decimal(100), Decimal(40000), Decimal(60000)),

@@ -9,14 +9,12 @@ confirmation; overlapping tiers and a target equal to its start are always refus
 from __future__ import annotations
 
 import json
-from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
 
-from okr.cycles.models import Cycle
 from okr.domain.tiers import Tier
 from okr.errors import Invalid
 from okr.extensions import db
@@ -27,32 +25,15 @@ from okr.objectives.rules import tier_to_dict
 from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
 from okr.schemes.builtin import BUILT_IN
 from okr.schemes.checks import TemplateInvalid, read_json, validate
+from tests.factories import care_team, draft_objective, q4_cycle
 from tests.helpers import field_error, flashes, form_values, text
 
 
 @pytest.fixture
 def org(make_person, make_department, admin):
-    team = make_department("客服组")
-    lead = make_person("何静", department=team)
-    agent = make_person("许嘉怡", department=team, manager=lead, position="客服")
-    team.head_id = lead.id
-    cycle = Cycle(
-        kind="quarter",
-        label="2026 Q4",
-        start=date(2026, 10, 1),
-        end=date(2026, 12, 31),
-        status="planning",
-        is_current=True,
-    )
-    db.session.add(cycle)
-    db.session.flush()
-    objective = create_objective(
-        cycle,
-        "individual",
-        ObjectiveData("提升客户满意度", "", Decimal(100), None),
-        agent,
-        owner=agent,
-    )
+    team, lead, agent = care_team(make_department, make_person)
+    cycle = q4_cycle()
+    objective = draft_objective(cycle, agent, "提升客户满意度")
     loaded = db.session.get(Objective, objective.id)
     krs = [
         add_key_result(

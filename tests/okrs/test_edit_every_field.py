@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
 from decimal import Decimal
 from html.parser import HTMLParser
 from types import SimpleNamespace
@@ -20,7 +19,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from okr.cycles.models import Cycle
 from okr.domain.errors import DomainError
 from okr.domain.numbers import parse_decimal
 from okr.domain.tiers import Tier
@@ -30,9 +28,10 @@ from okr.kr_templates.services import TemplateData, save_template
 from okr.objectives.approval import decide_set, submit_set
 from okr.objectives.models import Adjustment, Objective, ObjectiveChange
 from okr.objectives.rules import parse_tiers, tier_to_dict
-from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
+from okr.objectives.services import KeyResultData, add_key_result
 from okr.review_templates.services import copy_template, load_builtin_templates
 from okr.reviews.models import ReviewTemplate
+from tests.factories import care_team, draft_objective, q4_cycle
 from tests.helpers import field_error, snapshot, text
 
 
@@ -138,36 +137,12 @@ def _tiers(text_rows: list[tuple[Any, Any, Any]]) -> list[dict[str, Any]]:
 @pytest.fixture
 def org(make_person, make_department, admin):
     marketing = make_department("网络营销部")
-    team = make_department("客服组", parent=marketing)
     head = make_person("王志远", department=marketing)
-    lead = make_person("何静", department=team, manager=head)
-    agent = make_person("许嘉怡", department=team, manager=lead, position="客服")
-    marketing.head_id, team.head_id = head.id, lead.id
-    cycle = Cycle(
-        kind="quarter",
-        label="2026 Q4",
-        start=date(2026, 10, 1),
-        end=date(2026, 12, 31),
-        status="planning",
-        is_current=True,
-    )
-    db.session.add(cycle)
-    db.session.flush()
-    dept = create_objective(
-        cycle,
-        "department",
-        ObjectiveData("客服体验全面提升", "", Decimal(100), None),
-        lead,
-        owner=lead,
-        department=team,
-    )
-    objective = create_objective(
-        cycle,
-        "individual",
-        ObjectiveData("提升客户满意度", "", Decimal(100), None),
-        agent,
-        owner=agent,
-    )
+    team, lead, agent = care_team(make_department, make_person, parent=marketing, head=head)
+    marketing.head_id = head.id
+    cycle = q4_cycle()
+    dept = draft_objective(cycle, lead, "客服体验全面提升", level="department", department=team)
+    objective = draft_objective(cycle, agent, "提升客户满意度")
     loaded = db.session.get(Objective, objective.id)
     rows = {
         "increase": KeyResultData(

@@ -2,44 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
 
-from okr.cycles.models import Cycle
 from okr.extensions import db
 from okr.objectives.approval import decide_set, submit_set
 from okr.objectives.models import KeyResult, Objective, ObjectiveChange
-from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
+from okr.objectives.services import KeyResultData, add_key_result
+from tests.factories import care_team, draft_objective, q4_cycle
 from tests.helpers import field_error, flashes, form_values, snapshot, text
 
 
 @pytest.fixture
 def org(make_person, make_department):
-    team = make_department("客服组")
-    lead = make_person("何静", department=team)
-    agent = make_person("许嘉怡", department=team, manager=lead, position="客服")
-    team.head_id = lead.id
-    cycle = Cycle(
-        kind="quarter",
-        label="2026 Q4",
-        start=date(2026, 10, 1),
-        end=date(2026, 12, 31),
-        status="planning",
-        is_current=True,
-    )
-    db.session.add(cycle)
-    db.session.flush()
-    objective = create_objective(
-        cycle,
-        "individual",
-        ObjectiveData("提升客户满意度", "", Decimal(100), None),
-        agent,
-        owner=agent,
-    )
+    _team, lead, agent = care_team(make_department, make_person)
+    cycle = q4_cycle()
+    objective = draft_objective(cycle, agent, "提升客户满意度")
     db.session.commit()
     return SimpleNamespace(
         lead=lead,

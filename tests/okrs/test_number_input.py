@@ -8,16 +8,15 @@ column overflowed) and the row then showed a stale message; units read "65%" on 
 from __future__ import annotations
 
 import re
-from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
 
-from okr.cycles.models import Cycle
 from okr.extensions import db
-from okr.objectives.models import CheckIn, KeyResult, Objective
+from okr.objectives.models import CheckIn, KeyResult
+from tests.factories import approved_objective, kr_row, q4_cycle
 from tests.helpers import field_error, text
 
 HTMX = {"HX-Request": "true"}
@@ -29,46 +28,13 @@ def org(make_person, make_department):
     lead = make_person("吴昊", department=team)
     person = make_person("郑堃", department=team, manager=lead)
     team.head_id = lead.id
-    cycle = Cycle(
-        kind="quarter",
-        label="2026 Q4",
-        start=date(2026, 10, 1),
-        end=date(2026, 12, 31),
-        status="running",
-        is_current=True,
-    )
-    db.session.add(cycle)
-    db.session.flush()
-    objective = Objective(
-        cycle_id=cycle.id,
-        level="individual",
-        title="社群活跃",
-        owner_id=person.id,
-        department_id=team.id,
-        weight=Decimal(100),
-        status="approved",
-    )
-    db.session.add(objective)
-    db.session.flush()
-
-    def kr(title, unit, weight, start, target):
-        row = KeyResult(
-            objective_id=objective.id,
-            title=title,
-            kind="increase",
-            unit=unit,
-            weight=Decimal(weight),
-            start=Decimal(start),
-            target=Decimal(target),
-        )
-        db.session.add(row)
-        return row
-
+    cycle = q4_cycle("running")
+    objective = approved_objective(cycle, "社群活跃", "individual", person, department=team)
     krs = SimpleNamespace(
-        members=kr("社群人数", "人", 25, 15000, 20000),
-        rate=kr("活跃率", "%", 25, 50, 70),
-        revenue=kr("社群成交额", "元", 25, 100000, 200000),
-        reply=kr("平均回复时长", "s", 25, 0, 60),
+        members=kr_row(objective, "社群人数", 25, 15000, 20000, unit="人"),
+        rate=kr_row(objective, "活跃率", 25, 50, 70, unit="%"),
+        revenue=kr_row(objective, "社群成交额", 25, 100000, 200000, unit="元"),
+        reply=kr_row(objective, "平均回复时长", 25, 0, 60, unit="s"),
     )
     db.session.commit()
     return SimpleNamespace(cycle=cycle, lead=lead, person=person, objective=objective, krs=krs)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -10,32 +9,19 @@ import pytest
 from sqlalchemy import select
 
 from okr.checkins.services import record_checkin
-from okr.cycles.models import Cycle
 from okr.extensions import db
 from okr.objectives.approval import decide_set, submit_set
 from okr.objectives.models import KeyResult, Objective, ObjectiveChange
 from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
 from okr.org.models import Person
+from tests.factories import promotion_team, q4_cycle
 from tests.helpers import field_error, flashes, form_values, snapshot, text
 
 
 @pytest.fixture
 def org(make_person, make_department, admin):
-    marketing = make_department("网络营销部")
-    team = make_department("推广组", parent=marketing)
-    head = make_person("王志远", department=marketing)
-    lead = make_person("李喆", department=team, manager=head)
-    seo = make_person("张玥", department=team, manager=lead, position="SEO专员")
-    marketing.head_id, team.head_id = head.id, lead.id
-    cycle = Cycle(
-        kind="quarter",
-        label="2026 Q4",
-        start=date(2026, 10, 1),
-        end=date(2026, 12, 31),
-        status="planning",
-        is_current=True,
-    )
-    db.session.add(cycle)
+    _marketing, team, head, lead, seo = promotion_team(make_department, make_person)
+    cycle = q4_cycle()
     db.session.commit()
     return SimpleNamespace(admin=admin, team=team, head=head, lead=lead, seo=seo, cycle=cycle)
 

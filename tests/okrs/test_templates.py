@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
 
-from okr.cycles.models import Cycle
 from okr.extensions import db
 from okr.kr_templates.builtin import BUILT_IN
 from okr.kr_templates.models import KRTemplate
 from okr.kr_templates.services import check_key_results, kr_data, load_builtin_templates
 from okr.objectives.models import KeyResult, Objective
-from okr.objectives.services import ObjectiveData, create_objective
+from tests.factories import care_team, draft_objective, promotion_team, q4_cycle
 from tests.helpers import field_error, flashes, form_values, snapshot, text
 
 HX = {"HX-Request": "true"}
@@ -23,27 +21,12 @@ HX = {"HX-Request": "true"}
 
 @pytest.fixture
 def org(make_person, make_department, admin):
-    marketing = make_department("网络营销部")
-    team = make_department("推广组", parent=marketing)
-    care = make_department("客服组", parent=marketing)
-    head = make_person("王志远", department=marketing)
-    lead = make_person("李喆", department=team, manager=head)
-    seo = make_person("张玥", department=team, manager=lead, position="SEO专员")
+    marketing, team, head, lead, seo = promotion_team(make_department, make_person)
     seo2 = make_person("赵乐", department=team, manager=lead, position="SEO专员")
     gone = make_person("钱过", department=team, manager=lead, position="SEO专员", active=False)
     sem = make_person("刘彧", department=team, manager=lead, position="SEM专员")
-    care_head = make_person("何静", department=care, manager=head)
-    agent = make_person("许嘉怡", department=care, manager=care_head, position="客服")
-    marketing.head_id, team.head_id, care.head_id = head.id, lead.id, care_head.id
-    cycle = Cycle(
-        kind="quarter",
-        label="2026 Q4",
-        start=date(2026, 10, 1),
-        end=date(2026, 12, 31),
-        status="planning",
-        is_current=True,
-    )
-    db.session.add(cycle)
+    care, care_head, agent = care_team(make_department, make_person, parent=marketing, head=head)
+    cycle = q4_cycle()
     load_builtin_templates()
     db.session.commit()
     seo_template = db.session.scalar(select(KRTemplate).where(KRTemplate.name == "SEO专员"))
@@ -229,13 +212,7 @@ def test_people_may_apply_to_themselves_when_they_use_templates(client, login, o
 
 
 def test_department_head_applies_to_every_active_person_of_a_position(client, login, org):
-    create_objective(
-        org.cycle,
-        "individual",
-        ObjectiveData(org.template.objective_title, "", Decimal(50), None),
-        org.seo2,
-        owner=org.seo2,
-    )
+    draft_objective(org.cycle, org.seo2, org.template.objective_title, weight=50)
     db.session.commit()
     login(org.head)
     response = client.post(

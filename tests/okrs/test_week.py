@@ -11,13 +11,12 @@ import pytest
 from sqlalchemy import func, select, update
 
 from okr.checkins.services import record_checkin
-from okr.cycles.models import Cycle
 from okr.db import utcnow
 from okr.domain.periods import week_start
 from okr.errors import StaleEdit
 from okr.extensions import db
 from okr.objectives.models import CheckIn, KeyResult, Objective
-from tests.factories import Quarter, build_quarter
+from tests.factories import Quarter, build_quarter, cycle_row
 from tests.helpers import (
     check_in_url,
     field_error,
@@ -140,15 +139,7 @@ def test_reviewing_cycle_still_takes_final_values(client, login, q):
 
 
 def test_cycle_switcher_shows_another_cycle_and_defaults_to_the_current(client, login, q):
-    earlier = Cycle(
-        kind="quarter",
-        label="2026 Q3",
-        start=date(2026, 7, 1),
-        end=date(2026, 9, 30),
-        status="closed",
-    )
-    db.session.add(earlier)
-    db.session.flush()
+    earlier = cycle_row("2026 Q3", date(2026, 7, 1), date(2026, 9, 30), "closed")
     old = Objective(cycle_id=earlier.id, level="individual", title="Q3 旧目标", owner_id=q.seo.id)
     db.session.add(old)
     db.session.flush()

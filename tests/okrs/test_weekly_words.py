@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
-from decimal import Decimal
 from html import unescape
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from openpyxl import load_workbook
 
 from okr.cycles.services import create_cycle
 from okr.extensions import db
-from okr.objectives.models import KeyResult, Objective
+from tests.factories import approved_objective, kr_row
 
 CATALOG = Path(__file__).parents[2] / "okr" / "translations" / "zh" / "LC_MESSAGES" / "messages.po"
 
@@ -25,28 +24,8 @@ def _report(make_department, make_person):
     zhang = make_person("张玥", department=team, manager=lead)
     cycle = create_cycle("quarter", date(2026, 10, 1), make_current=True)
     cycle.status = "running"
-    objective = Objective(
-        cycle_id=cycle.id,
-        level="individual",
-        title="提升自然搜索流量",
-        owner_id=zhang.id,
-        department_id=team.id,
-        weight=Decimal(100),
-        status="approved",
-    )
-    db.session.add(objective)
-    db.session.flush()
-    db.session.add(
-        KeyResult(
-            objective_id=objective.id,
-            title="自然搜索独立访客",
-            kind="increase",
-            unit="人",
-            weight=Decimal(100),
-            start=Decimal(12000),
-            target=Decimal(20000),
-        )
-    )
+    objective = approved_objective(cycle, "提升自然搜索流量", "individual", zhang, department=team)
+    kr_row(objective, "自然搜索独立访客", 100, 12000, 20000, unit="人")
     db.session.commit()
     return lead, cycle
 

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
 
 from okr.checkins.services import record_checkin
 from okr.cycles.services import change_status, create_cycle
 from okr.demo.okrs import REPLY_TIERS
 from okr.extensions import db
 from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
-from okr.reviews.models import Appraisal, ReviewTemplate
-from okr.reviews.services import open_review
-from okr.schemes.builtin import BUILT_IN
+from tests.factories import appraisal_of, opened_review, store_template
 
 D = Decimal
 
@@ -53,17 +50,9 @@ def appraisal(make_person, make_department):
     change_status(cycle, "running", hr)
     for kr, value in zip(krs, ("55000", "3200", "86"), strict=True):
         record_checkin(kr, value, "on_track", "", person, None)
-    template = ReviewTemplate(
-        family="okr-default", version=1, name="默认", spec=BUILT_IN["okr-default"], built_in=True
-    )
-    db.session.add(template)
-    db.session.flush()
-    today = date.today()
-    window = (today, today + timedelta(days=3), today + timedelta(days=7))
-    open_review("2026 Q4 季度考核", cycle, template, [team.id], window, hr)
+    review = opened_review(cycle, store_template(name="默认"), [team], hr, name="2026 Q4 季度考核")
     db.session.commit()
-    record = db.session.scalar(select(Appraisal).where(Appraisal.person_id == person.id))
-    return record, hr
+    return appraisal_of(review, person), hr
 
 
 def _pdf_text(client, appraisal_id: int, language: str) -> str:

@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import json
 import re
-from decimal import Decimal
 from html import unescape
 
 import pytest
 
-from okr.appraisals.services import save_interview, save_self_assessment
 from okr.extensions import db
-from okr.objectives.models import Adjustment
 from okr.review_templates.services import load_builtin_templates
-from tests.factories import World, build_world, peer_rate, rate
+from tests.factories import (
+    World,
+    build_world,
+    interview_with,
+    peer_rate,
+    self_assess,
+    typo_deduction,
+)
 from tests.helpers import ZH, assert_reads_in_chinese, derivation_items, problems_of
 
 # Checks ------------------------------------------------------------------------------------
@@ -71,7 +75,7 @@ def _page(world, login) -> str:
 
 def test_missing_parts_and_ratings_are_named_in_chinese(world, login):
     peer_rate(world, world.peers[0], cooperation="4", innovation="3", execution="5")
-    save_interview(world.appraisal, world.spec, rate(results="4"), {}, "", False, None)
+    interview_with(world.appraisal, world.spec, {"results": "4"}, {}, complete=False)
     db.session.commit()
     html = _page(world, login)
     lines = derivation_items(html, "steps derivation") + _missing(html)
@@ -88,27 +92,9 @@ def test_a_full_appraisal_with_three_raters_and_a_deduction_reads_right(world, l
         strict=True,
     ):
         peer_rate(world, peer, cooperation=c, innovation=i, execution=e)
-    save_self_assessment(
-        world.appraisal, world.spec, rate(results="5", skills="4", attitude="4"), "", True, None
-    )
-    save_interview(
-        world.appraisal,
-        world.spec,
-        rate(results="4", skills="4", attitude="3"),
-        {"purpose": "季度回顾"},
-        "",
-        True,
-        None,
-    )
-    db.session.add(
-        Adjustment(
-            cycle_id=world.cycle.id,
-            person_id=world.person.id,
-            points=Decimal("-0.5"),
-            reason="错别字",
-            author_id=world.manager.id,
-        )
-    )
+    self_assess(world.appraisal, world.spec, {"results": "5", "skills": "4", "attitude": "4"})
+    interview_with(world.appraisal, world.spec, {"results": "4", "skills": "4", "attitude": "3"})
+    typo_deduction(world.cycle, world.person, world.manager)
     db.session.commit()
     html = _page(world, login)
     lines = derivation_items(html, "steps derivation")

@@ -9,15 +9,23 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
-from okr.appraisals.services import assign_rater, save_interview
+from okr.appraisals.services import assign_rater
 from okr.calibration.results import finalize
 from okr.extensions import db
 from okr.objectives.models import Adjustment
-from okr.peer_reviews.services import save_peer_form
 from okr.reviews.display import shown_score
 from okr.reviews.models import Appraisal
 from okr.reviews.services import breakdown
-from tests.factories import World, build_org, build_world, interview, open_cycle_review, rate
+from tests.factories import (
+    PEER_KEYS,
+    World,
+    build_org,
+    build_world,
+    fill_peer_forms,
+    interview,
+    interview_with,
+    open_cycle_review,
+)
 from tests.helpers import field_error, text
 
 
@@ -40,26 +48,10 @@ def _cell(row, css):
 
 def _score_everything(world: World) -> None:
     appraisal, spec = world.appraisal, world.spec
-    for rater in world.peers:
-        form = assign_rater(appraisal, rater, world.manager)
-        save_peer_form(
-            form,
-            appraisal,
-            spec,
-            rate(cooperation="5", innovation="5", execution="5"),
-            "",
-            True,
-            None,
-        )
+    fill_peer_forms(appraisal, spec, world.manager, world.peers, dict.fromkeys(PEER_KEYS, "5"))
     assign_rater(appraisal, world.colleague, world.manager)
-    save_interview(
-        appraisal,
-        spec,
-        rate(results="4", skills="4", attitude="3"),
-        {"purpose": "回顾"},
-        "",
-        True,
-        None,
+    interview_with(
+        appraisal, spec, {"results": "4", "skills": "4", "attitude": "3"}, {"purpose": "回顾"}
     )
     db.session.commit()
 

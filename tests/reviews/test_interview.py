@@ -6,11 +6,10 @@ import re
 
 import pytest
 
-from okr.appraisals.services import save_self_assessment
 from okr.calibration.results import finalize
 from okr.extensions import db
 from okr.reviews.models import Appraisal
-from tests.factories import World, build_world, peer_rate, rate
+from tests.factories import World, build_world, peer_rate, rate, self_assess
 from tests.helpers import field_error, form_values, snapshot, text
 
 
@@ -45,13 +44,8 @@ def _fresh(world: World) -> Appraisal:
 
 
 def test_the_five_steps_come_in_order_with_the_self_assessment_read_only(world, login):
-    save_self_assessment(
-        world.appraisal,
-        world.spec,
-        rate(results="5", skills="4", attitude="4"),
-        "做得不错",
-        True,
-        None,
+    self_assess(
+        world.appraisal, world.spec, {"results": "5", "skills": "4", "attitude": "4"}, "做得不错"
     )
     db.session.commit()
     # One step at a time: the step list gives the order, each step is its own page.
@@ -178,13 +172,8 @@ def test_the_interview_page_reads_a_fixed_number_of_queries(world, login, count_
     client.get(_url(world))
     with count_queries() as few:
         assert client.get(_url(world)).status_code == 200
-    save_self_assessment(
-        world.appraisal,
-        world.spec,
-        rate(results="5", skills="4", attitude="4"),
-        "做得不错",
-        True,
-        None,
+    self_assess(
+        world.appraisal, world.spec, {"results": "5", "skills": "4", "attitude": "4"}, "做得不错"
     )
     db.session.commit()
     peer_rate(world, world.peers[0], cooperation="4", innovation="3", execution="5")

@@ -8,26 +8,24 @@ import threading
 import pytest
 from sqlalchemy import text
 
-from okr.appraisals.services import assign_rater, save_interview, save_self_assessment
+from okr.appraisals.services import assign_rater
 from okr.extensions import db
 from okr.peer_reviews.services import save_peer_form
 from okr.reviews.models import Appraisal, PeerForm
 from okr.reviews.services import breakdown
-from tests.factories import World, build_world, rate
+from tests.factories import SHEET_KEYS, World, build_world, interview_with, rate, self_assess
 
 
 @pytest.fixture
 def world(make_person, make_department) -> World:
     world = build_world(make_person, make_department)
-    ratings = rate(results="4", skills="4", attitude="4")
-    save_self_assessment(world.appraisal, world.spec, ratings, "", True, None)
+    self_assess(world.appraisal, world.spec, dict.fromkeys(SHEET_KEYS, "4"))
     db.session.commit()
     return world
 
 
 def _interview(world: World) -> None:
-    ratings = rate(results="4", skills="4", attitude="3")
-    save_interview(world.appraisal, world.spec, ratings, {"purpose": "季度回顾"}, "", True, None)
+    interview_with(world.appraisal, world.spec, {"results": "4", "skills": "4", "attitude": "3"})
     db.session.commit()
 
 

@@ -14,13 +14,13 @@ import re
 
 import pytest
 
-from okr.appraisals.services import assign_rater, save_self_assessment
+from okr.appraisals.services import assign_rater
 from okr.extensions import db
 from okr.review_templates.services import export_template, import_template
 from okr.reviews.models import ReviewTemplate
 from okr.schemes.builtin import BUILT_IN
 from okr.schemes.checks import TemplateInvalid, read_json, validate
-from tests.factories import World, build_world, rate
+from tests.factories import World, build_world, interview_with, rate, self_assess
 from tests.helpers import field_error, form_values, text
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
@@ -102,9 +102,7 @@ def test_a_chosen_level_is_checked_after_saving_and_shown_with_its_words(world, 
     )
     db.session.expire_all()
     appraisal = db.session.get(type(world.appraisal), world.appraisal.id)
-    save_self_assessment(
-        appraisal, world.spec, rate(results="4", skills="2", attitude="5"), "", True, None
-    )
+    self_assess(appraisal, world.spec, {"results": "4", "skills": "2", "attitude": "5"})
     db.session.commit()
     interview = text(login(world.manager).get(f"{url}/interview?step=self_assessment", headers=ZH))
     assert re.search(
@@ -142,20 +140,13 @@ def test_a_template_gives_its_own_words_in_each_language(world, login):
 
 def test_the_derivation_names_each_ratings_level(world, login):
     _with_levels(world, CUSTOM)
-    save_self_assessment(
-        world.appraisal, world.spec, rate(results="4", skills="4", attitude="3"), "", True, None
-    )
+    self_assess(world.appraisal, world.spec, {"results": "4", "skills": "4", "attitude": "3"})
     db.session.commit()
-    from okr.appraisals.services import save_interview
-
-    save_interview(
+    interview_with(
         world.appraisal,
         world.spec,
-        rate(results="4", skills="4", attitude="3"),
-        {"purpose": "季度回顾"},
-        "",
-        False,
-        None,
+        {"results": "4", "skills": "4", "attitude": "3"},
+        complete=False,
     )
     db.session.commit()
     page = text(login(world.manager).get(f"/reviews/appraisals/{world.appraisal.id}", headers=EN))

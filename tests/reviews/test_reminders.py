@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from okr.appraisals.services import assign_rater, save_interview, save_self_assessment
+from okr.appraisals.services import assign_rater
 from okr.extensions import db
-from tests.factories import World, build_world, rate, today
+from tests.factories import SHEET_KEYS, World, build_world, interview_with, rate, self_assess, today
 from tests.helpers import text
 
 
@@ -56,15 +56,7 @@ def test_the_manager_owes_the_interviews_of_their_direct_reports(world, login):
     for name in ("郑堃", "冯雨桐", "何静", "孙悦"):
         assert name in interviews
     assert "赵敏" not in interviews  # another manager's report
-    save_interview(
-        world.appraisal,
-        world.spec,
-        rate(results="4", skills="4", attitude="4"),
-        {"purpose": "回顾"},
-        "",
-        True,
-        None,
-    )
+    interview_with(world.appraisal, world.spec, dict.fromkeys(SHEET_KEYS, "4"), {"purpose": "回顾"})
     db.session.commit()
     assert "郑堃" not in _section(text(login(world.manager).get("/reviews/todo")), "interview")
 
@@ -78,9 +70,7 @@ def test_overdue_items_are_marked(world, login):
 
 
 def test_submitted_items_and_closed_reviews_are_not_owed(world, login):
-    save_self_assessment(
-        world.appraisal, world.spec, rate(results="4", skills="4", attitude="4"), "", True, None
-    )
+    self_assess(world.appraisal, world.spec, dict.fromkeys(SHEET_KEYS, "4"))
     db.session.commit()
     assert _section(text(login(world.person).get("/reviews/todo")), "self") is None
     world.review.status = "closed"

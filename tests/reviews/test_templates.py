@@ -6,7 +6,7 @@ import copy
 import io
 import json
 import re
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -18,9 +18,10 @@ from okr.extensions import db
 from okr.review_templates.forms import form_data
 from okr.review_templates.services import copy_template, load_builtin_templates
 from okr.reviews.models import Appraisal, Review, ReviewTemplate
-from okr.reviews.services import breakdown, open_review, spec_of
+from okr.reviews.services import breakdown, spec_of
 from okr.schemes.builtin import BUILT_IN
 from okr.schemes.checks import validate
+from tests.factories import opened_review
 from tests.helpers import field_error, flashes, form_values, snapshot, text
 
 BASE = "/reviews/templates"
@@ -45,15 +46,7 @@ def _custom(org, family="okr-default"):
 
 def _open_review(org, template):
     cycle = create_cycle("quarter", date(2026, 11, 21), make_current=True)
-    today = date.today()
-    review = open_review(
-        "2026 Q4 考核",
-        cycle,
-        template,
-        [org.team.id],
-        (today, today + timedelta(days=3), today + timedelta(days=7)),
-        org.admin,
-    )
+    review = opened_review(cycle, template, [org.team], org.admin)
     db.session.commit()
     return review
 
