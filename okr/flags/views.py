@@ -11,7 +11,7 @@ from okr.access import admin_required
 from okr.flags import queries as flags
 from okr.flags.blueprint import bp
 from okr.forms import DecimalText, options
-from okr.people.filters import ListFilterForm, checked, department_options, offer, subtree
+from okr.people.filters import ListFilterForm, checked, subtree
 from okr.web import render
 
 
@@ -54,15 +54,11 @@ def index() -> Response:
     specs = flags.template_specs()
     levels = flags.grade_levels(specs)
     form.level.choices = options([("", "—"), *((label, label) for label in levels)])
-    if not asked:
-        offer(form, department_options(None))
-    elif not checked(form, department_options(None)):
+    if asked and not checked(form):
         return render("flags/index.html", block="view", form=form, page=None, status=422)
     below = form.below.number if asked else flags.DEFAULT_BELOW
     rule = flags.rule_of(
         specs, form.cycles.data, below, form.inclusive.data, form.level.data or None
     )
-    page = flags.flag_page(
-        rule, subtree(form.department.data), request.args.get("page", 1, type=int)
-    )
+    page = flags.flag_page(rule, subtree(form.department_id), request.args.get("page", 1, type=int))
     return render("flags/index.html", block="view", form=form, page=page)

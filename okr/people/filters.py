@@ -1,24 +1,18 @@
 """The filters of the lists over many people: rankings, flags, a review's dashboard, people.
 
 Each list has a GET form (bookmarkable, no CSRF: it reads, never writes) with a department,
-which means that department and every department below it. HR may pick any department; anyone
-else only a department where someone they may see sits. A filter narrows the viewer's scope and
-never widens it: the list is what the viewer may see and in the department's subtree both.
+typed with suggestions as on the team pages (okr.org.filters), which means that department and
+every department below it. A filter narrows what the viewer may see and never widens it: the
+list is the viewer's scope and the department's subtree both, so a manager who names another
+department finds nobody of theirs there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import ColumnElement, select, true
-from wtforms import SelectField
+from sqlalchemy import ColumnElement, true
 
-from okr.extensions import db
-from okr.forms import optional_int, options
-from okr.org.models import Department
+from okr.org.filters import department_field, read_department
 from okr.org.queries import department_subtree_ids
 
 
@@ -28,36 +22,15 @@ class ListFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    department = SelectField(_l("Department"), coerce=optional_int, validate_choice=False)
+    department = department_field()
+    department_id: int | None = None  # the department the field names, once checked
 
 
-def department_options(visible: Collection[int] | None) -> dict[int, str]:
-    """The departments offered, id to 'A / B / C' path: every one (visible None), or those with
-    the ids in `visible` (one query)."""
-    rows = db.session.execute(select(Department.id, Department.name, Department.parent_id)).all()
-    names = {i: (name, parent) for i, name, parent in rows}
-
-    def path(i: int) -> str:
-        name, parent = names[i]
-        return name if parent is None else f"{path(parent)} / {name}"
-
-    return {i: path(i) for i in (names if visible is None else visible) if i in names}
-
-
-def offer(form: ListFilterForm, paths: dict[int, str]) -> None:
-    """Offer `paths` as the departments, by path."""
-    by_path = sorted(paths.items(), key=lambda item: item[1])
-    form.department.choices = options([("", _("All")), *by_path])
-
-
-def checked(form: ListFilterForm, paths: dict[int, str]) -> bool:
-    """Offer `paths` as the departments and validate the form; a department not offered is refused."""
-    offer(form, paths)
+def checked(form: ListFilterForm) -> bool:
+    """Validate the form and read the department; an unknown one is refused beside the field."""
     valid = form.validate()
-    if form.department.data is not None and form.department.data not in paths:
-        form.department.errors = [_("Choose a department from the list.")]
-        valid = False
-    return valid
+    form.department_id = read_department(form.department)
+    return valid and not form.department.errors
 
 
 def subtree(department_id: int | None) -> frozenset[int] | None:

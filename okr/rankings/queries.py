@@ -81,9 +81,9 @@ def seen_by(review: Review, viewer: Person) -> tuple[ColumnElement[bool], ...]:
     return (Appraisal.review_id == review.id, mine)
 
 
-def ranked_departments(seen: tuple[ColumnElement[bool], ...]) -> set[int]:
-    """The departments of the appraisals the viewer may rank (for the filter's choices)."""
-    return set(db.session.scalars(select(Appraisal.department_id).where(*seen).distinct()))
+def ranks_anyone(seen: tuple[ColumnElement[bool], ...]) -> bool:
+    """Whether the viewer may rank anyone in the review (finalized or not)."""
+    return db.session.scalar(select(Appraisal.id).where(*seen).limit(1)) is not None
 
 
 def _ranked(f: RankingFilter) -> list[ColumnElement[bool]]:

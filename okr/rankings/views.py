@@ -24,7 +24,7 @@ from wtforms.validators import Optional
 from okr.access import ensure
 from okr.calibration.board import load_review
 from okr.forms import options
-from okr.people.filters import ListFilterForm, checked, department_options, subtree
+from okr.people.filters import ListFilterForm, checked, subtree
 from okr.rankings.blueprint import bp
 from okr.rankings.queries import (
     RELEASED,
@@ -32,9 +32,9 @@ from okr.rankings.queries import (
     RankingFilter,
     RankingGroup,
     RankingPage,
-    ranked_departments,
     ranking_groups,
     ranking_page,
+    ranks_anyone,
     seen_by,
 )
 from okr.reviews.models import Review
@@ -63,15 +63,14 @@ def _scope(review_id: int) -> tuple[Review, TemplateSpec, RankingFilterForm, Ran
     the viewer may rank nobody in the review."""
     review = load_review(review_id)
     seen = seen_by(review, current_user)
-    paths = department_options(None if current_user.is_admin else ranked_departments(seen))
-    ensure(current_user.is_admin or bool(paths))
+    ensure(current_user.is_admin or ranks_anyone(seen))
     spec = spec_of(review.template)
     form = RankingFilterForm(request.args)
     form.grade.choices = options([("", _("All")), *((g, g) for g in spec.band_labels())])
-    if not checked(form, paths):
+    if not checked(form):
         return review, spec, form, None
     chosen = RankingFilter(
-        seen, subtree(form.department.data), form.grade.data or None, form.status.data or None
+        seen, subtree(form.department_id), form.grade.data or None, form.status.data or None
     )
     return review, spec, form, chosen
 

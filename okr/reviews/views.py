@@ -20,7 +20,7 @@ from okr.extensions import db
 from okr.forms import options
 from okr.labels import status_label
 from okr.org.queries import department_tree, flatten
-from okr.people.filters import ListFilterForm, checked, department_options, subtree
+from okr.people.filters import ListFilterForm, checked, subtree
 from okr.reviews import display
 from okr.reviews import queries as q
 from okr.reviews.blueprint import bp
@@ -122,6 +122,15 @@ class DashboardFilterForm(ListFilterForm):
     status = SelectField(_l("Status"), validators=[Optional()])
 
 
+def _dashboard_filter() -> tuple[DashboardFilterForm, bool]:
+    """The dashboard's filter as asked for, and whether it is valid."""
+    form = DashboardFilterForm(request.args)
+    form.status.choices = options(
+        [("", _("All")), *((code, display.appraisal_status(code)) for code in STATUS_ORDER)]
+    )
+    return form, checked(form)
+
+
 @bp.get("/<int:review_id>")
 @login_required
 def dashboard(review_id: int) -> Response:
@@ -130,22 +139,13 @@ def dashboard(review_id: int) -> Response:
     seen = followed(review, current_user)
     counts = count_followed(seen)
     ensure(counts is not None)
-    form = DashboardFilterForm(request.args)
-    form.status.choices = options(
-        [("", _("All")), *((code, display.appraisal_status(code)) for code in STATUS_ORDER)]
+    form, valid = _dashboard_filter()
+    page = request.args.get("page", 1, type=int)
+    status, departments = form.status.data or None, subtree(form.department_id)
+    board = load_dashboard(review, seen, counts, page, status, departments, valid=valid)
+    calibration = (
+        q.optional_url("calibration.show", review_id=review.id) if current_user.is_admin else None
     )
-    admin = current_user.is_admin
-    valid = checked(form, department_options(None if admin else counts.departments))
-    board = load_dashboard(
-        review,
-        seen,
-        counts,
-        page=request.args.get("page", 1, type=int),
-        status=form.status.data or None,
-        departments=subtree(form.department.data),
-        valid=valid,
-    )
-    calibration = q.optional_url("calibration.show", review_id=review.id) if admin else None
     return render(
         "reviews/dashboard.html",
         block="rows",

@@ -270,18 +270,19 @@ def test_a_bad_filter_is_refused_beside_the_field(client, login, company, query,
     assert listed(response.get_data(as_text=True)) == {}
 
 
-def test_a_manager_cannot_list_another_department(client, login, company):
+def test_a_manager_naming_another_department_finds_none_of_its_people(client, login, company):
     url = f"/reviews/{company.reviews[-1].id}"
-    manager = login(company.managers[1])  # 推广2组, with 推广3组 below it
-    refused = manager.get(f"{url}?department={company.teams[3].id}")
-    assert refused.status_code == 422
-    assert listed(refused.get_data(as_text=True)) == {}
-    above = manager.get(f"{url}?department={company.teams[0].id}")  # not theirs: refused too
-    assert above.status_code == 422
-    own = manager.get(f"{url}?department={company.teams[1].id}")
+    manager = login(company.managers[1])  # 推广2组, with 推广3组 below it, under 推广1组
+    other = manager.get(f"{url}?department={company.teams[3].id}")
+    assert other.status_code == 200
+    assert listed(other.get_data(as_text=True)) == {}
+    assert company.staff[18].name not in text(other)  # 推广4组's first
     mine = {
         company.appraisal(p).id for p in company.staff if p.manager_id == company.managers[1].id
     }
+    above = manager.get(f"{url}?department={company.teams[0].id}")  # theirs within it only
+    assert set(listed(above.get_data(as_text=True))) == mine
+    own = manager.get(f"{url}?department={company.teams[1].id}")
     assert set(listed(own.get_data(as_text=True))) == mine
 
 
