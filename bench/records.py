@@ -4,7 +4,7 @@
 
 It builds a throwaway SQLite database with the demo company in a temporary folder, then renders
 the released records of last quarter's demo review over and over, exactly as a batch does
-(okr.records.batch.render_all: a process pool, one app per process). Figures go in docs/records.md.
+(okr.records.pool.render_all: a process pool, one app per process). Figures go in docs/records.md.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ def main() -> None:
     from okr import create_app
     from okr.demo.loader import load_demo
     from okr.extensions import db
-    from okr.records.batch import render_all
     from okr.records.data import build_record
+    from okr.records.pool import render_all
     from okr.records.render import record_pdf
     from okr.reviews.models import Appraisal
 

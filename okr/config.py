@@ -20,7 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_SIZE": 25,
     "TRUSTED_PROXIES": 0,
     "MAX_UPLOAD_MB": 10,
-    "RECORD_BATCH_TIMEOUT_SECONDS": 300,
+    "RECORD_PROCESSES": 0,  # 0 = one per core, up to 2
     "SQLITE_BUSY_TIMEOUT": 15,
     "QUEUE_URL": "",  # "" = sqlite:///<instance>/queue.sqlite3; or redis://host:port/db
     "JOB_HEARTBEAT_SECONDS": 5,

@@ -19,16 +19,16 @@ The named exceptions, each for writes that must outlive the request's answer:
 - `commit_even_on_error()`: this request's writes are committed even though it answers with an
   error (a failed sign-in attempt counts towards throttling while the form answers 422);
 - `separate_transaction()`: bookkeeping written at once on its own connection, outside the
-  request's unit of work, on any method (a session's last use; a dead record runner noticed
-  by a page that only reads);
-- `after_commit(callback)`: work that must see the request's committed rows (starting the
-  record runner, another process) runs once the commit succeeded, in a unit of work of its own.
+  request's unit of work, on any method (a session's last use);
+
+A job submitted with `okr.jobs.services.submit` reaches the queue only once the request's commit
+succeeded (a session `after_commit` event), so no worker looks for a row it cannot see yet.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -54,15 +54,6 @@ def commit_even_on_error() -> None:
     whose writes are all meant to stay.
     """
     g.uow_commit_on_error = True
-
-
-def after_commit(callback: Callable[[], None]) -> None:
-    """Run `callback` once this request's writes are committed, in a unit of work of its own.
-
-    For work that another process or connection must see committed (a job started on rows
-    this request created). Not run when the request is rolled back.
-    """
-    g.setdefault("uow_after_commit", []).append(callback)
 
 
 def reload_as_stored() -> None:
@@ -93,7 +84,7 @@ def unit_of_work() -> Iterator[None]:
 
     For commands and jobs. A request must not use it: its hook commits once, at its end.
     """
-    if has_request_context() and g.get("uow_request") and not g.get("uow_ending"):
+    if has_request_context() and g.get("uow_request"):
         raise RuntimeError("a request commits once, when it ends; write and flush instead")
     try:
         yield
@@ -147,10 +138,6 @@ def _end(response: Response) -> Response:
         session.rollback()
         return response
     session.commit()
-    g.uow_ending = True
-    for callback in g.pop("uow_after_commit", []):
-        with unit_of_work():
-            callback()
     return response
 
 

@@ -1,7 +1,8 @@
 """Everything a feature adds to the app, in one list per kind; only the factory imports this.
 
-A new feature adds its blueprint to `blueprints()`, its template labels to `template_helpers()`
-and its commands to `commands()`; see docs/architecture.md ("Layers and imports").
+A new feature adds its blueprint to `blueprints()`, its template labels to `template_helpers()`,
+its commands to `commands()` and its job kinds to `job_kinds()`; see docs/architecture.md
+("Layers and imports").
 """
 
 from __future__ import annotations
@@ -114,6 +115,12 @@ def commands(app: Flask) -> None:
     register_bench(app)  # `flask bench ...`, and Server-Timing when OKR_SERVER_TIMING is on
 
 
+def job_kinds() -> None:
+    """Every feature's background job kinds (okr.jobs.registry): importing a module registers
+    its handlers, so that the app can submit them and every `flask jobs worker` can run them."""
+    from okr.records import batch as _record_batches  # noqa: F401  ("records.batch")
+
+
 def connect_signals() -> None:
     """Features that hear what happens in a feature below them (blinker signals)."""
     from okr.auth.sessions import connect as connect_sessions
@@ -131,4 +138,5 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
     template_helpers(app)
     commands(app)
+    job_kinds()
     connect_signals()

@@ -1,13 +1,19 @@
-"""Fixtures: the app on SQLite and on a real PostgreSQL, clients, sign-in, factories, query counts.
+"""Fixtures: the app on SQLite and on a real PostgreSQL, clients, sign-in, factories, query counts,
+a real Redis and real job workers.
 
 Every test that uses the database runs twice, once per backend. PostgreSQL tests skip when no
-server binaries exist, unless OKR_TEST_REQUIRE names `postgresql` (CI), when they fail instead.
+server binaries exist, unless OKR_TEST_REQUIRE names `postgresql` (CI), when they fail instead;
+likewise Redis (`redis`).
 """
 
 from __future__ import annotations
 
 import contextvars
 import itertools
+import shutil
+import socket
+import subprocess
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +29,7 @@ from okr.extensions import db
 from okr.org.models import Department, Person
 from tests import pg
 from tests.helpers import TEST_PASSWORD, unavailable
+from tests.jobs.harness import Workers, redis_database, use_queue
 
 
 @pytest.fixture(scope="session")
@@ -36,6 +43,52 @@ def postgres_url() -> Iterator[str]:
         if isinstance(exc, pytest.fail.Exception | pytest.skip.Exception):
             raise
         unavailable("postgresql", repr(exc))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A throwaway redis-server (Debian's), like the tests' PostgreSQL."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        unavailable("redis", "no redis-server found (apt-get install redis-server)")
+    port, folder = _free_port(), tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    unavailable("redis", f"redis-server did not start on port {port}")
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -115,6 +168,23 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
         app.config.clear()
         app.config.update(config)
         app.instance_path = instance_path
+
+
+@pytest.fixture
+def job_workers(request: pytest.FixtureRequest, app: Flask, tmp_path: Path) -> Iterator[Workers]:
+    """Real `flask jobs worker` processes for the test app (none run until `.start()`).
+
+    The queue goes with the database as deployed: the embedded SQLite queue beside SQLite (one
+    host), Redis beside PostgreSQL (any number of hosts); job times are short.
+    """
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'queue.sqlite3'}"
+    else:
+        url = redis_database(request.getfixturevalue("redis_url"), request.node.nodeid)
+    running = Workers(use_queue(app, url))
+    yield running
+    running.stop()
+    db.session.remove()
 
 
 @pytest.fixture

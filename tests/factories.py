@@ -826,14 +826,15 @@ def grow_review(world: World, newcomers: list[Person]) -> None:
 
 def grow_records(world: World, newcomers: list[Person]) -> None:
     """Three items with a follow-up on every improvement plan, three more signed-in browsers for
-    the person, 21 queued record batches for every review, the built-in review templates and a
+    the person, 21 failed record batches for every review, the built-in review templates and a
     copy of every template, and the newcomers' rows in every pending people upload."""
     from okr.auth.sessions import open_session
+    from okr.jobs.models import Job
     from okr.kr_templates.models import KRTemplate
     from okr.kr_templates.services import copy_template as copy_kr_template
     from okr.org.models import ImportBatch
     from okr.plans.services import add_follow_up, save_item
-    from okr.records.batch import create_batch
+    from okr.records.batch import start_batch
     from okr.review_templates.services import copy_template, load_builtin_templates
     from okr.reviews.models import ImprovementPlan
     from okr.tables import LINE
@@ -858,7 +859,9 @@ def grow_records(world: World, newcomers: list[Person]) -> None:
         open_session(world.person, f"Browser {n + 1}")
     for review in db.session.scalars(select(Review)):
         for _n in range(21):
-            create_batch(review, None, False, "zh", world.hr)
+            batch = start_batch(review, None, False, "zh", world.hr)
+            job = db.session.get_one(Job, batch.job_id)
+            job.status, job.failure, job.active_key = "failed", "error", None  # the next: anew
     load_builtin_templates()
     for template in list(db.session.scalars(select(ReviewTemplate))):
         copy_template(template)

@@ -18,7 +18,6 @@ from okr.org.models import Department
 from okr.reviews.models import ReviewTemplate
 from okr.unit_of_work import (
     WriteOnSafeRequest,
-    after_commit,
     commit_even_on_error,
     unit_of_work,
 )
@@ -97,13 +96,6 @@ def probe(app: Flask, database_url: str) -> Iterator[Flask]:
         db.session.execute(update(Department).values(name="renamed"))
         return ""
 
-    @bp.post("/then")
-    def then() -> tuple[str, int]:
-        write("first")
-        status = int(request_arg("status"))
-        after_commit(lambda: write("after commit"))
-        return "", status
-
     @bp.post("/nested")
     def nested() -> str:
         with unit_of_work():
@@ -160,14 +152,6 @@ def test_in_production_a_get_that_writes_is_logged_and_kept_nowhere(probe, caplo
         assert probe.test_client().get("/write/200").status_code == 200
     assert "GET /write/200 wrote to the database" in caplog.text
     assert _departments() == []
-
-
-def test_after_commit_runs_once_the_request_is_committed_and_never_on_a_refusal(probe):
-    client = probe.test_client()
-    assert client.post("/then?status=422").status_code == 422
-    assert _departments() == []
-    assert client.post("/then?status=200").status_code == 200
-    assert _departments() == ["after commit", "first"]
 
 
 def test_a_request_cannot_open_a_unit_of_work_of_its_own(probe):

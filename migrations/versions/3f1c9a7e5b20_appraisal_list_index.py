@@ -6,7 +6,7 @@ lists' counts and pages are index-only scans instead of reading every wide appra
 SQLite has no included columns: its index stays as it was.
 
 Revision ID: 3f1c9a7e5b20
-Revises: df428ae9d123
+Revises: c4a9e2d7f310
 Create Date: 2026-12-01 20:00:00.000000
 
 """
@@ -14,7 +14,7 @@ Create Date: 2026-12-01 20:00:00.000000
 from alembic import op
 
 revision = "3f1c9a7e5b20"
-down_revision = "df428ae9d123"
+down_revision = "c4a9e2d7f310"
 branch_labels = None
 depends_on = None
 

@@ -23,6 +23,7 @@ class Kind:
     concurrency: int  # at most this many running at once, across every worker and host
     max_attempts: int
     retry_delay: float  # seconds before the first retry; doubled for each further one
+    hr_only: bool  # only HR may follow the job and fetch its file (not even the one who asked)
 
 
 _kinds: dict[str, Kind] = {}
@@ -35,6 +36,7 @@ def job_kind(
     concurrency: int = 1,
     max_attempts: int = 3,
     retry_delay: float = 5.0,
+    hr_only: bool = False,
 ) -> Callable[[Callable[[JobContext], None]], Callable[[JobContext], None]]:
     """Register `run(context)` as the handler of jobs of this kind.
 
@@ -44,7 +46,7 @@ def job_kind(
     """
 
     def register(run: Callable[[JobContext], None]) -> Callable[[JobContext], None]:
-        _kinds[name] = Kind(name, title, run, concurrency, max_attempts, retry_delay)
+        _kinds[name] = Kind(name, title, run, concurrency, max_attempts, retry_delay, hr_only)
         return run
 
     return register

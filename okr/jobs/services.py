@@ -45,5 +45,8 @@ def _active(active_key: str) -> Job | None:
 
 
 def may_see(job: Job, viewer: Any) -> bool:
-    """The person who asked for the job, and HR."""
-    return bool(viewer.is_admin) or job.created_by_id == viewer.id
+    """The person who asked for the job, and HR (only HR for the kinds that say so)."""
+    if viewer.is_admin:
+        return True
+    hr_only = registry.known(job.kind) and registry.kind(job.kind).hr_only
+    return not hr_only and job.created_by_id == viewer.id

@@ -1,49 +1,39 @@
-"""Batches of records: a ZIP of PDFs (and optionally one combined PDF) made in a separate process.
+"""Batches of records: a ZIP of PDFs (and optionally one combined PDF), made by a background job.
 
-The web request only creates the batch row and starts `flask records run-batch ID` in the
-background; the page polls the row for progress, so a reload loses nothing and other users'
-requests are not held up. The runner renders on every core with a process pool (`pool`).
-
-No batch stays "running" after its process died: the runner records its PID and host and beats
-(a heartbeat with each record). A reader counts a batch as failed when its runner's PID on this
-host is gone, or when it gave no sign of life for RECORD_BATCH_TIMEOUT_SECONDS (a runner on
-another host, a hung one, one that never started). A runner declared failed stops at its next
-beat, so a failed batch stays failed and can only be started again as a new batch.
+Starting a batch stores what was asked (a `RecordBatch`) and submits a "records.batch" job; a
+worker (`flask jobs worker`, on any host) renders the PDFs on a process pool (`pool`), reports
+each record done, and keeps the ZIP in the database, so any app host serves the download. The
+job system retries a transient failure, caps how many batches run at once and queues again (or
+fails) a batch whose worker was killed; see docs/deployment.md ("Background jobs").
 """
 
 from __future__ import annotations
 
-import functools
 import io
 import os
-import socket
-import subprocess
-import sys
+import tempfile
 import zipfile
-from collections.abc import Callable, Generator
-from datetime import timedelta
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterator
+from typing import IO
 
-from flask import Flask, current_app
+from flask import current_app
+from flask_babel import lazy_gettext as _l
 from pypdf import PdfWriter
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from okr.db import utcnow
 from okr.extensions import db
+from okr.jobs.registry import job_kind
+from okr.jobs.runner import JobContext
+from okr.jobs.services import submit
 from okr.org.models import Person
 from okr.org.queries import department_subtree_ids
 from okr.records.models import RecordBatch
 from okr.records.pool import render_all
 from okr.records.zipnames import EntryNames
 from okr.reviews.models import Appraisal, Review
-from okr.unit_of_work import separate_transaction, unit_of_work
 
-
-def batch_folder(app: Flask) -> Path:
-    folder = Path(app.instance_path) / "record-batches"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+KIND = "records.batch"
+CONCURRENCY = 2  # batches rendering at once across every worker: each has its own process pool
 
 
 def appraisal_ids(batch: RecordBatch) -> list[tuple[int, str]]:
@@ -59,135 +49,82 @@ def appraisal_ids(batch: RecordBatch) -> list[tuple[int, str]]:
     return [(row[0], row[1]) for row in db.session.execute(stmt)]
 
 
-def create_batch(
+def start_batch(
     review: Review, department_id: int | None, combined: bool, locale: str, actor: Person
 ) -> RecordBatch:
-    """Queue a batch for a department (and below) or the whole review."""
-    batch = RecordBatch(
-        review_id=review.id,
-        department_id=department_id,
-        combined=combined,
-        locale=locale,
-        created_by_id=actor.id,
-    )
-    db.session.add(batch)
-    db.session.flush()
-    batch.total = len(appraisal_ids(batch))
-    return batch
+    """Ask for the records of a department (and below) or the whole review.
 
-
-def start(batch: RecordBatch) -> None:
-    """Run the batch in its own process (it survives the request and does not block the worker)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    env = {
-        **os.environ,
-        "OKR_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "OKR_SECRET_KEY": app.config["SECRET_KEY"],
-        "OKR_INSTANCE_PATH": app.instance_path,
-        "OKR_TIMEZONE": app.config["TIMEZONE"],
-    }
-    command = [sys.executable, "-m", "flask", "--app", "okr", "records", "run-batch", str(batch.id)]
-    try:
-        with open(batch_folder(app) / f"batch-{batch.id}.log", "ab") as log:
-            # Double fork: the short-lived launcher starts the runner in its own session and
-            # exits, so the runner is nobody's child here and outlives the request (and worker).
-            subprocess.run(
-                [sys.executable, "-c", _LAUNCHER, *command],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                check=True,
-            )
-    except (OSError, subprocess.CalledProcessError) as exc:
-        batch.status, batch.failure, batch.error = "failed", "never_started", str(exc)[:2000]
-        batch.finished_at = utcnow()
+    One batch at a time per review, scope and options: asking again while it is queued or
+    running (a double click, a retried request) gives the batch already asked for.
+    """
+    scope = f"{department_id or 'all'}:{'combined' if combined else 'zip'}:{locale}"
+    key = f"review-{review.id}:{scope}"
+    job = submit(KIND, {"review_id": review.id}, actor.id, key=key)
+    batch = db.session.scalar(select(RecordBatch).where(RecordBatch.job_id == job.id))
+    if batch is None:
+        batch = RecordBatch(
+            review_id=review.id,
+            department_id=department_id,
+            combined=combined,
+            locale=locale,
+            created_by_id=actor.id,
+            job_id=job.id,
+        )
+        db.session.add(batch)
         db.session.flush()
-
-
-_LAUNCHER = "import subprocess, sys; subprocess.Popen(sys.argv[1:], start_new_session=True)"
-
-
-class BatchAbandoned(Exception):
-    """The batch is no longer this runner's (a reader counted it as failed): stop, write nothing."""
-
-
-def _beat(batch_id: int, pid: int, host: str, **values: Any) -> None:
-    """Store progress with a heartbeat, only while the batch is still this runner's."""
-    with unit_of_work():
-        result = db.session.execute(
-            update(RecordBatch)
-            .where(
-                RecordBatch.id == batch_id,
-                RecordBatch.status == "running",
-                RecordBatch.runner_pid == pid,
-                RecordBatch.runner_host == host,
-            )
-            .values(heartbeat_at=utcnow(), **values)
-            .execution_options(synchronize_session=False)
-        )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise BatchAbandoned(batch_id)
-
-
-def _claim(batch_id: int, pid: int, host: str) -> bool:
-    """Take a queued batch for this process; False when it is not queued (any more)."""
-    with unit_of_work():
-        result = db.session.execute(
-            update(RecordBatch)
-            .where(RecordBatch.id == batch_id, RecordBatch.status == "queued")
-            .values(
-                status="running", done=0, runner_pid=pid, runner_host=host, heartbeat_at=utcnow()
-            )
-            .execution_options(synchronize_session=False)
-        )
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
-
-
-def run_batch(batch_id: int, workers: int | None = None) -> RecordBatch:
-    """Render every record of the batch into a ZIP, updating progress as it goes."""
-    pid, host = os.getpid(), socket.gethostname()
-    if not _claim(batch_id, pid, host):
-        raise BatchAbandoned(batch_id)
-    batch = db.session.get(RecordBatch, batch_id)
-    assert batch is not None
-    people = appraisal_ids(batch)
-    beat = functools.partial(_beat, batch.id, pid, host)
-    beat(total=len(people))
-    target = batch_folder(current_app) / f"records-{batch.id}.zip"
-    pdfs = render_all(
-        [i for i, _name in people], batch.locale, workers or min(2, os.cpu_count() or 1)
-    )
-    try:
-        _write_zip(target, people, pdfs, batch.combined, beat)
-        beat(status="done", path=str(target), finished_at=utcnow())
-    except BatchAbandoned:
-        pdfs.close()  # records not started yet are dropped, not rendered
-        db.session.rollback()
-        target.unlink(missing_ok=True)
-        raise
-    except Exception as exc:
-        pdfs.close()
-        db.session.rollback()
-        target.unlink(missing_ok=True)
-        beat(
-            status="failed",
-            failure="error",
-            error=f"{type(exc).__name__}: {exc}"[:2000],
-            finished_at=utcnow(),
-        )
-        raise
-    db.session.refresh(batch)
     return batch
+
+
+def start_again(batch: RecordBatch, actor: Person) -> RecordBatch:
+    """A failed batch (or one whose ZIP is no longer kept) asked for again with its settings."""
+    review = db.session.get_one(Review, batch.review_id)
+    return start_batch(review, batch.department_id, batch.combined, batch.locale, actor)
+
+
+def processes() -> int:
+    """How many processes render one batch: OKR_RECORD_PROCESSES, else one per core up to 2."""
+    return int(current_app.config["RECORD_PROCESSES"]) or min(2, os.cpu_count() or 1)
+
+
+@job_kind(
+    KIND,
+    _l("Review records"),
+    concurrency=CONCURRENCY,
+    max_attempts=3,
+    retry_delay=5.0,
+    hr_only=True,  # records are HR's, like the batch pages: an asker who left HR loses them
+)
+def produce(context: JobContext) -> None:
+    """Render every record of the batch into a ZIP, one progress step per record.
+
+    Run again from the start on a retry (a dropped connection, a lost worker): nothing is kept
+    until the ZIP is whole, and then only the ZIP.
+    """
+    batch = db.session.scalars(
+        select(RecordBatch).where(RecordBatch.job_id == context.job.id)
+    ).one()
+    people = appraisal_ids(batch)
+    context.progress(0, len(people))
+    context.checkpoint()
+    pdfs = render_all([i for i, _name in people], batch.locale, processes())
+    try:
+        with tempfile.TemporaryFile() as target:
+            _write_zip(target, people, pdfs, batch.combined, context)
+            target.seek(0)
+            content = target.read()
+    finally:
+        pdfs.close()  # on a failure, the records not started yet are dropped, not rendered
+    context.save_file(f"records-{batch.review_id}-{batch.id}.zip", "application/zip", content)
 
 
 def _write_zip(
-    target: Path,
+    target: IO[bytes],
     people: list[tuple[int, str]],
-    pdfs: Generator[bytes, None, None],
+    pdfs: Iterator[bytes],
     combined: bool,
-    beat: Callable[..., None],
+    context: JobContext,
 ) -> None:
-    """Each person's PDF into the ZIP as it comes (a beat after each), then the combined PDF."""
+    """Each person's PDF into the ZIP as it comes (progress after each), then the combined PDF."""
     merged = PdfWriter() if combined else None
     names = EntryNames()
     combined_name = names.take("all-records", ".pdf")
@@ -196,74 +133,9 @@ def _write_zip(
             archive.writestr(names.take(name, f"-{appraisal_id}.pdf"), pdf)
             if merged is not None:
                 merged.append(io.BytesIO(pdf))
-            beat(done=done)
-        pdfs.close()  # the pool's processes end here
+            context.progress(done)
+            context.checkpoint()
         if merged is not None:
             all_records = io.BytesIO()
             merged.write(all_records)
             archive.writestr(combined_name, all_records.getvalue())
-
-
-# Readers: a batch whose runner died is failed, not running ---------------------------------
-
-
-def _process_alive(pid: int) -> bool:
-    """Whether a process with this PID runs on this host (a zombie is dead)."""
-    if Path("/proc/self/stat").exists():
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
-        except (FileNotFoundError, ProcessLookupError):
-            return False
-        return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, someone else's
-        return True
-    return True
-
-
-def _why_dead(batch: RecordBatch) -> str:
-    """Why a queued or running batch can be counted as failed, or "" while it may still finish."""
-    if (
-        batch.status == "running"
-        and batch.runner_pid
-        and batch.runner_host == socket.gethostname()
-        and not _process_alive(batch.runner_pid)
-    ):
-        return "runner_gone"
-    last = batch.heartbeat_at or batch.created_at
-    if utcnow() - last > heartbeat_timeout():
-        return "no_heartbeat" if batch.status == "running" else "never_started"
-    return ""
-
-
-def heartbeat_timeout() -> timedelta:
-    """How long a runner may be silent before its batch counts as failed."""
-    return timedelta(seconds=float(current_app.config["RECORD_BATCH_TIMEOUT_SECONDS"]))
-
-
-def notice_dead_runner(batch: RecordBatch) -> bool:
-    """Mark a queued or running batch failed when its runner is gone or silent too long."""
-    if batch.status not in ("queued", "running"):
-        return False
-    failure = _why_dead(batch)
-    if not failure:
-        return False
-    # Bookkeeping a page that only reads may do: on its own connection, committed at once.
-    with separate_transaction() as connection:
-        result = connection.execute(
-            update(RecordBatch)
-            .where(  # unless the runner moved on since this copy was read
-                RecordBatch.id == batch.id,
-                RecordBatch.status == batch.status,
-                RecordBatch.heartbeat_at.is_not_distinct_from(batch.heartbeat_at),
-            )
-            .values(status="failed", failure=failure, finished_at=utcnow())
-        )
-    db.session.refresh(batch)
-    if result.rowcount == 1:  # type: ignore[attr-defined]
-        (batch_folder(current_app) / f"records-{batch.id}.zip").unlink(missing_ok=True)
-        return True
-    return False

@@ -1,18 +1,23 @@
 """Rendering the PDFs of a record batch on every core: a pool of processes, each with its own app.
 
-A worker builds its app with the factory the runner's app was made with
-(``current_app.extensions["okr.factory"]``), never shares the runner's database connections,
-and ends with the runner, even when the runner is killed.
+A pool process is forked from a fork server (`forkserver`: one clean single-threaded process per
+worker with the app's modules imported once, not a fork of the job worker, whose threads may hold
+locks), builds its app with the factory the worker's app was made with
+(``current_app.extensions["okr.factory"]``) on the worker's database, never shares the worker's
+connections, and ends with the worker, even when the worker is killed (the fork server ends when
+the worker does, and each pool process when the fork server does).
 """
 
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
 from collections.abc import Callable, Generator
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 from flask import Flask, current_app
 from flask_babel import force_locale
@@ -23,22 +28,36 @@ from okr.records.render import record_pdf
 
 _worker_app: Flask | None = None
 
+# What a pool process takes from the app that started it, whatever its environment says.
+INHERITED = ("SECRET_KEY", "TIMEZONE", "DEFAULT_LOCALE")
+# Imported once by the fork server, so that a pool process starts in a fraction of a second.
+PRELOAD = ["okr.models", "okr.records.pool"]
 
-def _die_with_parent(parent: int) -> None:
-    """On Linux, have the kernel end a pool worker when the runner dies (even by SIGKILL)."""
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
+
+
+def _die_with_parent(worker: int) -> None:
+    """On Linux, have the kernel end a pool process when its parent (the fork server) dies, even
+    by SIGKILL; the fork server itself ends when the job worker does."""
     if sys.platform.startswith("linux"):
         pr_set_pdeathsig = 1
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
-        if os.getppid() != parent:  # the runner died before the call
-            os._exit(1)
+    if not _alive(worker):  # the worker died before the call
+        os._exit(1)
 
 
-def _init_worker(parent: int, factory: Callable[[], Flask]) -> None:
+def _init_worker(worker: int, factory: Callable[..., Flask], config: dict[str, Any]) -> None:
     global _worker_app
-    _die_with_parent(parent)
-    _worker_app = factory()
-    with _worker_app.app_context():
-        db.engine.dispose(close=False)  # never share the parent's connections
+    _die_with_parent(worker)
+    _worker_app = factory(config)
 
 
 def _render_one(args: tuple[int, str]) -> bytes:
@@ -51,19 +70,33 @@ def _render_one(args: tuple[int, str]) -> bytes:
             db.session.remove()
 
 
+def _pool_config(app: Flask) -> dict[str, Any]:
+    config = {name: app.config[name] for name in INHERITED}
+    config["DATABASE_URL"] = app.config["SQLALCHEMY_DATABASE_URI"]
+    return config
+
+
 def render_all(ids: list[int], locale: str, workers: int) -> Generator[bytes, None, None]:
-    """PDFs of these appraisals in order, rendered on `workers` processes."""
-    if workers <= 1:
+    """PDFs of these appraisals in order, rendered on `workers` processes (1: in this one)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if workers <= 1 or len(ids) <= 1:
         for appraisal_id in ids:
-            with force_locale(locale):
-                yield record_pdf(build_record(appraisal_id))
+            with app.test_request_context(), force_locale(locale):
+                pdf = record_pdf(build_record(appraisal_id))
+            yield pdf  # outside the block: the caller runs in no request of ours
         return
+    workers = min(workers, len(ids))
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)  # until the fork server has started
     pool = ProcessPoolExecutor(
         max_workers=workers,
+        mp_context=context,
         initializer=_init_worker,
-        initargs=(os.getpid(), current_app.extensions["okr.factory"]),
+        initargs=(os.getpid(), app.extensions["okr.factory"], _pool_config(app)),
     )
     try:
-        yield from pool.map(_render_one, [(i, locale) for i in ids], chunksize=4)
-    finally:  # also when the runner stops early: drop the records not started yet
+        # Chunks of up to 4 records, but small enough that every process gets some.
+        chunksize = max(1, min(4, len(ids) // (4 * workers)))
+        yield from pool.map(_render_one, [(i, locale) for i in ids], chunksize=chunksize)
+    finally:  # also when the job stops early: drop the records not started yet
         pool.shutdown(wait=True, cancel_futures=True)

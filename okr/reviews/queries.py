@@ -19,6 +19,7 @@ from okr.cycles.models import Cycle
 from okr.db import local_date, utcnow
 from okr.extensions import db
 from okr.objectives.models import Adjustment, Objective
+from okr.objectives.queries import individual_objectives
 from okr.org.models import Person
 from okr.org.queries import report_ids_query
 from okr.reviews.models import Appraisal, PeerForm, Review, ReviewTemplate
@@ -105,15 +106,7 @@ def inputs_of(
     if not appraisals:
         return found
     by_person = {a.person_id: found[a.id] for a in appraisals}
-    objectives = (
-        select(Objective)
-        .where(
-            Objective.cycle_id == review.cycle_id,
-            Objective.owner_id.in_(by_person),
-            Objective.level == "individual",
-        )
-        .order_by(Objective.position, Objective.id)
-    )
+    objectives = individual_objectives(review.cycle_id, list(by_person))
     if with_key_results:
         objectives = objectives.options(db.selectinload(Objective.key_results))
     for objective in db.session.scalars(objectives):

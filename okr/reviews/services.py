@@ -22,6 +22,7 @@ from okr.domain.template import Part
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.objectives.models import Adjustment, Objective
+from okr.objectives.queries import individual_objectives
 from okr.org.models import Person
 from okr.org.queries import department_subtree_ids
 from okr.reviews.models import Appraisal, PeerForm, Review, ReviewTemplate, review_department
@@ -180,15 +181,7 @@ def inputs_for(appraisal: Appraisal) -> tuple[list[Objective], list[PeerForm], l
     """What an appraisal is computed from: the person's objectives, peer forms and adjustments."""
     review = review_of(appraisal)
     objectives = list(
-        db.session.scalars(
-            select(Objective)
-            .where(
-                Objective.cycle_id == review.cycle_id,
-                Objective.owner_id == appraisal.person_id,
-                Objective.level == "individual",
-            )
-            .order_by(Objective.position, Objective.id)
-        )
+        db.session.scalars(individual_objectives(review.cycle_id, appraisal.person_id))
     )
     forms = list(db.session.scalars(select(PeerForm).where(PeerForm.appraisal_id == appraisal.id)))
     adjustments = list(

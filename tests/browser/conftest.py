@@ -69,6 +69,14 @@ def live_server(app: Flask) -> Iterator[str]:
 
 
 @pytest.fixture
+def job_worker(live_server: str, job_workers: Any) -> Any:
+    """A real `flask jobs worker` beside the live server, on its database and queue, for the
+    journeys that start background jobs (a ZIP of records)."""
+    job_workers.start()
+    return job_workers
+
+
+@pytest.fixture
 def page(browser: Any, live_server: str) -> Iterator[Any]:
     context = browser.new_context(base_url=live_server, locale="en-US")
     context.set_default_timeout(15_000)

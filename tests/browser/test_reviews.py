@@ -415,7 +415,7 @@ def _released_review(world: World) -> tuple[Review, Appraisal]:
 
 
 def test_manager_downloads_the_record_and_hr_the_department_zip(
-    page, sign_in, make_person, make_department, tmp_path
+    page, sign_in, make_person, make_department, tmp_path, job_worker
 ):
     world = _world(make_person, make_department)
     review, appraisal = _released_review(world)
@@ -443,7 +443,7 @@ def test_manager_downloads_the_record_and_hr_the_department_zip(
     page.goto("/")
     _sign_out(page)
 
-    # HR produces the department's records in the background and downloads the ZIP.
+    # HR produces the department's records in the background (a job worker) and downloads the ZIP.
     sign_in("linhui@example.com")
     page.goto(f"/records/reviews/{review_id}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Review records")

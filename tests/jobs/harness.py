@@ -17,6 +17,30 @@ from okr.extensions import db
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# Short heartbeat, staleness and sweep times, so a test sees a lost worker noticed in seconds.
+FAST_JOBS = {
+    "JOB_HEARTBEAT_SECONDS": 0.2,
+    "JOB_STALE_SECONDS": 1.5,
+    "JOB_SWEEP_SECONDS": 0.3,
+    "JOB_CAP_DELAY_SECONDS": 0.2,
+    "JOB_POLL_SECONDS": 0.1,
+}
+
+
+def use_queue(app: Flask, url: str) -> Flask:
+    """Put the test app on this queue (emptied) with the short job times."""
+    app.config.update(QUEUE_URL=url, **FAST_JOBS)
+    from okr.jobs.queue import queue
+
+    queue().huey.flush()
+    return app
+
+
+def redis_database(server_url: str, test_id: str) -> str:
+    """A Redis database of its own for one test (1-15) on the tests' server."""
+    return server_url.rsplit("/", 1)[0] + f"/{abs(hash(test_id)) % 15 + 1}"
+
+
 class Workers:
     """`flask --app okr jobs worker` processes sharing the test's database and queue."""
 

@@ -54,3 +54,19 @@ def test_a_running_job_polls_and_an_expired_file_is_gone(client, login, job):
     job.status = "done"
     db.session.commit()
     assert client.get(f"/jobs/{job.id}/download").status_code == 410
+
+
+def test_a_kind_for_hr_only_is_refused_to_its_asker_once_they_are_not_hr(
+    client, login, make_person
+):
+    """Record batches are HR's: someone who asked while in HR and left it no longer gets the ZIP."""
+    former = make_person("前人事", is_admin=True)
+    stored = store("records.zip", "application/zip", b"PK\x03\x04", former.id)
+    row = Job(kind="records.batch", status="done", file_id=stored.id)
+    row.created_by_id = former.id
+    db.session.add(row)
+    former.is_admin = False
+    db.session.commit()
+    login(former)
+    assert client.get(f"/jobs/{row.id}").status_code == 403
+    assert client.get(f"/jobs/{row.id}/download").status_code == 403

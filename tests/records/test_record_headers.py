@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 
 from okr.extensions import db
+from okr.files.services import store
+from okr.jobs.models import Job
 from okr.records.models import RecordBatch
 from tests.helpers import assert_private, assert_strict, inline_parts, policy
 
@@ -44,18 +47,16 @@ def test_other_pages_allow_no_inline_style(client, login, world):
     assert policy(response)["style-src"] == ["'self'"]
 
 
-def test_the_zip_is_not_stored(client, login, world, tmp_path):
-    path = tmp_path / "records.zip"
-    with zipfile.ZipFile(path, "w") as archive:
+def test_the_zip_is_not_stored(client, login, world):
+    content = io.BytesIO()
+    with zipfile.ZipFile(content, "w") as archive:
         archive.writestr("a.txt", "x")
+    stored = store("records.zip", "application/zip", content.getvalue(), world.hr.id)
+    job = Job(kind="records.batch", status="done", done=1, total=1, file_id=stored.id)
+    db.session.add(job)
+    db.session.flush()
     batch = RecordBatch(
-        review_id=world.appraisal.review_id,
-        locale="zh",
-        status="done",
-        total=1,
-        done=1,
-        path=str(path),
-        created_by_id=world.hr.id,
+        review_id=world.appraisal.review_id, locale="zh", created_by_id=world.hr.id, job_id=job.id
     )
     db.session.add(batch)
     db.session.commit()

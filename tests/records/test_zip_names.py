@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
-import zipfile
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pytest
 
 from okr.extensions import db
 from okr.org.models import Person
-from okr.records.batch import create_batch, run_batch
 from okr.records.zipnames import RESERVED, EntryNames, safe_stem
-from okr.reviews.models import Appraisal, Review
+from okr.reviews.models import Appraisal
+from tests.records.batches import run_here, start, stored_zip
 
 HOSTILE = [
     "../../../../evil",
@@ -98,22 +97,17 @@ def test_collisions_get_a_number_ignoring_case_and_unicode_form():
     assert len({t.casefold() for t in taken}) == len(taken)
 
 
-def test_a_batch_for_people_with_hostile_names_reads_back_safe(app, world, tmp_path):
+def test_a_batch_for_people_with_hostile_names_reads_back_safe(runner, world, tmp_path):
     hostile = ["../../../../evil", "C:\\Windows\\win.ini", "nul.txt", "郑堃/../\u202eexe.pdf"]
     appraisals = db.session.scalars(db.select(Appraisal).order_by(Appraisal.id)).all()
     assert len(appraisals) == len(hostile)
     for appraisal, name in zip(appraisals, hostile, strict=True):
         db.session.get(Person, appraisal.person_id).name = name
     db.session.commit()
-    with app.test_request_context():
-        review = db.session.get(Review, world.appraisal.review_id)
-        batch = create_batch(review, world.team.id, True, "zh", world.hr)
-        db.session.commit()
-        run_batch(batch.id, workers=1)
-    db.session.refresh(batch)
-    assert batch.status == "done", batch.error
+    job = run_here(runner, start(world, combined=True).id)
+    assert job.status == "done", job.error
 
-    with zipfile.ZipFile(batch.path) as archive:
+    with stored_zip(job) as archive:
         infos = archive.infolist()
         names = [info.filename for info in infos]
         for info in infos:
