@@ -311,6 +311,12 @@ CASES: dict[str, tuple[Case, ...]] = {
         Case("hr", lambda p: "/reviews/flags"),
         Case("hr", lambda p: "/reviews/flags?cycles=2&below=90", shows=person),
         Case("hr", lambda p: "/reviews/flags?cycles=2&below=&level=合格", shows=person),
+        Case(
+            "hr",
+            lambda p: f"/reviews/flags?cycles=1&below=90&department={p.world.marketing.id}",
+            shows=person,
+        ),
+        Case("hr", lambda p: "/reviews/flags?cycles=1&below=90&page=2", HTMX),
     ),
     "key_results.detail": (
         Case(
@@ -452,6 +458,12 @@ CASES: dict[str, tuple[Case, ...]] = {
         Case("hr", lambda p: "/people/", shows=lambda p: p.world.director.name),
         Case("manager", lambda p: f"/people/?q={p.world.team.name}", shows=colleague),
         Case("hr", lambda p: "/people/?q=example&page=2", HTMX),
+        Case("hr", lambda p: f"/people/?department={p.world.marketing.id}", shows=colleague),
+        Case(
+            "manager",
+            lambda p: f"/people/?department={p.world.team.id}&page=2",
+            HTMX,
+        ),
     ),
     "people.new": (Case("hr", lambda p: "/people/new"),),
     "people.suggest": (
@@ -469,11 +481,29 @@ CASES: dict[str, tuple[Case, ...]] = {
             shows=lambda p: "Training",
         ),
     ),
-    "rankings.export": (Case("hr", lambda p: f"/reviews/{p.world.review.id}/results.xlsx"),),
+    "rankings.export": (
+        Case("hr", lambda p: f"/reviews/{p.world.review.id}/results.xlsx"),
+        Case(
+            "manager",
+            lambda p: f"/reviews/{p.past.id}/results.xlsx?department={p.world.team.id}&grade=合格",
+        ),
+    ),
     "rankings.index": (
         Case("hr", lambda p: f"/reviews/{p.world.review.id}/rankings", shows=person),
         Case("manager", lambda p: f"/reviews/{p.world.review.id}/rankings", shows=person),
         Case("manager", lambda p: f"/reviews/{p.past.id}/rankings", shows=colleague),
+        Case(
+            "hr",
+            lambda p: f"/reviews/{p.past.id}/rankings?department={p.world.marketing.id}",
+            shows=colleague,
+        ),
+        Case(
+            "director",
+            lambda p: f"/reviews/{p.past.id}/rankings?department={p.world.team.id}&status=released",
+            HTMX,
+            shows=colleague,
+        ),
+        Case("hr", lambda p: f"/reviews/{p.past.id}/rankings?page=2&grade=优秀"),
     ),
     "records.batch": (
         Case("hr", lambda p: f"/records/batches/{p.record_batch.id}", shows=lambda p: p.past.name),
@@ -529,6 +559,17 @@ CASES: dict[str, tuple[Case, ...]] = {
         Case(
             "hr",
             lambda p: f"/reviews/{p.world.review.id}?status=draft&department={p.world.team.id}",
+            HTMX,
+            shows=lambda p: p.world.peers[0].name,
+        ),
+        Case(
+            "hr",
+            lambda p: f"/reviews/{p.world.review.id}?department={p.world.marketing.id}",
+            shows=colleague,
+        ),
+        Case(
+            "director",
+            lambda p: f"/reviews/{p.world.review.id}?department={p.world.team.id}&status=draft",
             HTMX,
             shows=lambda p: p.world.peers[0].name,
         ),

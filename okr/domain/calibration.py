@@ -134,10 +134,8 @@ def _is_low(rule: ConsecutiveLowRule, outcome: CycleOutcome) -> bool:
 
 
 @in_domain_context
-def consecutive_low(
-    history: Sequence[CycleOutcome], rule: ConsecutiveLowRule
-) -> ConsecutiveLowResult:
-    """Flag when the newest `rule.cycles` cycles in a row are all low (oldest-first history)."""
+def low_run(history: Sequence[CycleOutcome], rule: ConsecutiveLowRule) -> int:
+    """How many cycles in a row, ending with the newest, are low (oldest-first history)."""
     if isinstance(rule.cycles, bool) or not isinstance(rule.cycles, int) or rule.cycles < 1:
         raise InvalidCalibration("streak.bad_cycles", {"cycles": str(rule.cycles)})
     if rule.below is None and not rule.grades:
@@ -147,6 +145,15 @@ def consecutive_low(
         if not _is_low(rule, outcome):
             break
         streak += 1
+    return streak
+
+
+@in_domain_context
+def consecutive_low(
+    history: Sequence[CycleOutcome], rule: ConsecutiveLowRule
+) -> ConsecutiveLowResult:
+    """Flag when the newest `rule.cycles` cycles in a row are all low (oldest-first history)."""
+    streak = low_run(history, rule)
     flagged = streak >= rule.cycles
     return ConsecutiveLowResult(flagged, streak, (_streak_step(rule, streak, flagged),))
 

@@ -4,6 +4,8 @@ A person's history is their finalized appraisals ordered by cycle start; a cycle
 the composite is below the threshold (or at it, when inclusive) or the final grade is at or
 below the chosen level.  "At or below" is read in each template that has the level: that
 grade and every band under it.  The rule and the run are okr.domain.calibration.consecutive_low.
+The page lists one page of the flagged (okr.paging's page size), in a department's subtree
+when one is chosen; the count is of everyone flagged.
 """
 
 from __future__ import annotations
@@ -12,15 +14,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import groupby
+from typing import Any
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import joinedload
 
 from okr.cycles.models import Cycle
-from okr.domain.calibration import ConsecutiveLowRule, CycleOutcome, consecutive_low
+from okr.domain.calibration import ConsecutiveLowRule, CycleOutcome, consecutive_low, low_run
 from okr.explain import describe_steps
 from okr.extensions import db
 from okr.org.models import Person
+from okr.paging import Paging
+from okr.people.filters import in_departments
 from okr.reviews.models import Appraisal, Review, ReviewTemplate
 from okr.reviews.services import spec_of
 from okr.schemes.format import TemplateSpec
@@ -74,6 +81,113 @@ def at_or_below(specs: dict[int, TemplateSpec], level: str) -> frozenset[str]:
     return frozenset(labels)
 
 
+@dataclass(frozen=True)
+class Streak:
+    """A flagged person before their record is read: who and how many low cycles in a row."""
+
+    person_id: int
+    name: str
+    streak: int
+
+
+@dataclass
+class FlagPage:
+    flags: list[Flag]
+    paging: Paging
+
+
+def _finalized(departments: frozenset[int] | None) -> list[ColumnElement[bool]]:
+    """Finalized results of active people (in a department's subtree when one is chosen)."""
+    return [
+        Appraisal.finalized_at.is_not(None),
+        Person.active,
+        in_departments(Person.department_id, departments),
+    ]
+
+
+def _in_cycle_order(stmt: Select[Any]) -> Select[Any]:
+    return (
+        stmt.join(Review, Review.id == Appraisal.review_id)
+        .join(Cycle, Cycle.id == Review.cycle_id)
+        .join(Person, Person.id == Appraisal.person_id)
+        .order_by(Appraisal.person_id, Cycle.start, Appraisal.id)
+    )
+
+
+def streaks(rule: ConsecutiveLowRule, departments: frozenset[int] | None = None) -> list[Streak]:
+    """Everyone the rule flags, longest runs first, then by name (one query).
+
+    The rule is tested here, not in SQL: composites are exact decimals that SQLite keeps as text
+    (okr.db.Exact). The query reads three figures of each finalized result, never the appraisal.
+    """
+    rows = db.session.execute(
+        _in_cycle_order(
+            select(Appraisal.person_id, Person.name, Appraisal.composite, Appraisal.final_grade)
+        ).where(*_finalized(departments))
+    )
+    found = []
+    for (person_id, name), history in groupby(rows, key=lambda row: (row[0], row[1])):
+        streak = low_run([CycleOutcome(row[2], row[3]) for row in history], rule)
+        if streak >= rule.cycles:
+            found.append(Streak(person_id, name, streak))
+    found.sort(key=lambda s: (-s.streak, s.name))
+    return found
+
+
+def rule_of(
+    specs: dict[int, TemplateSpec],
+    cycles: int,
+    below: Decimal | None,
+    inclusive: bool,
+    level: str | None,
+) -> ConsecutiveLowRule:
+    """The rule a page asks for; a grade level means that grade and every one under it."""
+    return ConsecutiveLowRule(
+        cycles, below, inclusive, at_or_below(specs, level) if level else frozenset()
+    )
+
+
+def _flags(found: list[Streak], rule: ConsecutiveLowRule) -> list[Flag]:
+    """The flagged with their records, departments, runs and explanations (two queries, even
+    for nobody: a page reads as many whatever it shows)."""
+    ids = [s.person_id for s in found]
+    history: dict[int, list[CycleResult]] = defaultdict(list)
+    for row in db.session.execute(
+        _in_cycle_order(
+            select(
+                Appraisal.person_id,
+                Cycle.label,
+                Cycle.start,
+                Appraisal.composite,
+                Appraisal.final_grade,
+                Appraisal.id,
+            )
+        ).where(Appraisal.finalized_at.is_not(None), Appraisal.person_id.in_(ids))
+    ):
+        history[row[0]].append(CycleResult(*row[1:]))
+    people = db.session.scalars(
+        select(Person).where(Person.id.in_(ids)).options(joinedload(Person.department))
+    )
+    by_id = {p.id: p for p in people}
+    flags = []
+    for s in found:
+        results = history[s.person_id]
+        verdict = consecutive_low([CycleOutcome(r.composite, r.grade) for r in results], rule)
+        run = results[len(results) - verdict.streak :]
+        flags.append(Flag(by_id[s.person_id], verdict.streak, run, describe_steps(verdict.steps)))
+    return flags
+
+
+def flag_page(rule: ConsecutiveLowRule, departments: frozenset[int] | None, page: int) -> FlagPage:
+    """One page of the flagged (longest runs first), with how many are flagged in all."""
+    found = streaks(rule, departments)
+    per_page = current_app.config["PAGE_SIZE"]
+    pages = max(-(-len(found) // per_page), 1)
+    number = min(max(page, 1), pages)
+    shown = found[(number - 1) * per_page : number * per_page]
+    return FlagPage(_flags(shown, rule), Paging(number, pages, len(found), per_page))
+
+
 def flagged(
     specs: dict[int, TemplateSpec],
     cycles: int,
@@ -81,36 +195,6 @@ def flagged(
     inclusive: bool,
     level: str | None,
 ) -> list[Flag]:
-    """Active people whose newest `cycles` finalized results in a row are all low (one query).
-
-    Longest runs first.
-    """
-    rule = ConsecutiveLowRule(
-        cycles, below, inclusive, at_or_below(specs, level) if level else frozenset()
-    )
-    rows = db.session.execute(
-        select(Appraisal, Cycle.label, Cycle.start)
-        .join(Review, Review.id == Appraisal.review_id)
-        .join(Cycle, Cycle.id == Review.cycle_id)
-        .join(Person, Person.id == Appraisal.person_id)
-        .where(Appraisal.finalized_at.is_not(None), Person.active)
-        .options(joinedload(Appraisal.person).joinedload(Person.department))
-        .order_by(Appraisal.person_id, Cycle.start, Appraisal.id)
-    ).all()
-    history: dict[int, list[CycleResult]] = defaultdict(list)
-    people: dict[int, Person] = {}
-    for appraisal, label, start in rows:
-        people[appraisal.person_id] = appraisal.person
-        history[appraisal.person_id].append(
-            CycleResult(label, start, appraisal.composite, appraisal.final_grade, appraisal.id)
-        )
-    flags = []
-    for person_id, results in history.items():
-        verdict = consecutive_low([CycleOutcome(r.composite, r.grade) for r in results], rule)
-        if verdict.flagged:
-            run = results[len(results) - verdict.streak :]
-            flags.append(
-                Flag(people[person_id], verdict.streak, run, describe_steps(verdict.steps))
-            )
-    flags.sort(key=lambda f: (-f.streak, f.person.name))
-    return flags
+    """Everyone flagged by a rule, longest runs first (all of them, unpaged)."""
+    rule = rule_of(specs, cycles, below, inclusive, level)
+    return _flags(streaks(rule), rule)

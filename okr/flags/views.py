@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Response, request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
@@ -12,12 +11,12 @@ from okr.access import admin_required
 from okr.flags import queries as flags
 from okr.flags.blueprint import bp
 from okr.forms import DecimalText, options
+from okr.people.filters import ListFilterForm, checked, subtree
 from okr.web import render
 
 
-class RuleForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET filter: it reads, never writes
+class RuleForm(ListFilterForm):
+    """The rule (a GET filter: it reads, never writes) and the department looked at."""
 
     cycles = IntegerField(
         _l("Cycles in a row"),
@@ -48,13 +47,18 @@ class RuleForm(FlaskForm):
 @bp.get("")
 @admin_required
 def index() -> Response:
-    form = RuleForm(formdata=request.args or None)
+    """One page of the people a rule flags; the seeds' rule until another is asked for."""
+    asked = request.args.copy()
+    asked.pop("page", None)
+    form = RuleForm(formdata=asked or None)
     specs = flags.template_specs()
     levels = flags.grade_levels(specs)
     form.level.choices = options([("", "—"), *((label, label) for label in levels)])
-    if request.args and not form.validate():
-        return render("flags/index.html", form=form, flagged=None, status=422)
-    below = form.below.number if request.args else flags.DEFAULT_BELOW
-    rule = (form.cycles.data, below, form.inclusive.data, form.level.data or None)
-    flagged = flags.flagged(specs, *rule)
-    return render("flags/index.html", form=form, flagged=flagged)
+    if asked and not checked(form):
+        return render("flags/index.html", block="view", form=form, page=None, status=422)
+    below = form.below.number if asked else flags.DEFAULT_BELOW
+    rule = flags.rule_of(
+        specs, form.cycles.data, below, form.inclusive.data, form.level.data or None
+    )
+    page = flags.flag_page(rule, subtree(form.department_id), request.args.get("page", 1, type=int))
+    return render("flags/index.html", block="view", form=form, page=page)

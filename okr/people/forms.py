@@ -9,6 +9,7 @@ from wtforms import BooleanField, HiddenField, PasswordField, SelectField, Strin
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from okr.forms import VersionedForm, optional_int, strip_text
+from okr.people.filters import ListFilterForm
 
 
 class PersonForm(VersionedForm):
@@ -41,9 +42,8 @@ class PersonForm(VersionedForm):
     )
 
 
-class SearchForm(FlaskForm):
-    class Meta:
-        csrf = False
+class SearchForm(ListFilterForm):
+    """The people list's filter: a department (and below), a name, deactivated people too."""
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
     inactive = BooleanField(_l("Show deactivated"))

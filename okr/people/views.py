@@ -17,6 +17,7 @@ from okr.org.models import Person
 from okr.org.queries import department_path, department_paths, people_query
 from okr.org.services import PersonData, create_person, normalise_email, set_active, update_person
 from okr.people.blueprint import bp
+from okr.people.filters import checked, in_departments, subtree
 from okr.people.forms import PersonForm, SearchForm
 from okr.web import form_errors, invalid_status, render
 
@@ -34,8 +35,12 @@ def _person_or_404(person_id: int) -> Person:
 @bp.get("/")
 @login_required
 def index() -> Response:
+    """One page of the people the viewer may see, by name, searched and filtered."""
     form = SearchForm(request.args)
+    if not checked(form):
+        return render("people/index.html", block="results", form=form, page=None, status=422)
     stmt = people_query(current_user, form.q.data or "", include_inactive=bool(form.inactive.data))
+    stmt = stmt.where(in_departments(Person.department_id, subtree(form.department_id)))
     page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False, count=True)
     return render("people/index.html", block="results", form=form, page=page)
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Response, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from wtforms import SelectField
+from wtforms.validators import Optional
 
 from okr.access import admin_required, ensure
 from okr.cycles.models import Cycle
@@ -16,10 +20,11 @@ from okr.extensions import db
 from okr.forms import options
 from okr.labels import status_label
 from okr.org.queries import department_tree, flatten
+from okr.people.filters import ListFilterForm, checked, subtree
 from okr.reviews import display
 from okr.reviews import queries as q
 from okr.reviews.blueprint import bp
-from okr.reviews.dashboard import load_dashboard
+from okr.reviews.dashboard import count_followed, followed, load_dashboard
 from okr.reviews.forms import OpenReviewForm
 from okr.reviews.models import ReviewTemplate
 from okr.reviews.services import STATUS_ORDER, open_review
@@ -111,26 +116,42 @@ def _opened_message(counts: dict[str, int]) -> str:
     return message
 
 
+class DashboardFilterForm(ListFilterForm):
+    """Which appraisals the dashboard lists: a department (and below) and a status."""
+
+    status = SelectField(_l("Status"), validators=[Optional()])
+
+
+def _dashboard_filter() -> tuple[DashboardFilterForm, bool]:
+    """The dashboard's filter as asked for, and whether it is valid."""
+    form = DashboardFilterForm(request.args)
+    form.status.choices = options(
+        [("", _("All")), *((code, display.appraisal_status(code)) for code in STATUS_ORDER)]
+    )
+    return form, checked(form)
+
+
 @bp.get("/<int:review_id>")
 @login_required
 def dashboard(review_id: int) -> Response:
     """Where a review stands: counts per status and department, and each appraisal (filterable)."""
     review = q.load_review(review_id)
-    status = request.args.get("status") or None
-    board = load_dashboard(
-        review,
-        current_user,
-        page=max(request.args.get("page", 1, type=int), 1),
-        status=status if status in STATUS_ORDER else None,
-        department_id=request.args.get("department", type=int),
+    seen = followed(review, current_user)
+    counts = count_followed(seen)
+    ensure(counts is not None)
+    form, valid = _dashboard_filter()
+    page = request.args.get("page", 1, type=int)
+    status, departments = form.status.data or None, subtree(form.department_id)
+    board = load_dashboard(review, seen, counts, page, status, departments, valid=valid)
+    calibration = (
+        q.optional_url("calibration.show", review_id=review.id) if current_user.is_admin else None
     )
-    ensure(board is not None)
     return render(
         "reviews/dashboard.html",
         block="rows",
+        status=200 if valid else 422,
         board=board,
+        form=form,
         statuses=STATUS_ORDER,
-        calibration_url=q.optional_url("calibration.show", review_id=review.id)
-        if current_user.is_admin
-        else None,
+        calibration_url=calibration,
     )

@@ -9,6 +9,7 @@ from okr.domain.calibration import (
     CycleOutcome,
     check_quotas,
     consecutive_low,
+    low_run,
     rank,
 )
 from okr.domain.errors import InvalidCalibration, InvalidNumber
@@ -163,6 +164,7 @@ def test_consecutive_low_counts_trailing_run(
 ) -> None:
     result = consecutive_low(history, rule)
     assert (result.flagged, result.streak) == (flagged, streak)
+    assert low_run(history, rule) == streak  # the run alone, as lists over many people read it
 
 
 def test_consecutive_low_step_states_rule() -> None:
@@ -192,3 +194,5 @@ def test_consecutive_low_bad_rule_refused(rule: ConsecutiveLowRule, code: str) -
     with pytest.raises(InvalidCalibration) as exc:
         consecutive_low([Out(50)], rule)
     assert exc.value.code == code
+    with pytest.raises(InvalidCalibration):
+        low_run([Out(50)], rule)

@@ -183,6 +183,72 @@ def test_list_query_count_does_not_grow_with_people(hr, count_queries):
     assert counts[0] == counts[1]
 
 
+@pytest.mark.parametrize(
+    ("department", "expected"),
+    [("marketing", ["何静", "刘彧", "张玥", "李喆"]), ("seo", ["刘彧", "张玥", "李喆"])],
+)
+def test_the_department_filter_lists_its_subtree(hr, company, department, expected):
+    response = hr.get("/people/", query_string={"department": company[department].id})
+
+    assert response.status_code == 200
+    assert listed(response) == expected
+
+
+def test_the_department_filter_and_the_search_together(hr, company):
+    response = hr.get("/people/", query_string={"department": company["seo"].id, "q": "专员"})
+
+    assert listed(response) == ["刘彧", "张玥"]
+
+
+def test_an_unknown_department_is_refused_beside_the_field(hr, company):
+    response = hr.get("/people/", query_string={"department": 999999})
+
+    assert response.status_code == 422
+    assert field_error(response, "department")
+    assert listed(response) == []
+
+
+def test_a_manager_naming_another_department_finds_none_of_its_people(login, company):
+    client = login(company["lead"])
+    other = client.get("/people/", query_string={"department": company["service"].id})
+
+    assert other.status_code == 200
+    assert "何静" not in text(other)
+    assert listed(other) == []
+    above = client.get("/people/", query_string={"department": company["marketing"].id})
+    assert listed(above) == ["刘彧", "张玥", "李喆"]  # theirs within it, not 何静
+    own = client.get("/people/", query_string={"department": "网络营销部 / 推广组"})
+    assert listed(own) == ["刘彧", "张玥", "李喆"]
+
+
+def test_paging_keeps_the_department(app, hr, company):
+    app.config["PAGE_SIZE"] = 2
+
+    first = hr.get("/people/", query_string={"department": company["marketing"].id})
+
+    assert listed(first) == ["何静", "刘彧"]
+    assert f'href="/people/?department={company["marketing"].id}&amp;page=2" rel="next"' in (
+        first.get_data(as_text=True)
+    )
+
+
+def test_one_departments_list_reads_as_many_queries_with_more_people(hr, company, count_queries):
+    counts = []
+    for more in (0, 30):
+        for n in range(more):  # in the department and elsewhere
+            department = company["seo"] if n % 2 else company["service"]
+            db.session.add(
+                Person(name=f"新人{n:02d}", email=f"n{n}@example.com", department=department)
+            )
+        db.session.commit()
+        with count_queries() as queries:
+            response = hr.get("/people/", query_string={"department": company["seo"].id})
+        assert response.status_code == 200
+        counts.append(queries.count)
+    assert len(listed(response)) == 18
+    assert counts[0] == counts[1]
+
+
 def test_detail_shows_the_record_path_manager_and_reports(hr, company):
     response = hr.get(f"/people/{company['lead'].id}")
 

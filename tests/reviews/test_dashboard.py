@@ -4,15 +4,29 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from html import unescape
 
 import pytest
+from sqlalchemy import select
 
 from okr.appraisals.services import assign_rater
+from okr.calibration.results import finalize
 from okr.extensions import db
 from okr.objectives.models import Adjustment
+from okr.reviews.display import shown_score
 from okr.reviews.models import Appraisal
-from tests.factories import PEER_KEYS, World, build_world, fill_peer_forms, interview_with
-from tests.helpers import text
+from okr.reviews.services import breakdown
+from tests.factories import (
+    PEER_KEYS,
+    World,
+    build_org,
+    build_world,
+    fill_peer_forms,
+    interview,
+    interview_with,
+    open_cycle_review,
+)
+from tests.helpers import field_error, text
 
 
 @pytest.fixture
@@ -152,3 +166,159 @@ def test_the_dashboard_reads_a_fixed_number_of_queries(world, login, make_person
     with count_queries() as as_manager:
         manager.get(url)
     assert as_manager.count <= few.count + 1  # the chain is read once, whatever the size
+
+
+# Filters and pages over a company ---------------------------------------------------------
+
+
+@pytest.fixture
+def company(make_person, make_department):
+    """Six teams of a manager and six staff (推广2组 below 推广1组, 推广3组 below 推广2组); every
+    third person interviewed, every sixth of those finalized; the rest in draft."""
+    org = build_org(make_person, make_department, teams=6, per_manager=6)
+    org.teams[1].parent_id = org.teams[0].id
+    org.teams[2].parent_id = org.teams[1].id
+    db.session.commit()
+    open_cycle_review(org)
+    for n, person in enumerate(org.staff):
+        if n % 3 == 0:
+            interview(org, org.appraisal(person), str(55 + n))
+        if n % 6 == 0:
+            finalize(org.appraisal(person), org.spec)
+    db.session.commit()
+    return org
+
+
+def expected(org, departments=None, status=None) -> dict[int, tuple[str, str, str]]:
+    """(status, composite shown, grade) of each appraisal, computed here one by one: the frozen
+    figures once finalized, else the live computation."""
+    found = {}
+    for appraisal in db.session.scalars(
+        select(Appraisal).where(Appraisal.review_id == org.reviews[-1].id)
+    ):
+        if departments and appraisal.department_id not in departments:
+            continue
+        if status and appraisal.status != status:
+            continue
+        if appraisal.finalized_at is not None:
+            composite, grade = appraisal.composite, appraisal.final_grade or appraisal.grade
+        else:
+            result = breakdown(appraisal, org.spec).result
+            composite, grade = (result.composite, result.grade) if result else (None, None)
+        found[appraisal.id] = (appraisal.status, shown_score(composite), grade or "—")
+    return found
+
+
+def listed(body: str) -> dict[int, tuple[str, str, str]]:
+    """(status, composite, grade) of each row the page shows."""
+    rows = {}
+    for found, row in re.findall(r'<tr id="appraisal-(\d+)">(.*?)</tr>', body, re.S):
+        status = re.search(r'class="badge status-(\w+)"', row).group(1)
+        rows[int(found)] = (status, _cell(row, "composite"), _cell(row, "grade"))
+    return rows
+
+
+def every_page(client, url: str) -> list[str]:
+    bodies = []
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        bodies.append(response.get_data(as_text=True))
+        following = re.search(r'<a href="([^"]+)" rel="next"', bodies[-1])
+        url = following.group(1).replace("&amp;", "&") if following else ""
+    return bodies
+
+
+def test_pages_show_every_appraisal_with_the_figures_of_the_whole_list(app, client, login, company):
+    app.config["PAGE_SIZE"] = 10
+    bodies = every_page(login(company.hr), f"/reviews/{company.reviews[-1].id}")
+    assert len(bodies) == 5  # 42 appraisals
+    seen: dict[int, tuple[str, str, str]] = {}
+    for body in bodies:
+        rows = listed(body)
+        assert len(rows) <= 10 and not set(rows) & set(seen)
+        seen.update(rows)
+    assert seen == expected(company)
+    assert {"draft", "interviewed", "calibrated"} <= {s for s, _c, _g in seen.values()}
+    assert "People 11–20 of 42" in unescape(bodies[1])
+
+
+@pytest.mark.parametrize(("chosen", "teams"), [(0, (0, 1, 2)), (1, (1, 2)), (4, (4,))])
+def test_the_department_filter_lists_its_subtree(client, login, company, chosen, teams):
+    response = login(company.hr).get(
+        f"/reviews/{company.reviews[-1].id}?department={company.teams[chosen].id}"
+    )
+    departments = {company.teams[t].id for t in teams}
+    assert listed(response.get_data(as_text=True)) == expected(company, departments)
+
+
+def test_status_and_department_filters_together(client, login, company):
+    url = f"/reviews/{company.reviews[-1].id}?status=interviewed&department={company.teams[0].id}"
+    response = login(company.hr).get(url, headers={"HX-Request": "true"})
+    rows = listed(response.get_data(as_text=True))
+    departments = {company.teams[t].id for t in (0, 1, 2)}
+    assert rows and rows == expected(company, departments, "interviewed")
+
+
+@pytest.mark.parametrize(
+    ("query", "field"), [("status=done", "status"), ("department=0", "department")]
+)
+def test_a_bad_filter_is_refused_beside_the_field(client, login, company, query, field):
+    response = login(company.hr).get(f"/reviews/{company.reviews[-1].id}?{query}")
+    assert response.status_code == 422
+    assert field_error(response, field)
+    assert listed(response.get_data(as_text=True)) == {}
+
+
+def test_a_manager_naming_another_department_finds_none_of_its_people(client, login, company):
+    url = f"/reviews/{company.reviews[-1].id}"
+    manager = login(company.managers[1])  # 推广2组, with 推广3组 below it, under 推广1组
+    other = manager.get(f"{url}?department={company.teams[3].id}")
+    assert other.status_code == 200
+    assert listed(other.get_data(as_text=True)) == {}
+    assert company.staff[18].name not in text(other)  # 推广4组's first
+    mine = {
+        company.appraisal(p).id for p in company.staff if p.manager_id == company.managers[1].id
+    }
+    above = manager.get(f"{url}?department={company.teams[0].id}")  # theirs within it only
+    assert set(listed(above.get_data(as_text=True))) == mine
+    own = manager.get(f"{url}?department={company.teams[1].id}")
+    assert set(listed(own.get_data(as_text=True))) == mine
+
+
+def test_the_page_links_keep_the_filters(app, client, login, company):
+    app.config["PAGE_SIZE"] = 5
+    body = (
+        login(company.hr)
+        .get(f"/reviews/{company.reviews[-1].id}?department={company.teams[0].id}&status=draft")
+        .get_data(as_text=True)
+    )
+    assert f"?department={company.teams[0].id}&amp;status=draft&amp;page=2" in body
+
+
+def test_one_departments_rows_read_as_many_queries_in_a_bigger_company(
+    client, login, make_person, make_department, count_queries
+):
+    org = build_org(make_person, make_department, teams=2, per_manager=3)
+    open_cycle_review(org)
+    url = f"/reviews/{org.reviews[-1].id}?department={org.teams[0].id}"
+    login(org.hr)
+    counts = []
+    for grow in (0, 8):
+        for n in range(grow):  # more people in the department and in another one
+            for department in (org.teams[0], make_department(f"其他{n}组")):
+                person = make_person(department=department, manager=org.managers[0])
+                appraisal = Appraisal(
+                    review_id=org.reviews[-1].id,
+                    person_id=person.id,
+                    manager_id=person.manager_id,
+                    department_id=department.id,
+                )
+                db.session.add(appraisal)
+                db.session.commit()
+                interview(org, appraisal, str(60 + n))
+        with count_queries() as queries:
+            response = client.get(url)
+        counts.append(queries.count)
+    assert len(listed(response.get_data(as_text=True))) == 12
+    assert counts[0] == counts[1]
