@@ -17,7 +17,8 @@ from typing import Any, NamedTuple
 from sqlalchemy import select
 
 from okr.appraisals.services import assign_rater, save_interview, save_self_assessment
-from okr.calibration.results import department_ranks, finalize, release
+from okr.calibration.ranks import department_ranks
+from okr.calibration.results import finalize, release
 from okr.checkins.services import record_checkin
 from okr.cycles.models import Cycle
 from okr.cycles.services import change_status, create_cycle

@@ -27,6 +27,7 @@ from okr.appraisals.services import assign_rater
 from okr.calibration.results import finalize
 from okr.cycles.services import create_cycle
 from okr.extensions import db
+from okr.jobs.models import Job
 from okr.jobs.runner import run_job
 from okr.kr_templates.models import KRTemplate
 from okr.kr_templates.services import copy_template as copy_kr_template
@@ -74,6 +75,7 @@ class Pages:
     review_template: ReviewTemplate  # a copy of the world's, which HR may edit
     record_batch: RecordBatch  # done by its job, its ZIP kept in the database
     import_batch: ImportBatch  # a people file uploaded, waiting for confirmation
+    finalize_job: Job  # this quarter's finalize, running (the board follows it)
 
 
 def page_world(app: Flask, make_person, make_department) -> Pages:
@@ -118,6 +120,12 @@ def page_world(app: Flask, make_person, make_department) -> Pages:
     db.session.commit()
     app.config["RECORD_PROCESSES"] = 1
     run_job(record_batch.job_id)  # as a worker would
+    finalize_job = Job(
+        kind="review.finalize", status="running", params={"review_id": w.review.id}, done=3, total=9
+    )
+    finalize_job.created_by_id = w.hr.id
+    db.session.add(finalize_job)
+    db.session.commit()
 
     people = [
         [p.name, p.email, "客户运营", w.team.name, w.manager.email, "no"]
@@ -147,6 +155,7 @@ def page_world(app: Flask, make_person, make_department) -> Pages:
         review_template=review_template,
         record_batch=record_batch,
         import_batch=db.session.scalars(select(ImportBatch)).one(),
+        finalize_job=finalize_job,
     )
 
 
@@ -256,6 +265,14 @@ CASES: dict[str, tuple[Case, ...]] = {
         Case("employee", lambda p: "/account?tz=Asia", HTMX, shows=lambda p: "Asia/Shanghai"),
     ),
     "auth.login": (Case("", lambda p: "/login"),),
+    "calibration.job": (
+        Case(
+            "hr",
+            lambda p: f"/reviews/{p.world.review.id}/calibration/jobs/{p.finalize_job.id}",
+            HTMX,
+            shows=lambda p: "3",
+        ),
+    ),
     "calibration.show": (
         Case("hr", lambda p: f"/reviews/{p.world.review.id}/calibration", shows=person),
         Case("hr", lambda p: f"/reviews/{p.past.id}/calibration", shows=colleague),

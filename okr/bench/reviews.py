@@ -333,7 +333,7 @@ class ReviewWriter:
     def _plan(
         self, row: dict[str, Any], review: ReviewRef, spec: TemplateSpec, closed: bool
     ) -> None:
-        """The plan finalize drafts for a plan grade (okr.plans.services.draft_plan), then its progress."""
+        """The plan finalize drafts for a plan grade (okr.plans.drafting.draft_plan), then its progress."""
         goals, manager, rng, weak_criteria = row.pop("_plan")
         if row["grade"] not in spec.domain.improvement_plan_grades:
             return

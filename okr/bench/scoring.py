@@ -2,7 +2,7 @@
 
 Each breakdown is the app's own computation (okr.reviews.scoring.compute) on transient model
 objects, as finalize runs it; for a plan grade the weakest criteria are found as draft_plan finds
-them (okr.plans.services.weakest_criteria). The work is pure, so it runs in spawned processes (no
+them (okr.plans.weakest.weakest_criteria). The work is pure, so it runs in spawned processes (no
 database connection is inherited) while the main process generates OKRs.
 """
 

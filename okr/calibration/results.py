@@ -8,7 +8,7 @@ where a job commits (okr.calibration.jobs); `finalize_all` and `release` run the
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,15 +20,13 @@ from sqlalchemy.orm import load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from okr.calibration.live import chunk_inputs
+from okr.calibration.ranks import review_ranks
 from okr.cycles.models import Cycle
 from okr.db import stored, utcnow
-from okr.domain.calibration import rank
-from okr.domain.composite import GRADE_PLACES
-from okr.domain.numbers import round_display
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.org.models import Person
-from okr.plans.services import draft_plan, draft_plans
+from okr.plans.drafting import draft_plan, draft_plans
 from okr.reviews.models import Appraisal, CalibrationChange, Review
 from okr.reviews.scoring import Breakdown
 from okr.reviews.services import breakdown
@@ -228,28 +226,6 @@ def override(
     draft_plan(appraisal, spec)
 
 
-def _ranks(review_id: int, *where: ColumnElement[bool]) -> dict[int, int]:
-    """Rank of each finalized appraisal (among these) inside its department (one query)."""
-    scores: dict[int, dict[str, Any]] = defaultdict(dict)
-    for appraisal_id, department_id, composite in db.session.execute(
-        select(Appraisal.id, Appraisal.department_id, Appraisal.composite).where(
-            Appraisal.review_id == review_id,
-            Appraisal.finalized_at.is_not(None),
-            Appraisal.composite.is_not(None),
-            *where,
-        )
-    ):
-        scores[department_id][str(appraisal_id)] = round_display(composite, GRADE_PLACES)
-    return {int(r.key): r.rank for group in scores.values() for r in rank(group)}
-
-
-def department_ranks(review: Review, department_ids: set[int]) -> dict[int, int]:
-    """Rank of each finalized appraisal inside its department (one query)."""
-    if not department_ids:
-        return {}
-    return _ranks(review.id, Appraisal.department_id.in_(department_ids))
-
-
 # Releasing ----------------------------------------------------------------------------------
 
 
@@ -284,7 +260,7 @@ def releasing(
     """Rank every finalized appraisal inside its department by the composite as shown (ties
     share a rank) and publish those not released yet (stamped `now`), `chunk` at a time after
     `since`; yields the tally after each flushed chunk. The review is released at the end."""
-    ranks = _ranks(review.id)
+    ranks = review_ranks(review.id)
     tally = since or Tally()
     while appraisals := _finalized_chunk(review.id, tally.after, chunk):
         changes = [

@@ -21,7 +21,8 @@ from okr.domain.periods import CycleKind, period_containing
 from okr.extensions import db
 from okr.org.models import Department, Person
 from okr.peer_reviews.services import save_peer_form
-from okr.plans.services import add_follow_up, agree_plan, draft_plan
+from okr.plans.drafting import draft_plan
+from okr.plans.services import add_follow_up, agree_plan
 from okr.reviews.models import Appraisal, ImprovementItem, PeerForm, Review, ReviewTemplate
 from okr.reviews.services import open_review, spec_of
 from okr.schemes.format import TemplateSpec

@@ -18,6 +18,7 @@ from okr.extensions import db
 from okr.forms import ActionForm
 from okr.plans import services as plans
 from okr.plans.blueprint import bp
+from okr.plans.drafting import draft_plan
 from okr.plans.forms import CloseForm, DraftForm, ItemForm, NoteForm
 from okr.plans.page import PlanPage, item_form, load_page
 from okr.reviews.models import ImprovementItem
@@ -81,7 +82,7 @@ def draft(appraisal_id: int) -> Response:
     form = DraftForm()
     if form.validate_on_submit():
         step = Decimal("0.5") if form.targets.data == "half" else None
-        plans.draft_plan(page.appraisal, page.spec, requested=True, step=step)
+        draft_plan(page.appraisal, page.spec, requested=True, step=step)
     return _back(page, _("The plan is drafted; edit it with the person."))
 
 

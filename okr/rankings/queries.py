@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import load_only
 
 from okr.calibration.board import Row, frozen_points, load_appraisals
-from okr.calibration.results import department_ranks
+from okr.calibration.ranks import department_ranks
 from okr.extensions import db
 from okr.org.models import Department, Person
 from okr.org.queries import report_ids

@@ -19,7 +19,7 @@ from sqlalchemy import func, select, text
 from okr.bench import org as organisation
 from okr.bench.scoring import Scorer, score
 from okr.bench.seed import BENCH_PASSWORD, FULL_TEMPLATE, seed
-from okr.calibration.results import department_ranks
+from okr.calibration.ranks import department_ranks
 from okr.checkins.services import latest_checkins
 from okr.cycles.models import Cycle
 from okr.domain.krspec import ensure_valid_spec
@@ -30,7 +30,7 @@ from okr.objectives.models import CheckIn, KeyResult, Objective
 from okr.objectives.progress import refresh_key_result, refresh_objective_chain
 from okr.objectives.rules import spec_of as kr_spec_of
 from okr.org.models import Department, Person
-from okr.plans.services import draft_plan
+from okr.plans.drafting import draft_plan
 from okr.reviews.models import (
     Appraisal,
     CalibrationChange,

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from okr.cycles.services import create_cycle
 from okr.extensions import db
-from okr.plans.services import add_follow_up, draft_plan, open_items, plan_of
+from okr.plans.drafting import draft_plan
+from okr.plans.services import add_follow_up, open_items, plan_of
 from okr.reviews.models import ImprovementItem, ImprovementPlan
 from tests.factories import build_org, okr_default_org, open_cycle_review, rated_and_final
 from tests.helpers import field_error, flashes, snapshot, text
