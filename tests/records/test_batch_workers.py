@@ -47,7 +47,7 @@ def kill_while_rendering(worker, batch_id: int) -> Job:
         job = job_of(batch_id)
         assert job.status == "running" and job.done < job.total  # nobody told the database
         # The rendering processes and the fork server do not outlive the worker.
-        wait_for(lambda: not any(alive(p) for p in family), "the worker's processes to end", 30)
+        wait_for(lambda: not any(alive(p) for p in family), "the worker's processes to end", 90)
     finally:
         for pid in family:
             with contextlib.suppress(ProcessLookupError):
