@@ -33,7 +33,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, func, select
 
 from bench.floors import FLOORS, Subject, mondays
 from bench.report import HEAVY_ROUNDS, load, machine, postgres_version, report, write
@@ -53,6 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TIMING = re.compile(r'app;dur=([\d.]+), sql;desc="(\d+)"')
 CSRF = re.compile(r'"X-CSRFToken": "([^"]+)"')
 FORM_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+UNIT_PEOPLE = 180  # "one department of up to 200 people"
 
 
 @dataclass
@@ -92,10 +93,10 @@ PAGES = [
     Page("team", "team", "manager", _ids("/team/"), daily=True, floor="team"),
     Page("weekly", "周报", "manager", _ids("/team/weekly"), daily=True, floor="weekly"),
     Page("weekly.xlsx", "周报 XLSX", "manager", _ids("/team/weekly.xlsx")),
-    Page("team", "team", "head", _ids("/team/"), floor="team", heavy=True),
+    Page("team", "team", "head", _ids("/team/"), floor="team"),
     Page("weekly", "周报", "head", _ids("/team/weekly"), floor="weekly", heavy=True),
     Page("weekly.xlsx", "周报 XLSX", "head", _ids("/team/weekly.xlsx"), heavy=True),
-    Page("team", "team (whole company)", "hr", _ids("/team/"), heavy=True),
+    Page("team", "team (whole company)", "hr", _ids("/team/")),
     Page("alignment", "alignment", "employee", _ids("/alignment/")),
     Page("people", "people search 王", "employee", _ids("/people/?q=%E7%8E%8B")),
     Page("people", "people list", "hr", _ids("/people/")),
@@ -107,12 +108,16 @@ PAGES = [
     Page("record", "record PDF", "employee", _ids("/records/appraisals/{appraisal}.pdf"), heavy=True),
     Page("cycles", "cycles", "hr", _ids("/cycles/")),
     Page("reviews", "reviews", "hr", _ids("/reviews/")),
-    Page("dashboard", "review dashboard", "hr", _ids("/reviews/{review}"), heavy=True),
+    Page("dashboard", "review dashboard", "hr", _ids("/reviews/{review}")),
     Page("dashboard", "review dashboard", "manager", _ids("/reviews/{review}")),
-    Page("calibration", "calibration (whole review)", "hr", _ids("/reviews/{review}/calibration"), heavy=True),
-    Page("rankings", "rankings (whole review)", "hr", _ids("/reviews/{review}/rankings"), heavy=True),
+    Page("dashboard", "review dashboard (one department)", "hr", _ids("/reviews/{review}?department={unit}")),
+    Page("calibration", "calibration (first page)", "hr", _ids("/reviews/{review}/calibration")),
+    Page("calibration", "calibration (one department)", "hr", _ids("/reviews/{review}/calibration?department={unit}")),
+    Page("rankings", "rankings (first page)", "hr", _ids("/reviews/{review}/rankings")),
+    Page("rankings", "rankings (one department)", "hr", _ids("/reviews/{review}/rankings?department={unit}")),
     Page("rankings", "rankings (their reports)", "manager", _ids("/reviews/{review}/rankings")),
-    Page("flags", "flags (default rule)", "hr", _ids("/reviews/flags"), heavy=True),
+    Page("flags", "flags (first page)", "hr", _ids("/reviews/flags")),
+    Page("flags", "flags (one department)", "hr", _ids("/reviews/flags?cycles=3&below=90&department={unit}")),
     Page("results.xlsx", "results.xlsx", "hr", _ids("/reviews/{review}/results.xlsx"), once=True),
 ]  # fmt: skip
 
@@ -231,6 +236,27 @@ def build(site: Site, today: date | None) -> None:
         db.engine.dispose()
 
 
+def department_near(people: int) -> tuple[int, int]:
+    """The department whose subtree holds the number of people nearest to `people` (ties: lowest id).
+
+    The lists "for one department of up to 200 people" are measured on it at both sizes.
+    Returns its id and the people in its subtree."""
+    parents = dict(db.session.execute(select(Department.id, Department.parent_id)).all())
+    staff = dict(
+        db.session.execute(
+            select(Person.department_id, func.count()).group_by(Person.department_id)
+        ).all()
+    )
+    below: dict[int, int] = dict.fromkeys(parents, 0)
+    for department_id, count in staff.items():
+        at: int | None = department_id
+        while at is not None:
+            below[at] += count
+            at = parents[at]
+    unit = min(below, key=lambda d: (abs(below[d] - people), d))
+    return unit, below[unit]
+
+
 def subjects(today: date | None) -> tuple[dict[str, Any], dict[str, Any]]:
     """The ids the page list needs and the floors' subjects (in the app context)."""
 
@@ -261,6 +287,7 @@ def subjects(today: date | None) -> tuple[dict[str, Any], dict[str, Any]]:
         "team": people["employee"].department_id,
         "division": division.id,
     }
+    ids["unit"], ids["unit_people"] = department_near(UNIT_PEOPLE)
     weeks = mondays(cycle.start, today or local_date(utcnow()))
     floor_subjects = {
         role: Subject(people[role].id, cycle.id, weeks, kr.id)

@@ -99,6 +99,10 @@ def report(small: Site, large: Site, info: dict[str, Any], pages: list[Page]) ->
     sizes = ["| | S | L |", "| --- | ---: | ---: |"]
     for name in ("person", "department", "objective", "key_result", "check_in", "appraisal"):
         sizes.append(f"| {name} | {small.rows.get(name, 0):,} | {large.rows.get(name, 0):,} |")
+    sizes.append(
+        f"| people in the one department (lists) | {small.ids['unit_people']:,}"
+        f" | {large.ids['unit_people']:,} |"
+    )
     sizes.append(f"| generated in | {small.seed_seconds:.1f} s | {large.seed_seconds:.1f} s |")
     memory = (
         f"S {small.memory['fresh']} MB fresh, {small.memory['after']} MB after the page list; "
