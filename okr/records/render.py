@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from markupsafe import Markup
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -63,7 +63,6 @@ def record_html(record: Record, *, printable: bool) -> str:
         r=record,
         chart=Markup(chart),  # built from escaped text only
         printable=printable,
-        static_base=STATIC_BASE if not printable else None,
         # the footer's <style> differs per record: the browser's CSP allows it by nonce
         style_nonce=csp_nonce() if printable else None,
         section_word=section_label,
@@ -74,6 +73,9 @@ def record_html(record: Record, *, printable: bool) -> str:
 _fonts_lock = threading.Lock()
 
 
+PDF_STYLESHEETS = ("fonts/fonts.css", "css/record.css")
+
+
 @cache
 def _font_config() -> FontConfiguration:
     """One font configuration per process: registering the 26 OKR Sans faces for every PDF
@@ -81,10 +83,24 @@ def _font_config() -> FontConfiguration:
     return FontConfiguration()
 
 
+@cache
+def _stylesheets(static_folder: str) -> tuple[CSS, ...]:
+    """The record's stylesheets, parsed once per process (parsing fonts.css's unicode ranges for
+    every record took a tenth of its time); their @font-face rules go into the shared fonts."""
+    fetcher = StaticOnlyFetcher(static_folder)
+    return tuple(
+        CSS(url=STATIC_BASE + name, url_fetcher=fetcher, font_config=_font_config())
+        for name in PDF_STYLESHEETS
+    )
+
+
 def record_pdf(record: Record) -> bytes:
     """An A4 PDF of the record."""
     html = record_html(record, printable=False)
-    fetcher = StaticOnlyFetcher(current_app.static_folder or "static")
+    static_folder = current_app.static_folder or "static"
+    fetcher = StaticOnlyFetcher(static_folder)
     with _fonts_lock:  # the shared configuration is not meant for two renders at once
         document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher)
-        return document.write_pdf(font_config=_font_config())
+        return document.write_pdf(
+            stylesheets=_stylesheets(static_folder), font_config=_font_config()
+        )

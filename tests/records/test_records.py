@@ -119,6 +119,8 @@ def test_user_text_with_markup_is_printed_not_fetched(client, login, world, monk
         return original(self, url, headers)
 
     monkeypatch.setattr(render.StaticOnlyFetcher, "fetch", spy)
+    render._stylesheets.cache_clear()  # so this render fetches the stylesheets and fonts again
+    render._font_config.cache_clear()
     login(world.hr)
     text = _text(client.get(f"/records/appraisals/{world.appraisal.id}.pdf").data)
     assert '<img src="file:///etc/passwd">' in text.replace("\n", " ")
