@@ -26,13 +26,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import joinedload
 
 from okr.calibration.distribution import Distribution, Tally, distributions, tally
-from okr.calibration.filters import BoardFilter, board_clauses
+from okr.calibration.filters import BoardFilter, board_clauses, leaves
 from okr.calibration.live import live_breakdowns
 from okr.explain import Glossary, describe_steps
 from okr.extensions import db
@@ -85,7 +86,7 @@ class Board:
     audit: Audit
     with_plan: set[int] = field(default_factory=set)  # appraisal ids that have a plan
 
-    @property
+    @cached_property
     def counted_parts(self) -> list[str]:
         return counted_parts(self.spec)
 
@@ -147,15 +148,42 @@ def board_order(finalized: Any, composite: Decimal | None, name: str, appraisal_
     return (0, -composite, name, appraisal_id)
 
 
-def ordered_ids(clauses: list[ColumnElement[bool]]) -> list[int]:
-    """The ids of the appraisals these clauses select, in board order (one narrow query)."""
+def _in_python(clauses: list[ColumnElement[bool]], page: int) -> tuple[list[int], Paging]:
     found = db.session.execute(
         select(Appraisal.id, Appraisal.finalized_at.is_not(None), Appraisal.composite, Person.name)
         .join(Person, Person.id == Appraisal.person_id)
         .where(*clauses)
     ).all()
     found.sort(key=lambda r: board_order(r[1], r[2], r[3], r[0]))
-    return [r[0] for r in found]
+    return page_of([r[0] for r in found], page)
+
+
+def _in_sql(clauses: list[ColumnElement[bool]], page: int, total: int) -> tuple[list[int], Paging]:
+    _numbers, paging = page_of(range(total), page)
+    finalized = Appraisal.finalized_at.is_not(None)
+    group = case((~finalized, 2), (Appraisal.composite.is_(None), 1), else_=0)
+    stmt = (
+        select(Appraisal.id)
+        .join(Person, Person.id == Appraisal.person_id)
+        .where(*clauses)
+        .order_by(group, case((finalized, Appraisal.composite)).desc(), Person.name, Appraisal.id)
+        .offset((paging.page - 1) * paging.per_page)
+        .limit(paging.per_page)
+    )
+    return list(db.session.scalars(stmt)), paging
+
+
+def page_ids(review: Review, f: BoardFilter, counts: Tally, page: int) -> tuple[list[int], Paging]:
+    """One page of the ids of the appraisals the filter leaves, in board order.
+
+    PostgreSQL sorts the exact NUMERIC composites itself: one query for the page's ids, the
+    total counted from the board's tally. SQLite keeps them as text (okr.db.Exact), so there
+    the ids are read with their composites in one narrow query and sorted in Python. Both
+    orders are `board_order`; names compare as each database collates them."""
+    clauses = board_clauses(review, f)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _in_sql(clauses, page, sum(row[-1] for row in counts.rows if leaves(f, *row[:-1])))
+    return _in_python(clauses, page)
 
 
 def board_rows(review: Review, spec: TemplateSpec, ids: list[int]) -> list[Row]:
@@ -226,11 +254,11 @@ def calibration_board(
     distribution and the newest changes, in a fixed number of queries."""
     ids: list[int] = []
     paging = None
+    counts = tally(review)
     if only is not None:
         ids = [only]
     elif chosen is not None:
-        ids, paging = page_of(ordered_ids(board_clauses(review, chosen)), page)
-    counts = tally(review)
+        ids, paging = page_ids(review, chosen, counts, page)
     shown, hidden = distributions(counts, spec, chosen.departments if chosen else None)
     return Board(
         review,

@@ -66,3 +66,18 @@ def board_clauses(review: Review, f: BoardFilter) -> list[ColumnElement[bool]]:
     elif f.status == RELEASED:
         clauses.append(Appraisal.released_at.is_not(None))
     return clauses
+
+
+def leaves(
+    f: BoardFilter, department_id: int, finalized: bool, released: bool, grade: str | None
+) -> bool:
+    """Whether the filter leaves appraisals counted so (as `board_clauses` selects them)."""
+    if f.departments is not None and department_id not in f.departments:
+        return False
+    if f.grade and grade != f.grade:
+        return False
+    if f.status == OPEN:
+        return not finalized
+    if f.status == FINALIZED:
+        return finalized and not released
+    return released if f.status == RELEASED else True
