@@ -254,7 +254,7 @@ def calibration_board(
     distribution and the newest changes, in a fixed number of queries."""
     ids: list[int] = []
     paging = None
-    counts = tally(review)
+    counts = tally(review, chosen.departments if chosen else None)
     if only is not None:
         ids = [only]
     elif chosen is not None:

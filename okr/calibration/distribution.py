@@ -94,34 +94,56 @@ class Distribution:
         return any(c.exceeded for c in self.cells)
 
 
-def tally(review: Review) -> Tally:
-    """Count the review's appraisals per department, status and final grade (one query)."""
-    finalized = Appraisal.finalized_at.is_not(None)
-    released = Appraisal.released_at.is_not(None)
-    rows = db.session.execute(
+IS_FINALIZED = Appraisal.finalized_at.is_not(None)
+IS_RELEASED = Appraisal.released_at.is_not(None)
+
+
+def _company(review: Review, company: Counted) -> None:
+    """The whole review counted by status and final grade (one query of a few rows)."""
+    for is_final, is_released, grade, n in db.session.execute(
+        select(IS_FINALIZED, IS_RELEASED, Appraisal.final_grade, func.count())
+        .where(Appraisal.review_id == review.id)
+        .group_by(IS_FINALIZED, IS_RELEASED, Appraisal.final_grade)
+    ):
+        company.add(bool(is_final), bool(is_released), grade, n)
+
+
+def tally(review: Review, departments: frozenset[int] | None = None) -> Tally:
+    """Count the review's appraisals per department, status and final grade: every department
+    in one query; with `departments` chosen, the company in one (a few rows) and only those in
+    another (the filtered board reads nothing of the other departments)."""
+    found = Tally(Counted(), {}, [])
+    stmt = (
         select(
             Appraisal.department_id,
             Department.name,
-            finalized,
-            released,
+            IS_FINALIZED,
+            IS_RELEASED,
             Appraisal.final_grade,
             func.count(),
         )
         .join(Department, Department.id == Appraisal.department_id)
         .where(Appraisal.review_id == review.id)
         .group_by(
-            Appraisal.department_id, Department.name, finalized, released, Appraisal.final_grade
+            Appraisal.department_id,
+            Department.name,
+            IS_FINALIZED,
+            IS_RELEASED,
+            Appraisal.final_grade,
         )
     )
-    found = Tally(Counted(), {}, [])
-    for department_id, name, is_final, is_released, grade, n in rows:
+    if departments is not None:
+        stmt = stmt.where(Appraisal.department_id.in_(sorted(departments)))
+        _company(review, found.company)
+    for department_id, name, is_final, is_released, grade, n in db.session.execute(stmt):
         is_final, is_released = bool(is_final), bool(is_released)
         found.rows.append((department_id, is_final, is_released, grade, n))
         entry = found.departments.get(department_id)
         if entry is None:
             entry = found.departments[department_id] = (Group(department_id, name), Counted())
-        for counted in (found.company, entry[1]):
-            counted.add(is_final, is_released, grade, n)
+        entry[1].add(is_final, is_released, grade, n)
+        if departments is None:
+            found.company.add(is_final, is_released, grade, n)
     return found
 
 

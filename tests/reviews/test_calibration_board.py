@@ -252,3 +252,15 @@ def test_the_board_shows_the_newest_changes_and_links_to_every_one(app, client, 
     app.config["PAGE_SIZE"] = 5
     last = text(hr.get(url(org.reviews[-1], "/changes?page=3")))
     assert last.count('<tr id="change-') == 2 and "第0次" in last and "Page 3 of 3" in last
+
+
+def test_departments_over_a_quota_are_drawn_first_and_the_rest_counted(app, client, login, org):
+    rated_and_final(org, org.staff[4], "95")  # team 2: two 优秀 of 1 allowed
+    rated_and_final(org, org.staff[5], "92")
+    app.config["PAGE_SIZE"] = 1
+    body = text(login(org.hr).get(url(org.reviews[-1])))
+    section = body.split('id="distribution"')[1].split("</section>")[0]
+    assert 'id="distribution-company"' in section
+    assert f'id="distribution-{org.teams[1].id}" class="row-error"' in section
+    assert f'id="distribution-{org.teams[0].id}"' not in section
+    assert "1 more department is not shown" in section
