@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy import Select
 
 from okr.extensions import db
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -42,3 +46,13 @@ def paged(stmt: Select, page: int) -> tuple[list, Paging]:  # type: ignore[type-
     result = db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False, count=True)
     total = result.total or 0
     return list(result.items), Paging(result.page, max(result.pages, 1), total, per_page)
+
+
+def page_of(items: Sequence[T], page: int) -> tuple[list[T], Paging]:
+    """One page of a list already in order (ordered in Python: exact decimals SQLite keeps as
+    text cannot be sorted in SQL), and where that page lies; a page past the end is the last."""
+    per_page = current_app.config["PAGE_SIZE"]
+    pages = max(-(-len(items) // per_page), 1)
+    number = min(max(page, 1), pages)
+    shown = list(items[(number - 1) * per_page : number * per_page])
+    return shown, Paging(number, pages, len(items), per_page)

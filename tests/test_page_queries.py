@@ -273,9 +273,39 @@ CASES: dict[str, tuple[Case, ...]] = {
             shows=lambda p: "3",
         ),
     ),
+    "calibration.changes": (
+        Case("hr", lambda p: f"/reviews/{p.past.id}/calibration/changes", shows=lambda p: "Grade"),
+        Case("hr", lambda p: f"/reviews/{p.past.id}/calibration/changes?page=2", HTMX),
+    ),
+    "calibration.leniency": (
+        Case("hr", lambda p: f"/reviews/{p.world.review.id}/calibration/leniency", HTMX),
+        Case(
+            "hr",
+            lambda p: f"/reviews/{p.past.id}/calibration/leniency?department={p.world.team.id}",
+            shows=lambda p: p.world.manager.name,
+        ),
+    ),
     "calibration.show": (
         Case("hr", lambda p: f"/reviews/{p.world.review.id}/calibration", shows=person),
         Case("hr", lambda p: f"/reviews/{p.past.id}/calibration", shows=colleague),
+        Case(
+            "hr",
+            lambda p: f"/reviews/{p.world.review.id}/calibration?department={p.world.team.id}",
+            shows=person,
+        ),
+        Case(
+            "hr",
+            lambda p: (
+                f"/reviews/{p.world.review.id}/calibration"
+                f"?department={p.world.marketing.id}&status=open&page=2"
+            ),
+            HTMX,
+        ),
+        Case(
+            "hr",
+            lambda p: f"/reviews/{p.past.id}/calibration?status=released&grade=合格",
+            HTMX,
+        ),
     ),
     "checkins.check_in": (
         Case(

@@ -1,45 +1,51 @@
-"""Calibration: grade distribution against the quotas, the list by composite, rater leniency.
+"""Calibration: one page of the list by composite, the distribution, the newest grade changes.
 
-* Distribution: per department (the department each person sat in when the review opened)
-  and company-wide.  The group is everyone appraised in it; the counts are final grades, so
-  people not finalized yet count in the group size (the quota is a share of the whole
-  department) but hold no grade.  Quota maths: okr.domain.calibration.check_quotas.
-* The list: every appraisal by composite, highest first; finalized ones show their frozen
-  derivation, open ones the live one and, when incomplete, what is missing.
-* Leniency: each manager's mean interview part (0..1 on the template's criteria) beside the
-  company mean over every rated interview; a manager more than LENIENCY_MARGIN away is marked.
+The board is filtered (okr.calibration.filters: a department with the departments below it, a
+final grade, a status) and paged (okr.paging's size); it reads its page and counts, never every
+appraisal of the review:
+
+* The list, in board order (`board_order`): finalized appraisals first, by their stored
+  composite, highest first (those without one after them); then the open ones, by person name.
+  An open appraisal has no stored composite and its live one is computed only when it is
+  shown, so the open ones cannot be ordered by it without computing the whole review; they
+  come after every finalized one. Ties go by person name, then appraisal id, so the order is
+  total and each appraisal stays on one page as one pages through. Composites are ordered in
+  Python from a narrow select (id, status, composite, name): exact decimals SQLite keeps as
+  text cannot be sorted in SQL (okr.db.Exact). Finalized rows show their frozen derivation,
+  open ones the live one (okr.calibration.live, for the page's open appraisals only) and, when
+  incomplete, what is missing.
+* Distribution and counts: okr.calibration.distribution (GROUP BY, no appraisal loaded).
+* Leniency is its own section, loaded on demand (okr.calibration.leniency).
 * Ranks: inside each department, competition ranking on the composite as shown (2 decimals)
-  (okr.calibration.results.department_ranks; the ranking lists are okr.rankings.queries).
+  (okr.calibration.ranks; the ranking lists are okr.rankings.queries).
 Calibration never edits inputs: only final grades change, each change audited (finalizing and
 overrides are okr.calibration.results).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
+from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import joinedload
 
+from okr.calibration.distribution import Distribution, Tally, distributions, tally
+from okr.calibration.filters import BoardFilter, board_clauses, leaves
 from okr.calibration.live import live_breakdowns
-from okr.domain.calibration import check_quotas
-from okr.domain.weights import plain_mean
 from okr.explain import Glossary, describe_steps
 from okr.extensions import db
-from okr.org.models import Department, Person
-from okr.reviews.models import (
-    Appraisal,
-    CalibrationChange,
-    ImprovementPlan,
-    Review,
-)
+from okr.org.models import Person
+from okr.paging import Paging, page_of
+from okr.reviews.models import Appraisal, CalibrationChange, ImprovementPlan, Review
 from okr.reviews.scoring import Breakdown
 from okr.schemes.format import TemplateSpec, counted_parts
 
-LENIENCY_MARGIN = Decimal("0.1")
 SCORE_PLACES = 2
+AUDIT_SHOWN = 10
+"""Grade changes the board shows, newest first; the rest are on their own pages."""
 
 
 @dataclass
@@ -59,62 +65,35 @@ class Row:
 
 
 @dataclass
-class QuotaCell:
-    label: str
-    count: int
-    allowed: int | None  # None: the grade has no quota
-    exceeded: bool
+class Audit:
+    """Grade changes, newest first: the board's newest few, or one page of them all."""
 
-
-@dataclass
-class Distribution:
-    """Final grades of one group (a department, or the company when `department` is None)."""
-
-    department: Department | None
-    size: int
-    finalized: int
-    cells: list[QuotaCell]
-
-    @property
-    def exceeded(self) -> bool:
-        return any(c.exceeded for c in self.cells)
-
-
-@dataclass
-class Leniency:
-    manager: Person | None
-    rated: int
-    mean: Decimal | None
-    difference: Decimal | None
-    lean: str  # lenient | harsh | ""
+    changes: list[tuple[CalibrationChange, str]]
+    total: int
+    paging: Paging | None = None
 
 
 @dataclass
 class Board:
     review: Review
     spec: TemplateSpec
+    chosen: BoardFilter | None  # None: the filter was refused (no list)
     rows: list[Row]
+    paging: Paging | None
+    counts: Tally
     distributions: list[Distribution]
-    changes: list[tuple[CalibrationChange, str]]
-    leniency: list[Leniency]
-    company_mean: Decimal | None
+    hidden_departments: int  # departments of the filter with appraisals, not drawn
+    audit: Audit
     with_plan: set[int] = field(default_factory=set)  # appraisal ids that have a plan
 
-    @property
+    @cached_property
     def counted_parts(self) -> list[str]:
         return counted_parts(self.spec)
 
     @property
     def incomplete(self) -> list[Row]:
+        """The open appraisals on this page that are not complete."""
         return [r for r in self.rows if not r.finalized and not r.complete]
-
-    @property
-    def ready(self) -> int:
-        return sum(1 for r in self.rows if not r.finalized and r.complete)
-
-    @property
-    def pending_release(self) -> int:
-        return sum(1 for r in self.rows if r.finalized and r.appraisal.released_at is None)
 
 
 def load_review(review_id: int) -> Review:
@@ -159,78 +138,78 @@ def _row(appraisal: Appraisal, live: Breakdown | None, words: Glossary) -> Row:
     )
 
 
-def _by_composite(row: Row) -> tuple[bool, Decimal, str]:
-    return (row.composite is None, -(row.composite or Decimal(0)), row.appraisal.person.name)
+def board_order(finalized: Any, composite: Decimal | None, name: str, appraisal_id: int) -> tuple:  # type: ignore[type-arg]
+    """Finalized first by stored composite (highest first, none last), then open ones; ties by
+    name and id."""
+    if not finalized:
+        return (2, Decimal(0), name, appraisal_id)
+    if composite is None:
+        return (1, Decimal(0), name, appraisal_id)
+    return (0, -composite, name, appraisal_id)
 
 
-def distributions(rows: list[Row], spec: TemplateSpec) -> list[Distribution]:
-    """Company first, then each department by name: final grades against the quotas."""
-    groups: dict[int | None, list[Row]] = defaultdict(list)
-    for row in rows:
-        groups[None].append(row)
-        groups[row.appraisal.department_id].append(row)
-    labels = spec.band_labels()
-    result = []
-    for key, members in groups.items():
-        grades = [r.appraisal.final_grade or "" for r in members if r.finalized]
-        grades += [""] * (len(members) - len(grades))
-        quota = {line.label: line for line in check_quotas(grades, spec.quotas).lines}
-        counts = Counter(grades)
-        cells = [
-            QuotaCell(
-                label,
-                counts[label],
-                quota[label].allowed if label in quota else None,
-                label in quota and quota[label].exceeded,
-            )
-            for label in labels
-        ]
-        department = None if key is None else members[0].appraisal.department
-        finalized = sum(1 for r in members if r.finalized)
-        result.append(Distribution(department, len(members), finalized, cells))
-    return sorted(
-        result, key=lambda d: (d.department is not None, d.department and d.department.name)
+def _in_python(clauses: list[ColumnElement[bool]], page: int) -> tuple[list[int], Paging]:
+    found = db.session.execute(
+        select(Appraisal.id, Appraisal.finalized_at.is_not(None), Appraisal.composite, Person.name)
+        .join(Person, Person.id == Appraisal.person_id)
+        .where(*clauses)
+    ).all()
+    found.sort(key=lambda r: board_order(r[1], r[2], r[3], r[0]))
+    return page_of([r[0] for r in found], page)
+
+
+def _in_sql(clauses: list[ColumnElement[bool]], page: int, total: int) -> tuple[list[int], Paging]:
+    _numbers, paging = page_of(range(total), page)
+    finalized = Appraisal.finalized_at.is_not(None)
+    group = case((~finalized, 2), (Appraisal.composite.is_(None), 1), else_=0)
+    stmt = (
+        select(Appraisal.id)
+        .join(Person, Person.id == Appraisal.person_id)
+        .where(*clauses)
+        .order_by(group, case((finalized, Appraisal.composite)).desc(), Person.name, Appraisal.id)
+        .offset((paging.page - 1) * paging.per_page)
+        .limit(paging.per_page)
     )
+    return list(db.session.scalars(stmt)), paging
 
 
-def _interview_fraction(row: Row, live: Breakdown | None) -> Decimal | None:
-    if row.finalized:
-        fraction = ((row.appraisal.result or {}).get("parts", {}).get("interview") or {}).get(
-            "fraction"
-        )
-        return None if fraction is None else Decimal(fraction)
-    return live.parts["interview"].fraction if live else None
+def page_ids(review: Review, f: BoardFilter, counts: Tally, page: int) -> tuple[list[int], Paging]:
+    """One page of the ids of the appraisals the filter leaves, in board order.
+
+    PostgreSQL sorts the exact NUMERIC composites itself: one query for the page's ids, the
+    total counted from the board's tally. SQLite keeps them as text (okr.db.Exact), so there
+    the ids are read with their composites in one narrow query and sorted in Python. Both
+    orders are `board_order`; names compare as each database collates them."""
+    clauses = board_clauses(review, f)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _in_sql(clauses, page, sum(row[-1] for row in counts.rows if leaves(f, *row[:-1])))
+    return _in_python(clauses, page)
 
 
-def leniency(rows: list[Row], live: dict[int, Breakdown]) -> tuple[list[Leniency], Decimal | None]:
-    """Each manager's mean interview part beside the company mean (both 0..1)."""
-    by_manager: dict[int | None, list[Decimal]] = defaultdict(list)
-    managers: dict[int | None, Person | None] = {}
-    everyone: list[Decimal] = []
-    for row in rows:
-        fraction = _interview_fraction(row, live.get(row.appraisal.id))
-        if fraction is None:
-            continue
-        by_manager[row.appraisal.manager_id].append(fraction)
-        managers[row.appraisal.manager_id] = row.appraisal.manager
-        everyone.append(fraction)
-    company = plain_mean(everyone).value
-    lines = []
-    for key, values in by_manager.items():
-        mean = plain_mean(values).value
-        difference = None if mean is None or company is None else mean - company
-        lean = ""
-        if difference is not None and difference > LENIENCY_MARGIN:
-            lean = "lenient"
-        elif difference is not None and difference < -LENIENCY_MARGIN:
-            lean = "harsh"
-        lines.append(Leniency(managers[key], len(values), mean, difference, lean))
-    lines.sort(key=lambda line: -(line.difference or Decimal(0)))
-    return lines, company
+def board_rows(review: Review, spec: TemplateSpec, ids: list[int]) -> list[Row]:
+    """These appraisals as rows, in this order; live breakdowns for the open ones among them
+    (a fixed number of IN-queries, whatever their number)."""
+    by_id = {a.id: a for a in load_appraisals(select(Appraisal).where(Appraisal.id.in_(ids)))}
+    appraisals = [by_id[i] for i in ids if i in by_id]
+    live = live_breakdowns(review, spec, appraisals)
+    words = spec.glossary()
+    return [_row(a, live.get(a.id), words) for a in appraisals]
 
 
-def audit(review: Review) -> list[tuple[CalibrationChange, str]]:
-    """Every grade override in the review, newest first, with whose grade it was."""
+def audit(review: Review) -> Audit:
+    """The newest grade changes of the review with whose grade each was, and how many there are."""
+    return Audit(_changes(review, 0, AUDIT_SHOWN), _change_count(review))
+
+
+def audit_page(review: Review, page: int) -> Audit:
+    """One page of every grade change of the review, newest first."""
+    total = _change_count(review)
+    _numbers, paging = page_of(range(total), page)
+    first = (paging.page - 1) * paging.per_page
+    return Audit(_changes(review, first, paging.per_page), total, paging)
+
+
+def _changes(review: Review, offset: int, limit: int) -> list[tuple[CalibrationChange, str]]:
     rows = db.session.execute(
         select(CalibrationChange, Person.name)
         .join(Appraisal, Appraisal.id == CalibrationChange.appraisal_id)
@@ -238,23 +217,58 @@ def audit(review: Review) -> list[tuple[CalibrationChange, str]]:
         .where(Appraisal.review_id == review.id)
         .options(joinedload(CalibrationChange.actor))
         .order_by(CalibrationChange.at.desc(), CalibrationChange.id.desc())
-    ).all()
+        .offset(offset)
+        .limit(limit)
+    )
     return [(change, name) for change, name in rows]
 
 
-def calibration_board(review: Review, spec: TemplateSpec) -> Board:
-    """Everything the calibration page shows, in a fixed number of queries."""
-    appraisals = load_appraisals(select(Appraisal).where(Appraisal.review_id == review.id))
-    live = live_breakdowns(review, spec, appraisals)
-    words = spec.glossary()
-    rows = sorted((_row(a, live.get(a.id), words) for a in appraisals), key=_by_composite)
-    lines, company = leniency(rows, live)
-    with_plan = set(
-        db.session.scalars(
-            select(ImprovementPlan.appraisal_id)
-            .join(Appraisal, Appraisal.id == ImprovementPlan.appraisal_id)
+def _change_count(review: Review) -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(CalibrationChange)
+            .join(Appraisal, Appraisal.id == CalibrationChange.appraisal_id)
             .where(Appraisal.review_id == review.id)
         )
+        or 0
     )
-    changes = audit(review)
-    return Board(review, spec, rows, distributions(rows, spec), changes, lines, company, with_plan)
+
+
+def _with_plan(ids: list[int]) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(ImprovementPlan.appraisal_id).where(ImprovementPlan.appraisal_id.in_(ids))
+        )
+    )
+
+
+def calibration_board(
+    review: Review,
+    spec: TemplateSpec,
+    chosen: BoardFilter | None,
+    page: int = 1,
+    only: int | None = None,
+) -> Board:
+    """One page of the board (or, with `only`, that appraisal's row alone), the counts, the
+    distribution and the newest changes, in a fixed number of queries."""
+    ids: list[int] = []
+    paging = None
+    counts = tally(review, chosen.departments if chosen else None)
+    if only is not None:
+        ids = [only]
+    elif chosen is not None:
+        ids, paging = page_ids(review, chosen, counts, page)
+    shown, hidden = distributions(counts, spec, chosen.departments if chosen else None)
+    return Board(
+        review,
+        spec,
+        chosen,
+        board_rows(review, spec, ids),
+        paging,
+        counts,
+        shown,
+        hidden,
+        audit(review),
+        _with_plan(ids),
+    )

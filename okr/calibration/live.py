@@ -1,7 +1,7 @@
 """The live computation of open appraisals, from inputs read in three queries.
 
-`live_breakdowns` reads the inputs of a whole review's open appraisals (the board);
-`chunk_inputs` those of one chunk of appraisals (finalizing in batches).
+`live_breakdowns` computes the open appraisals of one page of the board; `chunk_inputs` reads
+the inputs of any set of appraisals (a page, or a chunk when finalizing in batches).
 """
 
 from __future__ import annotations
@@ -68,14 +68,11 @@ def _inputs(
 def live_breakdowns(
     review: Review, spec: TemplateSpec, appraisals: list[Appraisal]
 ) -> dict[int, Breakdown]:
-    """The live computation of the review's open appraisals among these, in three queries."""
-    appraisals = [a for a in appraisals if a.finalized_at is None]
-    open_ = select(Appraisal.id).where(
-        Appraisal.review_id == review.id, Appraisal.finalized_at.is_(None)
-    )
-    people = select(Appraisal.person_id).where(Appraisal.id.in_(open_))
-    inputs = _inputs(review, open_, people)
-    return {a.id: inputs.breakdown(spec, a) for a in appraisals}
+    """The live computation of the open appraisals among these (a page of the board), from
+    their inputs alone: three IN-queries, however many there are (none included)."""
+    open_ = [a for a in appraisals if a.finalized_at is None]
+    inputs = chunk_inputs(review, open_)
+    return {a.id: inputs.breakdown(spec, a) for a in open_}
 
 
 def chunk_inputs(review: Review, appraisals: list[Appraisal]) -> Inputs:

@@ -1,12 +1,16 @@
 """The calibration page (HR only): distribution vs quotas, the list, overrides, finalize, release.
 
-Finalize and release run as jobs (okr.calibration.jobs): the buttons ask for one and the board
-follows it until it ends, with its buttons disabled meanwhile.
+The board is filtered and paged (okr.calibration.filters, okr.calibration.board); the filter and
+page live in the query string, and the override forms and the finalize and release buttons post
+with them, so one lands back on the page one left. Finalize and release run as jobs
+(okr.calibration.jobs): the buttons ask for one and the board follows it until it ends, with its
+buttons disabled meanwhile. Leniency (okr.calibration.leniency) and the whole audit are their own
+pages, the board loads the first on demand and links to the second.
 """
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, make_response, redirect, url_for
+from flask import Response, abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,19 +19,24 @@ from wtforms.validators import Length
 
 from okr.access import admin_required
 from okr.calibration.blueprint import bp
-from okr.calibration.board import Board, calibration_board, load_review
+from okr.calibration.board import Board, audit_page, calibration_board, load_review
+from okr.calibration.filters import BoardFilter, BoardFilterForm
 from okr.calibration.jobs import FINALIZE, RELEASE, active_job, outcome, review_job, start
+from okr.calibration.leniency import leniency_page
 from okr.calibration.results import override
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.forms import ActionForm, VersionedForm, options
 from okr.jobs import registry
 from okr.jobs.models import Job
+from okr.people.filters import checked, subtree
 from okr.reviews.models import Appraisal, Review
 from okr.reviews.services import spec_of
 from okr.schemes.format import TemplateSpec
 from okr.unit_of_work import reload_as_stored
 from okr.web import form_errors, render, wants_fragment
+
+BOARD_ARGS = ("department", "grade", "status", "page")
 
 
 class OverrideForm(VersionedForm):
@@ -54,16 +63,37 @@ def _review(review_id: int) -> tuple[Review, TemplateSpec]:
     return review, spec_of(review.template)
 
 
+def _filter(spec: TemplateSpec) -> tuple[BoardFilterForm, BoardFilter | None]:
+    """The board's filter as the query string asks for it; None when refused (beside the field)."""
+    form = BoardFilterForm(request.args)
+    form.grade.choices = options([("", _("All")), *((g, g) for g in spec.band_labels())])
+    if not checked(form):
+        return form, None
+    departments = subtree(form.department_id)
+    return form, BoardFilter(departments, form.grade.data or None, form.status.data or None)
+
+
+def _where() -> dict[str, str]:
+    """The board's filter and page as asked for: every form of the board posts back to them."""
+    return {k: v for k, v in request.args.items() if v and k in BOARD_ARGS}
+
+
 def _page(
-    board: Board, status: int = 200, failed: dict[int, OverrideForm] | None = None
+    board: Board,
+    form: BoardFilterForm,
+    status: int = 200,
+    failed: dict[int, OverrideForm] | None = None,
 ) -> Response:
     forms = {r.appraisal.id: override_form(board.spec, r.appraisal) for r in board.rows}
     forms.update(failed or {})
     return render(
         "calibration/show.html",
-        status=status,
+        block="view",
+        status=422 if board.chosen is None else status,
         board=board,
         forms=forms,
+        filter_form=form,
+        where=_where(),
         action=ActionForm(),
         **_following(active_job(board.review)),
     )
@@ -72,7 +102,11 @@ def _page(
 @bp.get("")
 @admin_required
 def show(review_id: int) -> Response:
-    return _page(calibration_board(*_review(review_id)))
+    """One page of the board, filtered as asked (a refused filter: 422 beside the field)."""
+    review, spec = _review(review_id)
+    form, chosen = _filter(spec)
+    board = calibration_board(review, spec, chosen, request.args.get("page", 1, type=int))
+    return _page(board, form)
 
 
 @bp.post("/appraisals/<int:appraisal_id>/grade")
@@ -106,31 +140,68 @@ def override_grade(review_id: int, appraisal_id: int) -> Response:
 def _refused(review: Review, spec: TemplateSpec, appraisal_id: int, form: OverrideForm) -> Response:
     """A refused override leaves nothing behind (not even a finalize): the row or page again, 422."""
     db.session.rollback()
-    board = calibration_board(review, spec)
+    filter_form, chosen = _filter(spec)
     if wants_fragment():
-        row = next(r for r in board.rows if r.appraisal.id == appraisal_id)
+        board = calibration_board(review, spec, chosen, only=appraisal_id)
         return render(
             "calibration/_overridden.html",
             status=422,
-            row=row,
+            row=board.rows[0],
             form=form,
             board=board,
+            where=_where(),
             refused=True,
         )
-    return _page(board, 422, {appraisal_id: form})
+    page = request.args.get("page", 1, type=int)
+    board = calibration_board(review, spec, chosen, page)
+    return _page(board, filter_form, 422, {appraisal_id: form})
 
 
 def _overridden(review: Review, spec: TemplateSpec, appraisal: Appraisal) -> Response:
-    """htmx: the row, with the distribution and audit swapped out of band; else back to the page."""
+    """htmx: the row, with the distribution and audit swapped out of band; else back to the
+    page and filter it was posted from."""
     if not wants_fragment():
         flash(_("Grade changed; the change is recorded."), "success")
-        return redirect(
-            url_for(".show", review_id=review.id, _anchor=f"appraisal-{appraisal.id}"), code=303
+        target = url_for(
+            ".show", review_id=review.id, _anchor=f"appraisal-{appraisal.id}", **_where()
         )
-    board = calibration_board(review, spec)
-    row = next(r for r in board.rows if r.appraisal.id == appraisal.id)
+        return redirect(target, code=303)
+    _form, chosen = _filter(spec)
+    board = calibration_board(review, spec, chosen, only=appraisal.id)
+    row = board.rows[0]
     form = override_form(spec, row.appraisal)
-    return render("calibration/_overridden.html", row=row, form=form, board=board)
+    return render("calibration/_overridden.html", row=row, form=form, board=board, where=_where())
+
+
+@bp.get("/leniency")
+@admin_required
+def leniency(review_id: int) -> Response:
+    """Interview ratings by manager (loaded on demand): the filter's managers, the company mean."""
+    review, spec = _review(review_id)
+    form, chosen = _filter(spec)
+    page = None
+    if chosen is not None:
+        page = leniency_page(
+            review, spec, chosen.departments, request.args.get("page", 1, type=int)
+        )
+    return render(
+        "calibration/leniency.html",
+        block="view",
+        status=200 if page else 422,
+        review=review,
+        spec=spec,
+        filter_form=form,
+        page=page,
+    )
+
+
+@bp.get("/changes")
+@admin_required
+def changes(review_id: int) -> Response:
+    """Every grade change of the review, newest first, a page at a time."""
+    review = load_review(review_id)
+    found = audit_page(review, request.args.get("page", 1, type=int))
+    return render("calibration/changes.html", block="view", review=review, audit=found)
 
 
 @bp.post("/finalize")
@@ -155,7 +226,7 @@ def _start(kind: str, review_id: int) -> Response:
         except Invalid as exc:
             db.session.rollback()
             flash(next(iter(exc.errors.values())), "error")
-    return redirect(url_for(".show", review_id=review.id), code=303)
+    return redirect(url_for(".show", review_id=review.id, **_where()), code=303)
 
 
 @bp.get("/jobs/<int:job_id>")

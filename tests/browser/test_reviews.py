@@ -277,7 +277,7 @@ def test_review_from_opening_to_acknowledged_result_and_plan(
     page.locator("#reviews").get_by_role("link", name=REVIEW_NAME).click()
     page.get_by_role("link", name="Calibration").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Calibration: {REVIEW_NAME}")
-    page.get_by_role("button", name="Finalize 2 complete appraisals").click()
+    page.get_by_role("button", name="Finalize the complete ones of 4 open appraisals").click()
     expect(page.locator(".flash-success")).to_contain_text("2 finalized; 2 not complete yet")
     mine = page.locator(f"#appraisal-{appraisal.id}")
     expect(mine.locator(".composite")).to_have_text(COMPOSITE)

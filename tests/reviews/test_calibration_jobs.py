@@ -58,7 +58,9 @@ def _expected(org: Org) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _finalize_button(board: str) -> str:
-    return re.search(r"<button[^>]*>Finalize \d+ complete appraisals?</button>", board).group(0)
+    return re.search(
+        r"<button[^>]*>Finalize the complete ones of \d+ open appraisals?</button>", board
+    ).group(0)
 
 
 def test_finalize_and_release_through_the_page_with_a_worker(
