@@ -71,7 +71,7 @@ def outcome(job: Job) -> tuple[str, str]:
         done = _count(review_id, Appraisal.finalized_at == at)
         left = _count(review_id, Appraisal.finalized_at.is_(None))
         message = _(
-            "%(done)s finalized; %(left)s not complete yet (listed below with what is missing).",
+            "%(done)s finalized; %(left)s not complete yet (the status “open” lists them with what each is missing).",
             done=done,
             left=left,
         )

@@ -95,7 +95,7 @@ def test_finalize_and_release_through_the_page_with_a_worker(
     assert done.headers["HX-Redirect"] == base
     count = sum(1 for row in finalized["appraisals"].values() if row["finalized_at"])
     left = 30 - count
-    message = f"{count} finalized; {left} not complete yet (listed below with what is missing)."
+    message = f"{count} finalized; {left} not complete yet (the status “open” lists them with what each is missing)."
     board = hr.get(base)
     assert message in flashes(board) and 'id="calibration-job"' not in text(board)
     assert job.message == message
