@@ -97,24 +97,32 @@ def week_began(now: datetime) -> tuple[date, datetime]:
 
 
 def not_checked_in(cycle: Cycle, team: Select[tuple[int]], now: datetime) -> Stragglers:
-    """Team members owning key results in the cycle with no check-in since this week's Monday."""
+    """Team members owning key results in the cycle with no check-in since this week's Monday.
+
+    One query: the key results are grouped by owner alone (no name in the grouping), the people
+    are joined to the stragglers only, and the total is a window count taken before the limit."""
     monday, began = week_began(now)
     last = func.max(KeyResult.last_checkin_at)
-    stmt = (
-        select(Person.id, Person.name, last.label("last"))
-        .join(Objective, Objective.owner_id == Person.id)
+    late = (
+        select(Objective.owner_id, last.label("last"))
         .join(KeyResult, KeyResult.objective_id == Objective.id)
         .where(
-            Person.id.in_(team),
+            Objective.owner_id.in_(team),
             Objective.cycle_id == cycle.id,
             Objective.level == "individual",
         )
-        .group_by(Person.id, Person.name)
+        .group_by(Objective.owner_id)
         .having(or_(last.is_(None), last < began))
+        .subquery()
     )
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.execute(stmt.order_by(Person.name, Person.id).limit(MISSING_SHOWN))
-    return Stragglers(monday, [Straggler(*row) for row in rows], total)
+    rows = db.session.execute(
+        select(Person.id, Person.name, late.c.last, func.count().over())
+        .join(late, late.c.owner_id == Person.id)
+        .order_by(Person.name, Person.id)
+        .limit(MISSING_SHOWN)
+    ).all()
+    total = rows[0][3] if rows else 0
+    return Stragglers(monday, [Straggler(*row[:3]) for row in rows], total)
 
 
 # Each person's objectives -----------------------------------------------------------------
