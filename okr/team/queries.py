@@ -9,13 +9,15 @@ the key results' cached last check-in, so the page never reads the check-in log.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, any_, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from okr.cycles.models import Cycle
 from okr.cycles.rules import checkins_open
@@ -48,22 +50,33 @@ def team_query(viewer: Person, department_id: int | None = None) -> Select[tuple
     stmt = select(Person.id).where(Person.active)
     if viewer.is_admin:
         if department_id is not None:
-            stmt = stmt.where(
-                Person.department_id.in_(sorted(department_subtree_ids(department_id)))
-            )
+            stmt = stmt.where(_among(Person.department_id, department_subtree_ids(department_id)))
         return stmt
-    return stmt.where(Person.id.in_(sorted(report_ids(viewer.id))))
+    return stmt.where(_among(Person.id, report_ids(viewer.id)))
+
+
+def _among(column: ColumnElement[int], ids: Iterable[int]) -> ColumnElement[bool]:
+    """`column IN ids`, sent to PostgreSQL as one array: a head of 1,776 people made each of the
+    page's queries carry (and PostgreSQL parse and plan) 1,776 parameters, ~15 ms a query."""
+    found = sorted(ids)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(literal(found, ARRAY(Integer)))
+    return column.in_(found)
 
 
 def team_people(team: Select[tuple[int]], page: int) -> tuple[list[Person], Paging]:
-    """One page of the team, by name, with their departments."""
-    stmt = (
-        select(Person)
-        .where(Person.id.in_(team))
-        .options(db.joinedload(Person.department))
-        .order_by(Person.name, Person.id)
+    """One page of the team, by name, with their departments (three queries, even for nobody).
+
+    The page's ids are chosen and counted on the person's id and name alone; only the page's
+    people are then read whole, with their departments."""
+    ids, paging = paged(
+        select(Person.id).where(Person.id.in_(team)).order_by(Person.name, Person.id), page
     )
-    return paged(stmt, page)
+    found = db.session.scalars(
+        select(Person).where(Person.id.in_(ids)).options(db.joinedload(Person.department))
+    )
+    by_id = {person.id: person for person in found}
+    return [by_id[i] for i in ids], paging
 
 
 # Not checked in this week ----------------------------------------------------------------
