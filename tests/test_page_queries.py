@@ -593,8 +593,9 @@ CASES: dict[str, tuple[Case, ...]] = {
         Case("hr", lambda p: f"/reviews/{p.world.review.id}?department_page=2", HTMX),
         Case(
             "manager",
-            lambda p: f"/reviews/{p.world.review.id}?department={p.world.marketing.id}"
-            "&department_page=2",
+            lambda p: (
+                f"/reviews/{p.world.review.id}?department={p.world.marketing.id}&department_page=2"
+            ),
             shows=colleague,
         ),
     ),
