@@ -620,6 +620,14 @@ CASES: dict[str, tuple[Case, ...]] = {
             HTMX,
             shows=lambda p: p.world.peers[0].name,
         ),
+        Case("hr", lambda p: f"/reviews/{p.world.review.id}?department_page=2", HTMX),
+        Case(
+            "manager",
+            lambda p: (
+                f"/reviews/{p.world.review.id}?department={p.world.marketing.id}&department_page=2"
+            ),
+            shows=colleague,
+        ),
     ),
     "reviews.index": (
         Case("hr", lambda p: "/reviews/", shows=lambda p: p.past.name),

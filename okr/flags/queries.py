@@ -5,7 +5,8 @@ the composite is below the threshold (or at it, when inclusive) or the final gra
 below the chosen level.  "At or below" is read in each template that has the level: that
 grade and every band under it.  The rule and the run are okr.domain.calibration.consecutive_low.
 The page lists one page of the flagged (okr.paging's page size), in a department's subtree
-when one is chosen; the count is of everyone flagged.
+when one is chosen; the count is of everyone flagged. Who is flagged, and the total, are one
+query (okr.flags.runs); only the page's people have their results read.
 """
 
 from __future__ import annotations
@@ -14,20 +15,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from itertools import groupby
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from okr.cycles.models import Cycle
-from okr.domain.calibration import ConsecutiveLowRule, CycleOutcome, consecutive_low, low_run
+from okr.domain.calibration import ConsecutiveLowRule, CycleOutcome, consecutive_low
 from okr.explain import describe_steps
 from okr.extensions import db
+from okr.flags.runs import Streak, flagged_count, streak_page
 from okr.org.models import Person
 from okr.paging import Paging
-from okr.people.filters import in_departments
 from okr.reviews.models import Appraisal, Review, ReviewTemplate
 from okr.reviews.services import spec_of
 from okr.schemes.format import TemplateSpec
@@ -81,57 +81,18 @@ def at_or_below(specs: dict[int, TemplateSpec], level: str) -> frozenset[str]:
     return frozenset(labels)
 
 
-@dataclass(frozen=True)
-class Streak:
-    """A flagged person before their record is read: who and how many low cycles in a row."""
-
-    person_id: int
-    name: str
-    streak: int
-
-
 @dataclass
 class FlagPage:
     flags: list[Flag]
     paging: Paging
 
 
-def _finalized(departments: frozenset[int] | None) -> list[ColumnElement[bool]]:
-    """Finalized results of active people (in a department's subtree when one is chosen)."""
-    return [
-        Appraisal.finalized_at.is_not(None),
-        Person.active,
-        in_departments(Person.department_id, departments),
-    ]
-
-
 def _in_cycle_order(stmt: Select[Any]) -> Select[Any]:
     return (
         stmt.join(Review, Review.id == Appraisal.review_id)
         .join(Cycle, Cycle.id == Review.cycle_id)
-        .join(Person, Person.id == Appraisal.person_id)
         .order_by(Appraisal.person_id, Cycle.start, Appraisal.id)
     )
-
-
-def streaks(rule: ConsecutiveLowRule, departments: frozenset[int] | None = None) -> list[Streak]:
-    """Everyone the rule flags, longest runs first, then by name (one query).
-
-    The rule is tested here, not in SQL: composites are exact decimals that SQLite keeps as text
-    (okr.db.Exact). The query reads three figures of each finalized result, never the appraisal.
-    """
-    rows = db.session.execute(
-        _in_cycle_order(
-            select(Appraisal.person_id, Person.name, Appraisal.composite, Appraisal.final_grade)
-        ).where(*_finalized(departments))
-    )
-    found = []
-    for (person_id, name), history in groupby(rows, key=lambda row: (row[0], row[1])):
-        streak = low_run([CycleOutcome(row[2], row[3]) for row in history], rule)
-        if streak >= rule.cycles:
-            found.append(Streak(person_id, name, streak))
-    found.sort(key=lambda s: (-s.streak, s.name))
-    return found
 
 
 def rule_of(
@@ -180,12 +141,15 @@ def _flags(found: list[Streak], rule: ConsecutiveLowRule) -> list[Flag]:
 
 def flag_page(rule: ConsecutiveLowRule, departments: frozenset[int] | None, page: int) -> FlagPage:
     """One page of the flagged (longest runs first), with how many are flagged in all."""
-    found = streaks(rule, departments)
     per_page = current_app.config["PAGE_SIZE"]
-    pages = max(-(-len(found) // per_page), 1)
-    number = min(max(page, 1), pages)
-    shown = found[(number - 1) * per_page : number * per_page]
-    return FlagPage(_flags(shown, rule), Paging(number, pages, len(found), per_page))
+    number = max(page, 1)
+    shown, total = streak_page(rule, departments, (number - 1) * per_page, per_page)
+    if not shown and number > 1:  # past the end: show the last page
+        total = flagged_count(rule, departments)
+        number = max(-(-total // per_page), 1)
+        shown, total = streak_page(rule, departments, (number - 1) * per_page, per_page)
+    pages = max(-(-total // per_page), 1)
+    return FlagPage(_flags(shown, rule), Paging(number, pages, total, per_page))
 
 
 def flagged(
@@ -197,4 +161,4 @@ def flagged(
 ) -> list[Flag]:
     """Everyone flagged by a rule, longest runs first (all of them, unpaged)."""
     rule = rule_of(specs, cycles, below, inclusive, level)
-    return _flags(streaks(rule), rule)
+    return _flags(streak_page(rule, None, 0, None)[0], rule)

@@ -17,6 +17,7 @@ from okr.domain.periods import CycleKind, next_period, period_containing
 from okr.explain import PART_WORDS
 from okr.extensions import db
 from okr.objectives.models import KeyResult, Objective
+from okr.objectives.queries import individual_objectives
 from okr.plans.services import needs_plan
 from okr.plans.weakest import kr_figures, target_rating, weakest_criteria, weakest_key_results
 from okr.reviews.models import (
@@ -53,13 +54,9 @@ def draft_plan(
     assert cycle is not None
     objectives = list(
         db.session.scalars(
-            select(Objective)
-            .where(
-                Objective.cycle_id == cycle.id,
-                Objective.owner_id == appraisal.person_id,
-                Objective.level == "individual",
+            individual_objectives(cycle.id, appraisal.person_id).options(
+                selectinload(Objective.key_results)
             )
-            .options(selectinload(Objective.key_results))
         )
     )
     forms = list(db.session.scalars(select(PeerForm).where(PeerForm.appraisal_id == appraisal.id)))

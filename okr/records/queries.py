@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from okr.extensions import db
 from okr.objectives.models import Adjustment, Objective
+from okr.objectives.queries import individual_objectives
 from okr.org.models import Company, Person
 from okr.reviews.models import Appraisal, CalibrationChange, ImprovementPlan, Review
 from okr.team.weekly import weekly_values
@@ -35,14 +36,9 @@ def record_sources(appraisal_id: int) -> RecordSources:
     cycle = appraisal.review.cycle
     objectives = list(
         db.session.scalars(
-            select(Objective)
-            .where(
-                Objective.cycle_id == cycle.id,
-                Objective.owner_id == appraisal.person_id,
-                Objective.level == "individual",
+            individual_objectives(cycle.id, appraisal.person_id).options(
+                db.selectinload(Objective.key_results)
             )
-            .options(db.selectinload(Objective.key_results))
-            .order_by(Objective.position, Objective.id)
         )
     )
     series = weekly_values(cycle, [appraisal.person_id], cycle.start, cycle.end)

@@ -3,17 +3,19 @@
 What the viewer follows only (HR everyone; a manager their chain), in a fixed number of queries.
 The rows are filtered by status and department (with the departments below it) and paged
 (okr.paging's page size): the page's appraisals are chosen by id first, so only they are read
-in full.
+in full. The counts per department are a list of their own, filtered by the same department and
+paged the same way (a company has over a thousand): one grouped query gives a page of
+departments with their counts per status and how many departments there are.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from flask import current_app
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
 
 from okr.extensions import db
 from okr.org.models import Department, Person
@@ -50,7 +52,8 @@ class Dashboard:
     spec: TemplateSpec
     total: int
     by_status: dict[str, int]
-    departments: list[DepartmentCounts]
+    departments: list[DepartmentCounts] | None  # None: the filter was refused
+    department_paging: Paging | None
     rows: list[DashboardRow] | None  # None: the filter was refused
     paging: Paging | None
 
@@ -77,59 +80,87 @@ def followed(review: Review, viewer: Person) -> Followed:
     )
 
 
-@dataclass
-class Counts:
-    """The followed appraisals counted per status and per department (one query)."""
-
-    by_status: dict[str, int]
-    departments: dict[int, DepartmentCounts]
-
-
-def count_followed(seen: Followed) -> Counts | None:
-    """The counts, or None when a manager follows nobody in the review."""
+def count_followed(seen: Followed) -> dict[str, int] | None:
+    """The followed appraisals counted per status (one query), or None when a manager follows
+    nobody in the review."""
     counted = db.session.execute(
-        select(Appraisal.department_id, Department.name, Appraisal.status, func.count())
-        .join(Department, Department.id == Appraisal.department_id)
-        .where(*seen.clauses)
-        .group_by(Appraisal.department_id, Department.name, Appraisal.status)
+        select(Appraisal.status, func.count()).where(*seen.clauses).group_by(Appraisal.status)
     ).all()
     if not counted and not seen.viewer.is_admin:
         return None
-    return Counts(*_tally(counted))
+    by_status = dict.fromkeys(STATUS_ORDER, 0)
+    by_status.update({code: n for code, n in counted})
+    return by_status
 
 
 def load_dashboard(
     review: Review,
     seen: Followed,
-    counts: Counts,
-    page: int = 1,
+    by_status: dict[str, int],
+    pages: tuple[int, int] = (1, 1),
     status: str | None = None,
     departments: frozenset[int] | None = None,
     *,
     valid: bool = True,
 ) -> Dashboard:
-    """The counts and one page of rows with live scores (fixed queries); no rows when the
-    filter is not `valid`."""
+    """The counts, a page of departments and one page of rows with live scores (fixed queries);
+    `pages` are the rows' page and the departments'. No rows when the filter is not `valid`."""
     spec = spec_of(review.template)
-    rows, paging = None, None
+    board = Dashboard(review, spec, sum(by_status.values()), by_status, None, None, None, None)
     if valid:
-        ids, paging = paged(_filtered(seen, status, departments), page)
-        rows = _dashboard_rows(review, spec, seen, _appraisals(ids))
-    total = sum(counts.by_status.values())
-    in_order = sorted(counts.departments.values(), key=lambda d: d.name)
-    return Dashboard(review, spec, total, counts.by_status, in_order, rows, paging)
+        ids, board.paging = paged(_filtered(seen, status, departments), pages[0])
+        board.rows = _dashboard_rows(review, spec, seen, _appraisals(ids))
+        board.departments, board.department_paging = department_page(seen, departments, pages[1])
+    return board
 
 
-def _tally(counted: Iterable[Any]) -> tuple[dict[str, int], dict[int, DepartmentCounts]]:
-    """(department, name, status, count) rows summed per status and per department."""
-    by_status = dict.fromkeys(STATUS_ORDER, 0)
-    departments: dict[int, DepartmentCounts] = {}
-    for dept_id, name, code, n in counted:
-        by_status[code] = by_status.get(code, 0) + n
-        entry = departments.setdefault(dept_id, DepartmentCounts(dept_id, name, 0, {}))
-        entry.total += n
-        entry.by_status[code] = n
-    return by_status, departments
+def department_page(
+    seen: Followed, departments: frozenset[int] | None, page: int
+) -> tuple[list[DepartmentCounts], Paging]:
+    """One page of the departments with followed appraisals, by name, with their counts per
+    status, and where the page lies (one query; a second only for a page past the end)."""
+    per_page = current_app.config["PAGE_SIZE"]
+    number = max(page, 1)
+    found, total = _departments(seen, departments, number, per_page)
+    if not found and number > 1:
+        number = max(-(-_department_count(seen, departments) // per_page), 1)
+        found, total = _departments(seen, departments, number, per_page)
+    return found, Paging(number, max(-(-total // per_page), 1), total, per_page)
+
+
+def _in_departments(seen: Followed, departments: frozenset[int] | None) -> Select[Any]:
+    return (
+        select(Appraisal.department_id)
+        .where(*seen.clauses, in_departments(Appraisal.department_id, departments))
+        .group_by(Appraisal.department_id)
+    )
+
+
+def _department_count(seen: Followed, departments: frozenset[int] | None) -> int:
+    counted = select(func.count()).select_from(_in_departments(seen, departments).subquery())
+    return db.session.scalar(counted) or 0
+
+
+def _departments(
+    seen: Followed, departments: frozenset[int] | None, page: int, per_page: int
+) -> tuple[list[DepartmentCounts], int]:
+    """A page of departments with their counts, and how many departments (a window count)."""
+    per_status = [func.count(case((Appraisal.status == code, 1))) for code in STATUS_ORDER]
+    # Counted per department first (from the index, in its order), named and sorted after.
+    counted = _in_departments(seen, departments).add_columns(func.count(), *per_status).subquery()
+    stmt = (
+        select(counted.c.department_id, Department.name, *list(counted.c)[1:], func.count().over())
+        .join(Department, Department.id == counted.c.department_id)
+        .order_by(Department.name, counted.c.department_id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    rows = db.session.execute(stmt).all()
+    found = [
+        DepartmentCounts(row[0], row[1], row[2], dict(zip(STATUS_ORDER, row[3:-1], strict=True)))
+        for row in rows
+    ]
+    return found, (rows[0][-1] if rows else 0)
 
 
 def _filtered(

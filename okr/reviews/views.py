@@ -122,33 +122,37 @@ class DashboardFilterForm(ListFilterForm):
     status = SelectField(_l("Status"), validators=[Optional()])
 
 
-def _dashboard_filter() -> tuple[DashboardFilterForm, bool]:
-    """The dashboard's filter as asked for, and whether it is valid."""
+def _dashboard_filter() -> tuple[DashboardFilterForm, bool, tuple[int, int]]:
+    """The dashboard's filter as asked for, whether it is valid, and the pages of its rows and
+    of its departments."""
     form = DashboardFilterForm(request.args)
     form.status.choices = options(
         [("", _("All")), *((code, display.appraisal_status(code)) for code in STATUS_ORDER)]
     )
-    return form, checked(form)
+    pages = (
+        request.args.get("page", 1, type=int),
+        request.args.get("department_page", 1, type=int),
+    )
+    return form, checked(form), pages
 
 
 @bp.get("/<int:review_id>")
 @login_required
 def dashboard(review_id: int) -> Response:
-    """Where a review stands: counts per status and department, and each appraisal (filterable)."""
+    """Where a review stands: counts per status and department, each appraisal (filtered, paged)."""
     review = q.load_review(review_id)
     seen = followed(review, current_user)
     counts = count_followed(seen)
     ensure(counts is not None)
-    form, valid = _dashboard_filter()
-    page = request.args.get("page", 1, type=int)
+    form, valid, pages = _dashboard_filter()
     status, departments = form.status.data or None, subtree(form.department_id)
-    board = load_dashboard(review, seen, counts, page, status, departments, valid=valid)
+    board = load_dashboard(review, seen, counts, pages, status, departments, valid=valid)
     calibration = (
         q.optional_url("calibration.show", review_id=review.id) if current_user.is_admin else None
     )
     return render(
         "reviews/dashboard.html",
-        block="rows",
+        block="lists",
         status=200 if valid else 422,
         board=board,
         form=form,

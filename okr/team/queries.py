@@ -9,13 +9,15 @@ the key results' cached last check-in, so the page never reads the check-in log.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, any_, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from okr.cycles.models import Cycle
 from okr.cycles.rules import checkins_open
@@ -48,22 +50,33 @@ def team_query(viewer: Person, department_id: int | None = None) -> Select[tuple
     stmt = select(Person.id).where(Person.active)
     if viewer.is_admin:
         if department_id is not None:
-            stmt = stmt.where(
-                Person.department_id.in_(sorted(department_subtree_ids(department_id)))
-            )
+            stmt = stmt.where(_among(Person.department_id, department_subtree_ids(department_id)))
         return stmt
-    return stmt.where(Person.id.in_(sorted(report_ids(viewer.id))))
+    return stmt.where(_among(Person.id, report_ids(viewer.id)))
+
+
+def _among(column: ColumnElement[int], ids: Iterable[int]) -> ColumnElement[bool]:
+    """`column IN ids`, sent to PostgreSQL as one array: a head of 1,776 people made each of the
+    page's queries carry (and PostgreSQL parse and plan) 1,776 parameters, ~15 ms a query."""
+    found = sorted(ids)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(literal(found, ARRAY(Integer)))
+    return column.in_(found)
 
 
 def team_people(team: Select[tuple[int]], page: int) -> tuple[list[Person], Paging]:
-    """One page of the team, by name, with their departments."""
-    stmt = (
-        select(Person)
-        .where(Person.id.in_(team))
-        .options(db.joinedload(Person.department))
-        .order_by(Person.name, Person.id)
+    """One page of the team, by name, with their departments (three queries, even for nobody).
+
+    The page's ids are chosen and counted on the person's id and name alone; only the page's
+    people are then read whole, with their departments."""
+    ids, paging = paged(
+        select(Person.id).where(Person.id.in_(team)).order_by(Person.name, Person.id), page
     )
-    return paged(stmt, page)
+    found = db.session.scalars(
+        select(Person).where(Person.id.in_(ids)).options(db.joinedload(Person.department))
+    )
+    by_id = {person.id: person for person in found}
+    return [by_id[i] for i in ids], paging
 
 
 # Not checked in this week ----------------------------------------------------------------
@@ -97,24 +110,32 @@ def week_began(now: datetime) -> tuple[date, datetime]:
 
 
 def not_checked_in(cycle: Cycle, team: Select[tuple[int]], now: datetime) -> Stragglers:
-    """Team members owning key results in the cycle with no check-in since this week's Monday."""
+    """Team members owning key results in the cycle with no check-in since this week's Monday.
+
+    One query: the key results are grouped by owner alone (no name in the grouping), the people
+    are joined to the stragglers only, and the total is a window count taken before the limit."""
     monday, began = week_began(now)
     last = func.max(KeyResult.last_checkin_at)
-    stmt = (
-        select(Person.id, Person.name, last.label("last"))
-        .join(Objective, Objective.owner_id == Person.id)
+    late = (
+        select(Objective.owner_id, last.label("last"))
         .join(KeyResult, KeyResult.objective_id == Objective.id)
         .where(
-            Person.id.in_(team),
+            Objective.owner_id.in_(team),
             Objective.cycle_id == cycle.id,
             Objective.level == "individual",
         )
-        .group_by(Person.id, Person.name)
+        .group_by(Objective.owner_id)
         .having(or_(last.is_(None), last < began))
+        .subquery()
     )
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.execute(stmt.order_by(Person.name, Person.id).limit(MISSING_SHOWN))
-    return Stragglers(monday, [Straggler(*row) for row in rows], total)
+    rows = db.session.execute(
+        select(Person.id, Person.name, late.c.last, func.count().over())
+        .join(late, late.c.owner_id == Person.id)
+        .order_by(Person.name, Person.id)
+        .limit(MISSING_SHOWN)
+    ).all()
+    total = rows[0][3] if rows else 0
+    return Stragglers(monday, [Straggler(*row[:3]) for row in rows], total)
 
 
 # Each person's objectives -----------------------------------------------------------------

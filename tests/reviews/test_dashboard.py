@@ -15,7 +15,7 @@ from okr.extensions import db
 from okr.objectives.models import Adjustment
 from okr.reviews.display import shown_score
 from okr.reviews.models import Appraisal
-from okr.reviews.services import breakdown
+from okr.reviews.services import STATUS_ORDER, breakdown
 from tests.factories import (
     PEER_KEYS,
     World,
@@ -109,7 +109,9 @@ def test_filtering_by_status_returns_only_the_rows_fragment(world, login):
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<html" not in body
-    assert body.lstrip().startswith(f'<section class="card" id="review-{world.review.id}-rows">')
+    assert body.lstrip().startswith(f'<div id="review-{world.review.id}-lists">')
+    assert f'id="review-{world.review.id}-rows"' in body
+    assert f'id="review-{world.review.id}-departments"' in body  # the filter narrows both
     assert "HX-Request" in response.headers["Vary"]
     assert _row(response, world.appraisal.id) is not None
     assert body.count('<tr id="appraisal-') == 1
@@ -322,3 +324,68 @@ def test_one_departments_rows_read_as_many_queries_in_a_bigger_company(
         counts.append(queries.count)
     assert len(listed(response.get_data(as_text=True))) == 12
     assert counts[0] == counts[1]
+
+
+# The counts per department: a list of their own, filtered and paged -------------------------
+
+# Each team of the company: its manager and four staff in draft, one interviewed, one finalized.
+TEAM_COUNTS = {"total": 7, "draft": 5, "interviewed": 1, "calibrated": 1}
+
+
+def department_counts(body: str) -> dict[int, dict[str, int]]:
+    """Each department row of the page: its total and its count per status (non-zero ones)."""
+    found = {}
+    for found_id, cells in re.findall(r'<tr id="department-counts-(\d+)">(.*?)</tr>', body, re.S):
+        numbers = [int(n) for n in re.findall(r"<td>(\d+)</td>", cells)]
+        counts = {"total": numbers[0]}
+        counts.update({code: n for code, n in zip(STATUS_ORDER, numbers[1:], strict=True) if n})
+        found[int(found_id)] = counts
+    return found
+
+
+def test_the_department_counts_are_paged_by_name(app, client, login, company):
+    app.config["PAGE_SIZE"] = 2
+    url = f"/reviews/{company.reviews[-1].id}"
+    login(company.hr)
+    pages = [client.get(f"{url}?department_page={n}").get_data(as_text=True) for n in (1, 2, 3)]
+    teams = [team.id for team in company.teams]  # 推广1组 … 推广6组, in name order
+    assert [list(department_counts(body)) for body in pages] == [teams[:2], teams[2:4], teams[4:]]
+    for body in pages:
+        assert all(counts == TEAM_COUNTS for counts in department_counts(body).values())
+    assert "Departments 3–4 of 6" in unescape(pages[1])
+    past = client.get(f"{url}?department_page=9").get_data(as_text=True)
+    assert list(department_counts(past)) == teams[4:]  # past the end: the last page
+    assert re.search(r'id="status-count-draft" href="[^"]*"><strong>30</strong>', pages[2])
+
+
+def test_the_department_filter_narrows_the_department_counts(client, login, company):
+    url = f"/reviews/{company.reviews[-1].id}?department={company.teams[1].id}"
+    body = login(company.hr).get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert department_counts(body) == {
+        company.teams[1].id: TEAM_COUNTS,
+        company.teams[2].id: TEAM_COUNTS,
+    }
+
+
+def test_a_manager_sees_the_counts_of_their_people_only(client, login, company):
+    manager = company.managers[4]  # 推广5组, nobody below
+    body = text(login(manager).get(f"/reviews/{company.reviews[-1].id}"))
+    mine = {"total": 6, "draft": 4, "interviewed": 1, "calibrated": 1}  # not their own
+    assert department_counts(body) == {company.teams[4].id: mine}
+
+
+def test_a_bad_filter_shows_no_department_counts(client, login, company):
+    response = login(company.hr).get(f"/reviews/{company.reviews[-1].id}?department=0")
+    assert response.status_code == 422
+    assert field_error(response, "department")
+    assert department_counts(response.get_data(as_text=True)) == {}
+
+
+def test_the_department_pages_keep_the_filter_and_the_rows_page(app, client, login, company):
+    app.config["PAGE_SIZE"] = 2
+    url = f"/reviews/{company.reviews[-1].id}?department={company.teams[0].id}&page=2"
+    body = login(company.hr).get(url).get_data(as_text=True)
+    assert list(department_counts(body)) == [company.teams[0].id, company.teams[1].id]
+    assert f"?department={company.teams[0].id}&amp;page=2&amp;department_page=2" in body
+    assert f"?department={company.teams[0].id}&amp;page=3" in body
+    assert "department_page=1&amp;page=3" not in body
