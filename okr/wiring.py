@@ -119,7 +119,10 @@ def job_kinds() -> None:
     """Every feature's background job kinds (okr.jobs.registry): importing a module registers
     its handlers, so that the app can submit them and every `flask jobs worker` can run them."""
     from okr.calibration import jobs as _calibration_jobs  # noqa: F401  (review.finalize, .release)
+    from okr.people import exporting as _people_export  # noqa: F401  ("export.people")
+    from okr.rankings import export as _results_export  # noqa: F401  ("export.results")
     from okr.records import batch as _record_batches  # noqa: F401  ("records.batch")
+    from okr.team import exports as _weekly_export  # noqa: F401  ("export.weekly")
 
 
 def connect_signals() -> None:

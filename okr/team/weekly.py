@@ -13,12 +13,13 @@ import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, NamedStyle
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Select, func, select
 
 from okr.checkins.services import superseded
@@ -194,12 +195,20 @@ def weekly_table(cycle: Cycle, owners: Owners, week: WeekColumn) -> WeeklyTable:
 
 
 def weekly_xlsx(table: WeeklyTable) -> bytes:
-    """The 周报 as a workbook: bold frozen header, numbers stored as numbers, text neutralised."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = table.cycle_label[:31]
-    header = _xlsx_header(table)
-    sheet.append(header)
+    """The 周报 as a workbook: bold frozen header, numbers stored as numbers, text neutralised.
+
+    Written in openpyxl's write-only mode, each row streamed once; the header and progress
+    styles are named once in the workbook and each cell refers to them by name (creating a
+    style per cell, or styling a finished sheet cell by cell, took 7.5 s for a head of 1,000+).
+    """
+    book = Workbook(write_only=True)
+    for style in _styles():
+        book.add_named_style(style)
+    sheet = book.create_sheet(table.cycle_label[:31])
+    for index, width in enumerate((14, 30, 30, 10, 10, 8), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "D2"  # header row and the person / objective / key result columns
+    sheet.append([_styled(sheet, title, HEADER) for title in _xlsx_header(table)])
     for row in table.rows:
         sheet.append(
             [
@@ -211,13 +220,29 @@ def weekly_xlsx(table: WeeklyTable) -> bytes:
                 neutralise(row.unit),
                 *row.values,
                 row.latest,
-                row.progress,
+                _styled(sheet, row.progress, PROGRESS),
             ]
         )
-    _style(sheet, progress_column=len(header))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+HEADER, PROGRESS = "weekly-header", "weekly-progress"
+
+
+def _styles() -> tuple[NamedStyle, ...]:
+    """Bold header; progress as a percentage."""
+    return (
+        NamedStyle(HEADER, font=Font(bold=True)),
+        NamedStyle(PROGRESS, number_format="0.0%"),
+    )
+
+
+def _styled(sheet: Any, value: object, style: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.style = style
+    return cell
 
 
 def _xlsx_header(table: WeeklyTable) -> list[str]:
@@ -234,12 +259,11 @@ def _xlsx_header(table: WeeklyTable) -> list[str]:
     ]
 
 
-def _style(sheet: Worksheet, progress_column: int) -> None:
-    """Bold header, progress as a percentage, readable widths, the row's identity kept in view."""
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for (cell,) in sheet.iter_rows(min_row=2, min_col=progress_column, max_col=progress_column):
-        cell.number_format = "0.0%"
-    for index, width in enumerate((14, 30, 30, 10, 10, 8), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "D2"  # header row and the person / objective / key result columns
+def weekly_row_count(cycle: Cycle, owners: Owners) -> int:
+    """How many rows the 周报 of these people has (one counting query)."""
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(_individual_krs(cycle, owners).subquery())
+        )
+        or 0
+    )
