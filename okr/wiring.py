@@ -122,6 +122,7 @@ def job_kinds() -> None:
     from okr.people import exporting as _people_export  # noqa: F401  ("export.people")
     from okr.rankings import export as _results_export  # noqa: F401  ("export.results")
     from okr.records import batch as _record_batches  # noqa: F401  ("records.batch")
+    from okr.reviews import open_job as _open_review  # noqa: F401  ("review.open")
     from okr.team import exports as _weekly_export  # noqa: F401  ("export.weekly")
 
 
