@@ -9,23 +9,18 @@ key results and the weeks shown), never from reading every check-in.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, NamedStyle
-from openpyxl.utils import get_column_letter
 from sqlalchemy import Select, func, select
 
 from okr.checkins.services import superseded
 from okr.cycles.models import Cycle
 from okr.domain.periods import CycleKind, Period, week_start, weeks_of
 from okr.extensions import db
+from okr.files.xlsx import SheetLayout, write_sheet
 from okr.objectives.models import CheckIn, KeyResult, Objective
 from okr.objectives.queries import individual_of
 from okr.org.models import Person
@@ -197,52 +192,30 @@ def weekly_table(cycle: Cycle, owners: Owners, week: WeekColumn) -> WeeklyTable:
 def weekly_xlsx(table: WeeklyTable) -> bytes:
     """The 周报 as a workbook: bold frozen header, numbers stored as numbers, text neutralised.
 
-    Written in openpyxl's write-only mode, each row streamed once; the header and progress
-    styles are named once in the workbook and each cell refers to them by name (creating a
-    style per cell, or styling a finished sheet cell by cell, took 7.5 s for a head of 1,000+).
+    Streamed as the sheet's XML in one pass (okr.files.xlsx): openpyxl took 7 s for the 18,000
+    rows of a head of 1,000+.
     """
-    book = Workbook(write_only=True)
-    for style in _styles():
-        book.add_named_style(style)
-    sheet = book.create_sheet(table.cycle_label[:31])
-    for index, width in enumerate((14, 30, 30, 10, 10, 8), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "D2"  # header row and the person / objective / key result columns
-    sheet.append([_styled(sheet, title, HEADER) for title in _xlsx_header(table)])
-    for row in table.rows:
-        sheet.append(
-            [
-                neutralise(row.person),
-                neutralise(row.objective),
-                neutralise(row.key_result),
-                row.weight,
-                row.target,
-                neutralise(row.unit),
-                *row.values,
-                row.latest,
-                _styled(sheet, row.progress, PROGRESS),
-            ]
+    header = _xlsx_header(table)
+    rows = (
+        (
+            neutralise(row.person),
+            neutralise(row.objective),
+            neutralise(row.key_result),
+            row.weight,
+            row.target,
+            neutralise(row.unit),
+            *row.values,
+            row.latest,
+            row.progress,
         )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-HEADER, PROGRESS = "weekly-header", "weekly-progress"
-
-
-def _styles() -> tuple[NamedStyle, ...]:
-    """Bold header; progress as a percentage."""
-    return (
-        NamedStyle(HEADER, font=Font(bold=True)),
-        NamedStyle(PROGRESS, number_format="0.0%"),
+        for row in table.rows
     )
+    layout = SheetLayout(widths=WIDTHS, freeze="D2", formats={len(header): "0.0%"})
+    return write_sheet(table.cycle_label, header, rows, layout)
 
 
-def _styled(sheet: Any, value: object, style: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.style = style
-    return cell
+# person / objective / key result, weight, target, unit; the header row and those three stay in view
+WIDTHS = (14, 30, 30, 10, 10, 8)
 
 
 def _xlsx_header(table: WeeklyTable) -> list[str]:
