@@ -15,6 +15,7 @@ from okr.org.models import ImportBatch
 from okr.people.blueprint import bp
 from okr.people.exporting import PEOPLE, build_people, people_count, people_params
 from okr.people.forms import ConfirmImportForm, ImportForm
+from okr.people.import_job import done_message, imports_as_job, start_import
 from okr.people.importing import Preview, apply_import, preview_import
 from okr.tables import TableError, read_table
 from okr.unit_of_work import commit_even_on_error
@@ -119,12 +120,16 @@ def import_preview(batch_id: int) -> Response:
 @bp.post("/import/confirm")
 @admin_required
 def import_confirm() -> Response:
+    """Apply a previewed file; one of OKR_IMPORT_JOB_ROWS rows or more is applied by a job."""
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         return redirect(url_for("people.import_upload"), code=303)
     batch = db.get_or_404(ImportBatch, form.batch or 0)
     if done := _already_imported(batch):
         return done
+    if imports_as_job(batch):
+        job = start_import(batch, current_user)
+        return redirect(url_for("jobs.show", job_id=job.id), code=303)
     preview = preview_import(batch.rows)
     if not preview.valid:  # the company changed since the preview
         return render(
@@ -137,20 +142,8 @@ def import_confirm() -> Response:
         )
     apply_import(preview)
     batch.applied_at = utcnow()
-    _flash_done(preview)
+    flash(done_message({a: preview.count(a) for a in ("create", "update", "unchanged")}), "success")
     return redirect(url_for("people.index"), code=303)
-
-
-def _flash_done(preview: Preview) -> None:
-    flash(
-        _(
-            "Import done: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.",
-            created=preview.count("create"),
-            updated=preview.count("update"),
-            unchanged=preview.count("unchanged"),
-        ),
-        "success",
-    )
 
 
 @bp.route("/export.<any(csv, xlsx):fmt>", methods=["GET", "POST"])
