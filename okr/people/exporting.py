@@ -11,10 +11,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from okr.extensions import db
+from okr.files.xlsx import SheetLayout, write_sheet
 from okr.jobs.exports import XLSX, Export, export_kind
 from okr.org.models import Person
 from okr.org.queries import department_paths
-from okr.tables import write_csv, write_xlsx
+from okr.tables import neutralise, write_csv
 
 PEOPLE = "export.people"
 HEADERS = {
@@ -42,7 +43,8 @@ def build_people(params: dict[str, Any]) -> Export:
     name = f"people-{params['stamp']}.{fmt}"
     if fmt == "csv":
         return Export(name, "text/csv; charset=utf-8", write_csv(HEADERS[lang], rows))
-    return Export(name, XLSX, write_xlsx(HEADERS[lang], rows, _("People")))
+    cells = ([neutralise(cell) for cell in row] for row in rows)  # every cell text, as the CSV
+    return Export(name, XLSX, write_sheet(_("People"), HEADERS[lang], cells, SheetLayout()))
 
 
 def export_rows(yes_no: tuple[str, str]) -> list[tuple[str, ...]]:
