@@ -244,26 +244,28 @@ def _decide_action(result: RowResult, existing: dict[str, Person]) -> None:
 
 def apply_import(preview: Preview) -> None:
     """Create and update people from a valid preview: everybody first, then their managers."""
-    for _rows in applying(preview, chunk=None):
+    for _rows in applying(preview, chunk=CHUNK):  # flushed a chunk at a time, committed once
         pass
 
 
-def applying(preview: Preview, chunk: int | None) -> Iterator[int]:
-    """`apply_import` `chunk` rows at a time (all at once when None), flushed, never committed;
+CHUNK = 500  # rows per step: each step reads its people by email, well within SQLite's bind limit
+
+
+def applying(preview: Preview, chunk: int) -> Iterator[int]:
+    """`apply_import` `chunk` rows at a time, flushed, never committed;
     yields the rows done after each chunk: people created or updated by email, then managers.
 
     Every step upserts by email, so a job that commits each chunk and is run again (its preview
     read again) never creates a person twice.
     """
     touched = [row for row in preview.rows if row.action in ("create", "update")]
-    step = chunk or max(1, len(touched))
-    for start in range(0, len(touched), step):
-        _upsert(touched[start : start + step])
-        yield start + len(touched[start : start + step])
+    for start in range(0, len(touched), chunk):
+        _upsert(touched[start : start + chunk])
+        yield min(start + chunk, len(touched))
     managed = [row for row in touched if "manager_email" in row.data]
-    for start in range(0, len(managed), step):
-        _set_managers(managed[start : start + step])
-        yield len(touched) + start + len(managed[start : start + step])
+    for start in range(0, len(managed), chunk):
+        _set_managers(managed[start : start + chunk])
+        yield len(touched) + min(start + chunk, len(managed))
 
 
 def _by_email(emails: set[str]) -> dict[str, Person]:
