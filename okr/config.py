@@ -31,6 +31,11 @@ DEFAULTS: dict[str, Any] = {
     "JOB_MODULES": "",
     "FILE_RETENTION_DAYS": 7,
     "REVIEW_JOB_CHUNK": 500,  # appraisals a finalize or release job writes per commit
+    "EXPORT_JOB_ROWS": 500,  # an export of this many rows or more runs as a job
+    "IMPORT_JOB_ROWS": 500,  # a people import of this many rows or more is applied by a job
+    "IMPORT_JOB_CHUNK": 500,  # rows an import job writes per commit
+    "OPEN_JOB_PEOPLE": 1000,  # opening a review for this many people or more runs as a job
+    "OPEN_JOB_CHUNK": 1000,  # appraisals an opening job inserts per commit
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
 }
 LANGUAGES = ("zh", "en")

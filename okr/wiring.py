@@ -119,7 +119,12 @@ def job_kinds() -> None:
     """Every feature's background job kinds (okr.jobs.registry): importing a module registers
     its handlers, so that the app can submit them and every `flask jobs worker` can run them."""
     from okr.calibration import jobs as _calibration_jobs  # noqa: F401  (review.finalize, .release)
+    from okr.people import exporting as _people_export  # noqa: F401  ("export.people")
+    from okr.people import import_job as _people_import  # noqa: F401  ("people.import")
+    from okr.rankings import export as _results_export  # noqa: F401  ("export.results")
     from okr.records import batch as _record_batches  # noqa: F401  ("records.batch")
+    from okr.reviews import open_job as _open_review  # noqa: F401  ("review.open")
+    from okr.team import exports as _weekly_export  # noqa: F401  ("export.weekly")
 
 
 def connect_signals() -> None:

@@ -6,25 +6,21 @@ from flask import Response, flash, redirect, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from okr.access import admin_required, ensure
 from okr.db import utcnow
 from okr.extensions import db
-from okr.org.models import ImportBatch, Person
-from okr.org.queries import department_paths
+from okr.jobs.exports import export_response
+from okr.org.models import ImportBatch
 from okr.people.blueprint import bp
+from okr.people.exporting import PEOPLE, build_people, people_count, people_params
 from okr.people.forms import ConfirmImportForm, ImportForm
+from okr.people.import_job import done_message, imports_as_job, start_import
 from okr.people.importing import Preview, apply_import, preview_import
-from okr.tables import TableError, read_table, write_csv, write_xlsx
+from okr.tables import TableError, read_table
 from okr.unit_of_work import commit_even_on_error
 from okr.uploads import too_large_message, too_large_page, upload_limit_hint
 from okr.web import render
-
-HEADERS = {
-    "zh": ("姓名", "邮箱", "职位", "部门", "上级邮箱", "人事管理员"),
-    "en": ("name", "email", "position", "department", "manager_email", "hr_admin"),
-}
 
 
 def _table_error_message(code: str) -> str:
@@ -124,12 +120,16 @@ def import_preview(batch_id: int) -> Response:
 @bp.post("/import/confirm")
 @admin_required
 def import_confirm() -> Response:
+    """Apply a previewed file; one of OKR_IMPORT_JOB_ROWS rows or more is applied by a job."""
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         return redirect(url_for("people.import_upload"), code=303)
     batch = db.get_or_404(ImportBatch, form.batch or 0)
     if done := _already_imported(batch):
         return done
+    if imports_as_job(batch):
+        job = start_import(batch, current_user)
+        return redirect(url_for("jobs.show", job_id=job.id), code=303)
     preview = preview_import(batch.rows)
     if not preview.valid:  # the company changed since the preview
         return render(
@@ -142,54 +142,13 @@ def import_confirm() -> Response:
         )
     apply_import(preview)
     batch.applied_at = utcnow()
-    _flash_done(preview)
+    flash(done_message({a: preview.count(a) for a in ("create", "update", "unchanged")}), "success")
     return redirect(url_for("people.index"), code=303)
 
 
-def _flash_done(preview: Preview) -> None:
-    flash(
-        _(
-            "Import done: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.",
-            created=preview.count("create"),
-            updated=preview.count("update"),
-            unchanged=preview.count("unchanged"),
-        ),
-        "success",
-    )
-
-
-@bp.get("/export.<any(csv, xlsx):fmt>")
+@bp.route("/export.<any(csv, xlsx):fmt>", methods=["GET", "POST"])
 @admin_required
 def export(fmt: str) -> Response:
-    """Everyone, active or not, in the import format (formula-like cells neutralised)."""
-    lang = "zh" if str(get_locale()).startswith("zh") else "en"
-    rows = _export_rows(("是", "否") if lang == "zh" else ("yes", "no"))
-    stamp = utcnow().strftime("%Y%m%d")
-    if fmt == "csv":
-        body, mime = write_csv(HEADERS[lang], rows), "text/csv; charset=utf-8"
-    else:
-        body = write_xlsx(HEADERS[lang], rows, _("People"))
-        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = Response(body, mimetype=mime)
-    response.headers.set("Content-Disposition", "attachment", filename=f"people-{stamp}.{fmt}")
-    return response
-
-
-def _export_rows(yes_no: tuple[str, str]) -> list[tuple[str, ...]]:
-    """One row per person, in the import's columns; HR admin as the language's yes or no."""
-    yes, no = yes_no
-    paths = department_paths()
-    people = db.session.scalars(
-        select(Person).options(db.joinedload(Person.manager)).order_by(Person.name, Person.id)
-    )
-    return [
-        (
-            p.name,
-            p.email,
-            p.position,
-            paths.get(p.department_id, ""),
-            p.manager.email if p.manager else "",
-            yes if p.is_admin else no,
-        )
-        for p in people
-    ]
+    """Everyone, active or not, in the import format; a job for a big company."""
+    params = people_params(fmt, str(get_locale()), utcnow())
+    return export_response(PEOPLE, params, people_count(), build_people)

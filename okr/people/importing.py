@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
@@ -243,10 +244,37 @@ def _decide_action(result: RowResult, existing: dict[str, Person]) -> None:
 
 def apply_import(preview: Preview) -> None:
     """Create and update people from a valid preview: everybody first, then their managers."""
-    assert preview.valid
-    people = {p.email: p for p in db.session.scalars(select(Person))}
+    for _rows in applying(preview, chunk=CHUNK):  # flushed a chunk at a time, committed once
+        pass
+
+
+CHUNK = 500  # rows per step: each step reads its people by email, well within SQLite's bind limit
+
+
+def applying(preview: Preview, chunk: int) -> Iterator[int]:
+    """`apply_import` `chunk` rows at a time, flushed, never committed;
+    yields the rows done after each chunk: people created or updated by email, then managers.
+
+    Every step upserts by email, so a job that commits each chunk and is run again (its preview
+    read again) never creates a person twice.
+    """
     touched = [row for row in preview.rows if row.action in ("create", "update")]
-    for row in touched:
+    for start in range(0, len(touched), chunk):
+        _upsert(touched[start : start + chunk])
+        yield min(start + chunk, len(touched))
+    managed = [row for row in touched if "manager_email" in row.data]
+    for start in range(0, len(managed), chunk):
+        _set_managers(managed[start : start + chunk])
+        yield len(touched) + min(start + chunk, len(managed))
+
+
+def _by_email(emails: set[str]) -> dict[str, Person]:
+    return {p.email: p for p in db.session.scalars(select(Person).where(Person.email.in_(emails)))}
+
+
+def _upsert(rows: list[RowResult]) -> None:
+    people = _by_email({row.data["_email"] for row in rows})
+    for row in rows:
         data = row.data
         person = people.get(data["_email"])
         if person is None:
@@ -260,8 +288,12 @@ def apply_import(preview: Preview) -> None:
         if "is_admin" in data:
             person.is_admin = bool(data["_admin"])
     db.session.flush()
-    for row in touched:
-        if "manager_email" in row.data:
-            manager = row.data["_manager"]
-            people[row.data["_email"]].manager_id = people[manager].id if manager else None
+
+
+def _set_managers(rows: list[RowResult]) -> None:
+    emails = {row.data["_email"] for row in rows} | {row.data["_manager"] for row in rows}
+    people = _by_email(emails - {""})
+    for row in rows:
+        manager = row.data["_manager"]
+        people[row.data["_email"]].manager_id = people[manager].id if manager else None
     db.session.flush()

@@ -8,43 +8,34 @@ department ranks, whoever looks and whatever is filtered. The lists are filtered
 
 from __future__ import annotations
 
-import io
-from decimal import Decimal
-from typing import Any
-
-from flask import Response, request, send_file
+from flask import Response, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from wtforms import SelectField
 from wtforms.validators import Optional
 
 from okr.access import ensure
 from okr.calibration.board import load_review
 from okr.forms import options
+from okr.jobs.exports import export_response
 from okr.people.filters import ListFilterForm, checked, subtree
 from okr.rankings.blueprint import bp
+from okr.rankings.export import RESULTS, build_results, results_params
 from okr.rankings.queries import (
     RELEASED,
     UNRELEASED,
     RankingFilter,
-    RankingGroup,
     RankingPage,
-    ranking_groups,
+    department_sizes,
     ranking_page,
     ranks_anyone,
     seen_by,
 )
 from okr.reviews.models import Review
 from okr.reviews.services import spec_of
-from okr.schemes.format import TemplateSpec, counted_parts, part_label
-from okr.tables import neutralise
+from okr.schemes.format import TemplateSpec, counted_parts
 from okr.web import render
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SCORE_FORMAT = "0.00"  # display rounding only; the cell holds the exact value
 
 
 class RankingFilterForm(ListFilterForm):
@@ -102,59 +93,13 @@ def index(review_id: int) -> Response:
     return _page(review, spec, form, page)
 
 
-def results_workbook(spec: TemplateSpec, groups: list[RankingGroup]) -> bytes:
-    """One row per person: numbers as numbers, text neutralised against formulas.
-
-    Written in openpyxl's write-only mode: each row is streamed once (linear in the rows; the
-    cell-by-cell sheet re-measured itself on every row and grew quadratic at 10,000 people).
-    """
-    parts = counted_parts(spec)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Results")[:31])
-    sheet.append(
-        [_("Department"), _("Person"), _("Position"), _("Manager")]
-        + [part_label(p) for p in parts]
-        + [_("Composite"), _("Grade"), _("Final grade"), _("Rank"), _("Released")]
-    )
-    for group in groups:
-        for row in group.rows:
-            sheet.append(_result_row(sheet, group, row, parts))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _result_row(sheet: Any, group: RankingGroup, row: Any, parts: list[str]) -> list[Any]:
-    a = row.appraisal
-    text = [group.department.name, a.person.name, a.person.position]
-    text.append(a.manager.name if a.manager else "")
-    scores = [_score_cell(sheet, row.points.get(p)) for p in parts]
-    return (
-        [neutralise(t) for t in text]
-        + scores
-        + [_score_cell(sheet, row.composite)]
-        + [neutralise(a.grade or ""), neutralise(a.final_grade or "")]
-        + [row.rank, _("yes") if a.released_at else _("no")]
-    )
-
-
-def _score_cell(sheet: Any, value: Decimal | None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = SCORE_FORMAT
-    return cell
-
-
-@bp.get("/results.xlsx")
+@bp.route("/results.xlsx", methods=["GET", "POST"])
 @login_required
 def export(review_id: int) -> Response:
-    """Every result the viewer may rank (the filters applied), one row each."""
+    """Every result the viewer may rank (the filters applied), one row each; many as a job."""
     review, spec, form, chosen = _scope(review_id)
     if chosen is None:
         return _page(review, spec, form, None)
-    groups = ranking_groups(review, chosen)
-    return send_file(
-        io.BytesIO(results_workbook(spec, groups)),
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=f"review-{review.id}-results.xlsx",
-    )
+    rows = sum(n for _department, n in department_sizes(chosen))
+    params = results_params(review, current_user, form.department_id, chosen)
+    return export_response(RESULTS, params, rows, build_results)

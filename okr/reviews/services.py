@@ -7,15 +7,13 @@ okr.appraisals.services and okr.peer_reviews.services) calls `ensure_unlocked`. 
 from __future__ import annotations
 
 import json
-from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
 
-from okr.cycles.models import Cycle
 from okr.domain.errors import DomainError
 from okr.domain.numbers import parse_decimal
 from okr.domain.template import Part
@@ -23,9 +21,8 @@ from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.objectives.models import Adjustment, Objective
 from okr.objectives.queries import individual_objectives
-from okr.org.models import Person
-from okr.org.queries import department_subtree_ids
-from okr.reviews.models import Appraisal, PeerForm, Review, ReviewTemplate, review_department
+from okr.reviews.models import Appraisal, PeerForm, Review, ReviewTemplate
+from okr.reviews.opening import open_review  # noqa: F401  (opening moved; callers import it here)
 from okr.reviews.scoring import Breakdown, compute
 from okr.schemes.format import TemplateSpec, parse
 
@@ -54,116 +51,6 @@ def check_version(record: Appraisal | PeerForm, version: int | None) -> None:
     """Refuse a save made on an older version than the one stored (someone saved meanwhile)."""
     if version is not None and record.version != version:
         raise StaleEdit()
-
-
-# Opening ------------------------------------------------------------------------------------
-
-
-def open_review(
-    name: str,
-    cycle: Cycle,
-    template: ReviewTemplate,
-    department_ids: list[int],
-    deadlines: tuple[date, date, date],
-    actor: Person,
-    counts: dict[str, int] | None = None,
-) -> Review:
-    """Open a review and create an appraisal for every active person in the departments (and below).
-
-    People already appraised in another review of the same cycle are skipped; when `counts` is
-    given it receives how many appraisals were created and how many people were skipped.
-    """
-    _check_opening(template, department_ids, deadlines)
-    covered: set[int] = set()
-    for department_id in department_ids:
-        covered |= department_subtree_ids(department_id)
-    review = _new_review(name, cycle, template, department_ids, deadlines, actor)
-    created, considered = _create_appraisals(review, cycle, covered)
-    if counts is not None:
-        counts.update(created=created, skipped=considered - created)
-    return review
-
-
-def _check_opening(
-    template: ReviewTemplate, department_ids: list[int], deadlines: tuple[date, date, date]
-) -> None:
-    """At least one department, the interviews last, and a template that parses."""
-    if not department_ids:
-        raise Invalid({"departments": _("Choose at least one department.")})
-    self_deadline, peer_deadline, interview_deadline = deadlines
-    if not self_deadline <= interview_deadline or not peer_deadline <= interview_deadline:
-        raise Invalid(
-            {
-                "interview_deadline": _(
-                    "The interviews come last: their deadline must be on or after the others."
-                )
-            }
-        )
-    parse(template.spec)  # refuse a broken template before creating anything
-
-
-def _new_review(
-    name: str,
-    cycle: Cycle,
-    template: ReviewTemplate,
-    department_ids: list[int],
-    deadlines: tuple[date, date, date],
-    actor: Person,
-) -> Review:
-    """The review row with its departments (flushed: the appraisals need its id)."""
-    self_deadline, peer_deadline, interview_deadline = deadlines
-    review = Review(
-        name=name.strip() or f"{cycle.label}",
-        cycle_id=cycle.id,
-        template_id=template.id,
-        self_deadline=self_deadline,
-        peer_deadline=peer_deadline,
-        interview_deadline=interview_deadline,
-        created_by_id=actor.id,
-    )
-    db.session.add(review)
-    db.session.flush()
-    db.session.execute(
-        insert(review_department),
-        [{"review_id": review.id, "department_id": d} for d in sorted(set(department_ids))],
-    )
-    return review
-
-
-def _create_appraisals(review: Review, cycle: Cycle, covered: set[int]) -> tuple[int, int]:
-    """A draft appraisal for each active person in the covered departments not yet appraised in
-    the cycle; returns how many were created and how many people were considered."""
-    people = db.session.execute(
-        select(Person.id, Person.manager_id, Person.department_id).where(
-            Person.active, Person.department_id.in_(covered)
-        )
-    ).all()
-    already = set(
-        db.session.scalars(
-            select(Appraisal.person_id)
-            .join(Review)
-            .where(Review.cycle_id == cycle.id, Appraisal.person_id.in_([p.id for p in people]))
-        )
-    )
-    rows = [
-        {
-            "review_id": review.id,
-            "person_id": p.id,
-            "manager_id": p.manager_id,
-            "department_id": p.department_id,
-            "status": "draft",
-            "self_ratings": {},
-            "interview_ratings": {},
-            "interview_notes": {},
-            "version": 1,
-        }
-        for p in people
-        if p.id not in already
-    ]
-    if rows:
-        db.session.execute(insert(Appraisal), rows)  # one round trip for thousands of people
-    db.session.flush()
-    return len(rows), len(people)
 
 
 def template_in_use(template: ReviewTemplate) -> bool:

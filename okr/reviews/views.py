@@ -7,7 +7,6 @@ from datetime import timedelta
 from flask import Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms import SelectField
 from wtforms.validators import Optional
@@ -27,7 +26,9 @@ from okr.reviews.blueprint import bp
 from okr.reviews.dashboard import count_followed, followed, load_dashboard
 from okr.reviews.forms import OpenReviewForm
 from okr.reviews.models import ReviewTemplate
-from okr.reviews.services import STATUS_ORDER, open_review
+from okr.reviews.open_job import opens_as_job, start_opening
+from okr.reviews.opening import open_review, opened_message
+from okr.reviews.services import STATUS_ORDER
 from okr.schemes.format import TemplateFormatError, counted_parts, part_label
 from okr.web import form_errors, invalid_status, render
 
@@ -65,28 +66,36 @@ def _choices(form: OpenReviewForm) -> None:
 @bp.route("/new", methods=["GET", "POST"])
 @admin_required
 def new() -> Response:
-    """Open a review: appraisals for every active person in the chosen departments, at once."""
+    """Open a review: appraisals for every active person in the chosen departments; a job for
+    OKR_OPEN_JOB_PEOPLE people or more, whose page follows it."""
     form = _open_form()
-    if form.validate_on_submit():
-        counts: dict[str, int] = {}
-        try:
-            review = open_review(
-                form.name.data or "",
-                db.get_or_404(Cycle, form.cycle_id.data),
-                db.get_or_404(ReviewTemplate, form.template_id.data),
-                list(form.departments.data or []),
-                (form.self_deadline.data, form.peer_deadline.data, form.interview_deadline.data),
-                current_user,
-                counts,
-            )
-        except Invalid as exc:
-            form_errors(form, exc)
-        except TemplateFormatError as exc:
-            form.template_id.errors = [*form.template_id.errors, *exc.messages]
-        else:
-            flash(_opened_message(counts), "success")
-            return redirect(url_for(".dashboard", review_id=review.id), 303)
+    if form.validate_on_submit() and (opened := _open(form)) is not None:
+        return opened
     return render("reviews/new.html", form=form, status=invalid_status(form))
+
+
+def _open(form: OpenReviewForm) -> Response | None:
+    """Open the review (or ask for its job); None with the reasons beside the fields."""
+    cycle = db.get_or_404(Cycle, form.cycle_id.data)
+    template = db.get_or_404(ReviewTemplate, form.template_id.data)
+    departments = list(form.departments.data or [])
+    deadlines = (form.self_deadline.data, form.peer_deadline.data, form.interview_deadline.data)
+    name, counts = form.name.data or "", {}
+    try:
+        if opens_as_job(departments):
+            job = start_opening(name, cycle, template, departments, deadlines, current_user)
+            next_url = url_for(".dashboard", review_id=job.params["review_id"])
+            job.params = {**job.params, "next": next_url}
+            return redirect(url_for("jobs.show", job_id=job.id), 303)
+        review = open_review(name, cycle, template, departments, deadlines, current_user, counts)
+    except Invalid as exc:
+        form_errors(form, exc)
+    except TemplateFormatError as exc:
+        form.template_id.errors = [*form.template_id.errors, *exc.messages]
+    else:
+        flash(opened_message(counts), "success")
+        return redirect(url_for(".dashboard", review_id=review.id), 303)
+    return None
 
 
 def _open_form() -> OpenReviewForm:
@@ -99,21 +108,6 @@ def _open_form() -> OpenReviewForm:
     )
     _choices(form)
     return form
-
-
-def _opened_message(counts: dict[str, int]) -> str:
-    message = ngettext(
-        "Review opened: %(num)d appraisal created.",
-        "Review opened: %(num)d appraisals created.",
-        counts["created"],
-    )
-    if counts["skipped"]:
-        message += " " + ngettext(
-            "%(num)d person was skipped: already appraised in another review of this cycle.",
-            "%(num)d people were skipped: already appraised in another review of this cycle.",
-            counts["skipped"],
-        )
-    return message
 
 
 class DashboardFilterForm(ListFilterForm):

@@ -16,15 +16,15 @@ from okr.cycles.models import Cycle
 from okr.cycles.queries import chosen_cycle, cycles
 from okr.db import local_date, utcnow
 from okr.forms import optional_int, options
+from okr.jobs.exports import export_response
 from okr.labels import status_label
 from okr.org.filters import department_field, read_department
 from okr.org.queries import is_manager
 from okr.team.blueprint import bp
+from okr.team.exports import WEEKLY, build_weekly, weekly_params
 from okr.team.queries import team_page, team_people, team_query
-from okr.team.weekly import WeekColumn, cycle_weeks, report_week, weekly_table, weekly_xlsx
+from okr.team.weekly import WeekColumn, cycle_weeks, report_week, weekly_row_count, weekly_table
 from okr.web import render
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class TeamFilterForm(FlaskForm):
@@ -143,10 +143,10 @@ def weekly() -> Response:
     )
 
 
-@bp.get("/weekly.xlsx")
+@bp.route("/weekly.xlsx", methods=["GET", "POST"])
 @login_required
 def weekly_export() -> Response:
-    """The whole team's weekly report as an Excel file."""
+    """The whole team's weekly report as an Excel file (a job for a big team)."""
     cycle = _cycle()
     if cycle is None:
         abort(404)
@@ -154,8 +154,7 @@ def weekly_export() -> Response:
     form, valid = _filters(cycle, weeks)
     if not valid:
         return render("team/weekly.html", status=422, cycle=cycle, form=form, table=None)
-    table = weekly_table(cycle, team_query(current_user, form.department_id), _week(form, weeks))
-    response = Response(weekly_xlsx(table), mimetype=XLSX)
-    filename = f"weekly-{cycle.label.replace(' ', '-')}-{table.report_week.label}.xlsx"
-    response.headers.set("Content-Disposition", "attachment", filename=filename)
-    return response
+    week = _week(form, weeks)
+    rows = weekly_row_count(cycle, team_query(current_user, form.department_id))
+    params = weekly_params(cycle, current_user, form.department_id, week)
+    return export_response(WEEKLY, params, rows, build_weekly)

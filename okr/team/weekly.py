@@ -9,22 +9,18 @@ key results and the weeks shown), never from reading every check-in.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Select, func, select
 
 from okr.checkins.services import superseded
 from okr.cycles.models import Cycle
 from okr.domain.periods import CycleKind, Period, week_start, weeks_of
 from okr.extensions import db
+from okr.files.xlsx import SheetLayout, write_sheet
 from okr.objectives.models import CheckIn, KeyResult, Objective
 from okr.objectives.queries import individual_of
 from okr.org.models import Person
@@ -194,30 +190,32 @@ def weekly_table(cycle: Cycle, owners: Owners, week: WeekColumn) -> WeeklyTable:
 
 
 def weekly_xlsx(table: WeeklyTable) -> bytes:
-    """The 周报 as a workbook: bold frozen header, numbers stored as numbers, text neutralised."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = table.cycle_label[:31]
+    """The 周报 as a workbook: bold frozen header, numbers stored as numbers, text neutralised.
+
+    Streamed as the sheet's XML in one pass (okr.files.xlsx): openpyxl took 7 s for the 18,000
+    rows of a head of 1,000+.
+    """
     header = _xlsx_header(table)
-    sheet.append(header)
-    for row in table.rows:
-        sheet.append(
-            [
-                neutralise(row.person),
-                neutralise(row.objective),
-                neutralise(row.key_result),
-                row.weight,
-                row.target,
-                neutralise(row.unit),
-                *row.values,
-                row.latest,
-                row.progress,
-            ]
+    rows = (
+        (
+            neutralise(row.person),
+            neutralise(row.objective),
+            neutralise(row.key_result),
+            row.weight,
+            row.target,
+            neutralise(row.unit),
+            *row.values,
+            row.latest,
+            row.progress,
         )
-    _style(sheet, progress_column=len(header))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        for row in table.rows
+    )
+    layout = SheetLayout(widths=WIDTHS, freeze="D2", formats={len(header): "0.0%"})
+    return write_sheet(table.cycle_label, header, rows, layout)
+
+
+# person / objective / key result, weight, target, unit; the header row and those three stay in view
+WIDTHS = (14, 30, 30, 10, 10, 8)
 
 
 def _xlsx_header(table: WeeklyTable) -> list[str]:
@@ -234,12 +232,11 @@ def _xlsx_header(table: WeeklyTable) -> list[str]:
     ]
 
 
-def _style(sheet: Worksheet, progress_column: int) -> None:
-    """Bold header, progress as a percentage, readable widths, the row's identity kept in view."""
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for (cell,) in sheet.iter_rows(min_row=2, min_col=progress_column, max_col=progress_column):
-        cell.number_format = "0.0%"
-    for index, width in enumerate((14, 30, 30, 10, 10, 8), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "D2"  # header row and the person / objective / key result columns
+def weekly_row_count(cycle: Cycle, owners: Owners) -> int:
+    """How many rows the 周报 of these people has (one counting query)."""
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(_individual_krs(cycle, owners).subquery())
+        )
+        or 0
+    )

@@ -410,6 +410,31 @@ def test_weekly_export_is_a_workbook_with_typed_numbers_and_neutralised_text(
     assert sheet.cell(row=2, column=12).number_format == "0.0%"
 
 
+def test_a_big_teams_weekly_export_is_a_job_the_asker_alone_downloads(
+    app, client, login, team, weekly, run_jobs
+):
+    url = f"/team/weekly.xlsx?cycle={weekly['cycle'].id}&week=2026-10-19"
+    login(team["boss"])
+    direct = client.get(url)
+    app.config["EXPORT_JOB_ROWS"] = 2  # 张玥's two key results: a job
+    assert "This export has 2 rows" in text(client.get(url))
+    asked = client.post(url)
+    assert (
+        asked.status_code == 303
+        and client.post(url).headers["Location"] == asked.headers["Location"]
+    )
+    job_id = int(asked.headers["Location"].rsplit("/", 1)[1])
+    assert run_jobs() == [job_id]
+    download = client.get(f"/jobs/{job_id}/download")
+    assert download.status_code == 200 and download.mimetype == XLSX
+    assert "weekly-2026-Q4-2026-W43.xlsx" in download.headers["Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(download.data)).active.iter_rows(values_only=True))
+    assert rows == list(load_workbook(io.BytesIO(direct.data)).active.iter_rows(values_only=True))
+    login(team["lead"])  # another manager: neither the job nor its file
+    assert client.get(f"/jobs/{job_id}").status_code == 403
+    assert client.get(f"/jobs/{job_id}/download").status_code == 403
+
+
 def test_weekly_export_covers_the_whole_team_not_one_page(app, client, login, team, weekly):
     app.config["PAGE_SIZE"] = 1
     give_okr(team["zhao"], weekly["cycle"], title="赵的目标")

@@ -189,6 +189,7 @@ def test_opening_for_two_thousand_people_inserts_the_appraisals_in_one_statement
         ],
     )
     db.session.commit()
+    current_app.config["OPEN_JOB_PEOPLE"] = 5000  # in the request (a job from 1,000 by default)
     client = login(org["admin"])
     started = time.monotonic()
     with count_queries() as queries:
@@ -201,3 +202,112 @@ def test_opening_for_two_thousand_people_inserts_the_appraisals_in_one_statement
     assert len(inserts) == 1
     assert db.session.scalar(select(func.count(Appraisal.id))) == 2001
     assert elapsed < 10  # thousands in seconds
+
+
+def _bulk_people(org, n):
+    db.session.execute(
+        insert(Person),
+        [
+            {
+                "name": f"员工{i:04d}",
+                "email": f"bulk{i}@example.com",
+                "department_id": org["seo"].id,
+                "active": True,
+                "is_admin": False,
+                "position": "",
+                "version": 1,
+                "manager_id": org["manager"].id if i % 2 else None,
+            }
+            for i in range(n)
+        ],
+    )
+    db.session.commit()
+
+
+def _rows(review_id):
+    db.session.expire_all()
+    return sorted(
+        db.session.execute(
+            select(
+                Appraisal.person_id,
+                Appraisal.manager_id,
+                Appraisal.department_id,
+                Appraisal.status,
+                Appraisal.self_ratings,
+                Appraisal.version,
+            ).where(Appraisal.review_id == review_id)
+        ).all()
+    )
+
+
+def test_a_big_opening_is_a_job_that_inserts_a_chunk_per_commit_and_resumes_after_a_failure(
+    org, login, run_jobs, monkeypatch, count_queries
+):
+    from sqlalchemy.exc import OperationalError
+
+    from okr.jobs.models import Job
+    from okr.jobs.runner import JobContext
+
+    _bulk_people(org, 24)  # 25 people in SEO组 with 赵敏
+    current_app.config.update(OPEN_JOB_PEOPLE=10, OPEN_JOB_CHUNK=10)
+    client = login(org["admin"])
+    data = _data(org, departments=[org["seo"].id, org["team"].id])
+    first = client.post("/reviews/new", data=data)
+    again = client.post("/reviews/new", data=data)  # a double click: the same job, one review
+    assert first.status_code == again.status_code == 303
+    assert first.headers["Location"] == again.headers["Location"]
+    (job,) = db.session.scalars(select(Job)).all()
+    (review,) = db.session.scalars(select(Review)).all()
+    assert (job.kind, job.params["review_id"], job.status) == ("review.open", review.id, "queued")
+    assert _appraised(review.id) == set()
+
+    commits, commit = [], JobContext.checkpoint
+
+    def drop_after_the_second_chunk(context):
+        commit(context)
+        commits.append(context.job.done)
+        if len(commits) == 3:  # the total, then two chunks of ten
+            raise OperationalError("COMMIT", {}, ConnectionError("the connection dropped"))
+
+    monkeypatch.setattr(JobContext, "checkpoint", drop_after_the_second_chunk)
+    run_jobs()
+    db.session.expire_all()
+    assert (job.status, job.attempts, commits) == ("queued", 1, [0, 10, 20])
+    assert len(_rows(review.id)) == 20
+    monkeypatch.setattr(JobContext, "checkpoint", commit)
+    with count_queries() as queries:
+        run_jobs()
+    inserts = [
+        s for s in queries.statements if s.lstrip().upper().startswith("INSERT INTO APPRAISAL")
+    ]
+    assert len(inserts) == 1, queries.statements  # the last nine (of 29) in one statement
+    db.session.expire_all()
+    job = db.session.get(Job, job.id)
+    assert (job.status, job.attempts, job.done, job.total) == ("done", 2, 29, 29)
+    assert job.message == "Review opened: 29 appraisals created."
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "Review opened: 29 appraisals created." in page
+    assert f'href="/reviews/{review.id}"' in page
+
+    # the same rows as opening in the request gives
+    opened = _rows(review.id)
+    db.session.execute(Appraisal.__table__.delete())
+    db.session.execute(Job.__table__.delete())
+    db.session.commit()
+    current_app.config["OPEN_JOB_PEOPLE"] = 5000
+    client.post("/reviews/new", data=_data(org, name="同步", departments=data["departments"]))
+    direct = db.session.scalar(select(Review).where(Review.name == "同步"))
+    assert [r[1:] for r in _rows(direct.id)] == [r[1:] for r in opened]
+    assert [r[0] for r in _rows(direct.id)] == [r[0] for r in opened]
+
+
+def test_a_review_job_is_hrs_who_asked(org, login, run_jobs, make_person):
+    from okr.jobs.models import Job
+
+    _bulk_people(org, 12)
+    current_app.config["OPEN_JOB_PEOPLE"] = 10
+    client = login(org["admin"])
+    client.post("/reviews/new", data=_data(org, departments=[org["seo"].id]))
+    (job,) = db.session.scalars(select(Job)).all()
+    login(org["manager"])
+    assert client.get(f"/jobs/{job.id}").status_code == 403
