@@ -14,21 +14,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select, update
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.util import identity_key
+from sqlalchemy import bindparam, func, select, update
 
 from okr.cycles.models import Cycle
 from okr.cycles.signals import cap_changed
 from okr.db import stored
 from okr.domain.attainment import AttainmentResult, attainment
 from okr.domain.errors import DomainError
+from okr.domain.numbers import DOMAIN_CONTEXT
 from okr.domain.rollup import ParentProgress, ProgressRule, WeightedValue, parent_progress
 from okr.domain.steps import Step
 from okr.extensions import db
+from okr.objectives.chain import (
+    ChainNode,
+    lock_chain,
+    node_columns,
+    store_objective_figures,
+    sync,
+)
 from okr.objectives.models import KeyResult, Objective
 from okr.objectives.rules import spec_of, worst_confidence
 
@@ -102,20 +108,51 @@ def refresh_objective_chain(objective_id: int | None) -> None:
     ):
         own[row.objective_id].append(WeightedValue.of(row.title, row.progress, row.weight))
         confidences[row.objective_id].append(row.confidence)
-    children: dict[int, list[tuple[int, str, Decimal | None]]] = defaultdict(list)
-    for child in db.session.execute(
-        select(Objective.id, Objective.parent_id, Objective.title, Objective.progress)
-        .where(Objective.parent_id.in_(ids))
-        .order_by(Objective.position, Objective.id)
-    ):
-        children[child.parent_id].append((child.id, child.title, child.progress))
-    fresh: dict[int, Decimal | None] = {}
+    others = _other_children(ids)
+    fresh: Decimal | None = None  # the figure of the chain's child below, as just computed
     for node in chain:  # bottom up: each objective sees its child's new figure
-        aligned = [(title, fresh.get(cid, value)) for cid, title, value in children[node.id]]
-        progress = rolled_up(node.progress_rule, own[node.id], aligned).progress
+        total, count = others.get(node.id, (Decimal(0), 0))
+        if fresh is not None:
+            total, count = total + fresh, count + 1
+        progress = rolled_up(node.progress_rule, own[node.id], _children(total, count)).progress
         node.update(progress, worst_confidence(confidences[node.id]))
-        fresh[node.id] = node.progress  # as stored: what a later recomputation reads back
+        fresh = node.progress  # as stored: what a later recomputation reads back
     store_objective_figures([node for node in chain if node.changed])
+
+
+def _other_children(chain_ids: list[int]) -> dict[int, tuple[Decimal, int]]:
+    """Per objective of the chain, the total and number of its children's progress outside the
+    chain (children without progress left out), summed by the database: a company objective
+    may have a child per person, and a check-in must not read them all. SQLite keeps decimals as
+    text, which its SUM would read as floats, so there the rows are summed here."""
+    outside = (Objective.parent_id.in_(chain_ids), Objective.id.not_in(chain_ids))
+    found: dict[int, tuple[Decimal, int]] = {}
+    if db.session.get_bind().dialect.name == "postgresql":
+        for parent_id, total, count in db.session.execute(
+            select(Objective.parent_id, func.sum(Objective.progress))
+            .add_columns(func.count(Objective.progress))
+            .where(*outside, Objective.progress.is_not(None))
+            .group_by(Objective.parent_id)
+        ):
+            found[parent_id] = (stored(Decimal(total)) or Decimal(0), count)
+        return found
+    for parent_id, progress in db.session.execute(
+        select(Objective.parent_id, Objective.progress).where(
+            *outside, Objective.progress.is_not(None)
+        )
+    ):
+        total, count = found.get(parent_id, (Decimal(0), 0))
+        found[parent_id] = (total + progress, count + 1)
+    return found
+
+
+def _children(total: Decimal, count: int) -> list[tuple[str, Decimal | None]]:
+    """Children's progress as one figure for the roll-up: their plain mean (okr.domain.rollup),
+    from their total and number, with the domain's arithmetic."""
+    if not count:
+        return []
+    with localcontext(DOMAIN_CONTEXT):
+        return [("children", total / Decimal(count))]
 
 
 def refresh_cycle(cycle: Cycle) -> None:
@@ -125,7 +162,7 @@ def refresh_cycle(cycle: Cycle) -> None:
     nodes = {  # locked after the key results, the order a check-in takes them in
         row.id: ChainNode(*row)
         for row in db.session.execute(
-            _node_columns()
+            node_columns()
             .where(Objective.cycle_id == cycle.id)
             .order_by(Objective.id)
             .with_for_update(of=Objective)
@@ -183,7 +220,7 @@ def _refresh_cycle_key_results(
             changed,
         )
         for values in changed:
-            _sync(
+            sync(
                 KeyResult, values["b_id"], progress=values["b_progress"], points=values["b_points"]
             )
     return own, confidences
@@ -192,100 +229,11 @@ def _refresh_cycle_key_results(
 # Derived figures are written around the version counter ----------------------------------
 
 _KR = KeyResult.__table__
-_OBJECTIVE = Objective.__table__
 _KR_FIGURE_INPUTS = (
     *("id", "objective_id", "title", "weight", "position", "current", "confidence"),
     *("kind", "start", "target", "step", "points_per_step", "direction", "max_points", "tiers"),
     *("progress", "points"),
 )
-
-
-@dataclass
-class ChainNode:
-    """An objective's identity, rule and cached figures, as locked for a recomputation."""
-
-    id: int
-    parent_id: int | None
-    title: str
-    progress_rule: str
-    progress: Decimal | None
-    confidence: str | None
-    changed: bool = False
-
-    def update(self, progress: Decimal | None, confidence: str | None) -> None:
-        if progress is not None:
-            progress = stored(progress)
-        if (progress, confidence) != (self.progress, self.confidence):
-            self.progress, self.confidence, self.changed = progress, confidence, True
-
-
-def _node_columns() -> Select[tuple[int, int | None, str, str, Decimal | None, str | None]]:
-    return select(
-        Objective.id,
-        Objective.parent_id,
-        Objective.title,
-        Objective.progress_rule,
-        Objective.progress,
-        Objective.confidence,
-    )
-
-
-def lock_chain(objective_id: int) -> list[ChainNode]:
-    """An objective and every objective above it, bottom up, locked until the transaction ends.
-
-    Rows are locked in id order, the one order every writer of these figures uses, so two
-    check-ins under shared parents wait for each other instead of deadlocking. A parent that
-    changed between finding the chain and locking it is locked too and the chain walked again.
-    """
-    up = select(Objective.id, Objective.parent_id).where(Objective.id == objective_id)
-    found = up.cte("chain", recursive=True)
-    found = found.union(
-        select(Objective.id, Objective.parent_id).join(found, Objective.id == found.c.parent_id)
-    )
-    wanted: Select[tuple[int]] | list[int] = select(found.c.id)
-    while True:
-        locked = {
-            row.id: ChainNode(*row)
-            for row in db.session.execute(
-                _node_columns()
-                .where(Objective.id.in_(wanted))
-                .order_by(Objective.id)
-                .with_for_update(of=Objective)
-            )
-        }
-        chain: list[ChainNode] = []
-        current: int | None = objective_id
-        while current in locked and all(node.id != current for node in chain):
-            chain.append(locked[current])
-            current = locked[current].parent_id
-        if current is None or current in locked or not chain:  # top reached (or a loop)
-            return chain
-        wanted = [*locked, current]
-
-
-def store_objective_figures(nodes: list[ChainNode]) -> None:
-    """Write objectives' cached progress and confidence in one statement, version untouched."""
-    if not nodes:
-        return
-    db.session.execute(
-        update(_OBJECTIVE)
-        .where(_OBJECTIVE.c.id == bindparam("b_id"))
-        .values(
-            progress=bindparam("b_progress", type_=_OBJECTIVE.c.progress.type),
-            confidence=bindparam("b_confidence", type_=_OBJECTIVE.c.confidence.type),
-        ),
-        [{"b_id": n.id, "b_progress": n.progress, "b_confidence": n.confidence} for n in nodes],
-    )
-    for node in nodes:
-        _sync(Objective, node.id, progress=node.progress, confidence=node.confidence)
-
-
-def _sync(model: type, row_id: object, **values: object) -> None:
-    """Show the stored figures on an instance this session holds, without making it dirty."""
-    instance = db.session.identity_map.get(identity_key(model, row_id))
-    if instance is not None:
-        for name, value in values.items():
-            set_committed_value(instance, name, value)
 
 
 def _cap_changed(cycle: Cycle) -> None:
