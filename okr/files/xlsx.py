@@ -1,7 +1,9 @@
 """A one-sheet XLSX written straight as its XML, for big generated files.
 
 openpyxl without lxml (which this app does not need) spends ~17 µs a cell even in write-only
-mode: the 周报 of a head of 1,000+ (18,000 rows, 320,000 cells) took 7 s to write. This writer
+mode: the 周报 of a head of 1,000+ (18,000 rows, 390,000 cells) took 7 s to write. XlsxWriter in
+constant-memory mode took 2.6 s for the same cells and made a file five times the size (measured
+side by side on 2026-12-01), which with the query misses the 3 s the 周报 has. This writer
 streams the sheet's XML in one pass: strings inline (no shared-string table to build), numbers as
 numbers, one style for the header row and one number format a column may have, column widths
 and frozen panes. It writes only what these exports need; any spreadsheet program opens it.
@@ -20,6 +22,7 @@ from xml.sax.saxutils import escape
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters XML cannot hold
 _NEEDS_CARE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f]")
+_NOT_IN_TITLES = re.compile(r"[\[\]:*?/\\\x00-\x1f]")  # what a sheet name may not hold
 
 
 @dataclass(frozen=True)
@@ -147,8 +150,13 @@ def _styles(formats: list[str]) -> str:
     )
 
 
+def sheet_title(title: str) -> str:
+    """A sheet name Excel opens: at most 31 characters, none of []:*?/\\, not quoted."""
+    return _NOT_IN_TITLES.sub(" ", title).strip(" '")[:31].strip() or "Sheet1"
+
+
 def _workbook(title: str) -> str:
-    name = escape(_ILLEGAL.sub("", title)[:31] or "Sheet1", {'"': "&quot;"})
+    name = escape(sheet_title(title), {'"': "&quot;"})
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}">'
