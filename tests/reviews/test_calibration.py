@@ -73,7 +73,10 @@ def test_finalize_all_freezes_complete_appraisals_and_lists_what_is_missing(
     assert response.status_code == 303
     (job_id,) = run_jobs()
     done = client.get(url(review, f"/jobs/{job_id}"), follow_redirects=True)
-    assert "3 finalized; 2 not complete yet (the status “open” lists them with what each is missing)." in flashes(done)
+    assert (
+        "3 finalized; 2 not complete yet (the status “open” lists them with what each is missing)."
+        in flashes(done)
+    )
     db.session.expire_all()
     finalized = [org.appraisal(p).finalized_at is not None for p in org.staff]
     assert finalized == [True, True, True, False]
