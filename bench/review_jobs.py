@@ -1,12 +1,15 @@
-"""Benchmark finalizing and releasing a whole review as jobs (issue 9: 10,000 appraisals, 20 s).
+"""Benchmark the long work of a whole company as jobs: finalizing and releasing a review (issue 9:
+10,000 appraisals, 20 s), then the big exports (results.xlsx for everyone, 10 s; the 周报 XLSX of
+the head of 1,000+, 3 s; the people export).
 
     .venv/bin/python -m bench.review_jobs [--people 10000] [--url postgresql://...]
 
 It starts a throwaway PostgreSQL (tests/pg.py) unless --url names an empty database, generates
 the company as `flask --app okr bench seed` does, opens the last closed full review again (its
 results, ranks, releases, acknowledgements, plans and overrides undone; the inputs stay), then
-asks for the finalize job and then the release job, as the calibration page does, and runs each
-as a worker does (okr.jobs.runner.run_job, in this process): wall time and SQL statements.
+asks for the finalize job and then the release job, as the calibration page does, then for each
+export job as its page does, and runs each as a worker does (okr.jobs.runner.run_job, in this
+process): wall time, SQL statements and, for an export, the file's size.
 """
 
 from __future__ import annotations
@@ -24,12 +27,20 @@ from sqlalchemy import delete, event, func, select, update
 
 from okr import create_app
 from okr.bench.bulk import analyze
+from okr.bench.org import ACCOUNTS
 from okr.bench.seed import FULL_TEMPLATE, seed
 from okr.calibration.jobs import FINALIZE, RELEASE
+from okr.cycles.models import Cycle
+from okr.db import local_date, utcnow
 from okr.extensions import db
+from okr.files.models import StoredFile
 from okr.jobs.models import Job
 from okr.jobs.runner import run_job
 from okr.jobs.services import submit
+from okr.org.models import Person
+from okr.people.exporting import PEOPLE, people_params
+from okr.rankings.export import RESULTS, results_params
+from okr.rankings.queries import RankingFilter, seen_by
 from okr.reviews.models import (
     Appraisal,
     CalibrationChange,
@@ -38,6 +49,8 @@ from okr.reviews.models import (
     Review,
     ReviewTemplate,
 )
+from okr.team.exports import WEEKLY, weekly_params
+from okr.team.weekly import cycle_weeks, report_week
 from okr.unit_of_work import unit_of_work
 from tests import pg
 
@@ -76,10 +89,10 @@ def reopen() -> Review:
     return review
 
 
-def run(kind: str, review_id: int, actor_id: int) -> dict[str, Any]:
+def run(kind: str, params: dict[str, Any], actor_id: int) -> dict[str, Any]:
     """Ask for the job as the page does, then run it as a worker does: seconds and statements."""
     with unit_of_work():
-        job_id = submit(kind, {"review_id": review_id, "locale": "zh"}, actor_id, key="bench").id
+        job_id = submit(kind, {**params, "locale": "zh"}, actor_id, key="bench").id
     statements = [0]
 
     def count(*_args: Any) -> None:
@@ -94,13 +107,32 @@ def run(kind: str, review_id: int, actor_id: int) -> dict[str, Any]:
         event.remove(db.engine, "before_cursor_execute", count)
     job = db.session.get(Job, job_id)
     assert job.status == "done", job.error
+    size = db.session.scalar(select(StoredFile.size).where(StoredFile.id == job.file_id))
     return {
         "kind": kind,
         "seconds": seconds,
         "statements": statements[0],
         "done": job.done,
-        "message": job.message,
+        "message": job.message or "",
+        "kb": (size or 0) / 1024,
     }
+
+
+def exports(review_id: int) -> list[tuple[str, dict[str, Any], int]]:
+    """The big exports, asked for as their pages do: (kind, parameters, who asks)."""
+    people = {
+        role: db.session.scalars(select(Person).where(Person.email == ACCOUNTS[role])).one()
+        for role in ("head", "hr")
+    }
+    review = db.session.get_one(Review, review_id)
+    cycle = db.session.scalars(select(Cycle).where(Cycle.is_current)).one()
+    week = report_week(cycle_weeks(cycle), local_date(utcnow()))
+    everyone = RankingFilter(seen_by(review, people["hr"]), None, None, None)
+    return [
+        (RESULTS, results_params(review, people["hr"], None, everyone), people["hr"].id),
+        (WEEKLY, weekly_params(cycle, people["head"], None, week), people["head"].id),
+        (PEOPLE, people_params("xlsx", "zh", utcnow()), people["hr"].id),
+    ]
 
 
 def main() -> None:
@@ -130,13 +162,19 @@ def main() -> None:
             print(f"review {review_id}: {appraisals:,} appraisals, open again")
             total = 0.0
             for kind in (FINALIZE, RELEASE):
-                figures = run(kind, review_id, actor_id)
+                figures = run(kind, {"review_id": review_id}, actor_id)
                 total += figures["seconds"]
                 print(
                     f"{kind}: {figures['seconds']:.1f} s, {figures['statements']:,} statements,"
                     f" {figures['done']:,} appraisals; {figures['message']}"
                 )
             print(f"finalize + release: {total:.1f} s")
+            for kind, params, asker in exports(review_id):
+                figures = run(kind, params, asker)
+                print(
+                    f"{kind}: {figures['seconds']:.2f} s, {figures['statements']:,} statements,"
+                    f" {figures['kb']:,.0f} KB"
+                )
             db.session.remove()
             db.engine.dispose()
 
