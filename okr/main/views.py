@@ -10,8 +10,10 @@ from okr.extensions import db
 from okr.main.blueprint import bp
 from okr.objectives.queries import approvals_waiting
 from okr.org.models import Department, Person
-from okr.org.queries import people_query, report_ids_query
+from okr.org.queries import among, direct_reports, report_ids
 from okr.web import render
+
+DIRECT_SHOWN = 50
 
 
 @bp.get("/")
@@ -22,9 +24,10 @@ def home() -> Response:
         .where(Person.id == current_user.id)
         .options(db.joinedload(Person.department), db.joinedload(Person.manager))
     ).one()
-    direct = db.session.scalars(people_query(me).where(Person.manager_id == me.id).limit(50)).all()
+    reports = report_ids(me.id)  # walked once; the queries below filter on the ids it found
+    direct = direct_reports(me.id, DIRECT_SHOWN)
     all_reports = db.session.scalar(
-        select(func.count()).where(Person.active, Person.id.in_(report_ids_query(me.id)))
+        select(func.count()).where(Person.active, among(Person.id, reports))
     )
     stats = None
     if me.is_admin:
@@ -38,5 +41,5 @@ def home() -> Response:
         direct=direct,
         all_reports=all_reports,
         stats=stats,
-        waiting=approvals_waiting(me),
+        waiting=approvals_waiting(me, reports),
     )

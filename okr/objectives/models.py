@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from okr.cycles.models import Cycle
@@ -27,6 +27,13 @@ class Objective(db.Model):
     __table_args__ = (
         Index("ix_objective_cycle_owner", "cycle_id", "owner_id"),
         Index("ix_objective_cycle_department", "cycle_id", "department_id"),
+        # the sets waiting for approval (home): the few submitted among every objective
+        Index(
+            "ix_objective_submitted",
+            "cycle_id",
+            postgresql_where=text("status = 'submitted'"),
+            sqlite_where=text("status = 'submitted'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

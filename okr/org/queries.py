@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, literal, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, any_, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from okr.extensions import db
 from okr.org.models import Department, Person
@@ -16,6 +17,28 @@ def report_ids_query(manager_id: int) -> Select[tuple[int]]:
     tree = select(Person.id).where(Person.manager_id == manager_id).cte("reports", recursive=True)
     tree = tree.union(select(Person.id).join(tree, Person.manager_id == tree.c.id))
     return select(tree.c.id)
+
+
+def among(column: ColumnElement[int], ids: Iterable[int]) -> ColumnElement[bool]:
+    """`column IN ids`, sent to PostgreSQL as one array: a head of 1,776 people made each of the
+    page's queries carry (and PostgreSQL parse and plan) 1,776 parameters, ~15 ms a query."""
+    found = sorted(ids)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(literal(found, ARRAY(Integer)))
+    return column.in_(found)
+
+
+def direct_reports(manager_id: int, limit: int) -> list[Person]:
+    """A manager's first `limit` active direct reports by name, with department and manager."""
+    return list(
+        db.session.scalars(
+            select(Person)
+            .where(Person.manager_id == manager_id, Person.active)
+            .options(db.joinedload(Person.department), db.joinedload(Person.manager))
+            .order_by(Person.name, Person.id)
+            .limit(limit)
+        )
+    )
 
 
 def report_ids(manager_id: int) -> set[int]:

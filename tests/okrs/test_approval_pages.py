@@ -12,6 +12,7 @@ from okr.cycles.services import create_cycle
 from okr.extensions import db
 from okr.objectives.approval import submit_set
 from okr.objectives.models import Objective
+from okr.objectives.queries import WAITING_SHOWN
 from okr.objectives.services import KeyResultData, add_key_result
 from tests.factories import draft_objective
 from tests.helpers import flashes, snapshot, text
@@ -162,6 +163,23 @@ def test_home_query_count_does_not_grow_with_waiting_sets(
         page = text(client.get("/"))
     assert "11 sets wait · 11 objectives in all" in page
     assert many.count == few.count
+
+
+def test_home_lists_the_oldest_waiting_sets_and_counts_them_all(client, login, org, make_person):
+    later = create_cycle("quarter", date(2027, 1, 5))
+    db.session.commit()
+    for n in range(WAITING_SHOWN + 3):
+        person = make_person(f"专员{n:02d}", department=org.team, manager=org.lead)
+        _set(later, "individual", person, f"目标{n}")
+    db.session.commit()
+    login(org.hr)
+    section = _approvals(client)
+    waiting = 3 + WAITING_SHOWN + 3  # the org's three, then the new ones
+    assert f"{waiting} sets wait · {waiting} objectives in all" in section
+    assert section.count("<tr>") == 1 + WAITING_SHOWN  # the header row and the shown sets
+    assert "张玥" in section  # the current cycle's sets come first
+    assert "专员16" in section and "专员17" not in section  # then the later cycle's, by name
+    assert "6 more sets wait after these (the oldest are listed first)." in section
 
 
 def test_a_department_head_asking_for_a_company_objective_is_told_whom_to_ask(client, login, org):

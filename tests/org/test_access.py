@@ -143,6 +143,7 @@ def _post_data(endpoint: str, org: dict[str, Any]) -> dict[str, Any]:
         "people.toggle_active": {"version": str(sun.version)},
         "people.import_upload": _csv(),
         "people.import_confirm": {"batch_id": str(batch.id)},
+        "people.export": {},  # asks for the export job
         "auth.preferences": {"prefs-locale": "en", "prefs-timezone": "UTC"},
         "auth.change_password": {"pw-current": "x", "pw-new": "new password", "pw-confirm": "x"},
     }[endpoint]
