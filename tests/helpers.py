@@ -153,6 +153,34 @@ def inline_parts(html: str) -> list[str]:
 
 
 EN = ["name", "email", "position", "department", "manager_email", "hr_admin"]
+ZH_COLUMNS = ["姓名", "邮箱", "职位", "部门", "上级邮箱", "人事管理员"]
+
+
+def people_rows(newcomer: str = "刘䶮") -> list[list[str]]:
+    """Against the `marketing` company: four new people (managers in the company or later in the
+    file), one change, one the same."""
+    return [
+        [
+            "张玥",
+            "zhangyue@example.com",
+            "SEO专员",
+            "网络营销部 / 推广组",
+            "LiZhe@example.com",
+            "否",
+        ],
+        [newcomer, "liuyan@example.com", "SEM专员", "推广组", "zhangyue@example.com", ""],
+        [
+            "孙燊",
+            "sunshen@example.com",
+            "内容营销专员",
+            "网络营销部/内容组",
+            "zhaoyaqi@example.com",
+            "否",
+        ],
+        ["赵雅琪", "ZhaoYaQi@Example.com", "内容主管", "内容组", "wangzhiyuan@example.com", "否"],
+        ["李喆", "lizhe@example.com", "推广主管", "推广组", "wangzhiyuan@example.com", "否"],
+        ["王志远", "wangzhiyuan@example.com", "部门总监", "网络营销部", "", "否"],
+    ]
 
 
 def csv_bytes(rows: list[list[str]], header=EN, encoding="utf-8", delimiter=",") -> bytes:

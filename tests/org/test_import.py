@@ -13,10 +13,12 @@ from okr.extensions import db
 from okr.org.models import ImportBatch, Person
 from tests.helpers import (
     EN,
+    ZH_COLUMNS,
     csv_bytes,
     field_error,
     flashes,
     form_values,
+    people_rows,
     people_state,
     preview_rows,
     sign_in,
@@ -25,34 +27,6 @@ from tests.helpers import (
     upload,
     xlsx_bytes,
 )
-
-ZH = ["姓名", "邮箱", "职位", "部门", "上级邮箱", "人事管理员"]
-
-
-def people_rows(newcomer: str = "刘䶮") -> list[list[str]]:
-    """Four new people (managers in the company or later in the file), one change, one same."""
-    return [
-        [
-            "张玥",
-            "zhangyue@example.com",
-            "SEO专员",
-            "网络营销部 / 推广组",
-            "LiZhe@example.com",
-            "否",
-        ],
-        [newcomer, "liuyan@example.com", "SEM专员", "推广组", "zhangyue@example.com", ""],
-        [
-            "孙燊",
-            "sunshen@example.com",
-            "内容营销专员",
-            "网络营销部/内容组",
-            "zhaoyaqi@example.com",
-            "否",
-        ],
-        ["赵雅琪", "ZhaoYaQi@Example.com", "内容主管", "内容组", "wangzhiyuan@example.com", "否"],
-        ["李喆", "lizhe@example.com", "推广主管", "推广组", "wangzhiyuan@example.com", "否"],
-        ["王志远", "wangzhiyuan@example.com", "部门总监", "网络营销部", "", "否"],
-    ]
 
 
 def _row(name="新人", email="new@example.com", department="推广组", manager="", admin=""):
@@ -76,7 +50,7 @@ def hr(app, marketing):
 # Reading the file -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("header", [ZH, EN], ids=["zh-header", "en-header"])
+@pytest.mark.parametrize("header", [ZH_COLUMNS, EN], ids=["zh-header", "en-header"])
 @pytest.mark.parametrize(
     ("encoding", "newcomer"),
     [("utf-8", "刘䶮"), ("utf-8-sig", "刘䶮"), ("gbk", "刘彧"), ("gb18030", "刘䶮")],
@@ -103,7 +77,7 @@ def test_csv_in_any_encoding_excel_saves_previews_without_writing(hr, header, en
 
 @pytest.mark.parametrize("delimiter", [";", "\t"], ids=["semicolon", "tab"])
 def test_csv_with_another_separator(hr, delimiter):
-    response = upload(hr, csv_bytes(people_rows(), header=ZH, delimiter=delimiter))
+    response = upload(hr, csv_bytes(people_rows(), header=ZH_COLUMNS, delimiter=delimiter))
 
     assert response.status_code == 200
     assert VALID_SUMMARY in text(response)
@@ -123,7 +97,7 @@ def test_quoted_cells_keep_their_separators(hr):
     assert (person.name, person.position) == ("Zhang, Yue", "SEO; SEM")
 
 
-@pytest.mark.parametrize("header", [ZH, EN], ids=["zh-header", "en-header"])
+@pytest.mark.parametrize("header", [ZH_COLUMNS, EN], ids=["zh-header", "en-header"])
 def test_xlsx_previews_without_writing(hr, header):
     before = people_state()
 
@@ -364,7 +338,7 @@ def test_line_numbers_count_blank_rows_as_the_spreadsheet_does(hr):
 
 
 def test_confirm_applies_the_preview(hr, marketing):
-    preview = upload(hr, csv_bytes(people_rows(), header=ZH))
+    preview = upload(hr, csv_bytes(people_rows(), header=ZH_COLUMNS))
 
     response = confirm(hr, preview)
 
@@ -400,7 +374,7 @@ def test_confirm_writes_nothing_twice(hr):
 
 
 def test_the_same_file_imported_twice_changes_nothing(hr):
-    content = csv_bytes(people_rows(), header=ZH, encoding="gb18030")
+    content = csv_bytes(people_rows(), header=ZH_COLUMNS, encoding="gb18030")
     confirm(hr, upload(hr, content))
     after_first = people_state()
 

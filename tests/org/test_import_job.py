@@ -12,36 +12,16 @@ from okr.extensions import db
 from okr.jobs.models import Job
 from okr.jobs.runner import JobContext
 from okr.org.models import ImportBatch, Person
-from tests.helpers import csv_bytes, flashes, form_values, sign_in, text, upload
-
-ZH = ["姓名", "邮箱", "职位", "部门", "上级邮箱", "人事管理员"]
-
-
-def people_rows() -> list[list[str]]:
-    """Against the `marketing` company: four new people (managers in the company or later in the
-    file), one change, one the same."""
-    return [
-        [
-            "张玥",
-            "zhangyue@example.com",
-            "SEO专员",
-            "网络营销部 / 推广组",
-            "LiZhe@example.com",
-            "否",
-        ],
-        ["刘䶮", "liuyan@example.com", "SEM专员", "推广组", "zhangyue@example.com", ""],
-        [
-            "孙燊",
-            "sunshen@example.com",
-            "内容营销专员",
-            "网络营销部/内容组",
-            "zhaoyaqi@example.com",
-            "否",
-        ],
-        ["赵雅琪", "ZhaoYaQi@Example.com", "内容主管", "内容组", "wangzhiyuan@example.com", "否"],
-        ["李喆", "lizhe@example.com", "推广主管", "推广组", "wangzhiyuan@example.com", "否"],
-        ["王志远", "wangzhiyuan@example.com", "部门总监", "网络营销部", "", "否"],
-    ]
+from tests.helpers import (
+    ZH_COLUMNS,
+    csv_bytes,
+    flashes,
+    form_values,
+    people_rows,
+    sign_in,
+    text,
+    upload,
+)
 
 
 @pytest.fixture
@@ -51,7 +31,7 @@ def hr(app, marketing):
 
 
 def _confirm(hr):
-    preview = upload(hr, csv_bytes(people_rows(), header=ZH))
+    preview = upload(hr, csv_bytes(people_rows(), header=ZH_COLUMNS))
     return hr.post("/people/import/confirm", data={"batch_id": form_values(preview)["batch_id"]})
 
 
