@@ -27,6 +27,7 @@ class Objective(db.Model):
     __table_args__ = (
         Index("ix_objective_cycle_owner", "cycle_id", "owner_id"),
         Index("ix_objective_cycle_department", "cycle_id", "department_id"),
+        Index("ix_objective_cycle_level", "cycle_id", "level"),  # the company's objectives
         # the sets waiting for approval (home): the few submitted among every objective
         Index(
             "ix_objective_submitted",
