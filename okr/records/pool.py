@@ -35,22 +35,33 @@ PRELOAD = ["okr.models", "okr.records.pool"]
 
 
 def _alive(pid: int) -> bool:
+    """Whether a process runs (a zombie, killed but not yet reaped, does not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:  # alive, someone else's
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):  # no /proc here: signal 0 is all there is
+        return True
 
 
 def _die_with_parent(worker: int) -> None:
     """On Linux, have the kernel end a pool process when its parent (the fork server) dies, even
-    by SIGKILL; the fork server itself ends when the job worker does."""
+    by SIGKILL; the fork server itself ends when the job worker does.
+
+    The parent may die before the call, and then no signal ever comes. The fork server dies only
+    after the worker, so a dead worker (or a zombie one: killed, not yet reaped) ends the process
+    here, and so does a parent that changed while the call was made (the process was handed on
+    to init)."""
+    parent = os.getppid()
     if sys.platform.startswith("linux"):
         pr_set_pdeathsig = 1
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
-    if not _alive(worker):  # the worker died before the call
+    if os.getppid() != parent or not _alive(worker):  # died before the call
         os._exit(1)
 
 
