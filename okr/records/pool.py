@@ -4,19 +4,18 @@ A pool process is forked from a fork server (`forkserver`: one clean single-thre
 worker with the app's modules imported once, not a fork of the job worker, whose threads may hold
 locks), builds its app with the factory the worker's app was made with
 (``current_app.extensions["okr.factory"]``) on the worker's database, never shares the worker's
-connections, and ends with the worker, even when the worker is killed (the fork server ends when
-the worker does, and each pool process when the fork server does).
+connections, and ends with the worker, even when the worker is killed: each pool process watches
+the worker, and the fork server ends when the last of them has.
 """
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
-import signal
-import sys
+import threading
 from collections.abc import Callable, Generator
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.connection import wait
 from typing import Any
 
 from flask import Flask, current_app
@@ -34,40 +33,27 @@ INHERITED = ("SECRET_KEY", "TIMEZONE", "DEFAULT_LOCALE")
 PRELOAD = ["okr.models", "okr.records.pool"]
 
 
-def _alive(pid: int) -> bool:
-    """Whether a process runs (a zombie, killed but not yet reaped, does not)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, someone else's
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    except (OSError, IndexError):  # no /proc here: signal 0 is all there is
-        return True
+def _end_with_worker() -> None:
+    """End this pool process as soon as the job worker that asked for it has ended, however it
+    ended (kill -9 included).
 
+    The fork server cannot do it: every pool process holds the write end of the pipe by which
+    it learns that its clients are gone, so it lives as long as they do. The worker's end of the
+    pipe that sent this process its work (multiprocessing's parent sentinel) closes when the
+    worker dies, already dead included, and a watching thread then ends the process."""
+    parent = multiprocessing.parent_process()
+    assert parent is not None and parent.sentinel is not None
 
-def _die_with_parent(worker: int) -> None:
-    """On Linux, have the kernel end a pool process when its parent (the fork server) dies, even
-    by SIGKILL; the fork server itself ends when the job worker does.
-
-    The parent may die before the call, and then no signal ever comes. The fork server dies only
-    after the worker, so a dead worker (or a zombie one: killed, not yet reaped) ends the process
-    here, and so does a parent that changed while the call was made (the process was handed on
-    to init)."""
-    parent = os.getppid()
-    if sys.platform.startswith("linux"):
-        pr_set_pdeathsig = 1
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
-    if os.getppid() != parent or not _alive(worker):  # died before the call
+    def watch() -> None:
+        wait([parent.sentinel])
         os._exit(1)
 
+    threading.Thread(target=watch, daemon=True, name="worker-watch").start()
 
-def _init_worker(worker: int, factory: Callable[..., Flask], config: dict[str, Any]) -> None:
+
+def _init_worker(factory: Callable[..., Flask], config: dict[str, Any]) -> None:
     global _worker_app
-    _die_with_parent(worker)
+    _end_with_worker()
     _worker_app = factory(config)
 
 
@@ -103,7 +89,7 @@ def render_all(ids: list[int], locale: str, workers: int) -> Generator[bytes, No
         max_workers=workers,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(os.getpid(), app.extensions["okr.factory"], _pool_config(app)),
+        initargs=(app.extensions["okr.factory"], _pool_config(app)),
     )
     try:
         # Chunks of up to 4 records, but small enough that every process gets some.
