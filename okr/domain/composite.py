@@ -6,8 +6,9 @@
 * A part that weighs more than 0 and has no fraction makes the result incomplete:
   ``complete=False``, the missing parts listed, no composite and no grade (a missing part is
   never counted as zero).  Fractions given for parts that weigh 0 are ignored (and said so).
-* Adjustments: each occurrence adds its kind's signed points; total bonus and total
-  deduction are each capped by the template's caps.
+* Adjustments: each occurrence adds its kind's signed points (fixed, or chosen within the
+  kind's range); free-form points with a reason only where the template allows them; total
+  bonus and total deduction are each capped by the template's caps, where it has them.
 * Composite = weighted sum + capped bonus - capped deduction, floored at 0; it is NOT
   capped above: bonuses can lift it past the scale (e.g. 103 of 100), the derivation says so.
 * Grade = the band the composite reaches; an improvement plan is needed when the template
@@ -39,11 +40,22 @@ GRADE_PLACES = 2
 
 @dataclass(frozen=True)
 class Adjustment:
-    """Occurrences of one adjustment kind (e.g. two typos), with an optional note."""
+    """Occurrences of one adjustment kind (e.g. two typos), with an optional note.
+
+    `points` is each occurrence's points for a ranged kind (重大差错 -1 to -5). A free-form
+    adjustment (``free=True``) names its reason in `kind` and gives its points; it counts only
+    where the template allows free-form adjustments."""
 
     kind: str
     count: int = 1
     note: str = ""
+    points: Decimal | None = None
+    free: bool = False
+
+    @classmethod
+    def free_form(cls, reason: str, points: Number) -> Adjustment:
+        """Points outside the template's kinds, with their reason."""
+        return cls(reason, 1, "", to_decimal(points), free=True)
 
 
 @dataclass(frozen=True)
@@ -81,17 +93,8 @@ def apply_adjustments(
     steps: list[Step] = []
     bonus_raw = deduction_raw = ZERO
     for item in adjustments:
-        kind = template.adjustment_kind(item.kind)
-        if kind is None:
-            raise InvalidAdjustment("adjust.unknown_kind", {"kind": item.kind})
-        if isinstance(item.count, bool) or not isinstance(item.count, int) or item.count < 1:
-            raise InvalidAdjustment(
-                "adjust.bad_count", {"kind": item.kind, "count": str(item.count)}
-            )
-        points = kind.points * item.count
-        steps.append(
-            Step.of("adjust.item", kind=kind.key, count=item.count, each=kind.points, points=points)
-        )
+        points, step = _item_points(template, item)
+        steps.append(step)
         if points > 0:
             bonus_raw += points
         else:
@@ -107,6 +110,26 @@ def apply_adjustments(
     if adjustments:
         steps.append(Step.of("adjust.total", bonus=bonus, deduction=deduction, net=net))
     return AdjustmentsResult(bonus_raw, deduction_raw, bonus, deduction, net, tuple(steps))
+
+
+def _item_points(template: ReviewTemplate, item: Adjustment) -> tuple[Decimal, Step]:
+    """An adjustment's signed points and the step that says how, or why it cannot count."""
+    if item.free:
+        if not template.free_form:
+            raise InvalidAdjustment("adjust.free_form_refused", {"kind": item.kind})
+        if item.points is None or item.points == 0:
+            raise InvalidAdjustment("adjust.free_form_points", {"kind": item.kind})
+        return item.points, Step.of("adjust.free", kind=item.kind, points=item.points)
+    kind = template.adjustment_kind(item.kind)
+    if kind is None:
+        raise InvalidAdjustment("adjust.unknown_kind", {"kind": item.kind})
+    if isinstance(item.count, bool) or not isinstance(item.count, int) or item.count < 1:
+        raise InvalidAdjustment("adjust.bad_count", {"kind": item.kind, "count": str(item.count)})
+    each = kind.each(item.points)
+    points = each * item.count
+    code = "adjust.item_ranged" if kind.is_ranged else "adjust.item"
+    extra = {"low": kind.low, "high": kind.high} if kind.is_ranged else {}
+    return points, Step.of(code, kind=kind.key, count=item.count, each=each, points=points, **extra)
 
 
 def _part_points(

@@ -82,6 +82,8 @@ STEP_TEMPLATES: dict[str, str] = {
     "peer.too_few_raters": N_("Only {count} rater(s) counted, at least {minimum} needed."),
     # adjustments and composite
     "adjust.item": N_("{kind}: {count} × {each} = {points}"),
+    "adjust.item_ranged": N_("{kind} ({low} to {high}): {count} × {each} = {points}"),
+    "adjust.free": N_("{kind}: {points} (free-form, the template allows it)"),
     "adjust.bonus_capped": N_("Bonus {raw} capped at {cap}."),
     "adjust.deduction_capped": N_("Deduction {raw} capped at {cap}."),
     "adjust.total": N_("Adjustments: +{bonus} − {deduction} = {net}"),
@@ -209,6 +211,15 @@ ERROR_TEMPLATES: dict[str, str] = {
     "grade.below_all_bands": N_("Score {score} is below every grade band."),
     "adjust.unknown_kind": N_("{kind} is not an adjustment this template allows."),
     "adjust.bad_count": N_("{kind} needs a whole count of at least 1, not {count}."),
+    "adjust.fixed_points": N_("{kind} gives {each} points each, not {points}."),
+    "adjust.out_of_range": N_("{kind} gives between {low} and {high} points each, not {points}."),
+    "adjust.free_form_refused": N_(
+        "“{kind}” is not one of this template's bonuses and deductions, and the template does not allow free-form ones."
+    ),
+    "adjust.free_form_points": N_("“{kind}” needs points other than 0."),
+    "template.adjustment_range": N_(
+        "Adjustment {key} needs a range from a lower to a higher number on one side of 0 (e.g. -5 to -1), not {low} to {high}."
+    ),
     "composite.fraction_out_of_range": N_("{part} fraction {fraction} is outside 0–{limit}."),
     # calibration and periods
     "quota.fraction_out_of_range": N_(

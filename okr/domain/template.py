@@ -9,8 +9,11 @@
   inclusive (``>= 90``) by default or exclusive (``> 90``, for "90 and below needs effort").
   Thresholds must be distinct and the lowest must cover 0, so every composite gets a grade.
   Labels are data (优秀/良好/合格/不合格, 一般, 需鼓励, ...).
-* Adjustments: kinds with signed points per occurrence; total bonus and total deduction are
-  each capped by ``bonus_cap`` / ``deduction_cap`` (None = no cap).
+* Adjustments: kinds with signed points per occurrence, fixed (a typo -0.5) or chosen in a
+  range when recorded (a major error -1 to -5); total bonus and total deduction are each capped
+  by ``bonus_cap`` / ``deduction_cap`` only where the scheme says so (None = no cap). Points
+  outside the kinds (a reason and any points) count only where the template allows them
+  (``free_form``).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from okr.domain.errors import InvalidBands, InvalidScore, InvalidTemplate
+from okr.domain.errors import InvalidAdjustment, InvalidBands, InvalidScore, InvalidTemplate
 from okr.domain.numbers import HUNDRED, ONE, ZERO, Number, fmt, to_decimal, to_decimal_or_none
 from okr.domain.steps import Step
 from okr.domain.weights import check_weights
@@ -105,15 +108,49 @@ DEFAULT_BANDS = (
 
 @dataclass(frozen=True)
 class AdjustmentKind:
-    """A kind of bonus (+) or deduction (-) with its points per occurrence."""
+    """A kind of bonus (+) or deduction (-): fixed points per occurrence, or a range
+    (`low` to `high`, both the same sign) from which each occurrence's points are chosen."""
 
     key: str
-    points: Decimal
+    points: Decimal | None
+    low: Decimal | None = None
+    high: Decimal | None = None
 
     @classmethod
     def of(cls, key: str, points: Number) -> AdjustmentKind:
-        """Build from user values."""
+        """A kind with fixed points, from user values."""
         return cls(key, to_decimal(points))
+
+    @classmethod
+    def ranged(cls, key: str, low: Number, high: Number) -> AdjustmentKind:
+        """A kind whose points are chosen between `low` and `high` (e.g. -5 and -1)."""
+        return cls(key, None, to_decimal(low), to_decimal(high))
+
+    @property
+    def is_ranged(self) -> bool:
+        return self.points is None
+
+    def each(self, chosen: Decimal | None) -> Decimal:
+        """The points of one occurrence: the kind's own, or the chosen ones within its range."""
+        if self.points is not None:
+            if chosen is not None and chosen != self.points:
+                raise InvalidAdjustment(
+                    "adjust.fixed_points",
+                    {"kind": self.key, "points": fmt(chosen), "each": fmt(self.points)},
+                )
+            return self.points
+        assert self.low is not None and self.high is not None
+        if chosen is None or not self.low <= chosen <= self.high:
+            raise InvalidAdjustment(
+                "adjust.out_of_range",
+                {
+                    "kind": self.key,
+                    "points": "" if chosen is None else fmt(chosen),
+                    "low": fmt(self.low),
+                    "high": fmt(self.high),
+                },
+            )
+        return chosen
 
 
 def validate_bands(bands: Sequence[GradeBand]) -> tuple[GradeBand, ...]:
@@ -172,6 +209,7 @@ class ReviewTemplate:
     improvement_plan_grades: frozenset[str] = frozenset()
     min_peer_raters: int = 1
     attainment_cap: Decimal = ONE
+    free_form: bool = False
 
     def __post_init__(self) -> None:
         weights = {as_part(k): v for k, v in self.part_weights.items()}
@@ -194,6 +232,7 @@ class ReviewTemplate:
         improvement_plan_grades: Sequence[str] = (),
         min_peer_raters: int = 1,
         attainment_cap: Number = ONE,
+        free_form: bool = False,
     ) -> ReviewTemplate:
         """Build and validate a template from user values."""
         return cls(
@@ -207,6 +246,7 @@ class ReviewTemplate:
             frozenset(improvement_plan_grades),
             min_peer_raters,
             to_decimal(attainment_cap),
+            free_form,
         )
 
     def weight(self, part: Part) -> Decimal:
@@ -239,6 +279,24 @@ def validate_criteria(part: Part | str, criteria: Sequence[Criterion]) -> None:
     check_weights([c.weight for c in criteria], HUNDRED, scope=f"criteria.{part}")
 
 
+def _validate_kind(kind: AdjustmentKind) -> None:
+    """Fixed points other than 0, or a range from low to high that stays on one side of 0."""
+    if kind.points is not None:
+        if kind.points == 0:
+            raise InvalidTemplate("template.adjustment_zero", {"key": kind.key})
+        return
+    low, high = kind.low, kind.high
+    if low is None or high is None or low >= high or low < 0 < high or 0 in (low, high):
+        raise InvalidTemplate(
+            "template.adjustment_range",
+            {
+                "key": kind.key,
+                "low": fmt(low) if low is not None else "",
+                "high": fmt(high) if high is not None else "",
+            },
+        )
+
+
 def _validate(t: ReviewTemplate) -> None:
     check_weights(list(t.part_weights.values()), HUNDRED, scope="parts")
     if t.criteria.get(Part.KR):
@@ -255,8 +313,7 @@ def _validate(t: ReviewTemplate) -> None:
     for kind in t.adjustment_kinds:
         if keys.count(kind.key) > 1:
             raise InvalidTemplate("template.duplicate_adjustment", {"key": kind.key})
-        if kind.points == 0:
-            raise InvalidTemplate("template.adjustment_zero", {"key": kind.key})
+        _validate_kind(kind)
     for name, cap in (("bonus", t.bonus_cap), ("deduction", t.deduction_cap)):
         if cap is not None and cap < 0:
             raise InvalidTemplate("template.cap_negative", {"which": name, "cap": fmt(cap)})

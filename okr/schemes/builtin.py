@@ -31,27 +31,34 @@ PEER = _stars(
 MANAGER = _stars(
     ("results", "目标达成", 40), ("skills", "专业能力", 30), ("attitude", "工作态度", 30)
 )
-NEW_MEDIA_ADJUSTMENTS = {
-    "kinds": [
-        {"key": "typo", "label": "错别字", "points": "-0.5"},
-        {"key": "wrong_image", "label": "错图", "points": "-0.5"},
-        {"key": "duplicate_post", "label": "重复发布", "points": "-1"},
-        {"key": "post_100k", "label": "单篇阅读超10万", "points": "2"},
-    ],
-    "bonus_cap": "10",
-    "deduction_cap": "10",
-}
+# Seed 003's daily bonuses and deductions (新媒体KPI绩效考核方案), all of them, with no caps: the seed
+# caps only its satisfaction and complaint indicators, not these.
+NEW_MEDIA_KINDS = [
+    {"key": "typo", "label": "错别字", "points": "-0.5"},
+    {"key": "wrong_image", "label": "图片出错", "points": "-0.5"},
+    {"key": "duplicate_post", "label": "重稿", "points": "-1"},
+    {"key": "title_error", "label": "标题出错", "points": "-1"},
+    {"key": "execution_error", "label": "运营推广执行出错", "points": "-1"},
+    {"key": "major_error", "label": "重大差错", "min": "-5", "max": "-1"},
+    {"key": "post_100k", "label": "单篇阅读超10万", "points": "2"},
+    {"key": "sina_first", "label": "新浪媒体势力榜月排名全国第一", "points": "3"},
+    {
+        "key": "sina_behind",
+        "label": "新浪媒体势力榜未进全国前三且落后于主要竞争对手",
+        "points": "-3",
+    },
+]
 
 BUILT_IN: dict[str, dict[str, Any]] = {
     "okr-default": {
         "format": FORMAT,
         "name": "OKR 季度考核（默认）",
-        "description": "关键结果达成 60%、团队评估 20%、一对一面谈 20%；90/80/60 分档；优秀不超过 20%。",
+        "description": "关键结果达成 60%、团队评估 20%、一对一面谈 20%；90/80/60 分档；优秀不超过 20%。加减分：新媒体方案（种子 003）的各项，另可写明原因自由加减分；不设封顶。",
         "total_scale": "100",
         "parts": {"kr": "60", "peer": "20", "interview": "20", "self": "0"},
         "criteria": {"peer": PEER, "interview": MANAGER, "self": MANAGER},
         "bands": DEFAULT_BANDS,
-        "adjustments": NEW_MEDIA_ADJUSTMENTS,
+        "adjustments": {"kinds": NEW_MEDIA_KINDS, "free_form": True},
         "quotas": {"优秀": "0.2"},
         "improvement_plan_grades": ["合格", "不合格"],
         "min_peer_raters": 2,
@@ -96,7 +103,6 @@ BUILT_IN: dict[str, dict[str, Any]] = {
             {"label": "需努力", "min": "80"},
             {"label": "需鼓励", "min": "0"},
         ],
-        "adjustments": NEW_MEDIA_ADJUSTMENTS,
         "improvement_plan_grades": ["需努力", "需鼓励"],
         "min_peer_raters": 1,
     },

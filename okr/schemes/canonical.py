@@ -38,16 +38,24 @@ def _band(band: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _kind_points(kind: dict[str, Any]) -> dict[str, str]:
+    """Fixed points, or the range each occurrence's points are chosen from."""
+    if kind.get("points") is None and "min" in kind:
+        return {"min": _text(kind["min"]), "max": _text(kind["max"])}
+    return {"points": _text(kind["points"])}
+
+
 def _adjustments(adjustments: dict[str, Any]) -> dict[str, Any]:
     return {
         "kinds": [
             {
                 "key": kind["key"].strip(),
                 "label": (kind.get("label") or kind["key"]).strip(),
-                "points": _text(kind["points"]),
+                **_kind_points(kind),
             }
             for kind in adjustments.get("kinds") or []
         ],
+        "free_form": adjustments.get("free_form") is True,
         "bonus_cap": None
         if adjustments.get("bonus_cap") is None
         else _text(adjustments["bonus_cap"]),

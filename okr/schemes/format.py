@@ -145,6 +145,7 @@ def parse(data: dict[str, Any]) -> TemplateSpec:
             [str(g) for g in data.get("improvement_plan_grades") or []],
             int(data.get("min_peer_raters", 1)),
             cap,
+            adjustments.get("free_form") is True,
         )
     except DomainError as exc:
         raise TemplateFormatError([_explain(exc)]) from exc
@@ -229,9 +230,15 @@ def _bands(data: dict[str, Any], errors: list[str]) -> list[GradeBand]:
 def _kinds(adjustments: dict[str, Any], errors: list[str]) -> list[AdjustmentKind]:
     kinds = []
     for kind in adjustments.get("kinds") or []:
-        points = _number(kind.get("points"), str(kind.get("key")), errors)
+        key = str(kind.get("key", ""))
+        if kind.get("points") is None and "min" in kind:
+            low, high = (_number(kind.get(end), key, errors) for end in ("min", "max"))
+            if low is not None and high is not None:
+                kinds.append(AdjustmentKind.ranged(key, low, high))
+            continue
+        points = _number(kind.get("points"), key, errors)
         if points is not None:
-            kinds.append(AdjustmentKind.of(str(kind.get("key", "")), points))
+            kinds.append(AdjustmentKind.of(key, points))
     return kinds
 
 

@@ -183,7 +183,9 @@ def _check_band(
 
 def check_adjustments(c: Problems, data: dict[str, Any]) -> None:
     adjustments = c.mapping(data.get("adjustments"), "adjustments", _("“adjustments”"))
-    unknown = sorted(set(adjustments) - {"kinds", "bonus_cap", "deduction_cap"})
+    unknown = sorted(set(adjustments) - {"kinds", "bonus_cap", "deduction_cap", "free_form"})
+    if adjustments.get("free_form", False) not in (True, False):
+        c.add("adjustments.free_form", _("“free_form” must be true or false."))
     if unknown:
         c.add("adjustments", _("Unknown fields: %(fields)s.", fields=", ".join(unknown)))
     keys: set[str] = set()
@@ -198,6 +200,9 @@ def check_adjustments(c: Problems, data: dict[str, Any]) -> None:
         keys.add(key)
         if not isinstance(kind.get("label", key), str):
             c.add(f"{place}.label", _("The label of “%(key)s” must be text.", key=key))
+        if kind.get("points") is None and ("min" in kind or "max" in kind):
+            _check_range(c, kind, place, key)
+            continue
         points = c.number(
             kind.get("points"), f"{place}.points", _("The points of “%(key)s”", key=key)
         )
@@ -210,6 +215,28 @@ def check_adjustments(c: Problems, data: dict[str, Any]) -> None:
         value = c.number(adjustments[cap], f"adjustments.{cap}", what, None)
         if value is not None and value < 0:
             c.add(f"adjustments.{cap}", _("%(what)s cannot be negative.", what=what))
+
+
+def _check_range(c: Problems, kind: dict[str, Any], place: str, key: str) -> None:
+    """A ranged kind (重大差错 -1 to -5): both ends, low below high, both on one side of 0."""
+    low = c.number(kind.get("min"), f"{place}.min", _("The lowest points of “%(key)s”", key=key))
+    high = c.number(kind.get("max"), f"{place}.max", _("The highest points of “%(key)s”", key=key))
+    if low is None or high is None:
+        return
+    if low >= high:
+        c.add(
+            f"{place}.max",
+            _("The highest points of “%(key)s” must be above its lowest.", key=key),
+        )
+    elif low < 0 < high or 0 in (low, high):
+        c.add(
+            f"{place}.min",
+            _(
+                "The points of “%(key)s” must be all bonus or all deduction, without 0"
+                " (e.g. -5 to -1).",
+                key=key,
+            ),
+        )
 
 
 def check_policies(c: Problems, data: dict[str, Any], labels: set[str]) -> None:

@@ -276,6 +276,76 @@ def test_bad_adjustment_refused(adjustment: Adjustment, code: str) -> None:
     assert exc.value.code == code
 
 
+# Seed 003: 重大差错扣1—5分, chosen per occurrence within the range.
+MAJOR = ReviewTemplate.of(
+    {"kr": 100},
+    adjustment_kinds=[A("typo", "-0.5"), AdjustmentKind.ranged("major_error", -5, -1)],
+)
+
+
+@pytest.mark.parametrize(
+    ("chosen", "count", "net"), [("-1", 1, "-1"), ("-5", 1, "-5"), ("-2.5", 2, "-5")]
+)
+def test_a_ranged_kind_takes_the_chosen_points_within_its_range(
+    chosen: str, count: int, net: str
+) -> None:
+    result = composite(MAJOR, {"kr": "1"}, [Adjustment("major_error", count, points=D(chosen))])
+    assert result.adjustments.net == D(net)
+    assert result.composite == 100 + D(net)
+    assert (
+        Step(
+            "adjust.item_ranged",
+            {
+                "kind": "major_error",
+                "count": str(count),
+                "each": chosen,
+                "points": net,
+                "low": "-5",
+                "high": "-1",
+            },
+        )
+        in result.steps
+    )
+
+
+@pytest.mark.parametrize(
+    ("adjustment", "code"),
+    [
+        (Adjustment("major_error", points=D("-6")), "adjust.out_of_range"),
+        (Adjustment("major_error", points=D("-0.5")), "adjust.out_of_range"),
+        (Adjustment("major_error"), "adjust.out_of_range"),
+        (Adjustment("typo", points=D(-1)), "adjust.fixed_points"),
+        (Adjustment.free_form("helped a colleague", 3), "adjust.free_form_refused"),
+    ],
+    ids=["below", "above", "no-points", "fixed-kind-other-points", "free-form-not-allowed"],
+)
+def test_points_outside_the_template_are_refused(adjustment: Adjustment, code: str) -> None:
+    with pytest.raises(InvalidAdjustment) as exc:
+        composite(MAJOR, {"kr": "1"}, [adjustment])
+    assert exc.value.code == code
+
+
+def test_free_form_points_count_only_where_the_template_allows_them() -> None:
+    template = ReviewTemplate.of({"kr": 100}, free_form=True)
+    result = composite(template, {"kr": "0.9"}, [Adjustment.free_form("客户表扬", 3)])
+    assert result.composite == D(93)
+    assert Step("adjust.free", {"kind": "客户表扬", "points": "3"}) in result.steps
+    with pytest.raises(InvalidAdjustment) as exc:
+        composite(template, {"kr": "0.9"}, [Adjustment.free_form("nothing", 0)])
+    assert exc.value.code == "adjust.free_form_points"
+
+
+@pytest.mark.parametrize(
+    ("low", "high"),
+    [(-1, -5), (-1, 2), (0, 3), (-2, -2)],
+    ids=["reversed", "both-sides", "zero", "empty"],
+)
+def test_a_range_runs_upward_on_one_side_of_zero(low: int, high: int) -> None:
+    with pytest.raises(InvalidTemplate) as exc:
+        ReviewTemplate.of({"kr": 100}, adjustment_kinds=[AdjustmentKind.ranged("x", low, high)])
+    assert exc.value.code == "template.adjustment_range"
+
+
 @pytest.mark.parametrize(
     ("grade_parts", "plan"),
     [

@@ -47,6 +47,11 @@ W = WeightedValue.of
 TIERS = KeyResultSpec.tiered(
     [Tier.of(None, 10, 0), Tier.of(10, 20, 3), Tier.of(20, 30, 5, lower_inclusive=False)]
 )
+FREE = ReviewTemplate.of(
+    {"kr": 100},
+    adjustment_kinds=[AdjustmentKind.ranged("major", -5, -1)],
+    free_form=True,
+)
 TEMPLATE = ReviewTemplate.of(
     {"kr": 80, "peer": 20},
     {"peer": PEER},
@@ -160,6 +165,13 @@ SCENARIOS: list[Scenario] = [
     lambda: composite(TEMPLATE, {"kr": 2, "peer": 1}),
     lambda: composite(TEMPLATE, {"kr": 1, "peer": 1}, [Adjustment("gift")]),
     lambda: composite(TEMPLATE, {"kr": 1, "peer": 1}, [Adjustment("fine", 0)]),
+    lambda: composite(TEMPLATE, {"kr": 1, "peer": 1}, [Adjustment("fine", points=D(-4))]),
+    lambda: composite(FREE, {"kr": 1}, [Adjustment("major", 2, points=D(-3))]),
+    lambda: composite(FREE, {"kr": 1}, [Adjustment("major", points=D(-6))]),
+    lambda: composite(FREE, {"kr": 1}, [Adjustment.free_form("helped a colleague", 2)]),
+    lambda: composite(FREE, {"kr": 1}, [Adjustment.free_form("nothing", 0)]),
+    lambda: composite(TEMPLATE, {"kr": 1, "peer": 1}, [Adjustment.free_form("late", -1)]),
+    lambda: ReviewTemplate.of({"kr": 100}, adjustment_kinds=[AdjustmentKind.ranged("a", -1, 2)]),
     lambda: grade_for(TEMPLATE.bands, "60"),
     lambda: grade_for([GradeBand.of("a", -5)], "-10"),
     lambda: validate_bands([]),
