@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from okr.domain.errors import InvalidAdjustment, InvalidBands, InvalidScore, InvalidTemplate
+from okr.domain.adjustment_kinds import AdjustmentKind, validate_kind
+from okr.domain.errors import InvalidBands, InvalidScore, InvalidTemplate
 from okr.domain.numbers import HUNDRED, ONE, ZERO, Number, fmt, to_decimal, to_decimal_or_none
 from okr.domain.steps import Step
 from okr.domain.weights import check_weights
@@ -104,53 +105,6 @@ DEFAULT_BANDS = (
     GradeBand("合格", Decimal(60)),
     GradeBand("不合格", ZERO),
 )
-
-
-@dataclass(frozen=True)
-class AdjustmentKind:
-    """A kind of bonus (+) or deduction (-): fixed points per occurrence, or a range
-    (`low` to `high`, both the same sign) from which each occurrence's points are chosen."""
-
-    key: str
-    points: Decimal | None
-    low: Decimal | None = None
-    high: Decimal | None = None
-
-    @classmethod
-    def of(cls, key: str, points: Number) -> AdjustmentKind:
-        """A kind with fixed points, from user values."""
-        return cls(key, to_decimal(points))
-
-    @classmethod
-    def ranged(cls, key: str, low: Number, high: Number) -> AdjustmentKind:
-        """A kind whose points are chosen between `low` and `high` (e.g. -5 and -1)."""
-        return cls(key, None, to_decimal(low), to_decimal(high))
-
-    @property
-    def is_ranged(self) -> bool:
-        return self.points is None
-
-    def each(self, chosen: Decimal | None) -> Decimal:
-        """The points of one occurrence: the kind's own, or the chosen ones within its range."""
-        if self.points is not None:
-            if chosen is not None and chosen != self.points:
-                raise InvalidAdjustment(
-                    "adjust.fixed_points",
-                    {"kind": self.key, "points": fmt(chosen), "each": fmt(self.points)},
-                )
-            return self.points
-        assert self.low is not None and self.high is not None
-        if chosen is None or not self.low <= chosen <= self.high:
-            raise InvalidAdjustment(
-                "adjust.out_of_range",
-                {
-                    "kind": self.key,
-                    "points": "" if chosen is None else fmt(chosen),
-                    "low": fmt(self.low),
-                    "high": fmt(self.high),
-                },
-            )
-        return chosen
 
 
 def validate_bands(bands: Sequence[GradeBand]) -> tuple[GradeBand, ...]:
@@ -279,24 +233,6 @@ def validate_criteria(part: Part | str, criteria: Sequence[Criterion]) -> None:
     check_weights([c.weight for c in criteria], HUNDRED, scope=f"criteria.{part}")
 
 
-def _validate_kind(kind: AdjustmentKind) -> None:
-    """Fixed points other than 0, or a range from low to high that stays on one side of 0."""
-    if kind.points is not None:
-        if kind.points == 0:
-            raise InvalidTemplate("template.adjustment_zero", {"key": kind.key})
-        return
-    low, high = kind.low, kind.high
-    if low is None or high is None or low >= high or low < 0 < high or 0 in (low, high):
-        raise InvalidTemplate(
-            "template.adjustment_range",
-            {
-                "key": kind.key,
-                "low": fmt(low) if low is not None else "",
-                "high": fmt(high) if high is not None else "",
-            },
-        )
-
-
 def _validate(t: ReviewTemplate) -> None:
     check_weights(list(t.part_weights.values()), HUNDRED, scope="parts")
     if t.criteria.get(Part.KR):
@@ -313,7 +249,7 @@ def _validate(t: ReviewTemplate) -> None:
     for kind in t.adjustment_kinds:
         if keys.count(kind.key) > 1:
             raise InvalidTemplate("template.duplicate_adjustment", {"key": kind.key})
-        _validate_kind(kind)
+        validate_kind(kind)
     for name, cap in (("bonus", t.bonus_cap), ("deduction", t.deduction_cap)):
         if cap is not None and cap < 0:
             raise InvalidTemplate("template.cap_negative", {"which": name, "cap": fmt(cap)})

@@ -48,6 +48,8 @@ class KindForm(Form):
     key = StringField(_l("Key"), validators=[Optional(), Length(max=40)])
     label = StringField(_l("Label"), validators=[Optional(), Length(max=100)])
     points = DecimalText(_l("Points each"))
+    min = DecimalText(_l("Or from"), description=_l("A range chosen when recorded, e.g. −5 to −1"))
+    max = DecimalText(_l("to"))
 
 
 class TemplateForm(FlaskForm):
@@ -73,6 +75,9 @@ class TemplateForm(FlaskForm):
     )
     bands = FieldList(FormField(BandForm), min_entries=1, max_entries=12)
     kinds = FieldList(FormField(KindForm), max_entries=30)
+    free_form = BooleanField(
+        _l("Also allow free-form bonuses and deductions (any points, with a reason)")
+    )
     bonus_cap = DecimalText(_l("Bonus cap (points)"), description=_l("Empty: no cap."))
     deduction_cap = DecimalText(_l("Deduction cap (points)"), description=_l("Empty: no cap."))
 
@@ -130,6 +135,7 @@ def form_data(spec: dict[str, Any]) -> dict[str, Any]:
             for b in spec["bands"]
         ],
         "kinds": adjustments.get("kinds") or [],
+        "free_form": adjustments.get("free_form") is True,
         "bonus_cap": adjustments.get("bonus_cap") or "",
         "deduction_cap": adjustments.get("deduction_cap") or "",
     }
@@ -151,20 +157,25 @@ def spec_data(form: TemplateForm) -> dict[str, Any]:
         "criteria": {},
         **_band_fields(bands),
         "adjustments": {
-            "kinds": [
-                {
-                    "key": (k.key.data or "").strip(),
-                    "label": (k.label.data or "").strip(),
-                    "points": _text(k.points.number),
-                }
-                for k in kinds
-            ],
+            "kinds": [_kind_data(k) for k in kinds],
+            "free_form": bool(form.free_form.data),
             "bonus_cap": _text(form.bonus_cap.number),
             "deduction_cap": _text(form.deduction_cap.number),
         },
     }
     data["criteria"] = _read_criteria(form, data)
     return data
+
+
+def _kind_data(row: KindForm) -> dict[str, Any]:
+    """A kind row: its points each, or the range typed instead of them."""
+    kind: dict[str, Any] = {
+        "key": (row.key.data or "").strip(),
+        "label": (row.label.data or "").strip(),
+    }
+    if not (row.points.data or "").strip() and (row.min.data or row.max.data):
+        return {**kind, "min": _text(row.min.number), "max": _text(row.max.number)}
+    return {**kind, "points": _text(row.points.number)}
 
 
 def _kept_rows(form: TemplateForm) -> tuple[list[BandForm], list[KindForm]]:
@@ -177,7 +188,11 @@ def _kept_rows(form: TemplateForm) -> tuple[list[BandForm], list[KindForm]]:
     kinds = [
         (i, e.form)
         for i, e in enumerate(form.kinds)
-        if e.form.key.data or e.form.label.data or e.form.points.data
+        if e.form.key.data
+        or e.form.label.data
+        or e.form.points.data
+        or e.form.min.data
+        or e.form.max.data
     ]
     form.kept_bands, form.kept_kinds = [i for i, _b in bands], [i for i, _k in kinds]
     return [b for _i, b in bands], [k for _i, k in kinds]
@@ -241,7 +256,7 @@ def attach_problems(form: TemplateForm, problems: list[tuple[str, str]]) -> dict
             field = row[bits[1]] if len(bits) > 1 else row.label
         elif head == "quotas" and rest in labels:
             field = labels[rest].quota
-        elif head == "adjustments" and bits[0] in ("bonus_cap", "deduction_cap"):
+        elif head == "adjustments" and bits[0] in ("bonus_cap", "deduction_cap", "free_form"):
             field = form[bits[0]]
         elif head == "adjustments" and bits[0] == "kinds" and int(bits[1]) < len(kinds):
             field = form.kinds.entries[kinds[int(bits[1])]].form[bits[2]]

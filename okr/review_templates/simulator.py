@@ -6,7 +6,10 @@ docs/review-templates.md, "Simulator input") are what an appraisal would gather:
     {"kr_percent": "85",                                  # the person's OKR score, in percent
      "peer": [{"cooperation": 4, ...}, {...}],            # one object per rater
      "interview": {"results": 4, ...}, "self": {...},     # ratings by criterion key
-     "adjustments": {"typo": 2, "post_100k": 1}}          # occurrences by adjustment kind
+     "adjustments": {"typo": 2, "major_error": ["-3"]},   # occurrences by adjustment kind:
+                                                          # a count, or for a ranged kind the
+                                                          # points of each occurrence
+     "free_adjustments": [{"reason": "…", "points": "3"}]}  # only if the template allows them
 
 They are checked against the template (unknown criteria, ratings outside a scale, unknown
 adjustment kinds are refused, each where it is), then scored exactly as an appraisal is
@@ -16,7 +19,6 @@ a rater with no ratings at all is ignored like an unsubmitted form.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,18 +29,20 @@ from flask_babel import gettext as _
 from okr.domain.composite import Adjustment
 from okr.domain.composite import composite as composite_score
 from okr.domain.errors import DomainError
-from okr.domain.numbers import HUNDRED, fmt, parse_decimal, round_display, to_decimal
+from okr.domain.numbers import HUNDRED, fmt, round_display
 from okr.domain.ratings import normalise, peer_score
 from okr.domain.steps import Step, rounding_step
 from okr.domain.template import Criterion, Part
 from okr.explain import PART_WORDS, describe_steps, error_message
+from okr.review_templates.sample_values import empty, free_adjustments, kind_adjustments, number
 from okr.reviews.scoring import Breakdown, PartResult, qualitative_part
 from okr.schemes.format import TemplateSpec, counted_parts
 
-INPUT_FIELDS = ("kr_percent", "peer", "interview", "self", "adjustments")
+INPUT_FIELDS = ("kr_percent", "peer", "interview", "self", "adjustments", "free_adjustments")
 RATED_PARTS = ("peer", "interview", "self")
 DISPLAY_PLACES = 2
 MAX_RATERS = 20
+FREE_ROWS = 3  # free-form rows on the page
 
 Ratings = dict[str, Decimal | None]
 
@@ -59,23 +63,11 @@ class SampleInputs:
     peer: tuple[Ratings, ...] = ()
     interview: Ratings = field(default_factory=dict)
     self: Ratings = field(default_factory=dict)
-    adjustments: dict[str, int] = field(default_factory=dict)
+    adjustments: tuple[Adjustment, ...] = ()
 
 
 def _criteria(spec: TemplateSpec, part: str) -> tuple[Criterion, ...]:
     return tuple(spec.domain.criteria.get(Part(part), ()))
-
-
-def _number(value: Any, *, percent: bool = False) -> Decimal:
-    if isinstance(value, bool):
-        raise DomainError("number.not_number", {"value": repr(value)})
-    if isinstance(value, str):
-        return parse_decimal(value, allow_percent=percent)
-    return to_decimal(str(value) if isinstance(value, float) else value)
-
-
-def _empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _ratings(
@@ -96,11 +88,11 @@ def _ratings(
                 )
             )
             continue
-        if _empty(value):
+        if empty(value):
             ratings[key] = None
             continue
         try:
-            ratings[key] = _number(value)
+            ratings[key] = number(value)
             normalise(criterion, ratings[key])  # refuses a rating outside the scale
         except DomainError as exc:
             problems.append((f"{place}.{key}", error_message(exc, spec.glossary())))
@@ -108,10 +100,10 @@ def _ratings(
 
 
 def _kr(spec: TemplateSpec, value: Any, problems: list[tuple[str, str]]) -> Decimal | None:
-    if _empty(value):
+    if empty(value):
         return None
     try:
-        percent = _number(value, percent=True)
+        percent = number(value, percent=True)
     except DomainError as exc:
         problems.append(("kr_percent", error_message(exc)))
         return None
@@ -128,26 +120,6 @@ def _kr(spec: TemplateSpec, value: Any, problems: list[tuple[str, str]]) -> Deci
         )
         return None
     return percent / HUNDRED
-
-
-def _adjustments(spec: TemplateSpec, value: Any, problems: list[tuple[str, str]]) -> dict[str, int]:
-    if not isinstance(value, dict):
-        problems.append(("adjustments", _("Adjustments must map each kind to a count.")))
-        return {}
-    counts: dict[str, int] = {}
-    for kind, count in value.items():
-        place = f"adjustments.{kind}"
-        if spec.domain.adjustment_kind(kind) is None:
-            problems.append(
-                (place, _("“%(kind)s” is not an adjustment of this template.", kind=kind))
-            )
-        elif _empty(count):
-            continue
-        elif isinstance(count, bool) or not re.fullmatch(r"\d{1,4}", str(count).strip()):
-            problems.append((place, _("Enter how many times, a whole number from 0.")))
-        else:
-            counts[kind] = int(str(count).strip())
-    return counts
 
 
 def read_inputs(spec: TemplateSpec, data: Any) -> SampleInputs:
@@ -178,7 +150,10 @@ def read_inputs(spec: TemplateSpec, data: Any) -> SampleInputs:
         ),
         _ratings(spec, "interview", data.get("interview") or {}, "interview", problems),
         _ratings(spec, "self", data.get("self") or {}, "self", problems),
-        _adjustments(spec, data.get("adjustments") or {}, problems),
+        (
+            *kind_adjustments(spec, data.get("adjustments") or {}, problems),
+            *free_adjustments(spec, data.get("free_adjustments") or [], problems),
+        ),
     )
     if problems:
         raise InputsInvalid(problems)
@@ -186,7 +161,8 @@ def read_inputs(spec: TemplateSpec, data: Any) -> SampleInputs:
 
 
 def inputs_from_form(spec: TemplateSpec, form: Mapping[str, str], raters: int) -> dict[str, Any]:
-    """The simulator page's fields (kr_percent, peer-0-<key>, interview-<key>, adjustments-<kind>) as inputs."""
+    """The simulator page's fields (kr_percent, peer-0-<key>, interview-<key>, adjustments-<kind>,
+    free_adjustments-<n>-reason/points) as inputs."""
 
     def sheet(prefix: str, part: str) -> dict[str, str | None]:
         return {
@@ -204,6 +180,13 @@ def inputs_from_form(spec: TemplateSpec, form: Mapping[str, str], raters: int) -
             kind.key: (form.get(f"adjustments-{kind.key}") or "").strip()
             for kind in spec.domain.adjustment_kinds
         },
+        "free_adjustments": [
+            {
+                "reason": (form.get(f"free_adjustments-{i}-reason") or "").strip(),
+                "points": (form.get(f"free_adjustments-{i}-points") or "").strip(),
+            }
+            for i in range(FREE_ROWS if spec.domain.free_form else 0)
+        ],
     }
 
 
@@ -256,8 +239,7 @@ def simulate(spec: TemplateSpec, inputs: SampleInputs) -> Breakdown:
     for name, item in parts.items():
         item.weight = spec.domain.weight(Part(name))
     fractions = {Part(p.part): (p.fraction if p.weight > 0 else None) for p in parts.values()}
-    adjustments = [Adjustment(kind, count) for kind, count in inputs.adjustments.items() if count]
-    result = composite_score(spec.domain, fractions, adjustments)
+    result = composite_score(spec.domain, fractions, inputs.adjustments)
     problems = [
         p.missing_reason
         for p in parts.values()

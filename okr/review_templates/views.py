@@ -282,6 +282,7 @@ def simulate() -> Response:
         status=422 if problems else 200,
         **{"spec": spec, "review_template": template, "templates": choices, "values": values},
         **{"raters": raters, "errors": errors, "breakdown": breakdown},
+        free_rows=simulator.FREE_ROWS,
         lines=simulator.derivation(spec, breakdown) if spec and breakdown else [],
     )
     if problems:  # the inputs come back with their messages, in place of the result

@@ -33,6 +33,13 @@ def _run(family, **inputs):
     return simulate(spec, read_inputs(spec, inputs))
 
 
+def _with_adjustments(family, **adjustments):
+    """HR's copy of a built-in scheme with its own bonuses and deductions (and caps)."""
+    data = copy.deepcopy(BUILT_IN[family])
+    data["adjustments"] = adjustments
+    return validate(data)[1]
+
+
 def _stars(value, keys=("results", "skills", "attitude")):
     return dict.fromkeys(keys, value)
 
@@ -75,9 +82,13 @@ def test_seed_000_five_categories_weigh_40_20_15_15_10(ratings, composite, grade
     ],
 )
 def test_the_120_point_scheme_band_edges_108_95_80(kr, stars, adjustments, composite, grade):
-    result = _run(
-        "marketing-dept-120", kr_percent=kr, interview=_stars(stars), adjustments=adjustments
-    ).result
+    kinds = [
+        {"key": "duplicate_post", "label": "重稿", "points": "-1"},
+        {"key": "typo", "label": "错别字", "points": "-0.5"},
+    ]
+    spec = _with_adjustments("marketing-dept-120", kinds=kinds)
+    inputs = {"kr_percent": kr, "interview": _stars(stars), "adjustments": adjustments}
+    result = simulate(spec, read_inputs(spec, inputs)).result
     assert (result.composite, result.grade) == (Decimal(composite), grade)
     assert result.needs_improvement_plan is (grade in ("需努力", "需鼓励"))
 
@@ -136,7 +147,8 @@ def test_the_simulator_scores_like_a_real_appraisal():
 
 
 def test_bonus_and_deduction_caps_apply_and_are_explained():
-    spec = _spec("okr-default")
+    kinds = copy.deepcopy(BUILT_IN["okr-default"]["adjustments"]["kinds"])
+    spec = _with_adjustments("okr-default", kinds=kinds, bonus_cap="10", deduction_cap="10")
     breakdown = simulate(
         spec,
         read_inputs(
@@ -244,8 +256,15 @@ def test_the_page_shows_the_inputs_the_chosen_template_asks_for(client, login, a
     body = text(page)
     assert 'name="kr_percent"' in body and 'name="interview-results"' in body
     assert 'name="peer-0-cooperation"' not in body  # peer weighs 0 in this scheme
-    assert 'name="adjustments-duplicate_post"' in body
+    assert 'name="adjustments-' not in body and 'name="free_adjustments-' not in body
     assert "优秀 ≥ 108, 合格 ≥ 95, 需努力 ≥ 80, 需鼓励 ≥ 0" in body
+    page = client.get(
+        "/reviews/templates/simulate", query_string={"template": templates["okr-default"].id}
+    )
+    body = text(page)
+    assert 'name="adjustments-typo"' in body and "-0.5 points each" in body
+    assert 'name="adjustments-major_error"' in body and "-5 to -1 points each" in body
+    assert 'name="free_adjustments-0-reason"' in body and 'name="free_adjustments-2-points"' in body
 
 
 def test_computing_returns_the_result_fragment_and_writes_nothing(
@@ -317,6 +336,47 @@ def test_bad_inputs_come_back_422_beside_their_fields_in_place_of_the_result(
     assert 'value="4"' in text(response)  # nothing typed is lost
 
 
+def test_a_ranged_kind_and_free_form_points_on_the_page(client, login, admin, templates):
+    login(admin)
+    data = _default_inputs(templates["okr-default"]) | {
+        "adjustments-major_error": "-2 -5",
+        "free_adjustments-0-reason": "客户书面表扬",
+        "free_adjustments-0-points": "3",
+    }
+    response = client.post("/reviews/templates/simulate", data=data, headers=HX)
+    assert response.status_code == 200
+    # 82.75 from the documented inputs, then −2 − 5 for two major errors, +3 free-form
+    assert 'id="sim-composite">78.75<' in text(response)
+    assert "重大差错 (-5 to -1): 1 × -5 = -5" in text(response)
+    assert "客户书面表扬: 3 (free-form, the template allows it)" in text(response)
+    data |= {"adjustments-major_error": "-2 -6", "free_adjustments-1-points": "2"}
+    response = client.post("/reviews/templates/simulate", data=data, headers=HX)
+    assert response.status_code == 422
+    assert field_error(response, "adjustments-major_error") == (
+        "重大差错 gives between -5 and -1 points each, not -6."
+    )
+    assert field_error(response, "free_adjustments-1-reason") == "Say why."
+    assert 'value="-2 -6"' in text(response)  # nothing typed is lost
+
+
+def test_free_form_points_are_refused_where_the_template_has_only_its_kinds():
+    spec = _spec("marketing-dept-120")
+    with pytest.raises(InputsInvalid) as refused:
+        read_inputs(spec, {"free_adjustments": [{"reason": "表现好", "points": "3"}]})
+    assert refused.value.problems == [
+        (
+            "free_adjustments",
+            "This template allows only its own bonuses and deductions, not free-form ones.",
+        )
+    ]
+    spec = _spec("okr-default")
+    inputs = read_inputs(spec, {"adjustments": {"major_error": ["-1", "-4"]}})
+    assert [(a.kind, a.points) for a in inputs.adjustments] == [
+        ("major_error", Decimal(-1)),
+        ("major_error", Decimal(-4)),
+    ]
+
+
 def test_a_broken_pasted_template_is_reported_beside_the_text_box(client, login, admin):
     login(admin)
     broken = json.dumps({"name": "x", "parts": {"kr": "90"}, "bands": []})
@@ -364,14 +424,14 @@ def test_cli_simulate_prints_the_breakdown_and_every_derivation_line(runner, tmp
     inputs = _write(
         tmp_path,
         "in.json",
-        {"kr_percent": "75", "interview": _stars(3), "adjustments": {"duplicate_post": 1}},
+        {"kr_percent": "75", "interview": _stars(3)},
     )
     result = runner.invoke(args=["review", "simulate", template, inputs, "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert "Composite: 80" in result.output and "Grade: 需努力" in result.output
+    assert "Composite: 81" in result.output and "Grade: 需努力" in result.output
     assert "Improvement plan: Needed" in result.output
     assert "6. key-result attainment: 0.75 × 70% × 120 = 63" in result.output
-    assert "80 ≥ 80: grade 需努力" in result.output
+    assert "81 ≥ 80: grade 需努力" in result.output
     assert "rounded half up to 2 decimals" in result.output
     assert snapshot() == before
 

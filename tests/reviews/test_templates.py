@@ -54,13 +54,15 @@ def _open_review(org, template):
 def _post_data(spec, **changes):
     """The edit form's fields for a spec, as a browser posts them, with changes."""
     values = form_data(spec)
-    flat = {k: v for k, v in values.items() if k not in ("bands", "kinds")}
+    flat = {k: v for k, v in values.items() if k not in ("bands", "kinds") and v is not False}
     for i, band in enumerate(values["bands"]):
         flat |= {f"bands-{i}-{k}": v for k, v in band.items() if k != "plan"}
         if band["plan"]:
             flat[f"bands-{i}-plan"] = "y"
     for i, kind in enumerate(values["kinds"]):
-        flat |= {f"kinds-{i}-{k}": kind[k] for k in ("key", "label", "points")}
+        flat |= {
+            f"kinds-{i}-{k}": kind[k] for k in ("key", "label", "points", "min", "max") if k in kind
+        }
     flat.update(changes)
     return flat
 
@@ -188,7 +190,9 @@ def test_the_template_page_shows_the_whole_scheme_and_its_versions_in_constant_q
         "≥ 90",
         "at most 20% per department",
         "错别字",
-        "10 points",
+        "-5 to -1, chosen when recorded",
+        "allowed, with a reason",
+        "no cap",
     ):
         assert words in body, words
 
@@ -222,7 +226,13 @@ def test_the_edit_form_shows_the_template_in_structured_fields(org, client, logi
     assert values["weight_kr"] == "60" and values["weight_self"] == "0"
     assert values["bands-0-label"] == "优秀" and values["bands-0-quota"] == "20"
     assert values["bands-2-plan"] is True and values["bands-0-plan"] is False
-    assert values["kinds-3-key"] == "post_100k" and values["bonus_cap"] == "10"
+    assert values["kinds-3-key"] == "title_error" and values["bonus_cap"] == ""
+    assert (values["kinds-5-key"], values["kinds-5-min"], values["kinds-5-max"]) == (
+        "major_error",
+        "-5",
+        "-1",
+    )
+    assert values["kinds-5-points"] == "" and values["free_form"] is True
     assert values["attainment_cap"] == "100" and values["min_peer_raters"] == "2"
     assert '"key": "cooperation"' in text(page)
     assert 'class="table compact criteria-preview"' in text(page)
