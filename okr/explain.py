@@ -138,7 +138,9 @@ def _word(code: str, key: str, value: str, glossary: Glossary) -> str:
         return glossary.criteria.get(value, value)
     if key == "kind" and code.startswith("adjust."):
         return _adjustment(value, glossary)
-    if key == "missing":
+    if key == "needed":
+        return gettext("all") if value == "all" else gettext("at least %(n)s", n=value)
+    if key in ("missing", "short"):
         names = [v for v in value.split(", ") if v]
         if code == "composite.incomplete":
             return word_list([str(PART_WORDS.get(n, n)) for n in names])

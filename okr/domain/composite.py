@@ -174,8 +174,10 @@ def composite(
     template: ReviewTemplate,
     parts: Mapping[Part | str, Number | None],
     adjustments: Sequence[Adjustment] = (),
+    ratings: Mapping[str, Mapping[str, Number | None]] | None = None,
 ) -> CompositeResult:
-    """Weighted sum of part fractions on the template scale, then adjustments, then the grade."""
+    """Weighted sum of part fractions on the template scale, then adjustments, then the grade
+    (whose band may also ask for `ratings`: part -> criterion key -> rating)."""
     fractions = {as_part(k): (None if v is None else to_decimal(v)) for k, v in parts.items()}
     points, missing, steps = _part_points(template, fractions)
     adjusted = apply_adjustments(template, adjustments)
@@ -206,7 +208,12 @@ def composite(
         steps.append(
             Step.of("composite.graded_on", composite=value, shown=shown, places=GRADE_PLACES)
         )
-    graded = grade_for(template.bands, shown)
+    rated = {
+        str(part): {k: to_decimal(v) for k, v in sheet.items() if v not in (None, "")}
+        for part, sheet in (ratings or {}).items()
+    }
+    keys = {str(part): [c.key for c in items] for part, items in template.criteria.items()}
+    graded = grade_for(template.bands, shown, rated, keys)
     steps.extend(graded.steps)
     plan = graded.label in template.improvement_plan_grades
     if plan:

@@ -99,6 +99,12 @@ STEP_TEMPLATES: dict[str, str] = {
     ),
     "grade.band": N_("{score} ≥ {threshold}: grade {label}"),
     "grade.band_exclusive": N_("{score} > {threshold}: grade {label}"),
+    "grade.condition_met": N_(
+        "{label} also asks for {needed} of the {of} criteria of the {part} at {level} or more: {reached} are."
+    ),
+    "grade.condition_unmet": N_(
+        "{label} also asks for {needed} of the {of} criteria of the {part} at {level} or more: only {reached} are (short: {short}), so not {label}."
+    ),
     "grade.improvement_plan": N_("Grade {label} requires an improvement plan."),
     # calibration
     "quota.allowed": N_("{label}: floor({size} × {fraction}) = {allowed} allowed"),
@@ -209,6 +215,21 @@ ERROR_TEMPLATES: dict[str, str] = {
     "bands.duplicate_threshold": N_("Two grades start at {threshold}."),
     "bands.no_floor": N_("The lowest grade {label} starts at {lowest}; it must cover 0."),
     "grade.below_all_bands": N_("Score {score} is below every grade band."),
+    "bands.floor_condition": N_(
+        "The lowest band {label} cannot have a condition: every composite must get a grade."
+    ),
+    "template.condition_part": N_(
+        "The condition of {label} must name the interview or the self-assessment with its criteria, not {part}."
+    ),
+    "template.condition_scales": N_(
+        "The condition of {label} needs the criteria of the {part} on one scale."
+    ),
+    "template.condition_level": N_(
+        "The condition of {label} asks for {level}, outside the scale {min}–{max} of the {part}."
+    ),
+    "template.condition_count": N_(
+        "The condition of {label} asks for {count} criteria of the {part}, which has {of}."
+    ),
     "adjust.unknown_kind": N_("{kind} is not an adjustment this template allows."),
     "adjust.bad_count": N_("{kind} needs a whole count of at least 1, not {count}."),
     "adjust.fixed_points": N_("{kind} gives {each} points each, not {points}."),

@@ -24,6 +24,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from okr.domain.adjustment_kinds import AdjustmentKind, validate_kind
+from okr.domain.band_conditions import BandCondition, validate_condition
 from okr.domain.errors import InvalidBands, InvalidScore, InvalidTemplate
 from okr.domain.numbers import HUNDRED, ONE, ZERO, Number, fmt, to_decimal, to_decimal_or_none
 from okr.domain.steps import Step
@@ -83,16 +84,25 @@ class Criterion:
 
 @dataclass(frozen=True)
 class GradeBand:
-    """A grade label reached from `min_score` (inclusive unless `min_inclusive` is False)."""
+    """A grade label reached from `min_score` (inclusive unless `min_inclusive` is False), and
+    by the ratings `condition` asks for, if any (okr.domain.band_conditions)."""
 
     label: str
     min_score: Decimal
     min_inclusive: bool = True
+    condition: BandCondition | None = None
 
     @classmethod
-    def of(cls, label: str, min_score: Number, *, inclusive: bool = True) -> GradeBand:
+    def of(
+        cls,
+        label: str,
+        min_score: Number,
+        *,
+        inclusive: bool = True,
+        condition: BandCondition | None = None,
+    ) -> GradeBand:
         """Build from user values."""
-        return cls(label, to_decimal(min_score), inclusive)
+        return cls(label, to_decimal(min_score), inclusive, condition)
 
     def admits(self, score: Decimal) -> bool:
         """Whether the score reaches this band's threshold."""
@@ -126,6 +136,8 @@ def validate_bands(bands: Sequence[GradeBand]) -> tuple[GradeBand, ...]:
         raise InvalidBands(
             "bands.no_floor", {"label": lowest.label, "lowest": fmt(lowest.min_score)}
         )
+    if lowest.condition is not None:  # every composite must get a grade
+        raise InvalidBands("bands.floor_condition", {"label": lowest.label})
     return ordered
 
 
@@ -138,14 +150,31 @@ class GradeResult:
     steps: tuple[Step, ...]
 
 
-def grade_for(bands: Sequence[GradeBand], score: Number) -> GradeResult:
-    """The band with the highest threshold the score reaches (exactly 90 reaches '>= 90')."""
+def grade_for(
+    bands: Sequence[GradeBand],
+    score: Number,
+    ratings: Mapping[str, Mapping[str, Decimal]] | None = None,
+    criteria: Mapping[str, Sequence[str]] | None = None,
+) -> GradeResult:
+    """The band with the highest threshold the score reaches (exactly 90 reaches '>= 90') whose
+    condition the `ratings` (part -> criterion key -> rating) meet; `criteria` gives each part's
+    criterion keys for the conditions."""
     value = to_decimal(score)
+    steps: list[Step] = []
     for band in validate_bands(bands):
-        if band.admits(value):
-            code = "grade.band" if band.min_inclusive else "grade.band_exclusive"
-            step = Step.of(code, score=value, label=band.label, threshold=band.min_score)
-            return GradeResult(band.label, band, (step,))
+        if not band.admits(value):
+            continue
+        if band.condition is not None:
+            part = band.condition.part
+            met, step = band.condition.check(
+                band.label, (criteria or {}).get(part, ()), (ratings or {}).get(part, {})
+            )
+            steps.append(step)
+            if not met:
+                continue
+        code = "grade.band" if band.min_inclusive else "grade.band_exclusive"
+        steps.append(Step.of(code, score=value, label=band.label, threshold=band.min_score))
+        return GradeResult(band.label, band, tuple(steps))
     raise InvalidScore("grade.below_all_bands", {"score": fmt(value)})
 
 
@@ -237,6 +266,11 @@ def _validate(t: ReviewTemplate) -> None:
     check_weights(list(t.part_weights.values()), HUNDRED, scope="parts")
     if t.criteria.get(Part.KR):
         raise InvalidTemplate("template.kr_has_criteria")
+    for band in t.bands:
+        if band.condition is not None:
+            rated = t.criteria.get(band.condition.part, ())  # type: ignore[call-overload]
+            scales = [(c.scale.min, c.scale.max) for c in rated]
+            validate_condition(band.label, band.condition, scales)
     for part in QUALITATIVE_PARTS:
         criteria = t.criteria.get(part, ())
         if t.weight(part) > 0 and not criteria:

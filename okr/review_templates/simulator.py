@@ -239,7 +239,8 @@ def simulate(spec: TemplateSpec, inputs: SampleInputs) -> Breakdown:
     for name, item in parts.items():
         item.weight = spec.domain.weight(Part(name))
     fractions = {Part(p.part): (p.fraction if p.weight > 0 else None) for p in parts.values()}
-    result = composite_score(spec.domain, fractions, inputs.adjustments)
+    ratings = {"interview": inputs.interview, "self": inputs.self}
+    result = composite_score(spec.domain, fractions, inputs.adjustments, ratings)
     problems = [
         p.missing_reason
         for p in parts.values()

@@ -20,15 +20,8 @@ from okr.extensions import db
 from okr.labels import pct
 from okr.review_templates import simulator
 from okr.review_templates.blueprint import bp
-from okr.review_templates.forms import (
-    ButtonForm,
-    ImportForm,
-    TemplateForm,
-    attach_problems,
-    criteria_preview,
-    form_data,
-    spec_data,
-)
+from okr.review_templates.form_spec import attach_problems, criteria_preview, form_data, spec_data
+from okr.review_templates.forms import ButtonForm, ImportForm, TemplateForm
 from okr.review_templates.services import (
     copy_template,
     current_templates,

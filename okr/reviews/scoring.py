@@ -168,7 +168,8 @@ def compute(
     parts = _parts(spec, appraisal, objectives, forms, interview_ratings)
     template, domain_adjustments = _adjustments(spec, adjustments)
     fractions = {Part(p.part): (p.fraction if p.weight > 0 else None) for p in parts.values()}
-    result = composite(template, fractions, domain_adjustments)
+    ratings = {"interview": interview_ratings, "self": dict(appraisal.self_ratings or {})}
+    result = composite(template, fractions, domain_adjustments, ratings)
     problems = [
         p.missing_reason
         for p in parts.values()

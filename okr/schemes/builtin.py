@@ -19,6 +19,11 @@ def _points(*items: tuple[str, str, int]) -> list[dict[str, Any]]:
     ]
 
 
+def _on_interview(level: str, count: str) -> dict[str, str]:
+    """A band's condition: `count` ("all" or N) interview criteria rated `level` or more."""
+    return {"part": "interview", "level": level, "count": count}
+
+
 DEFAULT_BANDS = [
     {"label": "优秀", "min": "90"},
     {"label": "良好", "min": "80"},
@@ -67,7 +72,7 @@ BUILT_IN: dict[str, dict[str, Any]] = {
     "marketing-specialist": {
         "format": FORMAT,
         "name": "网络营销专员绩效考核表",
-        "description": "销售业绩 40%、市场推广 20%、广告投放 15%、网络推广 15%、客户维护 10%，由主管按百分制评分；优秀、良好、合格、不合格四档。",
+        "description": "销售业绩 40%、市场推广 20%、广告投放 15%、网络推广 15%、客户维护 10%，由主管按百分制评分；优秀（90 分以上且各项均 80 分以上）、良好（80 分以上且至少 3 项 80 分以上）、合格（60 分以上且至少 3 项 60 分以上）、不合格四档。",
         "total_scale": "100",
         "parts": {"kr": "0", "peer": "0", "interview": "100", "self": "0"},
         "criteria": {
@@ -86,7 +91,13 @@ BUILT_IN: dict[str, dict[str, Any]] = {
                 ("care", "客户维护", 10),
             ),
         },
-        "bands": DEFAULT_BANDS,
+        # Seed 000 grades on every indicator, not only the total (see docs/review-templates.md).
+        "bands": [
+            {"label": "优秀", "min": "90", "require": _on_interview("80", "all")},
+            {"label": "良好", "min": "80", "require": _on_interview("80", "3")},
+            {"label": "合格", "min": "60", "require": _on_interview("60", "3")},
+            {"label": "不合格", "min": "0"},
+        ],
         "improvement_plan_grades": ["合格", "不合格"],
         "min_peer_raters": 1,
     },

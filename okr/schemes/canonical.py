@@ -35,7 +35,13 @@ def _band(band: dict[str, Any]) -> dict[str, Any]:
         "label": band["label"].strip(),
         "min": _text(band["min"]),
         **({"inclusive": False} if band.get("inclusive") is False else {}),
+        **({"require": _condition(band["require"])} if band.get("require") else {}),
     }
+
+
+def _condition(condition: dict[str, Any]) -> dict[str, str]:
+    count = str(condition.get("count", "all"))
+    return {"part": condition["part"], "level": _text(condition["level"]), "count": count}
 
 
 def _kind_points(kind: dict[str, Any]) -> dict[str, str]:

@@ -10,11 +10,11 @@ from typing import Any
 from flask_babel import gettext as _
 
 from okr.domain.errors import DomainError
-from okr.domain.numbers import to_decimal
-from okr.domain.template import AdjustmentKind, Criterion, GradeBand, Part, Scale
+from okr.domain.template import Criterion, Part, Scale
 from okr.domain.template import ReviewTemplate as DomainTemplate
 from okr.explain import PART_WORDS, Glossary, error_message
 from okr.schemes.levels import Level, RatingInput, level_words, levels_of, rating_input
+from okr.schemes.reading import read_bands, read_kinds, read_number
 
 FORMAT = "okr-review-template/1"
 PARTS = ("kr", "peer", "interview", "self")
@@ -80,14 +80,6 @@ class TemplateSpec:
         return Glossary(criteria, kinds, levels)
 
 
-def _number(value: Any, where: str, errors: list[str]) -> Decimal | None:
-    try:
-        return to_decimal(value if not isinstance(value, float) else str(value))
-    except (DomainError, TypeError, ValueError):
-        errors.append(_("%(where)s must be a number, not “%(value)s”.", where=where, value=value))
-        return None
-
-
 def loads(text: str | bytes) -> dict[str, Any]:
     """Read template JSON keeping every number exact."""
     try:
@@ -121,16 +113,16 @@ def parse(data: dict[str, Any]) -> TemplateSpec:
     _check_head(data, errors)
     parts = _part_weights(data, errors)
     criteria, labels, levels = _criteria(data, errors)
-    bands = _bands(data, errors)
+    bands = read_bands(data, errors)
     adjustments = data.get("adjustments") or {}
-    kinds = _kinds(adjustments, errors)
+    kinds = read_kinds(adjustments, errors)
     quotas = _quotas(data, errors)
     caps = {
-        k: _number(adjustments[k], k, errors) if adjustments.get(k) is not None else None
+        k: read_number(adjustments[k], k, errors) if adjustments.get(k) is not None else None
         for k in ("bonus_cap", "deduction_cap")
     }
-    scale = _number(data.get("total_scale", 100), _("Total scale"), errors)
-    cap = _number(data.get("attainment_cap", 1), _("Attainment cap"), errors)
+    scale = read_number(data.get("total_scale", 100), _("Total scale"), errors)
+    cap = read_number(data.get("attainment_cap", 1), _("Attainment cap"), errors)
     if errors:
         raise TemplateFormatError(errors)
     try:
@@ -174,7 +166,7 @@ def _part_weights(data: dict[str, Any], errors: list[str]) -> dict[str, Decimal 
             _("Unknown parts: %(parts)s (use kr, peer, interview, self).", parts=", ".join(unknown))
         )
     return {
-        p: _number(v, _("Weight of %(part)s", part=p), errors)
+        p: read_number(v, _("Weight of %(part)s", part=p), errors)
         for p, v in parts_raw.items()
         if p in PARTS
     }
@@ -198,9 +190,9 @@ def _criteria(data: dict[str, Any], errors: list[str]) -> _Criteria:
                 errors.append(_("A criterion of %(part)s has no key.", part=part))
                 continue
             scale = item.get("scale", [1, 5])
-            low = _number(scale[0], key, errors) if len(scale) == 2 else None
-            high = _number(scale[1], key, errors) if len(scale) == 2 else None
-            weight = _number(item.get("weight"), key, errors)
+            low = read_number(scale[0], key, errors) if len(scale) == 2 else None
+            high = read_number(scale[1], key, errors) if len(scale) == 2 else None
+            weight = read_number(item.get("weight"), key, errors)
             if None not in (low, high, weight):
                 criteria[part].append(Criterion.of(key, weight, Scale.of(low, high)))
             labels[part][key] = str(item.get("label") or key)
@@ -214,38 +206,10 @@ def _criteria(data: dict[str, Any], errors: list[str]) -> _Criteria:
     return criteria, labels, levels
 
 
-def _bands(data: dict[str, Any], errors: list[str]) -> list[GradeBand]:
-    bands = []
-    for band in data.get("bands") or []:
-        minimum = _number(band.get("min"), str(band.get("label")), errors)
-        if minimum is not None:
-            bands.append(
-                GradeBand.of(
-                    str(band.get("label", "")), minimum, inclusive=bool(band.get("inclusive", True))
-                )
-            )
-    return bands
-
-
-def _kinds(adjustments: dict[str, Any], errors: list[str]) -> list[AdjustmentKind]:
-    kinds = []
-    for kind in adjustments.get("kinds") or []:
-        key = str(kind.get("key", ""))
-        if kind.get("points") is None and "min" in kind:
-            low, high = (_number(kind.get(end), key, errors) for end in ("min", "max"))
-            if low is not None and high is not None:
-                kinds.append(AdjustmentKind.ranged(key, low, high))
-            continue
-        points = _number(kind.get("points"), key, errors)
-        if points is not None:
-            kinds.append(AdjustmentKind.of(key, points))
-    return kinds
-
-
 def _quotas(data: dict[str, Any], errors: list[str]) -> dict[str, Decimal]:
     quotas = {}
     for label, fraction in (data.get("quotas") or {}).items():
-        value = _number(fraction, label, errors)
+        value = read_number(fraction, label, errors)
         if value is not None:
             if not 0 <= value <= 1:
                 errors.append(

@@ -165,6 +165,8 @@ def _check_band(
             f"bands.{i}.inclusive",
             _("“inclusive” of %(label)s must be true or false.", label=label),
         )
+    if band.get("require") is not None:
+        _check_condition(c, f"bands.{i}.require", band["require"], label)
     if minimum is None:
         return None
     if minimum in seen:
@@ -179,6 +181,28 @@ def _check_band(
         )
     seen[minimum] = label
     return minimum, label, band.get("inclusive", True) is not False
+
+
+def _check_condition(c: Problems, place: str, condition: Any, label: str) -> None:
+    """A band's condition on ratings: {"part", "level", "count"} (count "all" or a whole number)."""
+    if not isinstance(condition, dict):
+        c.add(place, _("The condition of %(label)s must be a JSON object.", label=label))
+        return
+    unknown = sorted(set(condition) - {"part", "level", "count"})
+    if unknown:
+        c.add(place, _("Unknown fields: %(fields)s.", fields=", ".join(unknown)))
+    if condition.get("part") not in ("interview", "self"):
+        c.add(
+            f"{place}.part",
+            _("The condition of %(label)s must name “interview” or “self”.", label=label),
+        )
+    c.number(condition.get("level"), f"{place}.level", _("The level of %(label)s", label=label))
+    count = condition.get("count", "all")
+    if count != "all" and not (isinstance(count, str | int) and str(count).isdigit()):
+        c.add(
+            f"{place}.count",
+            _("The count of %(label)s must be “all” or a whole number.", label=label),
+        )
 
 
 def check_adjustments(c: Problems, data: dict[str, Any]) -> None:

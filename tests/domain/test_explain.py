@@ -10,6 +10,7 @@ import pytest
 
 from okr.domain import explain
 from okr.domain.attainment import attainment
+from okr.domain.band_conditions import BandCondition
 from okr.domain.calibration import ConsecutiveLowRule, CycleOutcome, check_quotas, consecutive_low
 from okr.domain.composite import Adjustment, composite
 from okr.domain.errors import DomainError
@@ -26,6 +27,7 @@ from okr.domain.rollup import (
 )
 from okr.domain.steps import Issue, Step, rounding_step, steps_from_data
 from okr.domain.template import (
+    PERCENT,
     AdjustmentKind,
     Criterion,
     GradeBand,
@@ -46,6 +48,14 @@ PEER = (C("coop", 50), C("exec", 50))
 W = WeightedValue.of
 TIERS = KeyResultSpec.tiered(
     [Tier.of(None, 10, 0), Tier.of(10, 20, 3), Tier.of(20, 30, 5, lower_inclusive=False)]
+)
+ALL_90 = ReviewTemplate.of(
+    {"interview": 100},
+    {"interview": [Criterion.of("a", 50, PERCENT), Criterion.of("b", 50, PERCENT)]},
+    bands=[
+        GradeBand.of("top", 90, condition=BandCondition.of("interview", 90)),
+        GradeBand.of("low", 0),
+    ],
 )
 FREE = ReviewTemplate.of(
     {"kr": 100},
@@ -173,6 +183,40 @@ SCENARIOS: list[Scenario] = [
     lambda: composite(TEMPLATE, {"kr": 1, "peer": 1}, [Adjustment.free_form("late", -1)]),
     lambda: ReviewTemplate.of({"kr": 100}, adjustment_kinds=[AdjustmentKind.ranged("a", -1, 2)]),
     lambda: grade_for(TEMPLATE.bands, "60"),
+    lambda: composite(ALL_90, {"interview": 1}, ratings={"interview": {"a": 90, "b": 95}}),
+    lambda: composite(ALL_90, {"interview": "0.95"}, ratings={"interview": {"a": 100, "b": 89}}),
+    lambda: validate_bands([GradeBand.of("a", 0, condition=BandCondition.of("self", 1))]),
+    lambda: ReviewTemplate.of(
+        {"kr": 100},
+        bands=[
+            GradeBand.of("top", 90, condition=BandCondition.of("peer", 1)),
+            GradeBand.of("low", 0),
+        ],
+    ),
+    lambda: ReviewTemplate.of(
+        {"interview": 100},
+        {"interview": [Criterion.of("a", 50, PERCENT), Criterion.of("b", 50)]},
+        bands=[
+            GradeBand.of("top", 90, condition=BandCondition.of("interview", 1)),
+            GradeBand.of("low", 0),
+        ],
+    ),
+    lambda: ReviewTemplate.of(
+        {"interview": 100},
+        {"interview": [Criterion.of("a", 100, PERCENT)]},
+        bands=[
+            GradeBand.of("top", 90, condition=BandCondition.of("interview", 101)),
+            GradeBand.of("low", 0),
+        ],
+    ),
+    lambda: ReviewTemplate.of(
+        {"interview": 100},
+        {"interview": [Criterion.of("a", 100, PERCENT)]},
+        bands=[
+            GradeBand.of("top", 90, condition=BandCondition.of("interview", 90, 2)),
+            GradeBand.of("low", 0),
+        ],
+    ),
     lambda: grade_for([GradeBand.of("a", -5)], "-10"),
     lambda: validate_bands([]),
     lambda: validate_bands([GradeBand.of("a", 0), GradeBand.of("a", 1)]),

@@ -97,3 +97,24 @@ def test_seed_004_weights_summing_to_110_are_refused_with_the_sum():
 @pytest.mark.parametrize("key", sorted(BUILT_IN))
 def test_every_built_in_template_is_valid(key):
     assert parse(BUILT_IN[key]).name
+
+
+def test_a_real_appraisal_is_graded_on_every_indicator_under_seed_000(make_person, make_department):
+    """100/100/100/100/0 sums to 90 on 网络营销专员绩效考核表 but is not outstanding on all."""
+    team, _manager, person, _peers, hr = community_team(make_department, make_person)
+    cycle, _objective, _kr = running_quarter(date(2026, 11, 21), person, hr)
+    template = store_template("marketing-specialist")
+    review = opened_review(cycle, template, [team], hr)
+    db.session.commit()
+    appraisal, spec = appraisal_of(review, person), spec_of(template)
+    ratings = {"sales": "100", "promotion": "100", "ads": "100", "online": "100", "care": "0"}
+    interview_with(appraisal, spec, ratings)
+    result = breakdown(appraisal, spec).result
+    assert (result.composite, result.grade) == (Decimal(90), "良好")
+    assert [s.code for s in result.steps][-3:] == [
+        "grade.condition_unmet",
+        "grade.condition_met",
+        "grade.band",
+    ]
+    interview_with(appraisal, spec, ratings | {"care": "80"})
+    assert breakdown(appraisal, spec).result.grade == "优秀"

@@ -68,6 +68,32 @@ def test_seed_000_five_categories_weigh_40_20_15_15_10(ratings, composite, grade
 
 
 @pytest.mark.parametrize(
+    ("ratings", "grade", "line"),
+    [
+        # 100 × 40% + 100 × 20% + 100 × 15% + 100 × 15% + 0 = 90, but not outstanding on all
+        (
+            (100, 100, 100, 100, 0),
+            "良好",
+            "优秀 also asks for all of the 5 criteria of the one-on-one interview at 80 or more:"
+            " only 4 are (short: 客户维护), so not 优秀.",
+        ),
+        ((100, 100, 100, 100, 80), "优秀", None),
+        # 96 × 40% + 100 × 20% + 90 × 15% + 40 × 15% + 40 × 10% = 81.9: 3 of 5 at 80 or more
+        ((96, 100, 90, 40, 40), "良好", None),
+        # 90 + 90 + 50 + 50 + 50 → 36 + 18 + 7.5 + 7.5 + 5 = 74: 2 of 5 at 60 or more
+        ((90, 90, 50, 50, 50), "不合格", None),
+    ],
+)
+def test_seed_000_grades_on_every_indicator_not_only_the_total(ratings, grade, line):
+    keys = ("sales", "promotion", "ads", "online", "care")
+    spec = _spec("marketing-specialist")
+    breakdown = _run("marketing-specialist", interview=dict(zip(keys, ratings, strict=True)))
+    assert breakdown.result.grade == grade
+    if line:
+        assert line in derivation(spec, breakdown)
+
+
+@pytest.mark.parametrize(
     ("kr", "stars", "adjustments", "composite", "grade"),
     [
         # KR 100% × 70% × 120 = 84; four stars 0.75 × 30% × 120 = 27; 111 − 3 = 108

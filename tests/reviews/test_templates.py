@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from okr.cycles.services import create_cycle
 from okr.extensions import db
-from okr.review_templates.forms import form_data
+from okr.review_templates.form_spec import form_data
 from okr.review_templates.services import copy_template, load_builtin_templates
 from okr.reviews.models import Appraisal, Review, ReviewTemplate
 from okr.reviews.services import breakdown, spec_of
@@ -216,6 +216,32 @@ def test_copying_makes_a_new_family_that_can_be_edited(org, client, login):
     assert again.status_code == 303
     families = set(db.session.scalars(select(ReviewTemplate.family)))
     assert "marketing-dept-120-copy-2" in families
+
+
+def test_a_band_condition_is_edited_on_its_row_and_checked_beside_it(org, client, login):
+    login(org.admin)
+    template = _custom(org, "marketing-specialist")
+    page = client.get(f"{BASE}/{template.id}/edit")
+    values = form_values(page)
+    assert (values["bands-0-require_part"], values["bands-0-require_count"]) == ("interview", "")
+    assert (values["bands-1-require_count"], values["bands-1-require_level"]) == ("3", "80")
+    data = _post_data(template.spec, **{"bands-1-require_count": "6"})
+    response = client.post(f"{BASE}/{template.id}/edit", data=data)
+    assert response.status_code == 422
+    assert "asks for 6 criteria of the one-on-one interview, which has 5" in text(response)
+    assert form_values(response)["bands-1-require_count"] == "6"  # nothing typed is lost
+    data = _post_data(template.spec, **{"bands-1-require_count": "4", "bands-1-require_level": "x"})
+    response = client.post(f"{BASE}/{template.id}/edit", data=data)
+    assert response.status_code == 422
+    assert field_error(response, "bands-1-require_level") == "“x” is not a number."
+    data = _post_data(template.spec, **{"bands-1-require_count": "4"})
+    assert client.post(f"{BASE}/{template.id}/edit", data=data).status_code == 303
+    db.session.expire_all()
+    band = db.session.get(ReviewTemplate, template.id).spec["bands"][1]
+    assert band["require"] == {"part": "interview", "level": "80", "count": "4"}
+    page = text(client.get(f"{BASE}/{template.id}"))
+    assert "at least 4 criteria of the one-on-one interview at 80 or more" in page
+    assert "all criteria of the one-on-one interview at 80 or more" in page
 
 
 def test_the_edit_form_shows_the_template_in_structured_fields(org, client, login):
