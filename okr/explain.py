@@ -61,6 +61,7 @@ SHOWN_PLACES = 4
 # Params that hold words (labels, titles, keys), never numbers to round.
 WORD_PARAMS = frozenset(
     {"criterion", "key", "titles", "label", "kind", "rater", "part", "scope", "rule", "source"}
+    | {"section", "indicator"}
     | {"missing", "grades", "tier", "first", "second", "after", "before", "text", "reason"}
 )
 _MATH = re.compile(r"^[-+−×÷()%\d.\s]+$")
@@ -80,6 +81,8 @@ class Glossary:
     criteria: Mapping[str, str] = field(default_factory=dict)
     kinds: Mapping[str, str] = field(default_factory=dict)
     levels: Mapping[str, Sequence[tuple[Decimal, object]]] = field(default_factory=dict)
+    sections: Mapping[str, object] = field(default_factory=dict)  # key -> label (may be lazy)
+    indicators: Mapping[str, str] = field(default_factory=dict)  # "section.key" or key -> label
 
     def level(self, criterion: str, rating: str) -> str | None:
         """The words of the level a rating reaches, or None when the template has none."""
@@ -134,6 +137,10 @@ def _adjustment(value: str, glossary: Glossary) -> str:
 def _word(code: str, key: str, value: str, glossary: Glossary) -> str:
     if key == "part" and value in PART_WORDS:
         return str(PART_WORDS[value])
+    if key in ("part", "section") and value in glossary.sections:
+        return str(glossary.sections[value])
+    if key == "indicator":
+        return glossary.indicators.get(value, value)
     if key == "criterion":
         return glossary.criteria.get(value, value)
     if key == "kind" and code.startswith("adjust."):
@@ -143,7 +150,9 @@ def _word(code: str, key: str, value: str, glossary: Glossary) -> str:
     if key in ("missing", "short"):
         names = [v for v in value.split(", ") if v]
         if code == "composite.incomplete":
-            return word_list([str(PART_WORDS.get(n, n)) for n in names])
+            return word_list([str(PART_WORDS.get(n, glossary.sections.get(n, n))) for n in names])
+        if code == "section.incomplete":
+            return word_list([glossary.indicators.get(n, n) for n in names])
         return word_list([glossary.criteria.get(n, n) for n in names])
     if key in ("rule", "scope", "source"):
         if value.startswith("criteria."):

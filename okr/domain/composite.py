@@ -1,6 +1,9 @@
 """The composite score of an appraisal on the template's scale, adjustments and grade.
 
 * Part points = part fraction x part weight / 100 x total scale; the weighted sum adds them.
+  A section of indicators (okr.domain.scorecard) gives its points over its max as fraction.
+  In a points template each part's weight is its max points: a rated part gives fraction x
+  max, a section its exact points, and the sum is exact (5.5 + 5.8 = 11.3).
   Fractions run from 0 to 1; only the KR part may go up to the template's attainment cap
   (over-achievement such as 1.2); anything outside is refused.
 * A part that weighs more than 0 and has no fraction makes the result incomplete:
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from okr.domain.errors import InvalidAdjustment, InvalidScore
+from okr.domain.grades import grade_for
 from okr.domain.numbers import (
     HUNDRED,
     ONE,
@@ -33,7 +37,7 @@ from okr.domain.numbers import (
     to_decimal,
 )
 from okr.domain.steps import Step, join_terms
-from okr.domain.template import Part, ReviewTemplate, as_part, grade_for
+from okr.domain.template import Part, ReviewTemplate, as_part
 
 GRADE_PLACES = 2
 
@@ -75,8 +79,8 @@ class CompositeResult:
     """Part points, weighted sum, adjustments, composite and grade, with every step."""
 
     complete: bool
-    part_points: Mapping[Part, Decimal]
-    missing_parts: tuple[Part, ...]
+    part_points: Mapping[str, Decimal]  # by part key: Part or the template's own section
+    missing_parts: tuple[str, ...]
     weighted_sum: Decimal | None
     adjustments: AdjustmentsResult
     composite: Decimal | None
@@ -133,40 +137,76 @@ def _item_points(template: ReviewTemplate, item: Adjustment) -> tuple[Decimal, S
 
 
 def _part_points(
-    template: ReviewTemplate, parts: Mapping[Part, Decimal | None]
-) -> tuple[dict[Part, Decimal], list[Part], list[Step]]:
-    points: dict[Part, Decimal] = {}
-    missing: list[Part] = []
+    template: ReviewTemplate,
+    parts: Mapping[str, Decimal | None],
+    sections: Mapping[str, Decimal | None],
+) -> tuple[dict[str, Decimal], list[str], list[Step]]:
+    points: dict[str, Decimal] = {}
+    missing: list[str] = []
     steps: list[Step] = []
-    for part in Part:
+    for part in template.part_keys:
         weight = template.weight(part)
-        fraction = parts.get(part)
+        own = template.section(part)
+        given = sections.get(part) if own else parts.get(part)
         if weight == 0:
-            if fraction is not None:
+            if given is not None:
                 steps.append(Step.of("composite.part_unweighted", part=part))
             continue
-        if fraction is None:
+        if given is None:
             missing.append(part)
             continue
-        limit = template.attainment_cap if part is Part.KR else ONE
-        if fraction < 0 or fraction > limit:
-            raise InvalidScore(
-                "composite.fraction_out_of_range",
-                {"part": part, "fraction": fmt(fraction), "limit": fmt(limit)},
-            )
-        value = fraction * weight / HUNDRED * template.total_scale
+        if own is not None:
+            value, step = _section_points(template, part, given, own.max_points)
+        else:
+            value, step = _rated_points(template, part, given)
         points[part] = value
-        steps.append(
-            Step.of(
-                "composite.part",
-                part=part,
-                fraction=fraction,
-                weight=weight,
-                scale=template.total_scale,
-                points=value,
-            )
-        )
+        steps.append(step)
     return points, missing, steps
+
+
+def _section_points(
+    template: ReviewTemplate, part: str, got: Decimal, top: Decimal
+) -> tuple[Decimal, Step]:
+    """A section's exact points (a points template), or its share of its weight."""
+    if template.points:
+        return got, Step.of("composite.section", part=part, points=got, max=top)
+    value = got / top * template.weight(part) / HUNDRED * template.total_scale
+    step = Step.of(
+        "composite.section_weighted",
+        part=part,
+        got=got,
+        max=top,
+        weight=template.weight(part),
+        scale=template.total_scale,
+        points=value,
+    )
+    return value, step
+
+
+def _rated_points(template: ReviewTemplate, part: str, fraction: Decimal) -> tuple[Decimal, Step]:
+    """fraction × weight / 100 × scale, or fraction × max points in a points template."""
+    limit = template.attainment_cap if part == Part.KR else ONE
+    if fraction < 0 or fraction > limit:
+        raise InvalidScore(
+            "composite.fraction_out_of_range",
+            {"part": part, "fraction": fmt(fraction), "limit": fmt(limit)},
+        )
+    weight = template.weight(part)
+    if template.points:
+        value = fraction * weight
+        return value, Step.of(
+            "composite.part_points", part=part, fraction=fraction, max=weight, points=value
+        )
+    value = fraction * weight / HUNDRED * template.total_scale
+    step = Step.of(
+        "composite.part",
+        part=part,
+        fraction=fraction,
+        weight=weight,
+        scale=template.total_scale,
+        points=value,
+    )
+    return value, step
 
 
 @in_domain_context
@@ -175,11 +215,13 @@ def composite(
     parts: Mapping[Part | str, Number | None],
     adjustments: Sequence[Adjustment] = (),
     ratings: Mapping[str, Mapping[str, Number | None]] | None = None,
+    sections: Mapping[str, Decimal | None] | None = None,
 ) -> CompositeResult:
-    """Weighted sum of part fractions on the template scale, then adjustments, then the grade
-    (whose band may also ask for `ratings`: part -> criterion key -> rating)."""
+    """Weighted sum of part fractions on the template scale (or, in a points template, the
+    exact sum of points), with the sections' points; then adjustments, then the grade (whose
+    band may also ask for `ratings`: part -> criterion key -> rating)."""
     fractions = {as_part(k): (None if v is None else to_decimal(v)) for k, v in parts.items()}
-    points, missing, steps = _part_points(template, fractions)
+    points, missing, steps = _part_points(template, fractions, sections or {})
     adjusted = apply_adjustments(template, adjustments)
     steps.extend(adjusted.steps)
     if missing:

@@ -82,6 +82,16 @@ STEP_TEMPLATES: dict[str, str] = {
     "peer.too_few_raters": N_("Only {count} rater(s) counted, at least {minimum} needed."),
     # adjustments and composite
     "adjust.item": N_("{kind}: {count} × {each} = {points}"),
+    "indicator.points": N_("{indicator}: {points} of {max} points, as entered."),
+    "indicator.deductions": N_("{indicator}: {max} + {count} × {each} = {points} (floored at 0)."),
+    "indicator.attainment": N_("{indicator}: {progress} × {max} = {points} points."),
+    "section.sum": N_("{section}: {terms} = {points} of {max} points."),
+    "section.incomplete": N_(
+        "{section} has no value yet for {missing}: not scored (never counted as 0)."
+    ),
+    "composite.section": N_("{part}: {points} of {max} points."),
+    "composite.section_weighted": N_("{part}: {got} ÷ {max} × {weight}% × {scale} = {points}"),
+    "composite.part_points": N_("{part}: {fraction} × {max} points = {points}"),
     "adjust.item_ranged": N_("{kind} ({low} to {high}): {count} × {each} = {points}"),
     "adjust.free": N_("{kind}: {points} (free-form, the template allows it)"),
     "adjust.bonus_capped": N_("Bonus {raw} capped at {cap}."),
@@ -207,6 +217,27 @@ ERROR_TEMPLATES: dict[str, str] = {
     "template.scale_not_positive": N_("The total scale must be above 0, not {scale}."),
     "template.duplicate_adjustment": N_("Adjustment {key} is defined twice."),
     "template.adjustment_zero": N_("Adjustment {key} gives 0 points."),
+    "section.empty": N_("Section {section} needs at least one indicator."),
+    "section.duplicate": N_(
+        "Section {section} is defined twice or has the name of a built-in part."
+    ),
+    "section.duplicate_indicator": N_("Indicator {indicator} appears twice in {section}."),
+    "section.max_not_positive": N_("Indicator {indicator} of {section} needs max points above 0."),
+    "section.deduction_not_negative": N_(
+        "Indicator {indicator} of {section} deducts per occurrence: give a negative number, e.g. -1."
+    ),
+    "section.rule_above_max": N_(
+        "The rule of {indicator} in {section} can give {points} points, more than its max of {max}."
+    ),
+    "section.max_mismatch": N_(
+        "Section {section} is given {points} points but its indicators add up to {max}."
+    ),
+    "template.points_do_not_sum": N_(
+        "The parts' points add up to {points} = {sum}, not the total scale {scale}."
+    ),
+    "indicator.points_out_of_range": N_("{indicator} takes 0 to {max} points, not {points}."),
+    "indicator.bad_count": N_("{indicator} needs a whole count from 0, not {count}."),
+    "indicator.unknown": N_("{indicator} is not an indicator of {section}."),
     "template.cap_negative": N_("The {which} cap cannot be negative ({cap})."),
     "template.unknown_grade": N_("{label} is not one of the grade bands."),
     "template.min_raters": N_("At least one peer rater is needed, not {minimum}."),

@@ -1,14 +1,14 @@
 """Review templates: parts and their weights, rating criteria and scales, grade bands.
 
-* Parts (``Part``): kr (OKR attainment), peer, interview (manager's one-on-one), self.
-  Part weights are percents that must sum to exactly 100; a part may weigh 0 (not counted).
+* Parts (``Part``): kr (OKR attainment), peer, interview (manager's one-on-one), self, and
+  the template's own sections of indicators (okr.domain.scorecard). Part weights are percents
+  that must sum to exactly 100; a part may weigh 0 (not counted). A points template
+  (``points``) gives each part its max points instead, summing to the total scale, a section's
+  being the sum of its indicators': the composite is then the exact sum of the points.
 * Each qualitative part (peer, interview, self) that weighs more than 0 has criteria whose
   weights sum to 100, each rated on its own ``Scale`` (1..5 stars, 0..100, ...).
 * The composite is expressed on ``total_scale`` points (100 by default, 120 in one seed).
-* Grade bands: a score gets the band with the highest threshold it reaches; a threshold is
-  inclusive (``>= 90``) by default or exclusive (``> 90``, for "90 and below needs effort").
-  Thresholds must be distinct and the lowest must cover 0, so every composite gets a grade.
-  Labels are data (优秀/良好/合格/不合格, 一般, 需鼓励, ...).
+* Grade bands (okr.domain.grades), optionally requiring ratings (okr.domain.band_conditions).
 * Adjustments: kinds with signed points per occurrence, fixed (a typo -0.5) or chosen in a
   range when recorded (a major error -1 to -5); total bonus and total deduction are each capped
   by ``bonus_cap`` / ``deduction_cap`` only where the scheme says so (None = no cap). Points
@@ -24,10 +24,12 @@ from decimal import Decimal
 from enum import StrEnum
 
 from okr.domain.adjustment_kinds import AdjustmentKind, validate_kind
-from okr.domain.band_conditions import BandCondition, validate_condition
-from okr.domain.errors import InvalidBands, InvalidScore, InvalidTemplate
+from okr.domain.band_conditions import validate_condition
+from okr.domain.errors import InvalidTemplate
+from okr.domain.grades import DEFAULT_BANDS, GradeBand, validate_bands
 from okr.domain.numbers import HUNDRED, ONE, ZERO, Number, fmt, to_decimal, to_decimal_or_none
-from okr.domain.steps import Step
+from okr.domain.scorecard import Section, validate_section
+from okr.domain.steps import join_terms
 from okr.domain.weights import check_weights
 
 
@@ -83,102 +85,6 @@ class Criterion:
 
 
 @dataclass(frozen=True)
-class GradeBand:
-    """A grade label reached from `min_score` (inclusive unless `min_inclusive` is False), and
-    by the ratings `condition` asks for, if any (okr.domain.band_conditions)."""
-
-    label: str
-    min_score: Decimal
-    min_inclusive: bool = True
-    condition: BandCondition | None = None
-
-    @classmethod
-    def of(
-        cls,
-        label: str,
-        min_score: Number,
-        *,
-        inclusive: bool = True,
-        condition: BandCondition | None = None,
-    ) -> GradeBand:
-        """Build from user values."""
-        return cls(label, to_decimal(min_score), inclusive, condition)
-
-    def admits(self, score: Decimal) -> bool:
-        """Whether the score reaches this band's threshold."""
-        return score >= self.min_score if self.min_inclusive else score > self.min_score
-
-
-DEFAULT_BANDS = (
-    GradeBand("优秀", Decimal(90)),
-    GradeBand("良好", Decimal(80)),
-    GradeBand("合格", Decimal(60)),
-    GradeBand("不合格", ZERO),
-)
-
-
-def validate_bands(bands: Sequence[GradeBand]) -> tuple[GradeBand, ...]:
-    """Bands need distinct labels and thresholds and a lowest band covering 0; sorted high first."""
-    if not bands:
-        raise InvalidBands("bands.empty")
-    seen_labels: set[str] = set()
-    seen_scores: set[Decimal] = set()
-    for band in bands:
-        if band.label in seen_labels:
-            raise InvalidBands("bands.duplicate_label", {"label": band.label})
-        if band.min_score in seen_scores:
-            raise InvalidBands("bands.duplicate_threshold", {"threshold": fmt(band.min_score)})
-        seen_labels.add(band.label)
-        seen_scores.add(band.min_score)
-    ordered = tuple(sorted(bands, key=lambda b: b.min_score, reverse=True))
-    lowest = ordered[-1]
-    if lowest.min_score > 0 or (lowest.min_score == 0 and not lowest.min_inclusive):
-        raise InvalidBands(
-            "bands.no_floor", {"label": lowest.label, "lowest": fmt(lowest.min_score)}
-        )
-    if lowest.condition is not None:  # every composite must get a grade
-        raise InvalidBands("bands.floor_condition", {"label": lowest.label})
-    return ordered
-
-
-@dataclass(frozen=True)
-class GradeResult:
-    """The grade band a score falls in, with the step that says why."""
-
-    label: str
-    band: GradeBand
-    steps: tuple[Step, ...]
-
-
-def grade_for(
-    bands: Sequence[GradeBand],
-    score: Number,
-    ratings: Mapping[str, Mapping[str, Decimal]] | None = None,
-    criteria: Mapping[str, Sequence[str]] | None = None,
-) -> GradeResult:
-    """The band with the highest threshold the score reaches (exactly 90 reaches '>= 90') whose
-    condition the `ratings` (part -> criterion key -> rating) meet; `criteria` gives each part's
-    criterion keys for the conditions."""
-    value = to_decimal(score)
-    steps: list[Step] = []
-    for band in validate_bands(bands):
-        if not band.admits(value):
-            continue
-        if band.condition is not None:
-            part = band.condition.part
-            met, step = band.condition.check(
-                band.label, (criteria or {}).get(part, ()), (ratings or {}).get(part, {})
-            )
-            steps.append(step)
-            if not met:
-                continue
-        code = "grade.band" if band.min_inclusive else "grade.band_exclusive"
-        steps.append(Step.of(code, score=value, label=band.label, threshold=band.min_score))
-        return GradeResult(band.label, band, tuple(steps))
-    raise InvalidScore("grade.below_all_bands", {"score": fmt(value)})
-
-
-@dataclass(frozen=True)
 class ReviewTemplate:
     """How an appraisal is scored; validated on construction (invalid templates cannot exist)."""
 
@@ -193,9 +99,12 @@ class ReviewTemplate:
     min_peer_raters: int = 1
     attainment_cap: Decimal = ONE
     free_form: bool = False
+    points: bool = False  # the composite is the exact sum of points, not a weighted sum
+    sections: tuple[Section, ...] = ()
 
     def __post_init__(self) -> None:
-        weights = {as_part(k): v for k, v in self.part_weights.items()}
+        own = {s.key for s in self.sections}
+        weights = {k if k in own else as_part(k): v for k, v in self.part_weights.items()}
         object.__setattr__(self, "part_weights", weights)
         criteria = {as_part(k): tuple(v) for k, v in self.criteria.items()}
         object.__setattr__(self, "criteria", criteria)
@@ -216,10 +125,12 @@ class ReviewTemplate:
         min_peer_raters: int = 1,
         attainment_cap: Number = ONE,
         free_form: bool = False,
+        points: bool = False,
+        sections: Sequence[Section] = (),
     ) -> ReviewTemplate:
         """Build and validate a template from user values."""
         return cls(
-            {as_part(k): to_decimal(v) for k, v in parts.items()},
+            {k: to_decimal(v) for k, v in parts.items()},
             {as_part(k): tuple(v) for k, v in (criteria or {}).items()},
             tuple(bands),
             to_decimal(total_scale),
@@ -230,11 +141,21 @@ class ReviewTemplate:
             min_peer_raters,
             to_decimal(attainment_cap),
             free_form,
+            points,
+            tuple(sections),
         )
 
-    def weight(self, part: Part) -> Decimal:
-        """A part's weight in percent (0 when the template leaves it out)."""
-        return self.part_weights.get(part, ZERO)
+    def weight(self, part: Part | str) -> Decimal:
+        """A part's weight: percent, or its max points in a points template (0 when left out)."""
+        return self.part_weights.get(part, ZERO)  # type: ignore[call-overload]
+
+    @property
+    def part_keys(self) -> tuple[str, ...]:
+        """The built-in parts, then the template's own sections."""
+        return (*Part, *(s.key for s in self.sections))
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
 
     def adjustment_kind(self, key: str) -> AdjustmentKind | None:
         """The adjustment kind with this key, if the template allows it."""
@@ -262,8 +183,40 @@ def validate_criteria(part: Part | str, criteria: Sequence[Criterion]) -> None:
     check_weights([c.weight for c in criteria], HUNDRED, scope=f"criteria.{part}")
 
 
+def _validate_parts(t: ReviewTemplate) -> None:
+    """Weights summing to 100, or in a points template maxima summing to the scale, each
+    section's the sum of its indicators' (so "用户满意度 20 分" is what its indicators add up to)."""
+    keys = [s.key for s in t.sections]
+    for section in t.sections:
+        if keys.count(section.key) > 1 or section.key in Part.__members__.values():
+            raise InvalidTemplate("section.duplicate", {"section": section.key})
+        validate_section(section)
+        if t.points and t.weight(section.key) != section.max_points:
+            raise InvalidTemplate(
+                "section.max_mismatch",
+                {
+                    "section": section.key,
+                    "points": fmt(t.weight(section.key)),
+                    "max": fmt(section.max_points),
+                },
+            )
+    if not t.points:
+        check_weights(list(t.part_weights.values()), HUNDRED, scope="parts")
+        return
+    maxima = list(t.part_weights.values())
+    if any(v < 0 for v in maxima) or sum(maxima, ZERO) != t.total_scale:
+        raise InvalidTemplate(
+            "template.points_do_not_sum",
+            {
+                "points": join_terms(maxima) or "0",
+                "sum": fmt(sum(maxima, ZERO)),
+                "scale": fmt(t.total_scale),
+            },
+        )
+
+
 def _validate(t: ReviewTemplate) -> None:
-    check_weights(list(t.part_weights.values()), HUNDRED, scope="parts")
+    _validate_parts(t)
     if t.criteria.get(Part.KR):
         raise InvalidTemplate("template.kr_has_criteria")
     for band in t.bands:

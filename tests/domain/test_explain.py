@@ -14,6 +14,7 @@ from okr.domain.band_conditions import BandCondition
 from okr.domain.calibration import ConsecutiveLowRule, CycleOutcome, check_quotas, consecutive_low
 from okr.domain.composite import Adjustment, composite
 from okr.domain.errors import DomainError
+from okr.domain.grades import grade_for
 from okr.domain.krspec import Direction, KeyResultSpec, KRKind, validate_spec
 from okr.domain.numbers import check_range, parse_decimal, round_display, to_decimal
 from okr.domain.periods import CycleKind, Period, period_containing, period_from_label
@@ -25,6 +26,7 @@ from okr.domain.rollup import (
     okr_score,
     parent_progress,
 )
+from okr.domain.scorecard import Indicator, Section, score_section
 from okr.domain.steps import Issue, Step, rounding_step, steps_from_data
 from okr.domain.template import (
     PERCENT,
@@ -33,7 +35,6 @@ from okr.domain.template import (
     GradeBand,
     ReviewTemplate,
     Scale,
-    grade_for,
     validate_bands,
 )
 from okr.domain.tiers import Tier
@@ -49,6 +50,23 @@ W = WeightedValue.of
 TIERS = KeyResultSpec.tiered(
     [Tier.of(None, 10, 0), Tier.of(10, 20, 3), Tier.of(20, 30, 5, lower_inclusive=False)]
 )
+CARD = Section(
+    "card",
+    (
+        Indicator.points("entered", 10),
+        Indicator.deductions("rules", 10, -1),
+        Indicator.value("growth", 5, KeyResultSpec.increase(50, 60)),
+        Indicator.value("tiers", 5, KeyResultSpec.tiered([Tier.of(0, None, 5)])),
+    ),
+)
+CARDS = ReviewTemplate.of(
+    {"card": 30, "interview": 10},
+    {"interview": PEER},
+    total_scale=40,
+    points=True,
+    sections=[CARD],
+)
+WEIGHTED_CARD = ReviewTemplate.of({"card": 100}, sections=[CARD])
 ALL_90 = ReviewTemplate.of(
     {"interview": 100},
     {"interview": [Criterion.of("a", 50, PERCENT), Criterion.of("b", 50, PERCENT)]},
@@ -183,6 +201,28 @@ SCENARIOS: list[Scenario] = [
     lambda: composite(TEMPLATE, {"kr": 1, "peer": 1}, [Adjustment.free_form("late", -1)]),
     lambda: ReviewTemplate.of({"kr": 100}, adjustment_kinds=[AdjustmentKind.ranged("a", -1, 2)]),
     lambda: grade_for(TEMPLATE.bands, "60"),
+    lambda: score_section(CARD, {"entered": "3", "rules": "2", "growth": "55", "tiers": "2"}),
+    lambda: score_section(CARD, {"entered": "3"}),
+    lambda: score_section(CARD, {"entered": "30"}),
+    lambda: score_section(CARD, {"rules": "-1"}),
+    lambda: score_section(CARD, {"nope": "1"}),
+    lambda: composite(CARDS, {"interview": "0.5"}, sections={"card": D(12)}),
+    lambda: composite(WEIGHTED_CARD, {}, sections={"card": D(12)}),
+    lambda: ReviewTemplate.of({"s": 1}, sections=[Section("s", ())]),
+    lambda: ReviewTemplate.of({"kr": 100}, sections=[Section("kr", CARD.indicators)]),
+    lambda: ReviewTemplate.of(
+        {"s": 100}, sections=[Section("s", (Indicator.points("a", 1), Indicator.points("a", 1)))]
+    ),
+    lambda: ReviewTemplate.of({"s": 100}, sections=[Section("s", (Indicator.points("a", 0),))]),
+    lambda: ReviewTemplate.of(
+        {"s": 100}, sections=[Section("s", (Indicator.deductions("a", 5, 1),))]
+    ),
+    lambda: ReviewTemplate.of(
+        {"s": 100},
+        sections=[Section("s", (Indicator.value("a", 1, KeyResultSpec.per_unit(0, 1, 1, 5)),))],
+    ),
+    lambda: ReviewTemplate.of({"card": 5}, points=True, total_scale=5, sections=[CARD]),
+    lambda: ReviewTemplate.of({"card": 30}, points=True, total_scale=40, sections=[CARD]),
     lambda: composite(ALL_90, {"interview": 1}, ratings={"interview": {"a": 90, "b": 95}}),
     lambda: composite(ALL_90, {"interview": "0.95"}, ratings={"interview": {"a": 100, "b": 89}}),
     lambda: validate_bands([GradeBand.of("a", 0, condition=BandCondition.of("self", 1))]),

@@ -5,6 +5,7 @@ from decimal import Decimal as D
 import pytest
 
 from okr.domain.errors import InvalidBands, InvalidScore, InvalidTemplate, WeightsDoNotSum
+from okr.domain.grades import grade_for
 from okr.domain.steps import Step
 from okr.domain.template import (
     DEFAULT_BANDS,
@@ -16,7 +17,6 @@ from okr.domain.template import (
     Part,
     ReviewTemplate,
     Scale,
-    grade_for,
     validate_bands,
 )
 
