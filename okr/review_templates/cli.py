@@ -15,8 +15,7 @@ from flask_babel import gettext as _
 
 from okr.domain.composite import CompositeResult
 from okr.domain.numbers import fmt
-from okr.domain.template import Part
-from okr.explain import PART_WORDS, derivation_rule
+from okr.explain import derivation_rule
 from okr.labels import pct
 from okr.review_templates.services import load_builtin_templates
 from okr.review_templates.simulator import InputsInvalid, derivation, read_inputs, shown
@@ -69,7 +68,7 @@ def _fact(label: str, value: str) -> str:
 def report(spec: TemplateSpec, breakdown: Breakdown) -> list[str]:
     """The breakdown as text: parts, weighted sum, adjustments, composite, grade, derivation."""
     scale = _("%(points)s points", points=fmt(spec.domain.total_scale))
-    lines = [" · ".join((spec.name, scale)), "", *_parts_table(breakdown)]
+    lines = [" · ".join((spec.name, scale)), "", *_parts_table(spec, breakdown)]
     if breakdown.result is not None:
         lines += ["", *_result_lines(breakdown.result)]
     lines += ["", _fact(_("Derivation"), "")]
@@ -84,17 +83,17 @@ def report(spec: TemplateSpec, breakdown: Breakdown) -> list[str]:
     return lines
 
 
-def _parts_table(breakdown: Breakdown) -> list[str]:
-    """One row per part: its weight, the fraction reached and the points it gives."""
+def _parts_table(spec: TemplateSpec, breakdown: Breakdown) -> list[str]:
+    """One row per part: its weight (or max points), the fraction reached and its points."""
     result = breakdown.result
     head = (_("Part"), _("Weight"), _("Fraction"), _("Points"))
     lines = ["  {:<24} {:>6}  {:>8}  {:>8}".format(*head)]
     for part in breakdown.parts.values():
-        points = result.part_points.get(Part(part.part)) if result else None
+        points = result.part_points.get(part.part) if result else None
         lines.append(
             "  {:<24} {:>6}  {:>8}  {:>8}".format(
-                str(PART_WORDS[part.part]),
-                fmt(part.weight) + "%",
+                spec.part_label(part.part),
+                fmt(part.weight) + ("" if spec.domain.points else "%"),
                 pct(part.fraction),
                 shown(points),
             )

@@ -1,4 +1,5 @@
-"""Sample values of the scheme simulator: numbers, and the bonuses and deductions typed in.
+"""Sample values of the scheme simulator: numbers, scorecard values, and the bonuses and
+deductions typed in.
 
 Adjustments are checked as a real appraisal checks them: a kind's count, or for a ranged kind
 (重大差错 −5 … −1) the points of each occurrence within its range; free-form points with a
@@ -16,7 +17,10 @@ from flask_babel import gettext as _
 from okr.domain.composite import Adjustment
 from okr.domain.errors import DomainError
 from okr.domain.numbers import parse_decimal, to_decimal
+from okr.domain.scorecard import Section, score_section
+from okr.domain.steps import Step
 from okr.explain import error_message
+from okr.reviews.scoring import PartResult
 from okr.schemes.format import TemplateSpec
 
 MAX_OCCURRENCES = 9999
@@ -117,3 +121,68 @@ def free_adjustments(
             continue
         adjustments.append(Adjustment.free_form(reason, points))
     return adjustments
+
+
+# Scorecard sections ------------------------------------------------------------------------
+
+SectionValues = dict[str, dict[str, Decimal | None]]
+
+
+def section_values(
+    spec: TemplateSpec, value: Any, problems: list[tuple[str, str]]
+) -> SectionValues:
+    """The values entered for each section's indicators, each a number (empty: not given);
+    each is checked against its indicator (points within the max, a whole count ...)."""
+    if not isinstance(value, dict):
+        problems.append(
+            ("sections", _("Sections must map each section to its indicators' values."))
+        )
+        return {}
+    known = {s.key: s for s in spec.domain.sections}
+    found: SectionValues = {}
+    for key, entered in value.items():
+        section = known.get(key)
+        if section is None or not isinstance(entered, dict):
+            problems.append(
+                ("sections", _("“%(key)s” is not a section of this template.", key=key))
+            )
+            continue
+        found[key] = {}
+        for indicator in section.indicators:
+            raw = entered.get(indicator.key)
+            place = f"sections.{key}.{indicator.key}"
+            try:
+                number_ = None if empty(raw) else number(raw)
+                if number_ is not None:
+                    score_section(Section(key, (indicator,)), {indicator.key: number_})
+            except DomainError as exc:
+                problems.append((place, error_message(exc, spec.glossary())))
+                continue
+            found[key][indicator.key] = number_
+        for other in sorted(set(entered) - {i.key for i in section.indicators}):
+            problems.append(
+                (f"sections.{key}", _("“%(key)s” is not an indicator of this section.", key=other))
+            )
+    return found
+
+
+def section_parts(
+    spec: TemplateSpec, values: SectionValues
+) -> tuple[dict[str, PartResult], dict[str, Decimal | None]]:
+    """Each section as a part (its points over its max as fraction) and its exact points."""
+    parts: dict[str, PartResult] = {}
+    points: dict[str, Decimal | None] = {}
+    for section in spec.domain.sections:
+        score = score_section(section, values.get(section.key, {}))
+        points[section.key] = score.points
+        fraction = None if score.points is None else score.points / score.max_points
+        reason = (
+            Step.of("section.incomplete", section=section.key, missing=", ".join(score.missing))
+            if score.points is None
+            else None
+        )
+        steps = score.steps if score.points is not None else score.steps[:-1]
+        parts[section.key] = PartResult(
+            section.key, spec.domain.weight(section.key), fraction, steps, reason
+        )
+    return parts, points

@@ -34,11 +34,27 @@ from okr.domain.ratings import normalise, peer_score
 from okr.domain.steps import Step, rounding_step
 from okr.domain.template import Criterion, Part
 from okr.explain import PART_WORDS, describe_steps, error_message
-from okr.review_templates.sample_values import empty, free_adjustments, kind_adjustments, number
+from okr.review_templates.sample_values import (
+    SectionValues,
+    empty,
+    free_adjustments,
+    kind_adjustments,
+    number,
+    section_parts,
+    section_values,
+)
 from okr.reviews.scoring import Breakdown, PartResult, qualitative_part
 from okr.schemes.format import TemplateSpec, counted_parts
 
-INPUT_FIELDS = ("kr_percent", "peer", "interview", "self", "adjustments", "free_adjustments")
+INPUT_FIELDS = (
+    "kr_percent",
+    "peer",
+    "interview",
+    "self",
+    "sections",
+    "adjustments",
+    "free_adjustments",
+)
 RATED_PARTS = ("peer", "interview", "self")
 DISPLAY_PLACES = 2
 MAX_RATERS = 20
@@ -64,6 +80,7 @@ class SampleInputs:
     interview: Ratings = field(default_factory=dict)
     self: Ratings = field(default_factory=dict)
     adjustments: tuple[Adjustment, ...] = ()
+    sections: SectionValues = field(default_factory=dict)
 
 
 def _criteria(spec: TemplateSpec, part: str) -> tuple[Criterion, ...]:
@@ -154,6 +171,7 @@ def read_inputs(spec: TemplateSpec, data: Any) -> SampleInputs:
             *kind_adjustments(spec, data.get("adjustments") or {}, problems),
             *free_adjustments(spec, data.get("free_adjustments") or [], problems),
         ),
+        section_values(spec, data.get("sections") or {}, problems),
     )
     if problems:
         raise InputsInvalid(problems)
@@ -161,8 +179,9 @@ def read_inputs(spec: TemplateSpec, data: Any) -> SampleInputs:
 
 
 def inputs_from_form(spec: TemplateSpec, form: Mapping[str, str], raters: int) -> dict[str, Any]:
-    """The simulator page's fields (kr_percent, peer-0-<key>, interview-<key>, adjustments-<kind>,
-    free_adjustments-<n>-reason/points) as inputs."""
+    """The simulator page's fields (kr_percent, peer-0-<key>, interview-<key>,
+    sections-<section>-<indicator>, adjustments-<kind>, free_adjustments-<n>-reason/points) as
+    inputs."""
 
     def sheet(prefix: str, part: str) -> dict[str, str | None]:
         return {
@@ -176,6 +195,13 @@ def inputs_from_form(spec: TemplateSpec, form: Mapping[str, str], raters: int) -
         "peer": [sheet(f"peer-{i}", "peer") for i in range(raters)] if "peer" in counted else [],
         "interview": sheet("interview", "interview") if "interview" in counted else {},
         "self": sheet("self", "self") if "self" in counted else {},
+        "sections": {
+            s.key: {
+                i.key: (form.get(f"sections-{s.key}-{i.key}") or "").strip() or None
+                for i in s.indicators
+            }
+            for s in spec.domain.sections
+        },
         "adjustments": {
             kind.key: (form.get(f"adjustments-{kind.key}") or "").strip()
             for kind in spec.domain.adjustment_kinds
@@ -239,8 +265,10 @@ def simulate(spec: TemplateSpec, inputs: SampleInputs) -> Breakdown:
     for name, item in parts.items():
         item.weight = spec.domain.weight(Part(name))
     fractions = {Part(p.part): (p.fraction if p.weight > 0 else None) for p in parts.values()}
+    own, points = section_parts(spec, inputs.sections)
+    parts.update(own)
     ratings = {"interview": inputs.interview, "self": inputs.self}
-    result = composite_score(spec.domain, fractions, inputs.adjustments, ratings)
+    result = composite_score(spec.domain, fractions, inputs.adjustments, ratings, points)
     problems = [
         p.missing_reason
         for p in parts.values()

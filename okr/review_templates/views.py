@@ -38,10 +38,13 @@ from okr.reviews.scoring import Breakdown
 from okr.reviews.services import spec_of
 from okr.schemes.checks import TemplateInvalid, read_json, validate
 from okr.schemes.format import TemplateSpec
+from okr.schemes.scorecards import indicator_hint, label_words
 from okr.uploads import over_upload_limit, too_large_message, too_large_page, upload_limit_hint
 from okr.web import render
 
 bp.add_app_template_filter(simulator.shown, "review_points")
+bp.add_app_template_global(indicator_hint, "indicator_hint")
+bp.add_app_template_global(lambda label, key: str(label_words(label, key)), "scheme_label")
 
 
 @bp.app_template_global("review_step")

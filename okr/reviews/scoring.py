@@ -55,9 +55,7 @@ class Breakdown:
                 p.part: {
                     "weight": str(p.weight),
                     "fraction": None if p.fraction is None else str(p.fraction),
-                    "points": str(r.part_points[Part(p.part)])
-                    if r and Part(p.part) in r.part_points
-                    else None,
+                    "points": str(r.part_points[p.part]) if r and p.part in r.part_points else None,
                 }
                 for p in self.parts.values()
             },

@@ -12,6 +12,7 @@ from okr.domain.numbers import fmt
 from okr.schemes.format import FORMAT, PARTS
 from okr.schemes.level_checks import canonical_levels
 from okr.schemes.problems import exact_number
+from okr.schemes.scorecards import canonical_sections, section_keys
 
 
 def _text(value: Any) -> str:
@@ -77,9 +78,13 @@ def canonical(data: dict[str, Any]) -> dict[str, Any]:
         "format": FORMAT,
         "name": data["name"].strip(),
         "description": (data.get("description") or "").strip(),
+        "composite": "points" if data.get("composite") == "points" else "weighted",
         "total_scale": _text(data.get("total_scale", "100")),
         "attainment_cap": _text(data.get("attainment_cap", "1")),
-        "parts": {p: _text(data["parts"][p]) for p in PARTS if p in data["parts"]},
+        "parts": {
+            p: _text(data["parts"][p]) for p in (*PARTS, *section_keys(data)) if p in data["parts"]
+        },
+        **({"sections": canonical_sections(data)} if data.get("sections") else {}),
         "criteria": {
             part: [_criterion(item) for item in data["criteria"][part]]
             for part in PARTS

@@ -27,14 +27,17 @@ from okr.schemes import section_checks as sections
 from okr.schemes.canonical import canonical
 from okr.schemes.format import FORMAT, TemplateFormatError, TemplateSpec, loads, parse
 from okr.schemes.problems import Problems
+from okr.schemes.scorecards import check_sections
 
 FIELDS = (
     "format",
     "name",
     "description",
+    "composite",
     "total_scale",
     "attainment_cap",
     "parts",
+    "sections",
     "criteria",
     "bands",
     "adjustments",
@@ -124,6 +127,7 @@ def validate(data: Any) -> tuple[dict[str, Any], TemplateSpec]:
         raise TemplateInvalid([("_", _("The file must hold one JSON object."))])
     c = Problems()
     _check_top(c, data)
+    check_sections(c, data)
     weights = sections.check_parts(c, data)
     sections.check_criteria(c, data, weights)
     labels = sections.check_bands(c, data)

@@ -10,11 +10,12 @@ from typing import Any
 from flask_babel import gettext as _
 
 from okr.domain.errors import DomainError
-from okr.domain.template import Criterion, Part, Scale
+from okr.domain.template import Criterion, Scale
 from okr.domain.template import ReviewTemplate as DomainTemplate
 from okr.explain import PART_WORDS, Glossary, error_message
 from okr.schemes.levels import Level, RatingInput, level_words, levels_of, rating_input
 from okr.schemes.reading import read_bands, read_kinds, read_number
+from okr.schemes.scorecards import label_words, read_sections, section_keys
 
 FORMAT = "okr-review-template/1"
 PARTS = ("kr", "peer", "interview", "self")
@@ -77,7 +78,22 @@ class TemplateSpec:
             str(k.get("key")): str(k.get("label") or k.get("key"))
             for k in (self.data.get("adjustments") or {}).get("kinds") or []
         }
-        return Glossary(criteria, kinds, levels)
+        sections = {s["key"]: label_words(s.get("label"), s["key"]) for s in self.sections()}
+        indicators = {
+            i["key"]: str(label_words(i.get("label"), i["key"]))
+            for s in self.sections()
+            for i in s["indicators"]
+        }
+        return Glossary(criteria, kinds, levels, sections, indicators)
+
+    def part_label(self, part: str) -> str:
+        """A built-in part's name or a section's label, in the reader's language."""
+        found = next((s for s in self.sections() if s["key"] == part), None)
+        return str(label_words(found.get("label"), part)) if found else part_label(part)
+
+    def sections(self) -> list[dict[str, Any]]:
+        """The template's own sections as stored (key, label, indicators with max and rule)."""
+        return list(self.data.get("sections") or [])
 
 
 def loads(text: str | bytes) -> dict[str, Any]:
@@ -123,6 +139,7 @@ def parse(data: dict[str, Any]) -> TemplateSpec:
     }
     scale = read_number(data.get("total_scale", 100), _("Total scale"), errors)
     cap = read_number(data.get("attainment_cap", 1), _("Attainment cap"), errors)
+    sections = read_sections(data, errors)
     if errors:
         raise TemplateFormatError(errors)
     try:
@@ -138,6 +155,8 @@ def parse(data: dict[str, Any]) -> TemplateSpec:
             int(data.get("min_peer_raters", 1)),
             cap,
             adjustments.get("free_form") is True,
+            data.get("composite") == "points",
+            sections,
         )
     except DomainError as exc:
         raise TemplateFormatError([_explain(exc)]) from exc
@@ -160,7 +179,8 @@ def _check_head(data: dict[str, Any], errors: list[str]) -> None:
 
 def _part_weights(data: dict[str, Any], errors: list[str]) -> dict[str, Decimal | None]:
     parts_raw = data.get("parts") or {}
-    unknown = sorted(set(parts_raw) - set(PARTS))
+    known = (*PARTS, *section_keys(data))
+    unknown = sorted(set(parts_raw) - set(known))
     if unknown:
         errors.append(
             _("Unknown parts: %(parts)s (use kr, peer, interview, self).", parts=", ".join(unknown))
@@ -168,7 +188,7 @@ def _part_weights(data: dict[str, Any], errors: list[str]) -> dict[str, Decimal 
     return {
         p: read_number(v, _("Weight of %(part)s", part=p), errors)
         for p, v in parts_raw.items()
-        if p in PARTS
+        if p in known
     }
 
 
@@ -241,8 +261,9 @@ def part_label(part: str) -> str:
 
 
 def counted_parts(spec: TemplateSpec) -> list[str]:
-    """The parts that weigh more than 0 in the template, in their usual order."""
-    return [p for p in PARTS if spec.domain.weight(Part(p)) > 0]
+    """The parts that weigh more than 0 in the template, in their usual order, then its own
+    sections."""
+    return [p for p in spec.domain.part_keys if spec.domain.weight(p) > 0]
 
 
 def _explain(exc: DomainError) -> str:

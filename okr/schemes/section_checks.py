@@ -13,24 +13,28 @@ from okr.domain.numbers import HUNDRED, fmt
 from okr.schemes.format import PARTS, part_label
 from okr.schemes.level_checks import check_levels
 from okr.schemes.problems import Problems, exact_number
+from okr.schemes.scorecards import section_keys
 
 
 def check_parts(c: Problems, data: dict[str, Any]) -> dict[str, Decimal]:
+    """Each part's weight, or its max points in a points template (summing to the scale)."""
     parts = c.mapping(data.get("parts"), "parts", _("“parts”"))
     if not parts:
         c.add("parts", _("Give the weight of each part (kr, peer, interview, self)."))
+    points = data.get("composite") == "points"
+    known = (*PARTS, *section_keys(data))
     weights: dict[str, Decimal] = {}
     for name, value in parts.items():
-        if name not in PARTS:
+        if name not in known:
             c.add("parts", _("Unknown part “%(part)s” (use kr, peer, interview, self).", part=name))
             continue
         what = _("The weight of %(part)s", part=part_label(name))
-        weight = c.number(value, f"parts.{name}", what, None, HUNDRED)
+        weight = c.number(value, f"parts.{name}", what, None, None if points else HUNDRED)
         if weight is not None and weight < 0:
             c.add(f"parts.{name}", _("%(what)s cannot be negative.", what=what))
         elif weight is not None:
             weights[name] = weight
-    if weights and len(weights) == len([p for p in parts if p in PARTS]):
+    if not points and weights and len(weights) == len([p for p in parts if p in known]):
         c.weights_sum(list(weights.values()), "parts", _("The part weights"))
     return weights
 
@@ -108,7 +112,7 @@ def check_criteria(c: Problems, data: dict[str, Any], weights: dict[str, Decimal
                 _("The criteria weights of %(part)s", part=part_label(part)),
             )
     for part, weight in weights.items():
-        if part != "kr" and weight > 0 and not criteria.get(part):
+        if part in PARTS and part != "kr" and weight > 0 and not criteria.get(part):
             c.add(
                 f"criteria.{part}",
                 _(

@@ -1,0 +1,216 @@
+"""The template format's scorecard sections: check, read into domain values, canonical form.
+
+```json
+"composite": "points",
+"parts": {"satisfaction": "20", "brand": "10"},
+"sections": [
+  {"key": "satisfaction", "label": {"zh": "用户满意度", "en": "User satisfaction"},
+   "indicators": [
+     {"key": "survey", "label": "用户满意度调查", "max": "10", "unit": "%",
+      "rule": {"kind": "per_unit", "start": "0", "step": "1", "points_per_step": "0.5",
+               "direction": "up", "max_points": "10"}},
+     {"key": "rules", "label": "违规", "max": "100", "rule": {"kind": "deductions", "each": "-1"}},
+     {"key": "attitude", "label": "工作态度", "max": "10", "rule": {"kind": "points"}}]}]
+```
+
+A rule is ``points`` (entered against the max), ``deductions`` (the max plus ``each`` per
+occurrence) or any key-result kind with its fields (okr.domain.krspec).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import gettext as _
+
+from okr.domain.errors import DomainError
+from okr.domain.krspec import Direction, KeyResultSpec, KRKind
+from okr.domain.numbers import fmt, to_decimal
+from okr.domain.scorecard import Indicator, Rule, Section
+from okr.domain.tiers import Tier
+from okr.schemes.levels import Words
+from okr.schemes.problems import Problems, exact_number
+
+KR_FIELDS = ("start", "target", "step", "points_per_step", "max_points")
+RULE_KINDS = (Rule.POINTS, Rule.DEDUCTIONS, *KRKind)
+RULE_FIELDS = {"kind", "each", "direction", "tiers", *KR_FIELDS}
+
+
+def label_words(label: Any, key: str) -> object:
+    """A label given as one text or per language ({"zh", "en"}), read in the reader's language."""
+    if isinstance(label, dict):
+        return Words({k: str(v) for k, v in label.items() if v})
+    return str(label or key)
+
+
+def section_keys(data: Mapping[str, Any]) -> list[str]:
+    sections = data.get("sections")
+    if not isinstance(sections, list):
+        return []
+    return [str(s.get("key")) for s in sections if isinstance(s, dict) and s.get("key")]
+
+
+def indicator_hint(item: Mapping[str, Any]) -> str:
+    """What to enter for an indicator, in the reader's language."""
+    rule, top = item["rule"], item["max"]
+    if rule["kind"] == Rule.POINTS:
+        return _("Points given, 0 to %(max)s.", max=top)
+    if rule["kind"] == Rule.DEDUCTIONS:
+        return _(
+            "How many times: %(max)s points, %(each)s each time, not below 0.",
+            max=top,
+            each=rule.get("each"),
+        )
+    unit = item.get("unit") or ""
+    return _(
+        "The measured value%(unit)s, scored by its rule: at most %(max)s points.",
+        unit=" (" + unit + ")" if unit else "",
+        max=top,
+    )
+
+
+# Checks ------------------------------------------------------------------------------------
+
+
+def check_sections(c: Problems, data: dict[str, Any]) -> None:
+    """Each section and indicator with its place: sections.0.indicators.1.max ..."""
+    if data.get("composite", "weighted") not in ("weighted", "points"):
+        c.add("composite", _("“composite” must be “weighted” or “points”."))
+    keys: set[str] = set()
+    for i, section in enumerate(c.listing(data.get("sections"), "sections", _("“sections”"))):
+        place = f"sections.{i}"
+        key = section.get("key") if isinstance(section, dict) else None
+        if not isinstance(key, str) or not key.strip():
+            c.add(place, _("Section %(n)d needs a key.", n=i + 1))
+            continue
+        if key in keys:
+            c.add(f"{place}.key", _("Section “%(key)s” is defined twice.", key=key))
+        keys.add(key)
+        _check_label(c, section.get("label", key), f"{place}.label", key)
+        indicators = c.listing(section.get("indicators"), f"{place}.indicators", key)
+        if not indicators:
+            c.add(f"{place}.indicators", _("Section “%(key)s” needs indicators.", key=key))
+        seen: set[str] = set()
+        for j, indicator in enumerate(indicators):
+            _check_indicator(c, indicator, f"{place}.indicators.{j}", seen)
+
+
+def _check_label(c: Problems, label: Any, place: str, key: str) -> None:
+    texts = label.values() if isinstance(label, dict) else [label]
+    if not all(isinstance(t, str) and t.strip() for t in texts):
+        c.add(place, _("The label of “%(key)s” must be text, or text per language.", key=key))
+
+
+def _check_indicator(c: Problems, item: Any, place: str, seen: set[str]) -> None:
+    key = item.get("key") if isinstance(item, dict) else None
+    if not isinstance(key, str) or not key.strip():
+        c.add(place, _("Each indicator needs a key."))
+        return
+    if key in seen:
+        c.add(f"{place}.key", _("Indicator “%(key)s” appears twice.", key=key))
+    seen.add(key)
+    _check_label(c, item.get("label", key), f"{place}.label", key)
+    top = c.number(item.get("max"), f"{place}.max", _("The max points of “%(key)s”", key=key))
+    if top is not None and top <= 0:
+        c.add(f"{place}.max", _("The max points of “%(key)s” must be above 0.", key=key))
+    rule = item.get("rule")
+    if not isinstance(rule, dict) or rule.get("kind") not in RULE_KINDS:
+        c.add(
+            f"{place}.rule",
+            _(
+                "The rule of “%(key)s” needs a kind: %(kinds)s.",
+                key=key,
+                kinds=", ".join(RULE_KINDS),
+            ),
+        )
+        return
+    unknown = sorted(set(rule) - RULE_FIELDS)
+    if unknown:
+        c.add(f"{place}.rule", _("Unknown fields: %(fields)s.", fields=", ".join(unknown)))
+    for name in ("each", *KR_FIELDS):
+        if rule.get(name) is not None:
+            c.number(rule[name], f"{place}.rule.{name}", f"{key}.{name}")
+
+
+# Reading -----------------------------------------------------------------------------------
+
+
+def _spec(rule: Mapping[str, Any]) -> KeyResultSpec:
+    numbers = {n: to_decimal(str(rule[n])) for n in KR_FIELDS if rule.get(n) is not None}
+    tiers = tuple(
+        Tier.of(
+            t.get("lower"),
+            t.get("upper"),
+            t["points"],
+            lower_inclusive=bool(t.get("lower_inclusive", True)),
+            upper_inclusive=bool(t.get("upper_inclusive", False)),
+        )
+        for t in rule.get("tiers") or ()
+    )
+    direction = Direction(rule["direction"]) if rule.get("direction") else None
+    return KeyResultSpec(KRKind(rule["kind"]), direction=direction, tiers=tiers, **numbers)
+
+
+def _indicator(item: Mapping[str, Any]) -> Indicator:
+    key, rule, top = str(item["key"]), item["rule"], item["max"]
+    if rule["kind"] == Rule.POINTS:
+        return Indicator.points(key, str(top))
+    if rule["kind"] == Rule.DEDUCTIONS:
+        return Indicator.deductions(key, str(top), str(rule.get("each", "0")))
+    return Indicator.value(key, str(top), _spec(rule))
+
+
+def read_sections(data: Mapping[str, Any], errors: list[str]) -> list[Section]:
+    """The sections as domain values (their shape checked before); problems go to `errors`."""
+    found = []
+    for section in data.get("sections") or []:
+        try:
+            indicators = tuple(_indicator(item) for item in section.get("indicators") or [])
+        except (DomainError, KeyError, TypeError, ValueError) as exc:
+            errors.append(
+                _("Section “%(key)s” cannot be read: %(error)s", key=section["key"], error=exc)
+            )
+            continue
+        found.append(Section(str(section["key"]), indicators))
+    return found
+
+
+# Canonical form ----------------------------------------------------------------------------
+
+
+def _text(value: Any) -> Any:
+    """A number as exact text without trailing zeros (other values as they are)."""
+    number = exact_number(value) if not isinstance(value, bool) else None
+    return fmt(number) if number is not None else value
+
+
+def _canonical_rule(rule: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": rule["kind"]}
+    for name in ("each", *KR_FIELDS, "direction"):
+        if rule.get(name) is not None:
+            out[name] = _text(rule[name])
+    if rule.get("tiers"):
+        out["tiers"] = [{k: _text(v) for k, v in tier.items()} for tier in rule["tiers"]]
+    return out
+
+
+def canonical_sections(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The stored and exported form: labels as given, numbers as exact text, fixed key order."""
+    return [
+        {
+            "key": section["key"].strip(),
+            "label": section.get("label") or section["key"],
+            "indicators": [
+                {
+                    "key": item["key"].strip(),
+                    "label": item.get("label") or item["key"],
+                    "max": _text(item["max"]),
+                    **({"unit": item["unit"]} if item.get("unit") else {}),
+                    "rule": _canonical_rule(item["rule"]),
+                }
+                for item in section.get("indicators") or []
+            ],
+        }
+        for section in data.get("sections") or []
+    ]
