@@ -1007,7 +1007,9 @@ def grow_review(world: World, newcomers: list[Person]) -> None:
             peer = rate(cooperation="4", innovation="3", execution="4")
             save_peer_form(form, colleague, spec, peer, "合作顺畅", True, None)
     for n in range(3):
-        add_adjustment(world.cycle, world.person, world.manager, kind="typo", reason=f"错别字 {n + 1}")
+        add_adjustment(
+            world.cycle, world.person, world.manager, kind="typo", reason=f"错别字 {n + 1}"
+        )
 
 
 def grow_records(world: World, newcomers: list[Person]) -> None:
