@@ -60,6 +60,7 @@ class NewCycleForm(FlaskForm):
     template = SelectField(
         _l("Review template"),
         coerce=optional_int,
+        validate_choice=False,  # the service says why a template cannot be named
         description=_l(
             "Its bonuses and deductions are what can be recorded in the cycle, and a review of "
             "the cycle opens with it."
@@ -79,7 +80,7 @@ class CapForm(FlaskForm):
 
 
 class TemplateForm(FlaskForm):
-    template = SelectField(_l("Review template"), coerce=optional_int)
+    template = SelectField(_l("Review template"), coerce=optional_int, validate_choice=False)
 
 
 def _template_options(choices: list[TemplateChoice]) -> list[SelectChoice]:
@@ -93,6 +94,19 @@ class SettingsForm(FlaskForm):
     )
 
 
+def _new_cycle_form(form: NewCycleForm | None, choices: list[TemplateChoice]) -> NewCycleForm:
+    """The form as posted, else a fresh one: today, current when no cycle runs, okr-default."""
+    if form is None:
+        form = NewCycleForm(
+            formdata=None,
+            day=local_date(utcnow()),
+            current=running_cycle() is None,
+            template=default_template_id(choices),
+        )
+    form.template.choices = _template_options([c for c in choices if c.current])
+    return form
+
+
 def _page(
     form: NewCycleForm | None = None,
     status: int = 200,
@@ -102,15 +116,7 @@ def _page(
 ) -> Response:
     cycles = db.session.scalars(select(Cycle).order_by(Cycle.start.desc())).all()
     choices = template_choices({c.template_id for c in cycles if c.template_id})
-    if form is None:
-        form = NewCycleForm(
-            formdata=None,
-            day=local_date(utcnow()),
-            current=running_cycle() is None,  # made current by default only when none runs
-            template=default_template_id(choices),
-        )
-    form.template.choices = _template_options([c for c in choices if c.current])
-    template_form = TemplateForm(formdata=None)
+    form = _new_cycle_form(form, choices)
     current = current_cycle()
     changes = db.session.scalars(
         select(CycleChange)
@@ -129,7 +135,7 @@ def _page(
         status_form=StatusForm(formdata=None),
         cap_form=CapForm(formdata=None),
         cap_error=cap_error,
-        template_form=template_form,
+        template_form=TemplateForm(formdata=None),
         template_choices=choices,
         template_names={c.id: c.label for c in choices},
         template_error=template_error,

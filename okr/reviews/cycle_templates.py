@@ -16,13 +16,26 @@ from okr.reviews.services import spec_of
 
 
 def review_templates(_sender: Any, including: set[int]) -> list[TemplateChoice]:
-    """The current template versions (built-in first), and the named ones even if retired."""
-    rows = db.session.scalars(
-        select(ReviewTemplate)
-        .where(or_(ReviewTemplate.retired.is_(False), ReviewTemplate.id.in_(including)))
-        .order_by(ReviewTemplate.built_in.desc(), ReviewTemplate.name, ReviewTemplate.version)
+    """The newest version of each family not retired (built-in first), as opening a review
+    offers them, and the named ones even if superseded."""
+    rows = list(
+        db.session.scalars(
+            select(ReviewTemplate)
+            .where(or_(ReviewTemplate.retired.is_(False), ReviewTemplate.id.in_(including)))
+            .order_by(ReviewTemplate.built_in.desc(), ReviewTemplate.name, ReviewTemplate.id)
+        )
     )
-    return [TemplateChoice(t.id, f"{t.name} (v{t.version})", t.family, not t.retired) for t in rows]
+    newest: dict[str, int] = {}
+    for t in rows:
+        if not t.retired:
+            newest[t.family] = max(newest.get(t.family, 0), t.version)
+    return [
+        TemplateChoice(
+            t.id, f"{t.name} (v{t.version})", t.family, newest.get(t.family) == t.version
+        )
+        for t in rows
+        if newest.get(t.family) == t.version or t.id in including
+    ]
 
 
 def scheme_for(cycle: Cycle, person_id: int) -> CycleScheme | None:
