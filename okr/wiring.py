@@ -132,10 +132,12 @@ def connect_signals() -> None:
     from okr.auth.sessions import connect as connect_sessions
     from okr.objectives.progress import connect as connect_progress
     from okr.plans.services import connect as connect_plans
+    from okr.reviews.cycle_templates import connect as connect_cycle_templates
 
     connect_sessions()
     connect_progress()
     connect_plans()
+    connect_cycle_templates()
 
 
 def init_app(app: Flask) -> None:

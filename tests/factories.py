@@ -217,10 +217,12 @@ def running_quarter(
 
 
 def typo_deduction(cycle, person, author) -> Adjustment:
-    """The scoring examples' deduction: −0.5 points for 错别字 (typos)."""
+    """The scoring examples' deduction: one 错别字 (typo, okr-default's kind), −0.5 points."""
     adjustment = Adjustment(
         cycle_id=cycle.id,
         person_id=person.id,
+        kind="typo",
+        count=1,
         points=Decimal("-0.5"),
         reason="错别字",
         author_id=author.id,
@@ -667,10 +669,14 @@ def _varied_inputs(org: Org, cycle: Cycle, person: Person, i: int, team: list[Pe
         )
         save_interview(appraisal, org.spec, ratings, {"purpose": "季度回顾"}, "", True, None)
     if i % 4 == 1:
-        add_adjustment(cycle, person, Decimal(2), "单篇阅读超10万", org.hr)
+        add_adjustment(cycle, person, org.hr, kind="post_100k", reason="《双11攻略》阅读超10万")
     if i % 5 == 2:
-        add_adjustment(cycle, person, Decimal("-0.5"), "错别字", org.hr)
-        add_adjustment(cycle, person, Decimal(-1), "重复发布", org.hr)
+        add_adjustment(cycle, person, org.hr, kind="typo", reason="推文错别字")
+        add_adjustment(cycle, person, org.hr, kind="duplicate_post", reason="活动重复发布")
+    if i % 6 == 3:
+        add_adjustment(
+            cycle, person, org.hr, kind="major_error", points=Decimal(-2), reason="报价单出错"
+        )
     db.session.commit()
 
 
@@ -1001,7 +1007,9 @@ def grow_review(world: World, newcomers: list[Person]) -> None:
             peer = rate(cooperation="4", innovation="3", execution="4")
             save_peer_form(form, colleague, spec, peer, "合作顺畅", True, None)
     for n in range(3):
-        add_adjustment(world.cycle, world.person, Decimal("-0.5"), f"错别字 {n + 1}", world.manager)
+        add_adjustment(
+            world.cycle, world.person, world.manager, kind="typo", reason=f"错别字 {n + 1}"
+        )
 
 
 def grow_records(world: World, newcomers: list[Person]) -> None:

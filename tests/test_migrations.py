@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, insert, inspect, select, text
 
 from okr import create_app
 from okr.extensions import db
@@ -58,11 +60,26 @@ def test_create_app_never_touches_the_schema(tmp_path):
         db.engine.dispose()
 
 
+def _old_cycle(label: str = "2026 Q4") -> int:
+    """A cycle row with the columns every revision has (the model's later ones left out)."""
+    from datetime import date
+
+    from okr.cycles.models import Cycle
+
+    values = {"kind": "quarter", "label": label, "start": date(2026, 10, 1)}
+    values |= {"end": date(2026, 12, 31), "status": "running", "is_current": False}
+    values |= {"attainment_cap": 1, "version": 1}
+    columns = Cycle.__table__.c
+    row = db.session.execute(
+        insert(Cycle.__table__).values({columns[k]: v for k, v in values.items()})
+    )
+    return row.inserted_primary_key[0]
+
+
 def test_record_batches_of_the_old_runner_become_finished_jobs(empty_database):
     """c4a9e2d7f310: each batch gets a job with its progress and reason; the runner columns go."""
     from datetime import UTC, date, datetime
 
-    from okr.cycles.models import Cycle
     from okr.org.models import Department, Person
     from okr.reviews.models import Review, ReviewTemplate
 
@@ -73,16 +90,14 @@ def test_record_batches_of_the_old_runner_become_finished_jobs(empty_database):
         db.session.add(team)
         db.session.flush()
         hr = Person(name="林慧", email="hr@example.com", department_id=team.id, password_hash="x")
-        cycle = Cycle(
-            kind="quarter", label="2026 Q4", start=date(2026, 10, 1), end=date(2026, 12, 31)
-        )
         template = ReviewTemplate(family="f", name="默认", spec={})
-        db.session.add_all([hr, cycle, template])
+        db.session.add_all([hr, template])
+        cycle_id = _old_cycle()
         db.session.flush()
         day = date(2026, 12, 1)
         review = Review(
             name="Q4",
-            cycle_id=cycle.id,
+            cycle_id=cycle_id,
             template_id=template.id,
             self_deadline=day,
             peer_deadline=day,
@@ -144,4 +159,95 @@ def test_record_batches_of_the_old_runner_become_finished_jobs(empty_database):
             ("failed", 3, 9),
         ]
         assert left == 0
+        db.engine.dispose()
+
+
+def test_adjustments_cycles_and_templates_are_carried_over_to_template_kinds(empty_database):
+    """e3b8c5a1d7f2: an old free-form row scores the same under its migrated template; a cycle
+    names its latest review's template; unused built-ins get what their code says."""
+    import copy
+    from datetime import date
+
+    from okr.objectives.models import Adjustment
+    from okr.org.models import Department, Person
+    from okr.reviews.models import Appraisal, Review, ReviewTemplate
+    from okr.reviews.scoring import compute
+    from okr.reviews.services import spec_of
+    from okr.schemes.builtin import BUILT_IN
+
+    old = copy.deepcopy(BUILT_IN["okr-default"])  # as stored before: fixed kinds, caps of 10
+    old["adjustments"] = {
+        "kinds": [{"key": "typo", "label": "错别字", "points": "-0.5"}],
+        "bonus_cap": "10",
+        "deduction_cap": "10",
+    }
+    app = create_app({"DATABASE_URL": empty_database, "SECRET_KEY": "x"})
+    with app.app_context():
+        upgrade(revision="8b3d5f7a9c21")
+        team = Department(name="社群运营组")
+        db.session.add(team)
+        db.session.flush()
+        people = [
+            Person(name=n, email=f"{n}@example.com", department_id=team.id, password_hash="x")
+            for n in ("林慧", "郑堃")
+        ]
+        used = ReviewTemplate(family="okr-default", name="默认", spec=old, built_in=True)
+        unused = ReviewTemplate(family="marketing-dept-120", name="120", spec=old, built_in=True)
+        own = ReviewTemplate(family="own", name="自定义", spec=old)
+        db.session.add_all([*people, used, unused, own])
+        cycle_id, empty_id = _old_cycle(), _old_cycle("2027 Q1")
+        db.session.flush()
+        hr, person = people
+        day = date(2026, 12, 1)
+        for template in (own, used):  # the later review's template becomes the cycle's
+            db.session.add(
+                Review(name=template.name, cycle_id=cycle_id, template_id=template.id,
+                       self_deadline=day, peer_deadline=day, interview_deadline=day,
+                       created_by_id=hr.id)
+            )  # fmt: skip
+            db.session.flush()
+        db.session.commit()
+        rows = [("12", "《双11攻略》阅读超10万"), ("-0.5", "错别字"), ("2", "直播带货")]
+        with db.engine.begin() as conn:
+            for points, reason in rows:
+                conn.execute(
+                    text(
+                        "INSERT INTO adjustment (cycle_id, person_id, points, reason, author_id,"
+                        " created_at) VALUES (:cycle, :person, :points, :reason, :author, :at)"
+                    ),
+                    {"cycle": cycle_id, "person": person.id, "points": points, "reason": reason,
+                     "author": hr.id, "at": "2026-11-20 08:00:00"},
+                )  # fmt: skip
+        db.session.remove()
+
+        upgrade()
+
+        stored = {t.family: t for t in db.session.scalars(select(ReviewTemplate))}
+        assert stored["okr-default"].spec["adjustments"]["free_form"] is True  # in use
+        assert stored["own"].spec["adjustments"]["free_form"] is True
+        assert stored["marketing-dept-120"].spec["adjustments"]["free_form"] is False  # unused
+        assert stored["own"].spec["adjustments"]["bonus_cap"] == "10"  # nothing else changed
+        cycles = dict(db.session.execute(text("SELECT id, template_id FROM cycle")).all())
+        assert cycles == {cycle_id: stored["okr-default"].id, empty_id: None}
+        adjustments = db.session.scalars(select(Adjustment).order_by(Adjustment.id)).all()
+        assert [(a.kind, a.count) for a in adjustments] == [(None, 1)] * 3
+        spec = spec_of(stored["okr-default"])
+        result = compute(spec, Appraisal(id=1, person_id=person.id), [], [], adjustments)
+        # as before: +14 in bonuses capped at 10, -0.5 → +9.5
+        assert result.result is not None
+        assert result.result.adjustments.net == Decimal("9.5")
+        assert [s.code for s in result.steps if s.code.startswith("adjust.")] == [
+            "adjust.free", "adjust.free", "adjust.free", "adjust.bonus_capped", "adjust.total"
+        ]  # fmt: skip
+        db.session.remove()
+
+        downgrade(revision="8b3d5f7a9c21")
+
+        with db.engine.connect() as conn:
+            specs = [row.spec for row in conn.execute(text("SELECT spec FROM review_template"))]
+            columns = {c["name"] for c in inspect(conn).get_columns("adjustment")}
+            cycle_columns = {c["name"] for c in inspect(conn).get_columns("cycle")}
+        loaded = [json.loads(s) if isinstance(s, str) else s for s in specs]
+        assert all("free_form" not in s["adjustments"] for s in loaded)
+        assert not columns & {"kind", "count"} and "template_id" not in cycle_columns
         db.engine.dispose()

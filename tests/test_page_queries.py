@@ -110,7 +110,7 @@ def page_world(app: Flask, make_person, make_department) -> Pages:
     finalize(w.appraisal, w.spec)
     colleague = w.appraisal_of(w.colleague)
     peer_form = assign_rater(colleague, w.person, w.manager)
-    add_adjustment(w.cycle, w.person, Decimal(2), "单篇阅读超10万", w.manager)
+    add_adjustment(w.cycle, w.person, w.manager, kind="post_100k", reason="单篇阅读超10万")
     load_builtin_templates()
     kr_template = copy_kr_template(
         db.session.scalars(select(KRTemplate).order_by(KRTemplate.id)).first()

@@ -32,6 +32,7 @@ from okr.domain.periods import next_period
 from okr.domain.template import Part
 from okr.explain import PART_WORDS
 from okr.labels import pct
+from okr.objectives.adjustments import checked_points
 from okr.objectives.models import Adjustment
 from okr.plans.weakest import NUMERIC_TARGET_KINDS, WEAKEST_KRS
 from okr.reviews.models import (
@@ -113,8 +114,9 @@ class ReviewWriter:
         )  # fmt: skip
         self.adjustments = loader.sink(
             Adjustment.__table__,
-            ["id", "cycle_id", "person_id", "points", "reason", "author_id", "created_at"],
-        )
+            ["id", "cycle_id", "person_id", "kind", "count", "points", "reason", "author_id",
+             "created_at"],
+        )  # fmt: skip
         self.reviews = loader.sink(
             Review.__table__,
             ["id", "name", "cycle_id", "template_id", "self_deadline", "peer_deadline",
@@ -218,7 +220,7 @@ class ReviewWriter:
             row["interview_notes"] = dict(words.HISTORY_NOTES)
         row["disagreement"] = row["interview_notes"]["disagreement"]
         forms = self._peer_forms(appraisal_id, person, manager, spec, level, end, rng)
-        adjustments = self._adjustments(review, person, manager, rng) if full else []
+        adjustments = self._adjustments(review, person, manager, spec, rng) if full else []
         own_goals = (goals or {}).get(person, [])
         finalized = datetime.combine(end + timedelta(days=13), time(10), self.zone).astimezone(UTC)
         row.update(
@@ -292,17 +294,26 @@ class ReviewWriter:
         return forms
 
     def _adjustments(
-        self, review: ReviewRef, person: Person, manager: Person, rng: random.Random
-    ) -> list[tuple[int, str, Decimal]]:
+        self,
+        review: ReviewRef,
+        person: Person,
+        manager: Person,
+        spec: TemplateSpec,
+        rng: random.Random,
+    ) -> list[tuple[int, str | None, int, str, Decimal]]:
+        """One in thirty people has a bonus or deduction: a kind of the review's template, or
+        free-form points it allows, checked as the form checks them (the row holds the total)."""
         if rng.random() >= 0.03:
             return []
-        points, reason = rng.choice(words.ADJUSTMENTS)
+        kind, count, points, reason = rng.choice(words.ADJUSTMENTS)
+        given = None if points is None else Decimal(points)
+        total = checked_points(spec, kind, count, given, reason)
         adjustment_id = self.loader.next_id(Adjustment.__table__)
         at = self._at(review.cycle.period.end - timedelta(days=rng.randrange(60)), rng)
         self.adjustments.add(
-            adjustment_id, review.cycle.id, person.id, Decimal(points), reason, manager.id, at
+            adjustment_id, review.cycle.id, person.id, kind, count, total, reason, manager.id, at
         )
-        return [(adjustment_id, reason, Decimal(points))]
+        return [(adjustment_id, kind, count, reason, total)]
 
     def _calibrate(self, rows: list[dict[str, Any]], spec: TemplateSpec, tag: str) -> None:
         """HR moves about one grade in a hundred in calibration, with a reason (audited)."""

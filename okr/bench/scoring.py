@@ -16,7 +16,7 @@ from typing import Any
 
 # (appraisal id, review id, person id, interview ratings, self ratings,
 #  objectives [(title, progress, weight)], forms [(id, rater id, ratings, submitted at)],
-#  adjustments [(id, reason, points)])
+#  adjustments [(id, kind or None for free-form, count, reason, points in total)])
 Inputs = tuple[
     int,
     int,
@@ -25,7 +25,7 @@ Inputs = tuple[
     dict[str, str],
     list[tuple[str, Decimal | None, Decimal]],
     list[tuple[int, int, dict[str, str], datetime]],
-    list[tuple[int, str, Decimal]],
+    list[tuple[int, str | None, int, str, Decimal]],
 ]
 # (appraisal id, frozen result, composite, grade, weakest criteria for a plan:
 #  [(part, label, mean as shown, target rating, top of the scale)])
@@ -71,7 +71,10 @@ def score(family: str, batch: list[Inputs]) -> list[Scored]:
             subject,
             [Objective(title=t, progress=p, weight=w) for t, p, w in objectives],
             peers,
-            [Adjustment(id=i, reason=reason, points=points) for i, reason, points in adjustments],
+            [
+                Adjustment(id=i, kind=kind, count=count, reason=reason, points=points)
+                for i, kind, count, reason, points in adjustments
+            ],
         )
         if not result.complete or result.result is None:
             raise RuntimeError(

@@ -661,12 +661,15 @@ CALIBRATION_DOWN = [
     "本部门优秀比例超出配额，按校准会排序调整",
     "季度内出现重大工作失误，校准会决定调整",
 ]
+# (okr-default's kind, or None for free-form; count; each one's points for a ranged kind, or the
+#  free-form total; reason)
 ADJUSTMENTS = [
-    ("2", "单篇内容阅读超过10万"),
-    ("1", "获得客户书面表扬"),
-    ("-0.5", "周报内容出现错别字"),
-    ("-1", "重复发布活动内容"),
-    ("2", "季度销售排名前三"),
+    ("post_100k", 1, None, "单篇内容阅读超过10万"),
+    (None, 1, "1", "获得客户书面表扬"),
+    ("typo", 2, None, "周报内容出现错别字"),
+    ("duplicate_post", 1, None, "重复发布活动内容"),
+    ("major_error", 1, "-2", "活动报价单价格出错"),
+    (None, 1, "2", "季度销售排名前三"),
 ]
 FOLLOW_UPS = [
     "已与主管确认本月行动项，按计划推进。",

@@ -25,6 +25,10 @@ class Cycle(db.Model):
     is_current: Mapped[bool] = mapped_column(Boolean, default=False)
     # Highest attainment a key result may reach: 1 = 100 %, 1.2 = 120 % over-achievement.
     attainment_cap: Mapped[Decimal] = mapped_column(Exact, default=Decimal(1))
+    # The cycle's own review scheme: whose bonuses and deductions are recorded for people not
+    # (yet) appraised in one of its reviews, and the template a review opens with by default.
+    # The table is reviews' (a higher feature): named, never imported.
+    template_id: Mapped[int | None] = mapped_column(ForeignKey("review_template.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

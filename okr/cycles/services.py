@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from okr.cycles.models import Cycle, CycleChange
 from okr.cycles.rules import NEXT_STATUS, STATUSES
 from okr.cycles.signals import cap_changed
+from okr.cycles.templates import template_choices
 from okr.db import local_date, utcnow
 from okr.domain.periods import CycleKind, period_containing
 from okr.errors import Invalid
@@ -70,6 +71,14 @@ def switch_warning(label: str, cycle_id: int | None = None) -> str | None:
     )
 
 
+def _check_template(template_id: int | None, field: str, cycle: Cycle | None = None) -> None:
+    """A cycle names a current review template (or keeps the one it has), or none yet."""
+    if template_id is None or (cycle is not None and cycle.template_id == template_id):
+        return
+    if template_id not in {c.id for c in template_choices() if c.current}:
+        raise Invalid({field: _("Choose one of the current review templates.")})
+
+
 def create_cycle(
     kind: str,
     day: date,
@@ -77,19 +86,27 @@ def create_cycle(
     make_current: bool = False,
     *,
     confirmed: bool = True,
+    template_id: int | None = None,
 ) -> Cycle:
     """Open the period of the given kind that contains the day (e.g. 2026 Q4) for planning.
 
     Making it current while another cycle runs needs `confirmed` (the form asks for it).
+    `template_id` is the cycle's review template: its bonuses and deductions are recorded.
     """
     period = period_containing(CycleKind(kind), day)
     if db.session.scalar(select(Cycle.id).where(Cycle.label == period.label)):
         raise Invalid({"day": _("The cycle %(label)s exists already.", label=period.label)})
     _check_cap(cap, "cap")
+    _check_template(template_id, "template")
     if make_current and not confirmed and (warning := switch_warning(period.label)):
         raise Invalid({"current": warning})
     cycle = Cycle(
-        kind=kind, label=period.label, start=period.start, end=period.end, attainment_cap=cap
+        kind=kind,
+        label=period.label,
+        start=period.start,
+        end=period.end,
+        attainment_cap=cap,
+        template_id=template_id,
     )
     db.session.add(cycle)
     db.session.flush()
@@ -140,3 +157,16 @@ def set_cap(cycle: Cycle, cap: Decimal, actor: Person) -> None:
     _check_cap(cap, "cap")
     cycle.attainment_cap = cap
     cap_changed.send(cycle)  # objectives recompute the cycle's progress (okr.objectives.progress)
+
+
+def set_template(cycle: Cycle, template_id: int | None) -> None:
+    """Name the cycle's review template (or none) until the cycle is closed.
+
+    People appraised in one of the cycle's reviews keep that review's template; for everyone
+    else bonuses and deductions are recorded with this template's kinds from now on.
+    """
+    if cycle.status == "closed":
+        raise Invalid({"template": _("The review template of a closed cycle no longer changes.")})
+    _check_template(template_id, "template", cycle)
+    cycle.template_id = template_id
+    db.session.flush()

@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 from okr.access import admin_required
@@ -22,11 +23,13 @@ from okr.cycles.services import (
     running_cycle,
     set_cap,
     set_current,
+    set_template,
 )
+from okr.cycles.templates import TemplateChoice, default_template_id, template_choices
 from okr.db import local_date, utcnow
 from okr.errors import Invalid
 from okr.extensions import db
-from okr.forms import DecimalText, options, required_number
+from okr.forms import DecimalText, optional_int, options, required_number
 from okr.org.models import Company
 from okr.web import form_errors, invalid_status, render
 
@@ -54,6 +57,15 @@ class NewCycleForm(FlaskForm):
         ),
     )
     confirm = BooleanField(_l("Yes, make it current now"))
+    template = SelectField(
+        _l("Review template"),
+        coerce=optional_int,
+        validate_choice=False,  # the service says why a template cannot be named
+        description=_l(
+            "Its bonuses and deductions are what can be recorded in the cycle, and a review of "
+            "the cycle opens with it."
+        ),
+    )
 
 
 class StatusForm(FlaskForm):
@@ -67,10 +79,32 @@ class CapForm(FlaskForm):
     cap = DecimalText(_l("Attainment cap (%)"), validators=[required_number])
 
 
+class TemplateForm(FlaskForm):
+    template = SelectField(_l("Review template"), coerce=optional_int, validate_choice=False)
+
+
+def _template_options(choices: list[TemplateChoice]) -> list[SelectChoice]:
+    """No template yet, or one of these (a cycle's own may be a superseded version)."""
+    return options([("", _("None yet")), *((c.id, c.label) for c in choices)])
+
+
 class SettingsForm(FlaskForm):
     transparency = BooleanField(
         _l("Everyone in a department can read its members' individual OKRs")
     )
+
+
+def _new_cycle_form(form: NewCycleForm | None, choices: list[TemplateChoice]) -> NewCycleForm:
+    """The form as posted, else a fresh one: today, current when no cycle runs, okr-default."""
+    if form is None:
+        form = NewCycleForm(
+            formdata=None,
+            day=local_date(utcnow()),
+            current=running_cycle() is None,
+            template=default_template_id(choices),
+        )
+    form.template.choices = _template_options([c for c in choices if c.current])
+    return form
 
 
 def _page(
@@ -78,8 +112,11 @@ def _page(
     status: int = 200,
     switching: tuple[Cycle, str] | None = None,
     cap_error: dict[str, object] | None = None,
+    template_error: dict[str, object] | None = None,
 ) -> Response:
     cycles = db.session.scalars(select(Cycle).order_by(Cycle.start.desc())).all()
+    choices = template_choices({c.template_id for c in cycles if c.template_id})
+    form = _new_cycle_form(form, choices)
     current = current_cycle()
     changes = db.session.scalars(
         select(CycleChange)
@@ -94,12 +131,14 @@ def _page(
         changes=changes,
         current=current,
         switching=switching,
-        # a new cycle is made current by default only when no cycle is running
-        form=form
-        or NewCycleForm(formdata=None, day=local_date(utcnow()), current=running_cycle() is None),
+        form=form,
         status_form=StatusForm(formdata=None),
         cap_form=CapForm(formdata=None),
         cap_error=cap_error,
+        template_form=TemplateForm(formdata=None),
+        template_choices=choices,
+        template_names={c.id: c.label for c in choices},
+        template_error=template_error,
         settings=SettingsForm(
             formdata=None, transparency=company.okr_transparency if company else False
         ),
@@ -117,6 +156,7 @@ def index() -> Response:
 @admin_required
 def create() -> Response:
     form = NewCycleForm()
+    form.template.choices = _template_options(template_choices())
     if form.validate_on_submit() and form.cap.number is not None:
         try:
             cycle = create_cycle(
@@ -125,6 +165,7 @@ def create() -> Response:
                 form.cap.number / 100,
                 form.current.data,
                 confirmed=form.confirm.data,
+                template_id=form.template.data,
             )
         except Invalid as exc:
             form_errors(form, exc)
@@ -196,6 +237,25 @@ def cap(cycle_id: int) -> Response:
         "message": " ".join(map(str, messages)),
     }
     return _page(status=422, cap_error=error)
+
+
+@bp.post("/<int:cycle_id>/template")
+@admin_required
+def template(cycle_id: int) -> Response:
+    cycle = db.get_or_404(Cycle, cycle_id)
+    form = TemplateForm()
+    form.template.choices = _template_options(template_choices({cycle.template_id or 0}))
+    if form.validate_on_submit():
+        try:
+            set_template(cycle, form.template.data)
+        except Invalid as exc:
+            form_errors(form, exc)
+        else:
+            flash(_("%(label)s's review template saved.", label=cycle.label), "success")
+            return redirect(url_for("cycles.index"), code=303)
+    messages = [*form.template.errors, *form.form_errors]
+    error = {"cycle": cycle.id, "value": form.template.data, "message": " ".join(messages)}
+    return _page(status=422, template_error=error)
 
 
 @bp.post("/settings")

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from okr.checkins.services import record_checkin
 from okr.cycles.models import Cycle
 from okr.cycles.services import change_status, create_cycle
+from okr.cycles.templates import default_template_id, template_choices
 from okr.demo.story import Story
 from okr.domain.periods import (
     CycleKind,
@@ -27,8 +28,9 @@ from okr.domain.periods import (
     weeks_of,
 )
 from okr.extensions import db
+from okr.objectives.adjustments import add_adjustment
 from okr.objectives.approval import decide_set, submit_set
-from okr.objectives.models import Adjustment, KeyResult, Objective
+from okr.objectives.models import KeyResult, Objective
 from okr.objectives.services import KeyResultData, ObjectiveData, add_key_result, create_objective
 from okr.org.models import Department, Person
 
@@ -285,7 +287,8 @@ def _quarter(
     hr = people["linhui@example.com"]
     marketing = departments["网络营销部"]
     with story.on(story.at(period.start - timedelta(days=14), 10)):
-        cycle = create_cycle("quarter", period.start, make_current=not final)
+        scheme = default_template_id(template_choices())  # okr-default: its kinds are recorded
+        cycle = create_cycle("quarter", period.start, make_current=not final, template_id=scheme)
         sales = create_objective(
             cycle,
             "company",
@@ -401,17 +404,9 @@ def load_demo_okrs(story: Story) -> None:
     current = _quarter(this_quarter, people, departments, story, final=False)
     author = people["zhaoyaqi@example.com"]
     noted = story.at(min(this_quarter.start + timedelta(days=20), story.today), 11)
-    with story.on(noted):
-        for email, points, reason in (
-            ("zhouxiaolin@example.com", "-0.5", "公众号推文出现错别字"),
-            ("sunshen@example.com", "2", "文章《私域运营十问》阅读超过10万"),
+    with story.on(noted):  # okr-default's kinds (seed 003), through the same checks as the form
+        for email, kind, reason in (
+            ("zhouxiaolin@example.com", "typo", "公众号推文出现错别字"),
+            ("sunshen@example.com", "post_100k", "文章《私域运营十问》阅读超过10万"),
         ):
-            db.session.add(
-                Adjustment(
-                    cycle_id=current.id,
-                    person_id=people[email].id,
-                    points=D(points),
-                    reason=reason,
-                    author_id=author.id,
-                )
-            )
+            add_adjustment(current, people[email], author, kind=kind, reason=reason)

@@ -10,31 +10,65 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import InputRequired, Length
+from wtforms import Field, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from okr.access import ensure
 from okr.cycles.models import Cycle
 from okr.cycles.queries import chosen_cycle
+from okr.cycles.templates import CycleScheme, scheme_for
 from okr.errors import Invalid
 from okr.extensions import db
-from okr.forms import ActionForm, DecimalText, required_number
+from okr.forms import ActionForm, DecimalText
 from okr.objectives import adjustments as service
-from okr.objectives.adjustments import adjustments_of, can_manage, may_delete, total_points
+from okr.objectives.adjustments import (
+    MAX_COUNT,
+    adjustments_of,
+    can_manage,
+    kind_options,
+    may_delete,
+    signed,
+    total_points,
+)
 from okr.objectives.blueprint import bp
 from okr.objectives.models import Adjustment
 from okr.org.models import Person
 from okr.unit_of_work import reload_as_stored
 from okr.web import form_errors, invalid_status, render, wants_fragment
 
+FREE_FORM = ""
+"""The kind select's value for "Other (free-form)"."""
+
+
+def whole_count(form: FlaskForm, field: Field) -> None:
+    """The count is a whole number (the service says how many are allowed)."""
+    try:
+        int(str(field.data or "").strip())
+    except ValueError:
+        raise ValidationError(_("Enter a whole number from 1 to %(max)s.", max=MAX_COUNT)) from None
+
 
 class AdjustmentForm(FlaskForm):
+    kind = SelectField(_l("Bonus or deduction"), validate_choice=False)
+    count = StringField(_l("How many"), default="1", validators=[whole_count])
     points = DecimalText(
         _l("Points"),
-        validators=[required_number],
-        description=_l("+ for a bonus, − for a deduction, e.g. 2 or -0.5"),
+        description=_l(
+            "Only for a kind with a range (each one's points, e.g. -3) or a free-form one"
+            " (its total: + for a bonus, − for a deduction)."
+        ),
     )
     reason = StringField(_l("Reason"), validators=[InputRequired(_l("Say why.")), Length(max=300)])
+
+
+@dataclass
+class AdjustmentRow:
+    """A recorded adjustment as the section lists it."""
+
+    item: Adjustment
+    kind: str  # the template's label, or "Free-form"
+    times: str | None  # "2 × −0.5"; None for a free-form one
 
 
 @dataclass
@@ -43,12 +77,37 @@ class AdjustmentPanel:
 
     person: Person
     cycle: Cycle
-    items: list[Adjustment]
+    rows: list[AdjustmentRow]
     total: Decimal
     can_add: bool
     form: AdjustmentForm
+    scheme: CycleScheme | None
     deletable: set[int] = field(default_factory=set)
     error: str | None = None
+
+
+def _rows(items: list[Adjustment], scheme: CycleScheme | None) -> list[AdjustmentRow]:
+    labels = scheme.spec.glossary().kinds if scheme else {}
+    return [
+        AdjustmentRow(a, _("Free-form"), None)
+        if a.kind is None
+        else AdjustmentRow(
+            a, labels.get(a.kind, a.kind), f"{a.count} × {signed(a.points / a.count)}"
+        )
+        for a in items
+    ]
+
+
+def _with_kinds(form: AdjustmentForm, scheme: CycleScheme | None) -> AdjustmentForm:
+    """The kind select lists the template's kinds; ranged and free-form ones take points."""
+    found = kind_options(scheme.spec) if scheme else []
+    form.kind.choices = [
+        SelectChoice(
+            o.key or FREE_FORM, o.label, {"data-points": "typed"} if o.needs_points else {}
+        )
+        for o in found
+    ]
+    return form
 
 
 def adjustment_panel(
@@ -63,16 +122,18 @@ def adjustment_panel(
     if not manage and viewer.id != person.id:
         return None
     items = adjustments_of(cycle, person)
+    scheme = scheme_for(cycle, person.id)
     writable = manage and cycle.status != "closed"
     if form is not None and not writable and form.form_errors:
         error = error or " ".join(form.form_errors)  # the form is not shown: say why here
     return AdjustmentPanel(
         person,
         cycle,
-        items,
+        _rows(items, scheme),
         total_points(items),
         writable,
-        form or AdjustmentForm(formdata=None),
+        _with_kinds(form or AdjustmentForm(formdata=None), scheme),
+        scheme,
         {a.id for a in items if writable and may_delete(viewer, a)},
         error,
     )
@@ -119,7 +180,13 @@ def add_adjustment(person_id: int) -> Response:
     if form.validate_on_submit():
         try:
             service.add_adjustment(
-                cycle, person, form.points.number, form.reason.data, current_user
+                cycle,
+                person,
+                current_user,
+                reason=form.reason.data or "",
+                kind=form.kind.data or None,
+                count=int(str(form.count.data).strip()),
+                points=form.points.number,
             )
         except Invalid as exc:
             form_errors(form, exc)

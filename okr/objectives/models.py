@@ -156,7 +156,12 @@ class CheckIn(db.Model):
 
 
 class Adjustment(db.Model):
-    """A bonus or deduction with its reason, recorded against a person's cycle."""
+    """A bonus or deduction with its reason, recorded against a person's cycle.
+
+    `kind` is the key of one of the review template's adjustment kinds (错别字 -0.5 each), recorded
+    `count` times; NULL is a free-form adjustment (a reason and any points), which counts only
+    under a template that allows them. `points` is always the row's signed total (count × each),
+    so sums read the column alone."""
 
     __tablename__ = "adjustment"
     __table_args__ = (Index("ix_adjustment_cycle_person", "cycle_id", "person_id"),)
@@ -164,7 +169,9 @@ class Adjustment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id"))
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
-    points: Mapped[Decimal] = mapped_column(Exact)  # + bonus, - deduction
+    kind: Mapped[str | None] = mapped_column(Text)  # the template kind's key; None = free-form
+    count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    points: Mapped[Decimal] = mapped_column(Exact)  # + bonus, - deduction: the row's total
     reason: Mapped[str] = mapped_column(String(300))
     author_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,12 +2,12 @@
 
 Parts: the person's OKR score for the cycle (weighted objective progress), the peer score (mean
 of submitted raters, shown under anonymous labels), the interview and self ratings on the
-template's criteria; then the cycle's bonuses and deductions within the template's caps.
+template's criteria; then the cycle's bonuses and deductions: the template's kinds (and free-form
+points where it allows them) within its caps, where it has them.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,11 +15,11 @@ from typing import Any
 
 from okr.domain.composite import Adjustment as DomainAdjustment
 from okr.domain.composite import CompositeResult, composite
-from okr.domain.errors import DomainError
+from okr.domain.errors import DomainError, InvalidAdjustment
 from okr.domain.ratings import criteria_score, peer_score
 from okr.domain.rollup import WeightedValue, okr_score
 from okr.domain.steps import Step, steps_from_data, steps_to_data
-from okr.domain.template import AdjustmentKind, Part
+from okr.domain.template import Part
 from okr.objectives.models import Adjustment, Objective
 from okr.reviews.models import Appraisal, PeerForm
 from okr.schemes.format import TemplateSpec
@@ -135,17 +135,20 @@ def peer_part(spec: TemplateSpec, appraisal: Appraisal, forms: list[PeerForm]) -
     return PartResult("peer", Decimal(0), score.fraction, score.steps, reason)
 
 
-def _adjustments(spec: TemplateSpec, rows: list[Adjustment]) -> tuple[Any, list[DomainAdjustment]]:
-    """The cycle's bonuses and deductions, each as its own kind so the template's caps apply."""
-    kinds = tuple(
-        AdjustmentKind.of(f"{row.reason} (#{row.id})", row.points)
-        for row in rows
-        if row.points != 0
-    )
-    template = dataclasses.replace(
-        spec.domain, adjustment_kinds=spec.domain.adjustment_kinds + kinds
-    )
-    return template, [DomainAdjustment(kind.key) for kind in kinds]
+def _adjustments(spec: TemplateSpec, rows: list[Adjustment]) -> list[DomainAdjustment]:
+    """The cycle's bonuses and deductions as the template scores them: a row with a kind is
+    `count` occurrences of it (a ranged kind's with each one's points as recorded), a row
+    without one is free-form points under its reason and id (counted only where the template
+    allows them)."""
+    found: list[DomainAdjustment] = []
+    for row in rows:
+        if row.kind is None:
+            found.append(DomainAdjustment.free_form(f"{row.reason} (#{row.id})", row.points))
+            continue
+        kind = spec.domain.adjustment_kind(row.kind)
+        each = row.points / row.count if kind is not None and kind.is_ranged else None
+        found.append(DomainAdjustment(row.kind, row.count, points=each))
+    return found
 
 
 def compute(
@@ -164,21 +167,28 @@ def compute(
     if interview_ratings is None:
         interview_ratings = dict(appraisal.interview_ratings or {})
     parts = _parts(spec, appraisal, objectives, forms, interview_ratings)
-    template, domain_adjustments = _adjustments(spec, adjustments)
     fractions = {Part(p.part): (p.fraction if p.weight > 0 else None) for p in parts.values()}
-    ratings = {"interview": interview_ratings, "self": dict(appraisal.self_ratings or {})}
-    result = composite(template, fractions, domain_adjustments, ratings)
     problems = [
         p.missing_reason
         for p in parts.values()
         if p.weight > 0 and p.fraction is None and p.missing_reason
     ]
+    result: CompositeResult | None
+    try:
+        ratings = {"interview": interview_ratings, "self": dict(appraisal.self_ratings or {})}
+        result = composite(spec.domain, fractions, _adjustments(spec, adjustments), ratings)
+    except InvalidAdjustment as exc:
+        # A row the template cannot score (free-form points recorded before the template
+        # stopped allowing them, a kind it no longer has): no composite until it is resolved.
+        result = None
+        problems.append(Step.of(exc.code, **exc.params))
     steps: list[Step] = []
     for item in parts.values():
         if item.weight > 0:
             steps.extend(item.steps)
     steps.extend(problems)
-    steps.extend(result.steps)
+    if result is not None:
+        steps.extend(result.steps)
     return Breakdown(parts, result, tuple(steps), problems)
 
 

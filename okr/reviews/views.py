@@ -50,17 +50,33 @@ def index() -> Response:
     )
 
 
-def _choices(form: OpenReviewForm) -> None:
-    form.cycle_id.choices = options(
-        (c.id, f"{c.label} · {status_label(c.status)}") for c in q.cycles_offered()
-    )
-    form.template_id.choices = options(
-        (t.id, f"{t.name} (v{t.version})") for t in q.templates_offered()
-    )
+def _choices(form: OpenReviewForm) -> tuple[list[Cycle], list[ReviewTemplate]]:
+    cycles, templates = q.cycles_offered(), q.templates_offered()
+    form.cycle_id.choices = options((c.id, f"{c.label} · {status_label(c.status)}") for c in cycles)
+    form.template_id.choices = options((t.id, f"{t.name} (v{t.version})") for t in templates)
     form.departments.choices = options(
         (node.department.id, "— " * depth + node.department.name)
         for depth, node in flatten(department_tree())
     )
+    return cycles, templates
+
+
+def _cycle_default(
+    form: OpenReviewForm, cycles: list[Cycle], templates: list[ReviewTemplate]
+) -> None:
+    """A new form opens on the cycle asked for (else the newest) with that cycle's own review
+    template, or the current version of its family when a newer one superseded it."""
+    wanted = request.args.get("cycle", type=int)
+    cycle = next((c for c in cycles if c.id == wanted), cycles[0] if cycles else None)
+    if cycle is None:
+        return
+    form.cycle_id.data = cycle.id
+    own = db.session.get(ReviewTemplate, cycle.template_id) if cycle.template_id else None
+    if own is not None:
+        same = [t for t in templates if t.id == own.id] or [
+            t for t in templates if t.family == own.family
+        ]
+        form.template_id.data = same[0].id if same else None
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -106,7 +122,9 @@ def _open_form() -> OpenReviewForm:
         peer_deadline=start + timedelta(days=10),
         interview_deadline=start + timedelta(days=14),
     )
-    _choices(form)
+    cycles, templates = _choices(form)
+    if not form.is_submitted():
+        _cycle_default(form, cycles, templates)
     return form
 
 

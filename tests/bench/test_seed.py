@@ -302,7 +302,8 @@ def test_worker_processes_compute_what_the_main_process_computes(app: Flask) -> 
             [("提升网站自然搜索流量", Decimal("0.8125"), Decimal(60)), ("夯实工作质量与规范", Decimal("0.5"), Decimal(40))],
             [(10 * n, 7, {"cooperation": "4", "innovation": "3", "execution": "2"}, at),
              (10 * n + 1, 8, {"cooperation": "3", "innovation": "3", "execution": "4"}, at)],
-            [(n, "季度销售排名前三", Decimal(2))] if n % 2 else [],
+            [(n, None, 1, "季度销售排名前三", Decimal(2)), (10 + n, "typo", 2, "错别字", Decimal(-1))]
+            if n % 2 else [],
         )
         for n in range(1, 5)
     ]  # fmt: skip

@@ -31,6 +31,7 @@ from okr.objectives.rules import parse_tiers, tier_to_dict
 from okr.objectives.services import KeyResultData, add_key_result
 from okr.review_templates.services import copy_template, load_builtin_templates
 from okr.reviews.models import ReviewTemplate
+from okr.schemes.builtin import BUILT_IN
 from tests.factories import care_team, draft_objective, q4_cycle
 from tests.helpers import field_error, snapshot, text
 
@@ -170,6 +171,11 @@ def org(make_person, make_department, admin):
     krs = {kind: add_key_result(loaded, data, agent)[0] for kind, data in rows.items()}
     submit_set(loaded, agent)
     decide_set(loaded, lead, True, "")
+    # the cycle's scheme allows free-form bonuses and deductions (okr-default's, stored apart)
+    scheme = ReviewTemplate(family="cycle-scheme", name="加减分", spec=BUILT_IN["okr-default"])
+    db.session.add(scheme)
+    db.session.flush()
+    cycle.template_id = scheme.id
     db.session.commit()
     return SimpleNamespace(
         admin=admin,
@@ -547,6 +553,6 @@ def test_an_adjustment_bound_holds_for_the_service_too(org):
     from okr.objectives.adjustments import add_adjustment
 
     with pytest.raises(Invalid) as exc:
-        add_adjustment(org.cycle, org.agent, Decimal(5000), "x", org.lead)
+        add_adjustment(org.cycle, org.agent, org.lead, points=Decimal(5000), reason="x")
     assert set(exc.value.errors) == {"points"}
     assert db.session.scalar(select(Adjustment.id)) is None

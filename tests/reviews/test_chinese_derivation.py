@@ -102,7 +102,7 @@ def test_a_full_appraisal_with_three_raters_and_a_deduction_reads_right(world, l
     text = "\n".join(lines)
     assert "目标达成 4（超出期望）：(4 − 1) ÷ (5 − 1) = 0.75" in text
     assert "≈ 0." in text  # the mean over three raters is rounded, and says so
-    assert "错别字（#" in text
+    assert "错别字：1 × -0.5 = -0.5" in text  # the template's kind, under its label
     assert "≈" in html and "标以“≈”" in html  # the rule is stated beside the derivation
 
 

@@ -316,7 +316,7 @@ def test_a_review_job_is_hrs_who_asked(org, login, run_jobs, make_person):
 def test_a_scorecard_template_cannot_open_a_review_yet_and_says_where_to_try_it(org, login):
     from okr.reviews.models import ReviewTemplate
     from okr.schemes.checks import validate
-    from tests.reviews.test_scorecard_templates import SEED_003
+    from tests.reviews.scorecards import SEED_003
 
     spec, _parsed = validate(dict(SEED_003))
     card = ReviewTemplate(family="new-media-card", version=1, name=spec["name"], spec=spec)
