@@ -57,11 +57,19 @@ VALUE_WORDS = {
     "peer": _l("the peer raters"),
 }
 
+OUTCOME_WORDS = {
+    "money": _l("yuan"),
+    "points": _l("points"),
+    "coefficient": _l("performance coefficient"),
+    "department": _l("the department"),
+    "company": _l("the company"),
+}
+
 SHOWN_PLACES = 4
 # Params that hold words (labels, titles, keys), never numbers to round.
 WORD_PARAMS = frozenset(
     {"criterion", "key", "titles", "label", "kind", "rater", "part", "scope", "rule", "source"}
-    | {"section", "indicator"}
+    | {"section", "indicator", "outcome", "gives"}
     | {"missing", "grades", "tier", "first", "second", "after", "before", "text", "reason"}
 )
 _MATH = re.compile(r"^[-+−×÷()%\d.\s]+$")
@@ -82,6 +90,7 @@ class Glossary:
     kinds: Mapping[str, str] = field(default_factory=dict)
     levels: Mapping[str, Sequence[tuple[Decimal, object]]] = field(default_factory=dict)
     sections: Mapping[str, object] = field(default_factory=dict)  # key -> label (may be lazy)
+    outcomes: Mapping[str, str] = field(default_factory=dict)  # outcome rule key -> label
     indicators: Mapping[str, str] = field(default_factory=dict)  # "section.key" or key -> label
 
     def level(self, criterion: str, rating: str) -> str | None:
@@ -141,6 +150,10 @@ def _word(code: str, key: str, value: str, glossary: Glossary) -> str:
         return str(glossary.sections[value])
     if key == "indicator":
         return glossary.indicators.get(value, value)
+    if key == "outcome":
+        return glossary.outcomes.get(value, value)
+    if key in ("gives", "scope") and value in OUTCOME_WORDS:
+        return str(OUTCOME_WORDS[value])
     if key == "criterion":
         return glossary.criteria.get(value, value)
     if key == "kind" and code.startswith("adjust."):

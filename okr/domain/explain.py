@@ -13,11 +13,7 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping
 
-
-def N_(message: str) -> str:  # the gettext-noop marker pybabel extracts
-    """Mark a template for translation without translating it here (the web layer does)."""
-    return message
-
+from okr.domain.explain_schemes import N_, SCHEME_ERRORS, SCHEME_STEPS
 
 STEP_TEMPLATES: dict[str, str] = {
     # key-result attainment
@@ -82,16 +78,6 @@ STEP_TEMPLATES: dict[str, str] = {
     "peer.too_few_raters": N_("Only {count} rater(s) counted, at least {minimum} needed."),
     # adjustments and composite
     "adjust.item": N_("{kind}: {count} × {each} = {points}"),
-    "indicator.points": N_("{indicator}: {points} of {max} points, as entered."),
-    "indicator.deductions": N_("{indicator}: {max} + {count} × {each} = {points} (floored at 0)."),
-    "indicator.attainment": N_("{indicator}: {progress} × {max} = {points} points."),
-    "section.sum": N_("{section}: {terms} = {points} of {max} points."),
-    "section.incomplete": N_(
-        "{section} has no value yet for {missing}: not scored (never counted as 0)."
-    ),
-    "composite.section": N_("{part}: {points} of {max} points."),
-    "composite.section_weighted": N_("{part}: {got} ÷ {max} × {weight}% × {scale} = {points}"),
-    "composite.part_points": N_("{part}: {fraction} × {max} points = {points}"),
     "adjust.item_ranged": N_("{kind} ({low} to {high}): {count} × {each} = {points}"),
     "adjust.free": N_("{kind}: {points} (free-form, the template allows it)"),
     "adjust.bonus_capped": N_("Bonus {raw} capped at {cap}."),
@@ -109,12 +95,6 @@ STEP_TEMPLATES: dict[str, str] = {
     ),
     "grade.band": N_("{score} ≥ {threshold}: grade {label}"),
     "grade.band_exclusive": N_("{score} > {threshold}: grade {label}"),
-    "grade.condition_met": N_(
-        "{label} also asks for {needed} of the {of} criteria of the {part} at {level} or more: {reached} are."
-    ),
-    "grade.condition_unmet": N_(
-        "{label} also asks for {needed} of the {of} criteria of the {part} at {level} or more: only {reached} are (short: {short}), so not {label}."
-    ),
     "grade.improvement_plan": N_("Grade {label} requires an improvement plan."),
     # calibration
     "quota.allowed": N_("{label}: floor({size} × {fraction}) = {allowed} allowed"),
@@ -217,27 +197,6 @@ ERROR_TEMPLATES: dict[str, str] = {
     "template.scale_not_positive": N_("The total scale must be above 0, not {scale}."),
     "template.duplicate_adjustment": N_("Adjustment {key} is defined twice."),
     "template.adjustment_zero": N_("Adjustment {key} gives 0 points."),
-    "section.empty": N_("Section {section} needs at least one indicator."),
-    "section.duplicate": N_(
-        "Section {section} is defined twice or has the name of a built-in part."
-    ),
-    "section.duplicate_indicator": N_("Indicator {indicator} appears twice in {section}."),
-    "section.max_not_positive": N_("Indicator {indicator} of {section} needs max points above 0."),
-    "section.deduction_not_negative": N_(
-        "Indicator {indicator} of {section} deducts per occurrence: give a negative number, e.g. -1."
-    ),
-    "section.rule_above_max": N_(
-        "The rule of {indicator} in {section} can give {points} points, more than its max of {max}."
-    ),
-    "section.max_mismatch": N_(
-        "Section {section} is given {points} points but its indicators add up to {max}."
-    ),
-    "template.points_do_not_sum": N_(
-        "The parts' points add up to {points} = {sum}, not the total scale {scale}."
-    ),
-    "indicator.points_out_of_range": N_("{indicator} takes 0 to {max} points, not {points}."),
-    "indicator.bad_count": N_("{indicator} needs a whole count from 0, not {count}."),
-    "indicator.unknown": N_("{indicator} is not an indicator of {section}."),
     "template.cap_negative": N_("The {which} cap cannot be negative ({cap})."),
     "template.unknown_grade": N_("{label} is not one of the grade bands."),
     "template.min_raters": N_("At least one peer rater is needed, not {minimum}."),
@@ -246,21 +205,6 @@ ERROR_TEMPLATES: dict[str, str] = {
     "bands.duplicate_threshold": N_("Two grades start at {threshold}."),
     "bands.no_floor": N_("The lowest grade {label} starts at {lowest}; it must cover 0."),
     "grade.below_all_bands": N_("Score {score} is below every grade band."),
-    "bands.floor_condition": N_(
-        "The lowest band {label} cannot have a condition: every composite must get a grade."
-    ),
-    "template.condition_part": N_(
-        "The condition of {label} must name the interview or the self-assessment with its criteria, not {part}."
-    ),
-    "template.condition_scales": N_(
-        "The condition of {label} needs the criteria of the {part} on one scale."
-    ),
-    "template.condition_level": N_(
-        "The condition of {label} asks for {level}, outside the scale {min}–{max} of the {part}."
-    ),
-    "template.condition_count": N_(
-        "The condition of {label} asks for {count} criteria of the {part}, which has {of}."
-    ),
     "adjust.unknown_kind": N_("{kind} is not an adjustment this template allows."),
     "adjust.bad_count": N_("{kind} needs a whole count of at least 1, not {count}."),
     "adjust.fixed_points": N_("{kind} gives {each} points each, not {points}."),
@@ -285,6 +229,10 @@ ERROR_TEMPLATES: dict[str, str] = {
     "period.out_of_range": N_("{day} is outside the supported calendar."),
     "period.label_invalid": N_("“{label}” is not a period label such as 2026 Q4."),
 }
+
+
+STEP_TEMPLATES |= SCHEME_STEPS
+ERROR_TEMPLATES |= SCHEME_ERRORS
 
 
 def placeholders(template: str) -> frozenset[str]:

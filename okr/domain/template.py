@@ -28,6 +28,7 @@ from okr.domain.band_conditions import validate_condition
 from okr.domain.errors import InvalidTemplate
 from okr.domain.grades import DEFAULT_BANDS, GradeBand, validate_bands
 from okr.domain.numbers import HUNDRED, ONE, ZERO, Number, fmt, to_decimal, to_decimal_or_none
+from okr.domain.outcomes import OutcomeRule, validate_outcomes
 from okr.domain.scorecard import Section, validate_section
 from okr.domain.steps import join_terms
 from okr.domain.weights import check_weights
@@ -101,6 +102,7 @@ class ReviewTemplate:
     free_form: bool = False
     points: bool = False  # the composite is the exact sum of points, not a weighted sum
     sections: tuple[Section, ...] = ()
+    outcomes: tuple[OutcomeRule, ...] = ()  # 奖惩 (okr.domain.outcomes)
 
     def __post_init__(self) -> None:
         own = {s.key for s in self.sections}
@@ -127,6 +129,7 @@ class ReviewTemplate:
         free_form: bool = False,
         points: bool = False,
         sections: Sequence[Section] = (),
+        outcomes: Sequence[OutcomeRule] = (),
     ) -> ReviewTemplate:
         """Build and validate a template from user values."""
         return cls(
@@ -143,6 +146,7 @@ class ReviewTemplate:
             free_form,
             points,
             tuple(sections),
+            tuple(outcomes),
         )
 
     def weight(self, part: Part | str) -> Decimal:
@@ -241,6 +245,7 @@ def _validate(t: ReviewTemplate) -> None:
         if cap is not None and cap < 0:
             raise InvalidTemplate("template.cap_negative", {"which": name, "cap": fmt(cap)})
     labels = {b.label for b in t.bands}
+    validate_outcomes(t.outcomes, sorted(labels))
     for label in sorted(t.improvement_plan_grades - labels):
         raise InvalidTemplate("template.unknown_grade", {"label": label})
     if t.min_peer_raters < 1:

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from okr.domain.composite import CompositeResult
 from okr.domain.numbers import fmt
-from okr.explain import derivation_rule
+from okr.explain import derivation_rule, describe
 from okr.labels import pct
 from okr.review_templates.services import load_builtin_templates
 from okr.review_templates.simulator import InputsInvalid, derivation, read_inputs, shown
@@ -71,6 +71,12 @@ def report(spec: TemplateSpec, breakdown: Breakdown) -> list[str]:
     lines = [" · ".join((spec.name, scale)), "", *_parts_table(spec, breakdown)]
     if breakdown.result is not None:
         lines += ["", *_result_lines(breakdown.result)]
+    if spec.domain.outcomes:
+        glossary = spec.glossary()
+        found = [describe(o.step.code, o.step.params, glossary) for o in breakdown.outcomes] or [
+            _("none")
+        ]
+        lines += [_fact(_("Rewards and penalties"), "; ".join(found))]
     lines += ["", _fact(_("Derivation"), "")]
     lines += [f"  {n}. {line}" for n, line in enumerate(derivation(spec, breakdown), start=1)]
     lines += [

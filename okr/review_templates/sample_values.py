@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from okr.domain.composite import Adjustment
 from okr.domain.errors import DomainError
-from okr.domain.numbers import parse_decimal, to_decimal
+from okr.domain.numbers import HUNDRED, fmt, parse_decimal, to_decimal
 from okr.domain.scorecard import Section, score_section
 from okr.domain.steps import Step
 from okr.explain import error_message
@@ -121,6 +121,52 @@ def free_adjustments(
             continue
         adjustments.append(Adjustment.free_form(reason, points))
     return adjustments
+
+
+def kr_fraction(spec: TemplateSpec, value: Any, problems: list[tuple[str, str]]) -> Decimal | None:
+    """The OKR score typed in percent as a fraction, within the attainment cap."""
+    if empty(value):
+        return None
+    try:
+        percent = number(value, percent=True)
+    except DomainError as exc:
+        problems.append(("kr_percent", error_message(exc)))
+        return None
+    highest = spec.domain.attainment_cap * HUNDRED
+    if not 0 <= percent <= highest:
+        problems.append(
+            (
+                "kr_percent",
+                _(
+                    "The key-result score must be between 0%% and %(max)s%% (the template's attainment cap).",
+                    max=fmt(highest),
+                ),
+            )
+        )
+        return None
+    return percent / HUNDRED
+
+
+def sample_ranks(value: Any, problems: list[tuple[str, str]]) -> dict[str, int | None]:
+    """The sample ranks by scope (department, company) for rules on ranks; empty: not ranked."""
+    ranks: dict[str, int | None] = {}
+    if not isinstance(value, dict):
+        problems.append(("ranks", _("Ranks must map department and company to a rank.")))
+        return ranks
+    for scope, rank in value.items():
+        if scope not in ("department", "company"):
+            problems.append(("ranks", _("Ranks are in the department or the company.")))
+        elif empty(rank):
+            ranks[scope] = None
+        elif (
+            isinstance(rank, bool)
+            or not re.fullmatch(r"\d{1,6}", str(rank).strip())
+            or int(str(rank)) < 1
+        ):
+            problems.append((f"ranks.{scope}", _("Enter a rank: a whole number from 1.")))
+        else:
+            ranks[scope] = int(str(rank).strip())
+    return ranks
 
 
 # Scorecard sections ------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from okr.domain.composite import Adjustment
 from okr.domain.composite import composite as composite_score
 from okr.domain.errors import DomainError
 from okr.domain.numbers import HUNDRED, fmt, round_display
+from okr.domain.outcomes import SCOPES, outcomes_for
 from okr.domain.ratings import normalise, peer_score
 from okr.domain.steps import Step, rounding_step
 from okr.domain.template import Criterion, Part
@@ -39,7 +40,9 @@ from okr.review_templates.sample_values import (
     empty,
     free_adjustments,
     kind_adjustments,
+    kr_fraction,
     number,
+    sample_ranks,
     section_parts,
     section_values,
 )
@@ -54,6 +57,7 @@ INPUT_FIELDS = (
     "sections",
     "adjustments",
     "free_adjustments",
+    "ranks",
 )
 RATED_PARTS = ("peer", "interview", "self")
 DISPLAY_PLACES = 2
@@ -81,6 +85,7 @@ class SampleInputs:
     self: Ratings = field(default_factory=dict)
     adjustments: tuple[Adjustment, ...] = ()
     sections: SectionValues = field(default_factory=dict)
+    ranks: dict[str, int | None] = field(default_factory=dict)
 
 
 def _criteria(spec: TemplateSpec, part: str) -> tuple[Criterion, ...]:
@@ -116,29 +121,6 @@ def _ratings(
     return ratings
 
 
-def _kr(spec: TemplateSpec, value: Any, problems: list[tuple[str, str]]) -> Decimal | None:
-    if empty(value):
-        return None
-    try:
-        percent = number(value, percent=True)
-    except DomainError as exc:
-        problems.append(("kr_percent", error_message(exc)))
-        return None
-    highest = spec.domain.attainment_cap * HUNDRED
-    if not 0 <= percent <= highest:
-        problems.append(
-            (
-                "kr_percent",
-                _(
-                    "The key-result score must be between 0%% and %(max)s%% (the template's attainment cap).",
-                    max=fmt(highest),
-                ),
-            )
-        )
-        return None
-    return percent / HUNDRED
-
-
 def read_inputs(spec: TemplateSpec, data: Any) -> SampleInputs:
     """Check sample inputs against the template; every problem is reported with its place."""
     if not isinstance(data, dict):
@@ -152,7 +134,7 @@ def read_inputs(spec: TemplateSpec, data: Any) -> SampleInputs:
             problems.append(
                 (part, _("This template has no criteria for %(part)s.", part=PART_WORDS[part]))
             )
-    kr = _kr(spec, data.get("kr_percent"), problems)
+    kr = kr_fraction(spec, data.get("kr_percent"), problems)
     sheets = data.get("peer") or []
     if not isinstance(sheets, list):
         problems.append(("peer", _("Peer ratings must be a list with one object per rater.")))
@@ -172,6 +154,7 @@ def read_inputs(spec: TemplateSpec, data: Any) -> SampleInputs:
             *free_adjustments(spec, data.get("free_adjustments") or [], problems),
         ),
         section_values(spec, data.get("sections") or {}, problems),
+        sample_ranks(data.get("ranks") or {}, problems),
     )
     if problems:
         raise InputsInvalid(problems)
@@ -202,6 +185,7 @@ def inputs_from_form(spec: TemplateSpec, form: Mapping[str, str], raters: int) -
             }
             for s in spec.domain.sections
         },
+        "ranks": {scope: (form.get(f"ranks-{scope}") or "").strip() for scope in SCOPES},
         "adjustments": {
             kind.key: (form.get(f"adjustments-{kind.key}") or "").strip()
             for kind in spec.domain.adjustment_kinds
@@ -275,7 +259,14 @@ def simulate(spec: TemplateSpec, inputs: SampleInputs) -> Breakdown:
         if p.weight > 0 and p.fraction is None and p.missing_reason
     ]
     steps = [step for p in parts.values() if p.weight > 0 for step in p.steps]
-    return Breakdown(parts, result, (*steps, *problems, *result.steps), problems)
+    found = outcomes_for(spec.domain.outcomes, result.composite, result.grade, inputs.ranks)
+    return Breakdown(
+        parts,
+        result,
+        (*steps, *problems, *result.steps, *(o.step for o in found)),
+        problems,
+        found,
+    )
 
 
 def shown(value: Decimal | None) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 from okr.domain.composite import Adjustment as DomainAdjustment
 from okr.domain.composite import CompositeResult, composite
 from okr.domain.errors import DomainError, InvalidAdjustment
+from okr.domain.outcomes import Outcome
 from okr.domain.ratings import criteria_score, peer_score
 from okr.domain.rollup import WeightedValue, okr_score
 from okr.domain.steps import Step, steps_from_data, steps_to_data
@@ -42,6 +43,7 @@ class Breakdown:
     result: CompositeResult | None
     steps: tuple[Step, ...]
     problems: list[Step] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)  # 奖惩 that apply (okr.domain.outcomes)
 
     @property
     def complete(self) -> bool:

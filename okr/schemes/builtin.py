@@ -116,6 +116,21 @@ BUILT_IN: dict[str, dict[str, Any]] = {
         ],
         "improvement_plan_grades": ["需努力", "需鼓励"],
         "min_peer_raters": 1,
+        # 每月按照排名表进行奖惩:超过108分奖励50-200元,低于65分惩处50-200元
+        "outcomes": [
+            {
+                "key": "above_108",
+                "label": "超过108分奖励",
+                "when": {"above": "108"},
+                "money": {"min": "50", "max": "200"},
+            },
+            {
+                "key": "below_65",
+                "label": "低于65分惩处",
+                "when": {"below": "65"},
+                "money": {"min": "-200", "max": "-50"},
+            },
+        ],
     },
     "community-ops": {
         "format": FORMAT,

@@ -11,6 +11,7 @@ from typing import Any
 from okr.domain.numbers import fmt
 from okr.schemes.format import FORMAT, PARTS
 from okr.schemes.level_checks import canonical_levels
+from okr.schemes.outcome_format import canonical_outcomes
 from okr.schemes.problems import exact_number
 from okr.schemes.scorecards import canonical_sections, section_keys
 
@@ -95,4 +96,5 @@ def canonical(data: dict[str, Any]) -> dict[str, Any]:
         "quotas": {label: _text(v) for label, v in (data.get("quotas") or {}).items()},
         "improvement_plan_grades": list(data.get("improvement_plan_grades") or []),
         "min_peer_raters": int(str(data.get("min_peer_raters", 1))),
+        **({"outcomes": canonical_outcomes(data)} if data.get("outcomes") else {}),
     }

@@ -26,6 +26,7 @@ from okr.errors import Invalid
 from okr.schemes import section_checks as sections
 from okr.schemes.canonical import canonical
 from okr.schemes.format import FORMAT, TemplateFormatError, TemplateSpec, loads, parse
+from okr.schemes.outcome_format import check_outcomes
 from okr.schemes.problems import Problems
 from okr.schemes.scorecards import check_sections
 
@@ -44,6 +45,7 @@ FIELDS = (
     "quotas",
     "improvement_plan_grades",
     "min_peer_raters",
+    "outcomes",
 )
 MAX_IMPORT_BYTES = 256 * 1024
 MAX_CAP = Decimal(10)
@@ -128,6 +130,7 @@ def validate(data: Any) -> tuple[dict[str, Any], TemplateSpec]:
     c = Problems()
     _check_top(c, data)
     check_sections(c, data)
+    check_outcomes(c, data)
     weights = sections.check_parts(c, data)
     sections.check_criteria(c, data, weights)
     labels = sections.check_bands(c, data)

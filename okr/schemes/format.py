@@ -14,6 +14,7 @@ from okr.domain.template import Criterion, Scale
 from okr.domain.template import ReviewTemplate as DomainTemplate
 from okr.explain import PART_WORDS, Glossary, error_message
 from okr.schemes.levels import Level, RatingInput, level_words, levels_of, rating_input
+from okr.schemes.outcome_format import read_outcomes
 from okr.schemes.reading import read_bands, read_kinds, read_number
 from okr.schemes.scorecards import label_words, read_sections, section_keys
 
@@ -84,7 +85,12 @@ class TemplateSpec:
             for s in self.sections()
             for i in s["indicators"]
         }
-        return Glossary(criteria, kinds, levels, sections, indicators)
+        outcomes = {str(o["key"]): str(o.get("label") or o["key"]) for o in self.outcomes()}
+        return Glossary(criteria, kinds, levels, sections, outcomes, indicators)
+
+    def outcomes(self) -> list[dict[str, Any]]:
+        """The template's rewards and penalties (奖惩) as stored."""
+        return list(self.data.get("outcomes") or [])
 
     def part_label(self, part: str) -> str:
         """A built-in part's name or a section's label, in the reader's language."""
@@ -157,6 +163,7 @@ def parse(data: dict[str, Any]) -> TemplateSpec:
             adjustments.get("free_form") is True,
             data.get("composite") == "points",
             sections,
+            read_outcomes(data),
         )
     except DomainError as exc:
         raise TemplateFormatError([_explain(exc)]) from exc

@@ -17,6 +17,7 @@ from okr.domain.errors import DomainError
 from okr.domain.grades import grade_for
 from okr.domain.krspec import Direction, KeyResultSpec, KRKind, validate_spec
 from okr.domain.numbers import check_range, parse_decimal, round_display, to_decimal
+from okr.domain.outcomes import Gives, OutcomeRule, When, outcomes_for, validate_outcomes
 from okr.domain.periods import CycleKind, Period, period_containing, period_from_label
 from okr.domain.ratings import criteria_score, peer_score
 from okr.domain.rollup import (
@@ -50,6 +51,12 @@ W = WeightedValue.of
 TIERS = KeyResultSpec.tiered(
     [Tier.of(None, 10, 0), Tier.of(10, 20, 3), Tier.of(20, 30, 5, lower_inclusive=False)]
 )
+OUTCOMES = [
+    OutcomeRule("first", When(rank=1), Gives.MONEY, D(100)),
+    OutcomeRule("high", When(low=D(108), low_inclusive=False), Gives.MONEY, None, D(50), D(200)),
+    OutcomeRule("coef", When(frozenset({"top"})), Gives.COEFFICIENT, D("1.2")),
+    OutcomeRule("low", When(high=D(65)), Gives.MONEY, None, D(-200), D(-50)),
+]
 CARD = Section(
     "card",
     (
@@ -201,6 +208,14 @@ SCENARIOS: list[Scenario] = [
     lambda: composite(TEMPLATE, {"kr": 1, "peer": 1}, [Adjustment.free_form("late", -1)]),
     lambda: ReviewTemplate.of({"kr": 100}, adjustment_kinds=[AdjustmentKind.ranged("a", -1, 2)]),
     lambda: grade_for(TEMPLATE.bands, "60"),
+    lambda: outcomes_for(OUTCOMES, D(110), "top", {"department": 1}),
+    lambda: outcomes_for(OUTCOMES, D(10), "low", {}),
+    lambda: validate_outcomes([OUTCOMES[0]] * 2, ["top"]),
+    lambda: validate_outcomes([OutcomeRule("x", When(), Gives.MONEY, D(1))], []),
+    lambda: validate_outcomes([OutcomeRule("x", When(frozenset({"nope"})), Gives.MONEY, D(1))], []),
+    lambda: validate_outcomes([OutcomeRule("x", When(low=D(5), high=D(1)), Gives.MONEY, D(1))], []),
+    lambda: validate_outcomes([OutcomeRule("x", When(rank=0), Gives.MONEY, D(1))], []),
+    lambda: validate_outcomes([OutcomeRule("x", When(rank=1), Gives.MONEY)], []),
     lambda: score_section(CARD, {"entered": "3", "rules": "2", "growth": "55", "tiers": "2"}),
     lambda: score_section(CARD, {"entered": "3"}),
     lambda: score_section(CARD, {"entered": "30"}),

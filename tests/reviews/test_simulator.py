@@ -11,8 +11,10 @@ import re
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
+from okr.explain import describe
 from okr.extensions import db
 from okr.review_templates.services import load_builtin_templates
 from okr.review_templates.simulator import InputsInvalid, derivation, read_inputs, simulate
@@ -495,3 +497,44 @@ def test_cli_load_templates_is_idempotent(runner):
     assert "(0 created or updated)" in second.output
     db.session.expire_all()
     assert len(db.session.scalars(select(ReviewTemplate)).all()) == 4
+
+
+@pytest.mark.parametrize(
+    ("kr", "stars", "expected"),
+    [
+        # 84 + 27 = 111 > 108: 奖励 50–200 元
+        ("100", 4, ["超过108分奖励: a score of 111, so 50…200 yuan."]),
+        # 75% → 63 + 0 = 63 < 65: 惩处 50–200 元
+        ("75", 1, ["低于65分惩处: a score of 63, so -200…-50 yuan."]),
+        # 75.6 + (0.3 + 0.3 + 0.3) × 36 = 108 exactly, which is not "超过108分"
+        ("90", {"results": 4, "skills": 5, "attitude": 5}, []),
+    ],
+)
+def test_the_120_point_scheme_rewards_above_108_and_fines_below_65(app, kr, stars, expected):
+    spec = _spec("marketing-dept-120")
+    interview = stars if isinstance(stars, dict) else _stars(stars)
+    breakdown = simulate(spec, read_inputs(spec, {"kr_percent": kr, "interview": interview}))
+    assert breakdown.result.composite == (
+        Decimal(108) if not expected else breakdown.result.composite
+    )
+    with app.test_request_context(), force_locale("en"):
+        lines = [describe(o.step.code, o.step.params, spec.glossary()) for o in breakdown.outcomes]
+    assert lines == expected
+
+
+def test_rank_rules_wait_for_the_rank_and_then_apply():
+    data = copy.deepcopy(BUILT_IN["marketing-dept-120"])
+    data["outcomes"].append(
+        {"key": "first", "label": "排名第一奖励", "when": {"rank": 1}, "money": "100"}
+    )
+    spec = validate(data)[1]
+    unranked = simulate(spec, read_inputs(spec, {"kr_percent": "80", "interview": _stars(3)}))
+    assert [(o.rule.key, o.pending) for o in unranked.outcomes] == [("first", True)]
+    first = simulate(
+        spec,
+        read_inputs(spec, {"kr_percent": "80", "interview": _stars(3), "ranks": {"department": 1}}),
+    )
+    assert [(o.rule.key, o.pending) for o in first.outcomes] == [("first", False)]
+    with pytest.raises(InputsInvalid) as refused:
+        read_inputs(spec, {"ranks": {"department": "0"}})
+    assert refused.value.problems[0][0] == "ranks.department"

@@ -214,3 +214,21 @@ def test_the_documented_simulator_example_gives_the_documented_result():
     assert result.composite == Decimal(expected.group(1))
     assert result.grade == expected.group(2)
     assert result.needs_improvement_plan is (expected.group(3) == "yes")
+
+
+@pytest.mark.parametrize(
+    ("rule", "place"),
+    [
+        ({"key": "a", "when": {"soon": "1"}, "money": "1"}, "outcomes.0.when"),
+        ({"key": "a", "when": {"above": "x"}, "money": "1"}, "outcomes.0.when.above"),
+        ({"key": "a", "when": {"rank": 1, "in": "world"}, "money": "1"}, "outcomes.0.when.in"),
+        ({"key": "a", "when": {"rank": 1}, "money": "1", "points": "2"}, "outcomes.0"),
+        ({"key": "a", "when": {"grade": ["传奇"]}, "money": "1"}, "_"),
+    ],
+    ids=["unknown-condition", "bound-not-a-number", "unknown-scope", "two-gifts", "unknown-grade"],
+)
+def test_a_broken_outcome_rule_is_refused_at_its_place(rule, place):
+    data = copy.deepcopy(BUILT_IN["okr-default"]) | {"outcomes": [rule]}
+    with pytest.raises(TemplateInvalid) as refused:
+        validate(data)
+    assert place in [p for p, _m in refused.value.problems], refused.value.problems

@@ -1,0 +1,90 @@
+"""The sentences of the scheme features' codes: scorecard sections and indicators, points
+templates, band conditions and outcome rules (okr.domain.explain merges them in)."""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:  # the gettext-noop marker pybabel extracts
+    """Mark a template for translation without translating it here (the web layer does)."""
+    return message
+
+
+SCHEME_STEPS: dict[str, str] = {
+    "indicator.points": N_("{indicator}: {points} of {max} points, as entered."),
+    "indicator.deductions": N_("{indicator}: {max} + {count} × {each} = {points} (floored at 0)."),
+    "indicator.attainment": N_("{indicator}: {progress} × {max} = {points} points."),
+    "section.sum": N_("{section}: {terms} = {points} of {max} points."),
+    "section.incomplete": N_(
+        "{section} has no value yet for {missing}: not scored (never counted as 0)."
+    ),
+    "composite.section": N_("{part}: {points} of {max} points."),
+    "composite.section_weighted": N_("{part}: {got} ÷ {max} × {weight}% × {scale} = {points}"),
+    "composite.part_points": N_("{part}: {fraction} × {max} points = {points}"),
+    "outcome.grade": N_("{outcome}: grade {label}, so {amount} {gives}."),
+    "outcome.score": N_("{outcome}: a score of {score}, so {amount} {gives}."),
+    "outcome.rank": N_("{outcome}: rank {rank} in {scope} (top {top}), so {amount} {gives}."),
+    "outcome.rank_pending": N_(
+        "{outcome}: decided by the rank in {scope} (top {top}) once results are ranked."
+    ),
+    "grade.condition_met": N_(
+        "{label} also asks for {needed} of the {of} criteria of the {part} at {level} or more: {reached} are."
+    ),
+    "grade.condition_unmet": N_(
+        "{label} also asks for {needed} of the {of} criteria of the {part} at {level} or more: only {reached} are (short: {short}), so not {label}."
+    ),
+}
+
+SCHEME_ERRORS: dict[str, str] = {
+    "section.empty": N_("Section {section} needs at least one indicator."),
+    "section.duplicate": N_(
+        "Section {section} is defined twice or has the name of a built-in part."
+    ),
+    "section.duplicate_indicator": N_("Indicator {indicator} appears twice in {section}."),
+    "section.max_not_positive": N_("Indicator {indicator} of {section} needs max points above 0."),
+    "section.deduction_not_negative": N_(
+        "Indicator {indicator} of {section} deducts per occurrence: give a negative number, e.g. -1."
+    ),
+    "section.rule_above_max": N_(
+        "The rule of {indicator} in {section} can give {points} points, more than its max of {max}."
+    ),
+    "section.max_mismatch": N_(
+        "Section {section} is given {points} points but its indicators add up to {max}."
+    ),
+    "template.points_do_not_sum": N_(
+        "The parts' points add up to {points} = {sum}, not the total scale {scale}."
+    ),
+    "indicator.points_out_of_range": N_("{indicator} takes 0 to {max} points, not {points}."),
+    "indicator.bad_count": N_("{indicator} needs a whole count from 0, not {count}."),
+    "indicator.unknown": N_("{indicator} is not an indicator of {section}."),
+    "outcome.duplicate": N_("The reward or penalty {outcome} is defined twice."),
+    "outcome.one_condition": N_(
+        "The reward or penalty {outcome} needs exactly one condition: a grade, a score range or a rank."
+    ),
+    "outcome.unknown_grade": N_(
+        "The reward or penalty {outcome} names {label}, which is not a grade band."
+    ),
+    "outcome.bounds": N_(
+        "The score range of {outcome} must run from a lower to a higher score, not {low} to {high}."
+    ),
+    "outcome.bad_rank": N_(
+        "The reward or penalty {outcome} needs a rank of 1 or more in the department or the company, not {rank}."
+    ),
+    "outcome.amount": N_(
+        "The reward or penalty {outcome} needs an amount, or a range from a lower to a higher amount."
+    ),
+    "bands.floor_condition": N_(
+        "The lowest band {label} cannot have a condition: every composite must get a grade."
+    ),
+    "template.condition_part": N_(
+        "The condition of {label} must name the interview or the self-assessment with its criteria, not {part}."
+    ),
+    "template.condition_scales": N_(
+        "The condition of {label} needs the criteria of the {part} on one scale."
+    ),
+    "template.condition_level": N_(
+        "The condition of {label} asks for {level}, outside the scale {min}–{max} of the {part}."
+    ),
+    "template.condition_count": N_(
+        "The condition of {label} asks for {count} criteria of the {part}, which has {of}."
+    ),
+}
