@@ -24,9 +24,9 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from okr.domain.numbers import fmt, to_decimal
+from okr.domain.numbers import to_decimal
 from okr.domain.outcomes import SCOPES, Gives, OutcomeRule, When
-from okr.schemes.problems import Problems, exact_number
+from okr.schemes.problems import Problems, number_text
 
 BOUNDS = ("above", "at_least", "below", "at_most")
 WHEN_FIELDS = {"grade", "rank", "in", *BOUNDS}
@@ -112,18 +112,13 @@ def read_outcomes(data: Mapping[str, Any]) -> list[OutcomeRule]:
     return rules
 
 
-def _text(value: Any) -> Any:
-    number = exact_number(value) if not isinstance(value, bool) else None
-    return fmt(number) if number is not None else value
-
-
 def canonical_outcomes(data: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The stored and exported form: numbers as exact text, fixed key order."""
     found = []
     for rule in data.get("outcomes") or []:
         gives = next(g.value for g in Gives if g.value in rule)
         amount = rule[gives]
-        when = {k: _text(v) if k in BOUNDS else v for k, v in rule["when"].items()}
+        when = {k: number_text(v) if k in BOUNDS else v for k, v in rule["when"].items()}
         if "rank" in when:
             when = {"rank": int(str(when["rank"])), "in": when.get("in", "department")}
         found.append(
@@ -131,9 +126,9 @@ def canonical_outcomes(data: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "key": rule["key"].strip(),
                 "label": rule.get("label") or rule["key"],
                 "when": when,
-                gives: {k: _text(v) for k, v in amount.items()}
+                gives: {k: number_text(v) for k, v in amount.items()}
                 if isinstance(amount, dict)
-                else _text(amount),
+                else number_text(amount),
             }
         )
     return found

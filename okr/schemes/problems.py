@@ -36,6 +36,12 @@ def exact_number(value: Any) -> Decimal | None:
         return None
 
 
+def number_text(value: Any) -> Any:
+    """A number as exact text without trailing zeros ("10.50" -> "10.5"); other values as they are."""
+    number = exact_number(value)
+    return fmt(number) if number is not None else value
+
+
 def _oversized(text: str) -> bool:
     """Text that is a number, only too large or too precise to be stored."""
     try:

@@ -26,11 +26,11 @@ from flask_babel import gettext as _
 
 from okr.domain.errors import DomainError
 from okr.domain.krspec import Direction, KeyResultSpec, KRKind
-from okr.domain.numbers import fmt, to_decimal
+from okr.domain.numbers import to_decimal
 from okr.domain.scorecard import Indicator, Rule, Section
 from okr.domain.tiers import Tier
 from okr.schemes.levels import Words
-from okr.schemes.problems import Problems, exact_number
+from okr.schemes.problems import Problems, number_text
 
 KR_FIELDS = ("start", "target", "step", "points_per_step", "max_points")
 RULE_KINDS = (Rule.POINTS, Rule.DEDUCTIONS, *KRKind)
@@ -179,19 +179,13 @@ def read_sections(data: Mapping[str, Any], errors: list[str]) -> list[Section]:
 # Canonical form ----------------------------------------------------------------------------
 
 
-def _text(value: Any) -> Any:
-    """A number as exact text without trailing zeros (other values as they are)."""
-    number = exact_number(value) if not isinstance(value, bool) else None
-    return fmt(number) if number is not None else value
-
-
 def _canonical_rule(rule: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"kind": rule["kind"]}
     for name in ("each", *KR_FIELDS, "direction"):
         if rule.get(name) is not None:
-            out[name] = _text(rule[name])
+            out[name] = number_text(rule[name])
     if rule.get("tiers"):
-        out["tiers"] = [{k: _text(v) for k, v in tier.items()} for tier in rule["tiers"]]
+        out["tiers"] = [{k: number_text(v) for k, v in tier.items()} for tier in rule["tiers"]]
     return out
 
 
@@ -205,7 +199,7 @@ def canonical_sections(data: Mapping[str, Any]) -> list[dict[str, Any]]:
                 {
                     "key": item["key"].strip(),
                     "label": item.get("label") or item["key"],
-                    "max": _text(item["max"]),
+                    "max": number_text(item["max"]),
                     **({"unit": item["unit"]} if item.get("unit") else {}),
                     "rule": _canonical_rule(item["rule"]),
                 }
