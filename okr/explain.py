@@ -65,11 +65,19 @@ OUTCOME_WORDS = {
     "company": _l("the company"),
 }
 
+CONSEQUENCE_WORDS = {
+    "warning": _l("a warning"),
+    "no_year_end_bonus": _l("no year-end bonus"),
+    "dismissal_review": _l("a dismissal review"),
+    "title": _l("a title"),
+    "points": _l("points in the next period"),
+}
+
 SHOWN_PLACES = 4
 # Params that hold words (labels, titles, keys), never numbers to round.
 WORD_PARAMS = frozenset(
     {"criterion", "key", "titles", "label", "kind", "rater", "part", "scope", "rule", "source"}
-    | {"section", "indicator", "outcome", "gives"}
+    | {"section", "indicator", "outcome", "gives", "streak", "consequence"}
     | {"missing", "grades", "tier", "first", "second", "after", "before", "text", "reason"}
 )
 _MATH = re.compile(r"^[-+−×÷()%\d.\s]+$")
@@ -150,8 +158,10 @@ def _word(code: str, key: str, value: str, glossary: Glossary) -> str:
         return str(glossary.sections[value])
     if key == "indicator":
         return glossary.indicators.get(value, value)
-    if key == "outcome":
+    if key in ("outcome", "streak"):
         return glossary.outcomes.get(value, value)
+    if key == "consequence" and value in CONSEQUENCE_WORDS:
+        return str(CONSEQUENCE_WORDS[value])
     if key in ("gives", "scope") and value in OUTCOME_WORDS:
         return str(OUTCOME_WORDS[value])
     if key == "criterion":

@@ -10,6 +10,12 @@ def N_(message: str) -> str:  # the gettext-noop marker pybabel extracts
 
 
 SCHEME_STEPS: dict[str, str] = {
+    "streak.rule_met": N_(
+        "{streak}: {run} cycles in a row (the rule takes {cycles}): {consequence}."
+    ),
+    "streak.rule_not_met": N_(
+        "{streak}: {run} cycles in a row, {cycles} needed: nothing follows yet."
+    ),
     "indicator.points": N_("{indicator}: {points} of {max} points, as entered."),
     "indicator.deductions": N_("{indicator}: {max} + {count} × {each} = {points} (floored at 0)."),
     "indicator.attainment": N_("{indicator}: {progress} × {max} = {points} points."),
@@ -35,6 +41,21 @@ SCHEME_STEPS: dict[str, str] = {
 }
 
 SCHEME_ERRORS: dict[str, str] = {
+    "streak.duplicate": N_("The streak rule {streak} is defined twice."),
+    "streak.too_short": N_(
+        "The streak rule {streak} needs at least 2 cycles in a row, not {cycles}."
+    ),
+    "streak.one_condition": N_(
+        "The streak rule {streak} needs exactly one condition: a grade, a score range or a rank."
+    ),
+    "streak.unknown_grade": N_(
+        "The streak rule {streak} names {label}, which is not a grade band."
+    ),
+    "streak.bad_rank": N_("The streak rule {streak} needs a rank of 1 or more, not {rank}."),
+    "streak.points": N_(
+        "The streak rule {streak} gives points (other than 0) exactly when its consequence is points."
+    ),
+    "streak.title": N_("The streak rule {streak} awards a title: give its words."),
     "section.empty": N_("Section {section} needs at least one indicator."),
     "section.duplicate": N_(
         "Section {section} is defined twice or has the name of a built-in part."

@@ -51,6 +51,17 @@ class When:
     def on_score(self) -> bool:
         return self.low is not None or self.high is not None
 
+    def holds(
+        self, score: Decimal | None, grade: str | None, ranks: Mapping[str, int | None]
+    ) -> bool | None:
+        """Whether a result meets the condition; None when it needs a rank not given yet."""
+        if self.grades:
+            return grade in self.grades
+        if self.on_score:
+            return score is not None and _score_holds(self, score)
+        rank = ranks.get(self.scope)
+        return None if rank is None else self.rank is not None and rank <= self.rank
+
 
 @dataclass(frozen=True)
 class OutcomeRule:

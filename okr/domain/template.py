@@ -31,6 +31,7 @@ from okr.domain.numbers import HUNDRED, ONE, ZERO, Number, fmt, to_decimal, to_d
 from okr.domain.outcomes import OutcomeRule, validate_outcomes
 from okr.domain.scorecard import Section, validate_section
 from okr.domain.steps import join_terms
+from okr.domain.streaks import StreakRule, validate_streaks
 from okr.domain.weights import check_weights
 
 
@@ -103,6 +104,7 @@ class ReviewTemplate:
     points: bool = False  # the composite is the exact sum of points, not a weighted sum
     sections: tuple[Section, ...] = ()
     outcomes: tuple[OutcomeRule, ...] = ()  # 奖惩 (okr.domain.outcomes)
+    streaks: tuple[StreakRule, ...] = ()  # runs of cycles and what follows (okr.domain.streaks)
 
     def __post_init__(self) -> None:
         own = {s.key for s in self.sections}
@@ -130,6 +132,7 @@ class ReviewTemplate:
         points: bool = False,
         sections: Sequence[Section] = (),
         outcomes: Sequence[OutcomeRule] = (),
+        streaks: Sequence[StreakRule] = (),
     ) -> ReviewTemplate:
         """Build and validate a template from user values."""
         return cls(
@@ -147,6 +150,7 @@ class ReviewTemplate:
             points,
             tuple(sections),
             tuple(outcomes),
+            tuple(streaks),
         )
 
     def weight(self, part: Part | str) -> Decimal:
@@ -246,6 +250,7 @@ def _validate(t: ReviewTemplate) -> None:
             raise InvalidTemplate("template.cap_negative", {"which": name, "cap": fmt(cap)})
     labels = {b.label for b in t.bands}
     validate_outcomes(t.outcomes, sorted(labels))
+    validate_streaks(t.streaks, sorted(labels))
     for label in sorted(t.improvement_plan_grades - labels):
         raise InvalidTemplate("template.unknown_grade", {"label": label})
     if t.min_peer_raters < 1:

@@ -131,6 +131,32 @@ BUILT_IN: dict[str, dict[str, Any]] = {
                 "money": {"min": "-200", "max": "-50"},
             },
         ],
+        # 连续两个月被评为需鼓励员工将被警告、三个月被评为需鼓励员工将取消年终奖金资格;
+        # 连续三个月被评为前三名优秀员工将被授予“优秀员工”
+        "streaks": [
+            {
+                "key": "encourage_2",
+                "label": "连续两个月需鼓励：警告",
+                "cycles": 2,
+                "when": {"grade": ["需鼓励"]},
+                "consequence": "warning",
+            },
+            {
+                "key": "encourage_3",
+                "label": "连续三个月需鼓励：取消年终奖金资格",
+                "cycles": 3,
+                "when": {"grade": ["需鼓励"]},
+                "consequence": "no_year_end_bonus",
+            },
+            {
+                "key": "top3_3",
+                "label": "连续三个月前三名：授予“优秀员工”",
+                "cycles": 3,
+                "when": {"rank": 3, "in": "department"},
+                "consequence": "title",
+                "title": "优秀员工",
+            },
+        ],
     },
     "community-ops": {
         "format": FORMAT,

@@ -14,6 +14,7 @@ from okr.schemes.level_checks import canonical_levels
 from okr.schemes.outcome_format import canonical_outcomes
 from okr.schemes.problems import exact_number
 from okr.schemes.scorecards import canonical_sections, section_keys
+from okr.schemes.streak_format import canonical_streaks
 
 
 def _text(value: Any) -> str:
@@ -97,4 +98,5 @@ def canonical(data: dict[str, Any]) -> dict[str, Any]:
         "improvement_plan_grades": list(data.get("improvement_plan_grades") or []),
         "min_peer_raters": int(str(data.get("min_peer_raters", 1))),
         **({"outcomes": canonical_outcomes(data)} if data.get("outcomes") else {}),
+        **({"streaks": canonical_streaks(data)} if data.get("streaks") else {}),
     }

@@ -29,6 +29,7 @@ from okr.schemes.format import FORMAT, TemplateFormatError, TemplateSpec, loads,
 from okr.schemes.outcome_format import check_outcomes
 from okr.schemes.problems import Problems
 from okr.schemes.scorecards import check_sections
+from okr.schemes.streak_format import check_streaks
 
 FIELDS = (
     "format",
@@ -46,6 +47,7 @@ FIELDS = (
     "improvement_plan_grades",
     "min_peer_raters",
     "outcomes",
+    "streaks",
 )
 MAX_IMPORT_BYTES = 256 * 1024
 MAX_CAP = Decimal(10)
@@ -131,6 +133,7 @@ def validate(data: Any) -> tuple[dict[str, Any], TemplateSpec]:
     _check_top(c, data)
     check_sections(c, data)
     check_outcomes(c, data)
+    check_streaks(c, data)
     weights = sections.check_parts(c, data)
     sections.check_criteria(c, data, weights)
     labels = sections.check_bands(c, data)

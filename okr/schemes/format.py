@@ -15,8 +15,9 @@ from okr.domain.template import ReviewTemplate as DomainTemplate
 from okr.explain import PART_WORDS, Glossary, error_message
 from okr.schemes.levels import Level, RatingInput, level_words, levels_of, rating_input
 from okr.schemes.outcome_format import read_outcomes
-from okr.schemes.reading import read_bands, read_kinds, read_number
+from okr.schemes.reading import read_bands, read_kinds, read_number, read_scales
 from okr.schemes.scorecards import label_words, read_sections, section_keys
+from okr.schemes.streak_format import read_streaks
 
 FORMAT = "okr-review-template/1"
 PARTS = ("kr", "peer", "interview", "self")
@@ -85,7 +86,10 @@ class TemplateSpec:
             for s in self.sections()
             for i in s["indicators"]
         }
-        outcomes = {str(o["key"]): str(o.get("label") or o["key"]) for o in self.outcomes()}
+        outcomes = {
+            str(o["key"]): str(o.get("label") or o["key"])
+            for o in (*self.outcomes(), *(self.data.get("streaks") or []))
+        }
         return Glossary(criteria, kinds, levels, sections, outcomes, indicators)
 
     def outcomes(self) -> list[dict[str, Any]]:
@@ -139,12 +143,7 @@ def parse(data: dict[str, Any]) -> TemplateSpec:
     adjustments = data.get("adjustments") or {}
     kinds = read_kinds(adjustments, errors)
     quotas = _quotas(data, errors)
-    caps = {
-        k: read_number(adjustments[k], k, errors) if adjustments.get(k) is not None else None
-        for k in ("bonus_cap", "deduction_cap")
-    }
-    scale = read_number(data.get("total_scale", 100), _("Total scale"), errors)
-    cap = read_number(data.get("attainment_cap", 1), _("Attainment cap"), errors)
+    caps, scale, cap = read_scales(data, adjustments, errors)
     sections = read_sections(data, errors)
     if errors:
         raise TemplateFormatError(errors)
@@ -164,6 +163,7 @@ def parse(data: dict[str, Any]) -> TemplateSpec:
             data.get("composite") == "points",
             sections,
             read_outcomes(data),
+            read_streaks(data),
         )
     except DomainError as exc:
         raise TemplateFormatError([_explain(exc)]) from exc

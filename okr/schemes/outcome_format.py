@@ -44,17 +44,7 @@ def check_outcomes(c: Problems, data: dict[str, Any]) -> None:
         if key in keys:
             c.add(f"{place}.key", _("“%(key)s” is defined twice.", key=key))
         keys.add(key)
-        when = rule.get("when")
-        if not isinstance(when, dict) or not when or set(when) - WHEN_FIELDS:
-            c.add(
-                f"{place}.when",
-                _(
-                    "“when” of “%(key)s” takes grade, above, at_least, below, at_most, or rank with in.",
-                    key=key,
-                ),
-            )
-        else:
-            _check_when(c, when, f"{place}.when", key)
+        check_when(c, rule.get("when"), f"{place}.when", key)
         given = [g for g in Gives if g.value in rule]
         if len(given) != 1:
             c.add(place, _("“%(key)s” gives one of money, points or coefficient.", key=key))
@@ -65,7 +55,17 @@ def check_outcomes(c: Problems, data: dict[str, Any]) -> None:
             c.number(value, f"{place}.{given[0].value}", f"{key} {end}".strip())
 
 
-def _check_when(c: Problems, when: Mapping[str, Any], place: str, key: str) -> None:
+def check_when(c: Problems, when: Any, place: str, key: str) -> None:
+    """A rule's condition (an outcome's or a streak's), each problem at its place."""
+    if not isinstance(when, dict) or not when or set(when) - WHEN_FIELDS:
+        c.add(
+            place,
+            _(
+                "“when” of “%(key)s” takes grade, above, at_least, below, at_most, or rank with in.",
+                key=key,
+            ),
+        )
+        return
     for bound in BOUNDS:
         if when.get(bound) is not None:
             c.number(when[bound], f"{place}.{bound}", f"{key}.{bound}")
@@ -79,7 +79,9 @@ def _check_when(c: Problems, when: Mapping[str, Any], place: str, key: str) -> N
         c.add(f"{place}.grade", _("“grade” must be a list of grade labels."))
 
 
-def _when(when: Mapping[str, Any]) -> When:
+def read_when(when: Mapping[str, Any]) -> When:
+    """A condition as the domain reads it (its shape checked before)."""
+
     def number(name: str) -> Any:
         return to_decimal(str(when[name])) if when.get(name) is not None else None
 
@@ -104,12 +106,19 @@ def read_outcomes(data: Mapping[str, Any]) -> list[OutcomeRule]:
         amount = rule[gives.value]
         if isinstance(amount, dict):
             low, high = (to_decimal(str(amount[end])) for end in ("min", "max"))
-            rules.append(OutcomeRule(rule["key"], _when(rule["when"]), gives, None, low, high))
+            rules.append(OutcomeRule(rule["key"], read_when(rule["when"]), gives, None, low, high))
         else:
             rules.append(
-                OutcomeRule(rule["key"], _when(rule["when"]), gives, to_decimal(str(amount)))
+                OutcomeRule(rule["key"], read_when(rule["when"]), gives, to_decimal(str(amount)))
             )
     return rules
+
+
+def canonical_when(when: Mapping[str, Any]) -> dict[str, Any]:
+    """A condition as stored: bounds as exact text, a rank with its scope."""
+    if "rank" in when:
+        return {"rank": int(str(when["rank"])), "in": when.get("in", "department")}
+    return {k: number_text(v) if k in BOUNDS else v for k, v in when.items()}
 
 
 def canonical_outcomes(data: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -118,14 +127,11 @@ def canonical_outcomes(data: Mapping[str, Any]) -> list[dict[str, Any]]:
     for rule in data.get("outcomes") or []:
         gives = next(g.value for g in Gives if g.value in rule)
         amount = rule[gives]
-        when = {k: number_text(v) if k in BOUNDS else v for k, v in rule["when"].items()}
-        if "rank" in when:
-            when = {"rank": int(str(when["rank"])), "in": when.get("in", "department")}
         found.append(
             {
                 "key": rule["key"].strip(),
                 "label": rule.get("label") or rule["key"],
-                "when": when,
+                "when": canonical_when(rule["when"]),
                 gives: {k: number_text(v) for k, v in amount.items()}
                 if isinstance(amount, dict)
                 else number_text(amount),

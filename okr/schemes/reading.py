@@ -63,3 +63,15 @@ def read_kinds(adjustments: dict[str, Any], errors: list[str]) -> list[Adjustmen
         if points is not None:
             kinds.append(AdjustmentKind.of(key, points))
     return kinds
+
+
+def read_scales(
+    data: dict[str, Any], adjustments: dict[str, Any], errors: list[str]
+) -> tuple[dict[str, Decimal | None], Decimal | None, Decimal | None]:
+    """The adjustment caps, the total scale and the attainment cap."""
+    caps = {
+        k: read_number(adjustments[k], k, errors) if adjustments.get(k) is not None else None
+        for k in ("bonus_cap", "deduction_cap")
+    }
+    scale = read_number(data.get("total_scale", 100), _("Total scale"), errors)
+    return caps, scale, read_number(data.get("attainment_cap", 1), _("Attainment cap"), errors)

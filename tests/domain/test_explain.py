@@ -29,6 +29,7 @@ from okr.domain.rollup import (
 )
 from okr.domain.scorecard import Indicator, Section, score_section
 from okr.domain.steps import Issue, Step, rounding_step, steps_from_data
+from okr.domain.streaks import Consequence, CycleResult, StreakRule, streak_of, validate_streaks
 from okr.domain.template import (
     PERCENT,
     AdjustmentKind,
@@ -51,6 +52,7 @@ W = WeightedValue.of
 TIERS = KeyResultSpec.tiered(
     [Tier.of(None, 10, 0), Tier.of(10, 20, 3), Tier.of(20, 30, 5, lower_inclusive=False)]
 )
+STREAK = StreakRule("dismiss", 3, When(high=D(90)), Consequence.DISMISSAL_REVIEW)
 OUTCOMES = [
     OutcomeRule("first", When(rank=1), Gives.MONEY, D(100)),
     OutcomeRule("high", When(low=D(108), low_inclusive=False), Gives.MONEY, None, D(50), D(200)),
@@ -209,6 +211,15 @@ SCENARIOS: list[Scenario] = [
     lambda: ReviewTemplate.of({"kr": 100}, adjustment_kinds=[AdjustmentKind.ranged("a", -1, 2)]),
     lambda: grade_for(TEMPLATE.bands, "60"),
     lambda: outcomes_for(OUTCOMES, D(110), "top", {"department": 1}),
+    lambda: streak_of(STREAK, [CycleResult(D(80), "low")] * 3),
+    lambda: streak_of(STREAK, [CycleResult(D(95), "top")]),
+    lambda: validate_streaks([STREAK, STREAK], ["low"]),
+    lambda: validate_streaks([StreakRule("s", 1, When(high=D(90)), Consequence.WARNING)], []),
+    lambda: validate_streaks([StreakRule("s", 2, When(), Consequence.WARNING)], []),
+    lambda: validate_streaks([StreakRule("s", 2, When(frozenset({"x"})), Consequence.WARNING)], []),
+    lambda: validate_streaks([StreakRule("s", 2, When(rank=0), Consequence.WARNING)], []),
+    lambda: validate_streaks([StreakRule("s", 2, When(rank=3), Consequence.POINTS)], []),
+    lambda: validate_streaks([StreakRule("s", 2, When(rank=3), Consequence.TITLE)], []),
     lambda: outcomes_for(OUTCOMES, D(10), "low", {}),
     lambda: validate_outcomes([OUTCOMES[0]] * 2, ["top"]),
     lambda: validate_outcomes([OutcomeRule("x", When(), Gives.MONEY, D(1))], []),
