@@ -200,9 +200,9 @@ def interview_score(appraisal_id: int) -> Response:
     spec = spec_of(appraisal.review.template)
     inputs = inputs_of(appraisal.review, [appraisal], with_key_results=False)[appraisal.id]
     form = _interview_form(appraisal, posted=True)
-    typed = _typed(form)
+    typed = ratings_data(form)
     result, problems = interview_preview(
-        spec, appraisal, (inputs.objectives, inputs.forms, inputs.adjustments), typed
+        spec, appraisal, (inputs.objectives, inputs.forms, inputs.adjustments), _typed(form)
     )
     return render(
         "appraisals/interview.html",
@@ -212,9 +212,7 @@ def interview_score(appraisal_id: int) -> Response:
         spec=spec,
         scores=scores_of(spec, appraisal, inputs, result),
         interview_sheet=sheet(
-            spec,
-            "interview",
-            {k.removeprefix("rating-"): v for k, v in ratings_data(form).items() if v},
+            spec, "interview", {k.removeprefix("rating-"): v for k, v in typed.items() if v}
         ),
         score_problems=list(problems.values()),
         plan_url=plan_url(appraisal.id),

@@ -176,34 +176,44 @@ def compute(
     """
     if interview_ratings is None:
         interview_ratings = dict(appraisal.interview_ratings or {})
-    if indicator_values is None:
-        indicator_values = dict(appraisal.indicator_values or {})
     parts = _parts(spec, appraisal, objectives, forms, interview_ratings)
     fractions = {Part(p.part): (p.fraction if p.weight > 0 else None) for p in parts.values()}
-    own, points = section_parts(spec, indicator_values)
+    own, points = section_parts(
+        spec, appraisal.indicator_values or {} if indicator_values is None else indicator_values
+    )
     parts.update(own)
     problems = [
         p.missing_reason
         for p in parts.values()
         if p.weight > 0 and p.fraction is None and p.missing_reason
     ]
-    result: CompositeResult | None
-    try:
-        ratings = {"interview": interview_ratings, "self": dict(appraisal.self_ratings or {})}
-        result = composite(spec.domain, fractions, _adjustments(spec, adjustments), ratings, points)
-    except InvalidAdjustment as exc:
-        # A row the template cannot score (free-form points recorded before the template
-        # stopped allowing them, a kind it no longer has): no composite until it is resolved.
-        result = None
-        problems.append(Step.of(exc.code, **exc.params))
-    steps: list[Step] = []
-    for item in parts.values():
-        if item.weight > 0:
-            steps.extend(item.steps)
+    result, refused = _composite(spec, appraisal, fractions, points, adjustments, interview_ratings)
+    if refused is not None:
+        problems.append(refused)
+    steps = [step for item in parts.values() if item.weight > 0 for step in item.steps]
     steps.extend(problems)
     if result is not None:
         steps.extend(result.steps)
     return Breakdown(parts, result, tuple(steps), problems)
+
+
+def _composite(
+    spec: TemplateSpec,
+    appraisal: Appraisal,
+    fractions: dict[Part, Decimal | None],
+    points: dict[str, Decimal | None],
+    adjustments: list[Adjustment],
+    interview_ratings: dict[str, str],
+) -> tuple[CompositeResult | None, Step | None]:
+    """The composite, or why there is none: a bonus or deduction the template cannot score
+    (free-form points recorded before the template stopped allowing them, a kind it no
+    longer has) leaves it out until it is resolved."""
+    ratings = {"interview": interview_ratings, "self": dict(appraisal.self_ratings or {})}
+    try:
+        found = composite(spec.domain, fractions, _adjustments(spec, adjustments), ratings, points)
+    except InvalidAdjustment as exc:
+        return None, Step.of(exc.code, **exc.params)
+    return found, None
 
 
 def _parts(
