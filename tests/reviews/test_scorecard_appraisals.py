@@ -126,6 +126,11 @@ def test_the_manager_enters_the_indicators_and_the_record_sums_them_exactly(card
     assert "User satisfaction" in shown and "20 points" in shown
     finalize(appraisal, spec_of(card["template"]))
     db.session.commit()
+    review_id = card["review"].id
+    for page in (f"/reviews/{review_id}/calibration", f"/reviews/{review_id}/rankings"):
+        body = text(login(card["hr"]).get(page))
+        assert '<th class="num">User satisfaction</th>' in body, page
+        assert '<th class="num">Brand image</th>' in body, page
     stored = _fresh(card).result
     assert stored["composite"] == "11.3"
     assert stored["parts"]["satisfaction"]["points"] == "5.5"
