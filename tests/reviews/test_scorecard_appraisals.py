@@ -6,8 +6,10 @@ from __future__ import annotations
 import io
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
+from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -131,6 +133,10 @@ def test_the_manager_enters_the_indicators_and_the_record_sums_them_exactly(card
         body = text(login(card["hr"]).get(page))
         assert '<th class="num">User satisfaction</th>' in body, page
         assert '<th class="num">Brand image</th>' in body, page
+    exported = login(card["hr"]).get(f"/reviews/{review_id}/results.xlsx")
+    header, row = list(load_workbook(io.BytesIO(exported.data)).active.iter_rows(values_only=True))
+    assert header[4:7] == ("User satisfaction", "Brand image", "Composite")
+    assert [Decimal(str(v)) for v in row[4:7]] == [Decimal("5.5"), Decimal("5.8"), Decimal("11.3")]
     stored = _fresh(card).result
     assert stored["composite"] == "11.3"
     assert stored["parts"]["satisfaction"]["points"] == "5.5"
@@ -239,3 +245,31 @@ def test_only_whoever_holds_the_interview_enters_the_indicators(card, login, who
     score = client.post(f"/reviews/appraisals/{card['appraisal'].id}/interview/score", data=FIELDS)
     assert score.status_code == 403
     assert _fresh(card).indicator_values == {}
+
+
+def test_the_indicators_travel_along_while_the_manager_moves_between_steps(card, login):
+    manager = login(card["manager"])
+    moved = _post(manager, card, **(FIELDS | {"goto": "plan"}))
+    assert moved.status_code == 303
+    page = text(manager.get(_url(card), query_string={"step": "plan"}))
+    assert '<input type="hidden" name="indicator-brand-exposure" value="3000">' in page
+    assert "indicator-brand-exposure-error" not in page
+    assert _fresh(card).indicator_values == VALUES
+
+
+def test_the_indicators_cost_no_queries_on_the_pages_that_show_them(card, login, count_queries):
+    manager = login(card["manager"])
+    appraisal_id = card["appraisal"].id
+    pages = (f"{_url(card)}?step=result", f"/reviews/appraisals/{appraisal_id}")
+
+    def counts() -> list[int]:
+        found = []
+        for page in pages:
+            with count_queries() as counted:
+                assert manager.get(page).status_code == 200
+            found.append(counted.count)
+        return found
+
+    before = counts()
+    assert _post(manager, card, **FIELDS).status_code == 303
+    assert counts() == before
