@@ -16,6 +16,13 @@ from flask_wtf import FlaskForm
 from okr.access import ensure
 from okr.appraisals import queries as q
 from okr.appraisals.blueprint import bp
+from okr.appraisals.indicators import (
+    PREFIX,
+    indicator_data,
+    initial_indicators,
+    section_fields,
+    with_indicators,
+)
 from okr.appraisals.services import interview_preview, interview_progress, save_interview
 from okr.appraisals.views import reload_stale
 from okr.errors import Invalid, StaleEdit
@@ -41,11 +48,12 @@ from okr.web import form_errors, invalid_status, render, wants_fragment
 def _interview_form(appraisal: Appraisal, posted: bool = False) -> FlaskForm:
     """The interview form: as typed when posted, else what was saved."""
     spec = spec_of(appraisal.review.template)
-    form_class = with_ratings(InterviewForm, spec, "interview", notes=True)
+    form_class = with_indicators(with_ratings(InterviewForm, spec, "interview", notes=True), spec)
     if posted:
         return form_class()
     data = {
         **initial_ratings(appraisal.interview_ratings),
+        **initial_indicators(appraisal.indicator_values),
         **{
             note_field_name(s): (appraisal.interview_notes or {}).get(s, "")
             for s in INTERVIEW_STEPS
@@ -64,9 +72,26 @@ def _first_open_step(progress: dict[str, bool]) -> str:
     return next((s for s in INTERVIEW_STEPS if not progress[s]), INTERVIEW_STEPS[0])
 
 
+def _field_step(name: str) -> str | None:
+    """The step a field is filled in at: the scorecard's indicators with the result."""
+    return "result" if name.startswith(PREFIX) else step_of_field(name)
+
+
+def _fields(form: FlaskForm) -> dict[str, list[str]]:
+    """The interview form's fields by step, the indicators first in the result."""
+    fields = step_fields(form)
+    fields["result"][:0] = [name for name in form._fields if name.startswith(PREFIX)]
+    return fields
+
+
+def _typed(form: FlaskForm) -> dict[str, str]:
+    """The ratings and indicator values typed, as the services read them."""
+    return {**ratings_data(form), **indicator_data(form)}
+
+
 def _error_step(form: FlaskForm, current: str) -> str:
     """The first step holding a refused field, so its message is seen (else the current one)."""
-    refused = [step_of_field(name) for name, field in form._fields.items() if field.errors]
+    refused = [_field_step(name) for name, field in form._fields.items() if field.errors]
     return next((s for s in INTERVIEW_STEPS if s in refused), current)
 
 
@@ -94,7 +119,8 @@ def _interview_page(
         step=step,
         steps=INTERVIEW_STEPS,
         progress=progress,
-        fields=step_fields(form),
+        fields=_fields(form),
+        sections=section_fields(spec),
         previous_step=INTERVIEW_STEPS[position - 1] if position > 0 else None,
         next_step=INTERVIEW_STEPS[position + 1] if position + 1 < len(INTERVIEW_STEPS) else None,
         writable=access.can_interview(current_user, appraisal)
@@ -142,7 +168,7 @@ def _save(appraisal: Appraisal, form: FlaskForm, complete: bool) -> None:
     save_interview(
         appraisal,
         spec_of(appraisal.review.template),
-        ratings_data(form),
+        _typed(form),
         {s: form[note_field_name(s)].data or "" for s in INTERVIEW_STEPS},
         form.disagreement.data or "",
         complete,
@@ -176,7 +202,7 @@ def interview_score(appraisal_id: int) -> Response:
     form = _interview_form(appraisal, posted=True)
     typed = ratings_data(form)
     result, problems = interview_preview(
-        spec, appraisal, (inputs.objectives, inputs.forms, inputs.adjustments), typed
+        spec, appraisal, (inputs.objectives, inputs.forms, inputs.adjustments), _typed(form)
     )
     return render(
         "appraisals/interview.html",

@@ -11,6 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from okr.appraisals.indicators import checked_indicators
 from okr.db import utcnow
 from okr.domain.template import Part
 from okr.errors import Invalid
@@ -124,24 +125,29 @@ def interview_preview(
     inputs: tuple[list[Objective], list[PeerForm], list[Adjustment]],
     form_data: dict[str, Any],
 ) -> tuple[Breakdown, dict[str, str]]:
-    """The scores the interview ratings typed so far would give (nothing is stored), and a
-    message for each typed rating that cannot count."""
+    """The scores the interview ratings and indicator values typed so far would give (nothing
+    is stored), and a message for each typed one that cannot count."""
     ratings, errors = checked_ratings(spec, "interview", form_data, complete=False)
-    return compute(spec, appraisal, *inputs, interview_ratings=ratings), errors
+    values, refused = checked_indicators(spec, form_data, complete=False)
+    result = compute(spec, appraisal, *inputs, interview_ratings=ratings, indicator_values=values)
+    return result, {**errors, **refused}
 
 
 def interview_progress(appraisal: Appraisal, spec: TemplateSpec) -> dict[str, bool]:
     """Which of the five steps hold what they ask for (as saved): a note for each, every
-    interview criterion rated for the result, the employee's objection or its answer."""
+    interview criterion rated and every indicator entered for the result, the employee's
+    objection or its answer."""
     notes = appraisal.interview_notes or {}
     criteria = spec.domain.criteria.get(Part.INTERVIEW, ())
     rated = dict(appraisal.interview_ratings or {})
+    entered = appraisal.indicator_values or {}
+    asked = [rated.get(c.key) for c in criteria] + [
+        entered.get(s.key, {}).get(i.key) for s in spec.domain.sections for i in s.indicators
+    ]
     return {
         "purpose": bool(notes.get("purpose")),
         "self_assessment": bool(notes.get("self_assessment")),
-        "result": all(rated.get(c.key) for c in criteria)
-        if criteria
-        else bool(notes.get("result")),
+        "result": all(asked) if asked else bool(notes.get("result")),
         "disagreement": bool(appraisal.disagreement or notes.get("disagreement")),
         "plan": bool(notes.get("plan")),
     }
@@ -156,13 +162,19 @@ def save_interview(
     complete: bool,
     version: int | None,
 ) -> None:
-    """The five-step one-on-one: notes per step, the manager's ratings, what the person disputes."""
+    """The five-step one-on-one: notes per step, the manager's ratings and the scorecard's
+    indicator values (`form_data` holds both), what the person disputes."""
     lock_appraisal(appraisal)
     ensure_unlocked(appraisal)
     check_version(appraisal, version)
     if appraisal.finalized_at is not None:
         raise Invalid({"_": _("This appraisal is finalized; the interview can no longer change.")})
-    appraisal.interview_ratings = read_ratings(spec, "interview", form_data, complete=complete)
+    ratings, errors = checked_ratings(spec, "interview", form_data, complete=complete)
+    values, refused = checked_indicators(spec, form_data, complete=complete)
+    if errors or refused:
+        raise Invalid({**errors, **refused})
+    appraisal.interview_ratings = ratings
+    appraisal.indicator_values = values
     appraisal.interview_notes = {step: (notes.get(step) or "").strip() for step in INTERVIEW_STEPS}
     appraisal.disagreement = disagreement.strip()
     if complete:

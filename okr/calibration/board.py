@@ -128,7 +128,7 @@ def _row(appraisal: Appraisal, live: Breakdown | None, words: Glossary) -> Row:
     if appraisal.finalized_at is not None or live is None:
         return Row(appraisal, frozen_points(appraisal), appraisal.composite, True)
     r = live.result
-    points = {p.value: v for p, v in r.part_points.items()} if r else {}
+    points = {str(p): v for p, v in r.part_points.items()} if r else {}
     return Row(
         appraisal,
         points,

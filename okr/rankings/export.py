@@ -17,7 +17,7 @@ from okr.people.filters import subtree
 from okr.rankings.queries import RankingFilter, RankingGroup, ranking_groups, seen_by
 from okr.reviews.models import Review
 from okr.reviews.services import spec_of
-from okr.schemes.format import TemplateSpec, counted_parts, part_label
+from okr.schemes.format import TemplateSpec, counted_parts
 from okr.tables import neutralise
 
 RESULTS = "export.results"
@@ -59,7 +59,7 @@ def results_workbook(spec: TemplateSpec, groups: list[RankingGroup]) -> bytes:
     parts = counted_parts(spec)
     header = (
         [_("Department"), _("Person"), _("Position"), _("Manager")]
-        + [part_label(p) for p in parts]
+        + [spec.part_label(p) for p in parts]
         + [_("Composite"), _("Grade"), _("Final grade"), _("Rank"), _("Released")]
     )
     scores = range(5, 5 + len(parts) + 1)  # each part's points, then the composite

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from okr.domain.attainment import attainment, max_points_of
 from okr.domain.errors import DomainError
 from okr.domain.numbers import fmt, quantity, round_display
-from okr.explain import PART_WORDS, derivation_rule, describe_steps
+from okr.explain import derivation_rule, describe_steps
 from okr.labels import kind_label, pct
 from okr.objectives.models import Objective
 from okr.objectives.rules import spec_of as spec_of_kr
@@ -228,7 +228,7 @@ def _result(spec: TemplateSpec, sources: RecordSources) -> dict[str, Any]:
         if parts.get("kr", {}).get("fraction")
         else "—",
         "adjustments": [(a.reason, fmt(a.points)) for a in sources.adjustments],
-        "parts": _part_lines(parts),
+        "parts": _part_lines(spec, parts),
         "composite": _score(composite),
         "scale": fmt(spec.domain.total_scale),
         "grade": grade or "—",
@@ -263,15 +263,18 @@ def _scored(spec: TemplateSpec, appraisal: Appraisal) -> tuple[list[str], Any, A
     return derivation, data["composite"], data["grade"], data["parts"]
 
 
-def _part_lines(parts: dict[str, Any]) -> list[tuple[str, str, str, str]]:
-    """(part, weight, fraction, points) of each part that weighs anything."""
+def _part_lines(spec: TemplateSpec, parts: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(part, weight, fraction, points) of each part that weighs anything, the template's own
+    sections under their labels; a points template's weights are max points."""
     return [
         (
-            str(PART_WORDS[p]),
-            f"{parts[p]['weight']}%",
+            spec.part_label(p),
+            _("%(points)s points", points=parts[p]["weight"])
+            if spec.domain.points
+            else f"{parts[p]['weight']}%",
             pct(Decimal(parts[p]["fraction"])) if parts[p].get("fraction") else "—",
             _score(parts[p].get("points")),
         )
-        for p in ("kr", "peer", "interview", "self")
+        for p in spec.domain.part_keys
         if p in parts and Decimal(parts[p]["weight"]) > 0
     ]

@@ -1,5 +1,6 @@
 """Sample values of the scheme simulator: numbers, scorecard values, and the bonuses and
-deductions typed in.
+deductions typed in (a section's points come from okr.reviews.scoring.section_parts, as an
+appraisal's do).
 
 Adjustments are checked as a real appraisal checks them: a kind's count, or for a ranged kind
 (重大差错 −5 … −1) the points of each occurrence within its range; free-form points with a
@@ -18,9 +19,7 @@ from okr.domain.composite import Adjustment
 from okr.domain.errors import DomainError
 from okr.domain.numbers import HUNDRED, fmt, parse_decimal, to_decimal
 from okr.domain.scorecard import Section, score_section
-from okr.domain.steps import Step
 from okr.explain import error_message
-from okr.reviews.scoring import PartResult
 from okr.schemes.format import TemplateSpec
 
 MAX_OCCURRENCES = 9999
@@ -210,25 +209,3 @@ def section_values(
                 (f"sections.{key}", _("“%(key)s” is not an indicator of this section.", key=other))
             )
     return found
-
-
-def section_parts(
-    spec: TemplateSpec, values: SectionValues
-) -> tuple[dict[str, PartResult], dict[str, Decimal | None]]:
-    """Each section as a part (its points over its max as fraction) and its exact points."""
-    parts: dict[str, PartResult] = {}
-    points: dict[str, Decimal | None] = {}
-    for section in spec.domain.sections:
-        score = score_section(section, values.get(section.key, {}))
-        points[section.key] = score.points
-        fraction = None if score.points is None else score.points / score.max_points
-        reason = (
-            Step.of("section.incomplete", section=section.key, missing=", ".join(score.missing))
-            if score.points is None
-            else None
-        )
-        steps = score.steps if score.points is not None else score.steps[:-1]
-        parts[section.key] = PartResult(
-            section.key, spec.domain.weight(section.key), fraction, steps, reason
-        )
-    return parts, points

@@ -43,10 +43,9 @@ from okr.review_templates.sample_values import (
     kr_fraction,
     number,
     sample_ranks,
-    section_parts,
     section_values,
 )
-from okr.reviews.scoring import Breakdown, PartResult, qualitative_part
+from okr.reviews.scoring import Breakdown, PartResult, qualitative_part, section_parts
 from okr.schemes.format import TemplateSpec, counted_parts
 
 INPUT_FIELDS = (

@@ -17,7 +17,6 @@ from flask_babel import lazy_gettext as _l
 
 from okr.domain.numbers import fmt, round_display
 from okr.domain.steps import Step
-from okr.domain.template import Part
 from okr.domain.weights import plain_mean
 from okr.explain import NO_GLOSSARY, Glossary, describe, describe_steps
 from okr.reviews.models import Appraisal, PeerForm
@@ -182,7 +181,7 @@ def _live_scores(
             p.part,
             p.weight,
             p.fraction,
-            points.get(Part(p.part)),
+            points.get(p.part),
             describe(p.missing_reason.code, p.missing_reason.params, words)
             if p.weight > 0 and p.fraction is None and p.missing_reason
             else None,

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -111,6 +112,10 @@ class Appraisal(db.Model):
     self_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     interview_ratings: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     interview_notes: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # by step
+    # A scorecard template's indicators: section key -> indicator key -> the exact value entered.
+    indicator_values: Mapped[dict[str, dict[str, str]]] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'")
+    )
     interview_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     disagreement: Mapped[str] = mapped_column(Text, default="")
     # Live figures (recomputed while open) and, once finalized, the frozen derivation.

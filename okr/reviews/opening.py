@@ -60,17 +60,7 @@ def check_opening(
                 )
             }
         )
-    spec = parse(template.spec)  # refuse a broken template before creating anything
-    if spec.domain.sections:
-        raise Invalid(
-            {
-                "template_id": _(
-                    "%(name)s scores sections of indicators, which appraisals do not take yet:"
-                    " try it in the scheme simulator, and choose another template for this review.",
-                    name=template.name,
-                )
-            }
-        )
+    parse(template.spec)  # refuse a broken template before creating anything
 
 
 def covered_departments(department_ids: list[int]) -> set[int]:

@@ -2,13 +2,16 @@
 
 Parts: the person's OKR score for the cycle (weighted objective progress), the peer score (mean
 of submitted raters, shown under anonymous labels), the interview and self ratings on the
-template's criteria; then the cycle's bonuses and deductions: the template's kinds (and free-form
-points where it allows them) within its caps, where it has them.
+template's criteria, the template's own sections from the indicator values entered
+(okr.domain.scorecard: a section with an indicator not entered is missing, never 0); then the
+cycle's bonuses and deductions: the template's kinds (and free-form points where it allows
+them) within its caps, where it has them.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -16,14 +19,19 @@ from typing import Any
 from okr.domain.composite import Adjustment as DomainAdjustment
 from okr.domain.composite import CompositeResult, composite
 from okr.domain.errors import DomainError, InvalidAdjustment
+from okr.domain.numbers import Number
 from okr.domain.outcomes import Outcome
 from okr.domain.ratings import criteria_score, peer_score
 from okr.domain.rollup import WeightedValue, okr_score
+from okr.domain.scorecard import score_section
 from okr.domain.steps import Step, steps_from_data, steps_to_data
 from okr.domain.template import Part
 from okr.objectives.models import Adjustment, Objective
 from okr.reviews.models import Appraisal, PeerForm
 from okr.schemes.format import TemplateSpec
+
+SectionValues = Mapping[str, Mapping[str, Number | None]]
+"""Indicator values by section key, then indicator key (None or "": not entered)."""
 
 
 @dataclass
@@ -161,37 +169,53 @@ def compute(
     adjustments: list[Adjustment],
     *,
     interview_ratings: dict[str, str] | None = None,
+    indicator_values: SectionValues | None = None,
 ) -> Breakdown:
     """Every part, the composite and the grade with the whole derivation (nothing stored).
 
-    `interview_ratings` stands in for the stored ones, to show what typed ratings would give.
+    `interview_ratings` and `indicator_values` stand in for the stored ones, to show what
+    typed ratings and values would give.
     """
     if interview_ratings is None:
         interview_ratings = dict(appraisal.interview_ratings or {})
     parts = _parts(spec, appraisal, objectives, forms, interview_ratings)
     fractions = {Part(p.part): (p.fraction if p.weight > 0 else None) for p in parts.values()}
+    own, points = section_parts(
+        spec, appraisal.indicator_values or {} if indicator_values is None else indicator_values
+    )
+    parts.update(own)
     problems = [
         p.missing_reason
         for p in parts.values()
         if p.weight > 0 and p.fraction is None and p.missing_reason
     ]
-    result: CompositeResult | None
-    try:
-        ratings = {"interview": interview_ratings, "self": dict(appraisal.self_ratings or {})}
-        result = composite(spec.domain, fractions, _adjustments(spec, adjustments), ratings)
-    except InvalidAdjustment as exc:
-        # A row the template cannot score (free-form points recorded before the template
-        # stopped allowing them, a kind it no longer has): no composite until it is resolved.
-        result = None
-        problems.append(Step.of(exc.code, **exc.params))
-    steps: list[Step] = []
-    for item in parts.values():
-        if item.weight > 0:
-            steps.extend(item.steps)
+    result, refused = _composite(spec, appraisal, fractions, points, adjustments, interview_ratings)
+    if refused is not None:
+        problems.append(refused)
+    steps = [step for item in parts.values() if item.weight > 0 for step in item.steps]
     steps.extend(problems)
     if result is not None:
         steps.extend(result.steps)
     return Breakdown(parts, result, tuple(steps), problems)
+
+
+def _composite(
+    spec: TemplateSpec,
+    appraisal: Appraisal,
+    fractions: dict[Part, Decimal | None],
+    points: dict[str, Decimal | None],
+    adjustments: list[Adjustment],
+    interview_ratings: dict[str, str],
+) -> tuple[CompositeResult | None, Step | None]:
+    """The composite, or why there is none: a bonus or deduction the template cannot score
+    (free-form points recorded before the template stopped allowing them, a kind it no
+    longer has) leaves it out until it is resolved."""
+    ratings = {"interview": interview_ratings, "self": dict(appraisal.self_ratings or {})}
+    try:
+        found = composite(spec.domain, fractions, _adjustments(spec, adjustments), ratings, points)
+    except InvalidAdjustment as exc:
+        return None, Step.of(exc.code, **exc.params)
+    return found, None
 
 
 def _parts(
@@ -217,6 +241,34 @@ def _parts(
         ):
             item.fraction = spec.domain.attainment_cap
     return parts
+
+
+def section_parts(
+    spec: TemplateSpec, values: SectionValues
+) -> tuple[dict[str, PartResult], dict[str, Decimal | None]]:
+    """Each section as a part (its points over its max as fraction) and its exact points; a
+    section with an indicator not entered, or one its rule refuses, is missing (never 0)."""
+    parts: dict[str, PartResult] = {}
+    points: dict[str, Decimal | None] = {}
+    for section in spec.domain.sections:
+        weight = spec.domain.weight(section.key)
+        try:
+            score = score_section(section, values.get(section.key) or {})
+        except DomainError as exc:  # a stored value the template no longer takes
+            reason = Step.of(exc.code, **exc.params)
+            parts[section.key] = PartResult(section.key, weight, None, (), reason)
+            points[section.key] = None
+            continue
+        points[section.key] = score.points
+        if score.points is None:
+            reason = Step.of(
+                "section.incomplete", section=section.key, missing=", ".join(score.missing)
+            )
+            parts[section.key] = PartResult(section.key, weight, None, score.steps[:-1], reason)
+            continue
+        fraction = score.points / score.max_points
+        parts[section.key] = PartResult(section.key, weight, fraction, score.steps)
+    return parts, points
 
 
 def frozen_steps(appraisal: Appraisal) -> tuple[Step, ...]:

@@ -311,20 +311,3 @@ def test_a_review_job_is_hrs_who_asked(org, login, run_jobs, make_person):
     (job,) = db.session.scalars(select(Job)).all()
     login(org["manager"])
     assert client.get(f"/jobs/{job.id}").status_code == 403
-
-
-def test_a_scorecard_template_cannot_open_a_review_yet_and_says_where_to_try_it(org, login):
-    from okr.reviews.models import ReviewTemplate
-    from okr.schemes.checks import validate
-    from tests.reviews.scorecards import SEED_003
-
-    spec, _parsed = validate(dict(SEED_003))
-    card = ReviewTemplate(family="new-media-card", version=1, name=spec["name"], spec=spec)
-    db.session.add(card)
-    db.session.commit()
-    response = login(org["admin"]).post("/reviews/new", data=_data(org, template_id=card.id))
-    assert response.status_code == 422
-    assert "which appraisals do not take yet: try it in the scheme simulator" in field_error(
-        response, "template_id"
-    )
-    assert db.session.scalar(select(func.count(Review.id))) == 0

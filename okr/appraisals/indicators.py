@@ -1,0 +1,130 @@
+"""A scorecard template's indicators (考核指标) on the interview form: one field per indicator.
+
+Fields are named ``indicator-<section>-<indicator>`` and built from the template at request
+time, labelled in the reader's language with what to enter (`indicator_hint`). What is typed
+is checked by the domain (`score_section`: points within the max, a whole count, a number), so
+a refused value comes back beside its field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import StringField
+
+from okr.domain.errors import DomainError
+from okr.domain.numbers import fmt, parse_decimal
+from okr.domain.scorecard import Section, score_section
+from okr.errors import Invalid
+from okr.explain import error_message
+from okr.schemes.format import TemplateSpec
+from okr.schemes.scorecards import indicator_hint, label_words
+
+PREFIX = "indicator-"
+
+
+def field_name(section: str, indicator: str) -> str:
+    return f"{PREFIX}{section}-{indicator}"
+
+
+def _indicators(spec: TemplateSpec) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    for section in spec.sections():
+        for item in section["indicators"]:
+            yield section, item
+
+
+def with_indicators(base: type[FlaskForm], spec: TemplateSpec) -> type[FlaskForm]:
+    """`base` with one text field per indicator of the template's sections (none without)."""
+    fields = {
+        field_name(section["key"], item["key"]): StringField(
+            label_words(item.get("label"), item["key"]), description=indicator_hint(item)
+        )
+        for section, item in _indicators(spec)
+    }
+    return type(f"{base.__name__}WithIndicators", (base,), fields) if fields else base
+
+
+def indicator_data(form: FlaskForm) -> dict[str, str]:
+    """The typed indicator values as the services read them (field name -> text)."""
+    return {
+        name: str(field.data or "")
+        for name, field in form._fields.items()
+        if name.startswith(PREFIX)
+    }
+
+
+def initial_indicators(values: dict[str, dict[str, str]] | None) -> dict[str, str]:
+    """Stored indicator values as form data."""
+    return {
+        field_name(section, key): value
+        for section, entered in (values or {}).items()
+        for key, value in entered.items()
+    }
+
+
+def checked_indicators(
+    spec: TemplateSpec, form_data: dict[str, Any], *, complete: bool
+) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """The values typed for each section's indicators, exactly, and a message for each one
+    its indicator refuses (or that is missing when the interview is completed)."""
+    values: dict[str, dict[str, str]] = {}
+    errors: dict[str, str] = {}
+    words = spec.glossary()
+    for indicator_section in spec.domain.sections:
+        entered: dict[str, str] = {}
+        for indicator in indicator_section.indicators:
+            name = field_name(indicator_section.key, indicator.key)
+            text = str(form_data.get(name, "") or "").strip()
+            if not text:
+                if complete:
+                    errors[name] = _("Enter this before completing the interview.")
+                continue
+            try:
+                value = parse_decimal(text)
+                score_section(Section(indicator_section.key, (indicator,)), {indicator.key: value})
+            except DomainError as exc:
+                errors[name] = error_message(exc, words)
+                continue
+            entered[indicator.key] = fmt(value)
+        if entered:
+            values[indicator_section.key] = entered
+    return values, errors
+
+
+def read_indicators(
+    spec: TemplateSpec, form_data: dict[str, Any], *, complete: bool
+) -> dict[str, dict[str, str]]:
+    """The indicator values to store; any refused value refuses the save, beside its field."""
+    values, errors = checked_indicators(spec, form_data, complete=complete)
+    if errors:
+        raise Invalid(errors)
+    return values
+
+
+@dataclass(frozen=True)
+class SectionFields:
+    """One section's fieldset on the interview: its key, label, max points and field names."""
+
+    key: str
+    label: str
+    max_points: str
+    fields: list[str]
+
+
+def section_fields(spec: TemplateSpec) -> list[SectionFields]:
+    """The sections in the template's order, each with its indicators' field names."""
+    found = []
+    for section in spec.sections():
+        domain = spec.domain.section(section["key"])
+        assert domain is not None
+        names = [field_name(section["key"], item["key"]) for item in section["indicators"]]
+        found.append(
+            SectionFields(
+                section["key"], spec.part_label(section["key"]), fmt(domain.max_points), names
+            )
+        )
+    return found
