@@ -35,11 +35,14 @@ from okr.org.models import Department, Person
 D = Decimal
 
 
+WORDS = ("direction", "hold_scoring", "hold_strict")
+
+
 def _kr(title: str, unit: str, kind: str, weight: int, **rule: Any) -> KeyResultData:
     tiers = rule.pop("tiers", None)
     data = KeyResultData(title=title, unit=unit, kind=kind, weight=D(weight), tiers=tiers)
     for name, value in rule.items():
-        setattr(data, name, value if name == "direction" else D(str(value)))
+        setattr(data, name, value if name in WORDS else D(str(value)))
     return data
 
 
@@ -76,6 +79,11 @@ REPLY_TIERS = [
 
 # email -> (objective title, team objective it aligns to (department name), key results,
 #           weekly values as fractions of the way from start to target for each KR)
+# Hold key results (at least / at most) score met or not met, as the seeds mean them: none of
+# them gives partial credit short of a "≥ 3%" or "≤ 2处". Their edges are as the seeds write
+# them: 互动率 and 活动ROI inclusive (seed 001's "平均互动率≥3%", "活动ROI≥1:5"), 文章分享率 strict
+# (seed 001 writes share rates as "分享率(如>5%)"), the others (周活跃率, 48小时内解决率, 投放ROI,
+# 错别字和错图 "at most 2") inclusive.
 INDIVIDUAL: dict[str, tuple[str, str, list[KeyResultData], list[float]]] = {
     "lizhe@example.com": (
         "带领推广组完成流量与线索目标",
@@ -158,7 +166,7 @@ INDIVIDUAL: dict[str, tuple[str, str, list[KeyResultData], list[float]]] = {
                 max_points=10,
                 direction="up",
             ),
-            _kr("文章分享率", "%", "at_least", 30, target=3),
+            _kr("文章分享率", "%", "at_least", 30, target=3, hold_strict=True),
         ],
         [0.75, 0.8, 0.9],
     ),

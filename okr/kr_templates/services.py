@@ -27,7 +27,7 @@ from okr.explain import error_message
 from okr.extensions import db
 from okr.kr_templates.builtin import BUILT_IN, kr
 from okr.kr_templates.models import KRTemplate
-from okr.labels import status_label
+from okr.labels import HOLD_KINDS, status_label
 from okr.objectives.definition import KeyResultData, apply_definition
 from okr.objectives.models import KeyResult, Objective
 from okr.objectives.progress import refresh_key_result, refresh_objective_chain
@@ -60,6 +60,8 @@ def kr_data(item: dict[str, Any]) -> KeyResultData:
         direction=item.get("direction") or None,
         max_points=_number(item.get("max_points")),
         tiers=copy.deepcopy(item.get("tiers") or []),
+        hold_scoring=item.get("hold_scoring") or None,
+        hold_strict=bool(item.get("hold_strict")),
         confirm_gaps=True,  # a stored template passed the checks; any gap in it was confirmed
     )
 
@@ -78,6 +80,8 @@ def kr_item(data: KeyResultData) -> dict[str, Any]:
         direction=data.direction,
         max_points=_text(data.max_points),
         tiers=data.tiers or [],
+        hold_scoring=data.hold_scoring or ("pass_fail" if data.kind in HOLD_KINDS else None),
+        hold_strict=data.hold_strict,
     )
 
 
