@@ -31,7 +31,7 @@ KR_KINDS = [
 ]
 HOLD_KINDS = ("at_least", "at_most")
 HOLD_SCORINGS = [
-    ("pass_fail", _l("Met or not met: 100% or 0")),
+    ("pass_fail", _l("Met or not met (1 or 0)")),
     ("proportional", _l("Partial credit short of the target")),
 ]
 HOLD_EDGES = [
@@ -128,6 +128,11 @@ def field_label(code: str) -> str:
     return str(FIELD_LABELS.get(code, code))
 
 
+def hold_edge(kind: str, target: Decimal | str | None, unit: str, strict: bool) -> str:
+    """A hold target with its edge as written: "≥ 3%", "> 5%", "≤ 2处", "< 60 s"."""
+    return f"{_HOLD_SIGNS[(kind, bool(strict))]} {quantity(target, unit)}"
+
+
 def hold_rule(
     kind: str, target: Decimal | str | None, unit: str, scoring: str | None, strict: bool
 ) -> str:
@@ -135,7 +140,7 @@ def hold_rule(
     "≥ 3%, partial credit below"; empty for the other kinds."""
     if kind not in HOLD_KINDS:
         return ""
-    edge = f"{_HOLD_SIGNS[(kind, bool(strict))]} {quantity(target, unit)}"
+    edge = hold_edge(kind, target, unit, strict)
     if scoring == "proportional":
         if kind == "at_least":
             return _("%(edge)s, partial credit below", edge=edge)
