@@ -7,13 +7,16 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from okr.errors import Invalid
 from okr.extensions import db
+from okr.labels import hold_rule
 from okr.objectives.approval import decide_set, submit_set
 from okr.objectives.models import KeyResult, Objective
 from okr.objectives.services import KeyResultData, add_key_result
+from okr.plans.weakest import kr_figures
 from tests.factories import build_quarter, care_team, draft_objective, q4_cycle
 from tests.helpers import field_error, form_values, post, snapshot, text
 
@@ -289,3 +292,54 @@ def test_the_kr_page_explains_which_rule_applied(client, login, q, locale, lines
     page = text(client.get(f"/okrs/key-results/{kr.id}"))
     for line in lines:
         assert line in page
+
+
+# The rule in words, and the plan's new target -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rule", "en", "zh"),
+    [
+        (("at_least", "3", "%", "pass_fail", False), "≥ 3%, met or not", "≥ 3%，按是否达标计分"),
+        (("at_least", "5", "%", "pass_fail", True), "> 5%, met or not", "> 5%，按是否达标计分"),
+        (
+            ("at_least", "3", "%", "proportional", False),
+            "≥ 3%, partial credit below",
+            "≥ 3%，未达标按比例计分",
+        ),
+        (
+            ("at_most", "60", "s", "proportional", False),
+            "≤ 60 s, partial credit above",
+            "≤ 60 s，超出按比例计分",
+        ),
+        (
+            ("at_most", "60", "秒", "pass_fail", True),
+            "< 60秒, met or not",
+            "< 60秒，按是否达标计分",
+        ),
+        (("increase", "3", "%", None, False), "", ""),
+    ],
+)
+def test_a_hold_rule_reads_the_same_in_both_languages(app, rule, en, zh):
+    with app.test_request_context():
+        assert hold_rule(*rule) == en
+        with force_locale("zh"):
+            assert hold_rule(*rule) == zh
+
+
+@pytest.mark.parametrize(
+    ("scoring", "strict", "step", "figures"),
+    [
+        ("pass_fail", True, None, ("4%", "> 5%")),
+        ("pass_fail", False, Decimal("0.5"), ("4%", "≥ 5%")),
+        ("proportional", False, None, ("4%", "5%")),
+        ("proportional", False, Decimal("0.5"), ("4%", "4.5%")),
+    ],
+    ids=["met-or-not-strict", "met-or-not-ignores-the-step", "partial", "partial-half-way"],
+)
+def test_a_plans_new_target_for_a_met_or_not_kr_is_its_edge(app, scoring, strict, step, figures):
+    """Half way to a met-or-not target still scores 0, so the plan asks for the target itself."""
+    kr = KeyResult(kind="at_least", unit="%", target=Decimal(5), current=Decimal(4))
+    kr.hold_scoring, kr.hold_strict = scoring, strict
+    with app.test_request_context():
+        assert kr_figures(kr, step) == figures
