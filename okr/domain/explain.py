@@ -198,19 +198,11 @@ ERROR_TEMPLATES: dict[str, str] = {
     ),
     "spec.target_not_positive": N_("A {kind} key result needs a target above 0, not {target}."),
     "spec.at_most_target_negative": N_("An at-most target cannot be negative ({target})."),
-    "spec.strict_at_most_zero": N_(
-        "Below {target} can never be reached: make the edge inclusive (at most {target}) "
-        "or the target above 0."
-    ),
-    "spec.hold_scoring_not_hold": N_(
-        "Met or not met, or partial credit, is chosen only for at-least and at-most key results."
-    ),
-    "spec.hold_strict_not_hold": N_(
-        "A strict edge is chosen only for at-least and at-most key results."
-    ),
+    "spec.strict_at_most_zero": N_("< 0 is never held: make the edge ≤ 0 or the target above 0."),
+    "spec.hold_scoring_not_hold": N_("Only hold kinds (at least, at most) choose how they score."),
+    "spec.hold_strict_not_hold": N_("A strict edge is only for at-least and at-most key results."),
     "spec.strict_proportional": N_(
-        "With partial credit a strict edge changes nothing: at the target itself the share is "
-        "already 100%. Choose met or not met, or an inclusive edge."
+        "Partial credit gives 100% at the target itself: use an inclusive edge, or met or not met."
     ),
     "spec.step_not_positive": N_("The step must be above 0, not {step}."),
     "spec.points_per_step_not_positive": N_(

@@ -209,7 +209,7 @@ def _check_hold(spec: KeyResultSpec) -> list[Issue]:
     if spec.kind is KRKind.AT_MOST and target < 0:
         issues.append(Issue.error("spec.at_most_target_negative", target=target))
     if spec.kind is KRKind.AT_MOST and spec.hold_strict and target == 0:
-        issues.append(Issue.error("spec.strict_at_most_zero", target=target))
+        issues.append(Issue.error("spec.strict_at_most_zero"))
     return issues
 
 

@@ -27,7 +27,7 @@ from okr.explain import error_message
 from okr.extensions import db
 from okr.kr_templates.builtin import BUILT_IN, kr
 from okr.kr_templates.models import KRTemplate
-from okr.labels import HOLD_KINDS, status_label
+from okr.labels import status_label
 from okr.objectives.definition import KeyResultData, apply_definition
 from okr.objectives.models import KeyResult, Objective
 from okr.objectives.progress import refresh_key_result, refresh_objective_chain
@@ -36,6 +36,8 @@ from okr.objectives.services import ObjectiveData, after_set_change, new_objecti
 from okr.org.models import Person
 
 # Stored <-> typed ----------------------------------------------------------------------
+
+NUMBERS = ("start", "target", "step", "points_per_step", "max_points")
 
 
 def _number(text: Any) -> Decimal | None:
@@ -53,12 +55,8 @@ def kr_data(item: dict[str, Any]) -> KeyResultData:
         unit=item.get("unit", ""),
         kind=item["kind"],
         weight=_number(item.get("weight")) or Decimal(0),
-        start=_number(item.get("start")),
-        target=_number(item.get("target")),
-        step=_number(item.get("step")),
-        points_per_step=_number(item.get("points_per_step")),
+        **{name: _number(item.get(name)) for name in NUMBERS},
         direction=item.get("direction") or None,
-        max_points=_number(item.get("max_points")),
         tiers=copy.deepcopy(item.get("tiers") or []),
         hold_scoring=item.get("hold_scoring") or None,
         hold_strict=bool(item.get("hold_strict")),
@@ -73,14 +71,10 @@ def kr_item(data: KeyResultData) -> dict[str, Any]:
         data.unit.strip(),
         data.kind,
         str(data.weight),
-        start=_text(data.start),
-        target=_text(data.target),
-        step=_text(data.step),
-        points_per_step=_text(data.points_per_step),
+        **{name: _text(getattr(data, name)) for name in NUMBERS},
         direction=data.direction,
-        max_points=_text(data.max_points),
         tiers=data.tiers or [],
-        hold_scoring=data.hold_scoring or ("pass_fail" if data.kind in HOLD_KINDS else None),
+        hold_scoring=data.hold_scoring,  # a hold kind without one: met or not met
         hold_strict=data.hold_strict,
     )
 

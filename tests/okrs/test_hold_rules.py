@@ -120,12 +120,12 @@ def test_the_form_takes_no_hold_rule_for_the_other_kinds(client, login, org):
                 hold_scoring="proportional",
             ),
             "hold_scoring",
-            "Met or not met, or partial credit, is chosen only for at-least and at-most key results.",
+            "Only hold kinds (at least, at most) choose how they score.",
         ),
         (
             KeyResultData("里程碑", "", "milestone", Decimal(100), hold_strict=True),
             "hold_strict",
-            "A strict edge is chosen only for at-least and at-most key results.",
+            "A strict edge is only for at-least and at-most key results.",
         ),
         (
             KeyResultData(
@@ -158,12 +158,11 @@ def test_the_service_refuses_a_hold_rule_that_does_not_fit(org, data, field, mes
                 "hold_scoring": "proportional",
                 "hold_strict": "strict",
             },
-            "With partial credit a strict edge changes nothing: at the target itself the share is "
-            "already 100%. Choose met or not met, or an inclusive edge.",
+            "Partial credit gives 100% at the target itself: use an inclusive edge, or met or not met.",
         ),
         (
             {"kind": "at_most", "target": "0", "unit": "处", "hold_strict": "strict"},
-            "Below 0 can never be reached: make the edge inclusive (at most 0) or the target above 0.",
+            "< 0 is never held: make the edge ≤ 0 or the target above 0.",
         ),
     ],
     ids=["strict-partial-credit", "strict-at-most-zero"],

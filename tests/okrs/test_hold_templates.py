@@ -99,7 +99,7 @@ def test_a_template_kr_with_a_rule_that_cannot_work_is_refused_beside_it(client,
     response = client.post("/okrs/templates/new", data=_form(**row))
     assert response.status_code == 422
     assert field_error(response, "krs-0-hold_strict").startswith(
-        "With partial credit a strict edge changes nothing"
+        "Partial credit gives 100% at the target itself"
     )
     assert form_values(response)["krs-0-hold_strict"] == "strict"
     assert snapshot("kr_template") == before
