@@ -13,7 +13,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from okr.errors import Invalid
 from okr.forms import DecimalText, VersionedForm, optional_int, options
 from okr.forms import required_number as _required_number
-from okr.labels import HOLD_EDGES, HOLD_SCORINGS, KR_KINDS, PROGRESS_RULES
+from okr.labels import HOLD_EDGES, HOLD_KINDS, HOLD_SCORINGS, KR_KINDS, PROGRESS_RULES
 from okr.objectives.definition import KeyResultData
 from okr.objectives.rules import parse_tiers, tier_to_dict, typed_percent
 
@@ -31,8 +31,6 @@ NEEDS = {
     "tiers": (),
 }
 """The numbers each kind of key result needs (the others are dropped)."""
-HOLD = ("at_least", "at_most")
-"""The kinds that take a hold rule: met or not met / partial credit, and a strict or inclusive edge."""
 
 
 class ObjectiveForm(VersionedForm):
@@ -119,8 +117,8 @@ def key_result_data(form: KeyResultForm) -> KeyResultData:
         direction=form.direction.data if kind == "per_unit" else None,
         max_points=number("max_points"),
         tiers=tiers,
-        hold_scoring=form.hold_scoring.data if kind in HOLD else None,
-        hold_strict=kind in HOLD and form.hold_strict.data == "strict",
+        hold_scoring=form.hold_scoring.data if kind in HOLD_KINDS else None,
+        hold_strict=kind in HOLD_KINDS and form.hold_strict.data == "strict",
         confirm_gaps=bool(form.confirm_gaps.data),
         percent_typed=tuple(
             f
