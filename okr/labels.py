@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 
@@ -26,6 +29,17 @@ KR_KINDS = [
     ("per_unit", _l("Points per unit, with a cap")),
     ("tiers", _l("Points by tiers")),
 ]
+HOLD_KINDS = ("at_least", "at_most")
+HOLD_SCORINGS = [
+    ("pass_fail", _l("Met or not met (1 or 0)")),
+    ("proportional", _l("Partial credit short of the target")),
+]
+HOLD_EDGES = [
+    ("inclusive", _l("Inclusive: the target itself counts (≥, ≤)")),
+    ("strict", _l("Strict: only beyond the target (>, <)")),
+]
+_HOLD_SIGNS = {("at_least", False): "≥", ("at_least", True): ">"}
+_HOLD_SIGNS |= {("at_most", False): "≤", ("at_most", True): "<"}
 
 
 CONFIDENCE_CHOICES = [
@@ -77,7 +91,11 @@ FIELD_LABELS = {
     "direction": _l("Counts when the value"),
     "max_points": _l("At most (points)"),
     "tiers": _l("Tiers"),
+    "hold_scoring": _l("Scoring"),
+    "hold_strict": _l("Edge"),
 }
+SCORING_LABELS = dict(HOLD_SCORINGS)
+EDGE_LABELS = dict(HOLD_EDGES)
 PERCENT_PLACES = 1
 
 
@@ -110,6 +128,52 @@ def field_label(code: str) -> str:
     return str(FIELD_LABELS.get(code, code))
 
 
+def hold_edge(kind: str, target: Decimal | str | None, unit: str, strict: bool) -> str:
+    """A hold target with its edge as written: "≥ 3%", "> 5%", "≤ 2处", "< 60 s"."""
+    return f"{_HOLD_SIGNS[(kind, bool(strict))]} {quantity(target, unit)}"
+
+
+def hold_rule(
+    kind: str, target: Decimal | str | None, unit: str, scoring: str | None, strict: bool
+) -> str:
+    """A hold key result's rule in words: "≥ 3%, met or not", "> 5%, met or not",
+    "≥ 3%, partial credit below"; empty for the other kinds."""
+    if kind not in HOLD_KINDS:
+        return ""
+    edge = hold_edge(kind, target, unit, strict)
+    if scoring == "proportional":
+        if kind == "at_least":
+            return _("%(edge)s, partial credit below", edge=edge)
+        return _("%(edge)s, partial credit above", edge=edge)
+    return _("%(edge)s, met or not", edge=edge)
+
+
+def kr_rule(kr: Any) -> str:
+    """`hold_rule` of a key result row or of a template's stored key result (a dict)."""
+    get = kr.get if isinstance(kr, Mapping) else lambda name: getattr(kr, name, None)
+    return hold_rule(
+        get("kind"), get("target"), get("unit") or "", get("hold_scoring"), bool(get("hold_strict"))
+    )
+
+
+def kind_rule(kr: Any) -> str:
+    """The kind's name, and for a hold kind its rule: "Keep at least the target: > 5%, met or not"."""
+    kind = kr.get("kind") if isinstance(kr, Mapping) else kr.kind
+    rule = kr_rule(kr)
+    return _("%(kind)s: %(rule)s", kind=kind_label(kind), rule=rule) if rule else kind_label(kind)
+
+
+def change_value(field: str, value: Any) -> str:
+    """A value in an audit line: a kind or hold rule in words, anything else as stored."""
+    if field == "kind":
+        return kind_label(value)
+    if field == "hold_scoring":
+        return str(SCORING_LABELS.get(value, value or "—"))
+    if field == "hold_strict":
+        return str(EDGE_LABELS["strict" if value else "inclusive"])
+    return "" if value is None else str(value)
+
+
 def pct(fraction: Decimal | None) -> str:
     """A progress fraction as a percentage rounded half up to one decimal (the one display rounding)."""
     if fraction is None:
@@ -131,6 +195,9 @@ def register(app) -> None:  # type: ignore[no-untyped-def]
     app.add_template_global(progress_rule_label)
     app.add_template_global(change_label)
     app.add_template_global(field_label)
+    app.add_template_global(change_value)
+    app.add_template_global(kr_rule)
+    app.add_template_global(kind_rule)
     app.add_template_filter(pct)
     app.add_template_filter(num)
     app.add_template_filter(quantity)  # {{ kr.current|quantity(kr.unit) }}: 65%, 1200元, 60 s

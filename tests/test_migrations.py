@@ -8,10 +8,12 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, insert, inspect, select, text
+from sqlalchemy import JSON, column, create_engine, insert, inspect, select, text
+from sqlalchemy import table as sa_table
 
 from okr import create_app
 from okr.extensions import db
@@ -250,4 +252,131 @@ def test_adjustments_cycles_and_templates_are_carried_over_to_template_kinds(emp
         loaded = [json.loads(s) if isinstance(s, str) else s for s in specs]
         assert all("free_form" not in s["adjustments"] for s in loaded)
         assert not columns & {"kind", "count"} and "template_id" not in cycle_columns
+        db.engine.dispose()
+
+
+def test_hold_key_results_of_before_keep_their_partial_credit(empty_database):
+    """e5a1c7d3b942: existing hold KRs and KR-template items become partial credit, inclusive,
+    so no key result's or objective's progress changes; other kinds get no hold rule."""
+    from datetime import date
+    from decimal import Decimal
+
+    import okr.db
+    from okr.cycles.models import Cycle
+    from okr.kr_templates.models import KRTemplate
+    from okr.objectives.models import KeyResult, Objective
+    from okr.objectives.progress import key_result_figures, refresh_cycle
+    from okr.org.models import Department, Person
+
+    kr_columns = ("objective_id", "title", "unit", "kind", "weight", "start", "target", "tiers")
+    kr_columns += ("position", "current", "last_note", "progress", "version")
+    exact = ("weight", "start", "target", "current", "progress")
+    key_result = sa_table(
+        "key_result",
+        *(
+            column(name, okr.db.Exact if name in exact else JSON if name == "tiers" else None)
+            for name in kr_columns
+        ),
+    )
+    app = create_app({"DATABASE_URL": empty_database, "SECRET_KEY": "x"})
+    with app.app_context():
+        upgrade(revision="8b3d5f7a9c21")
+        team = Department(name="社群运营组")
+        db.session.add(team)
+        db.session.flush()
+        owner = Person(
+            name="郑堃", email="zk@example.com", department_id=team.id, password_hash="x"
+        )
+        db.session.add(owner)
+        db.session.flush()
+        cycle_table = sa_table(  # the cycle as it was at 8b3d5f7a9c21 (no template yet)
+            "cycle",
+            *(column(n) for n in ("kind", "label", "start", "end", "status", "is_current")),
+            column("attainment_cap", okr.db.Exact),
+            column("version"),
+        )
+        db.session.execute(
+            cycle_table.insert().values(
+                kind="quarter",
+                label="2026 Q4",
+                start=date(2026, 10, 1),
+                end=date(2026, 12, 31),
+                status="planning",
+                is_current=False,
+                attainment_cap=Decimal(1),
+                version=1,
+            )
+        )
+        cycle_id = db.session.scalar(sa.text("SELECT id FROM cycle WHERE label = '2026 Q4'"))
+        objective = Objective(
+            cycle_id=cycle_id,
+            level="individual",
+            title="粉丝与互动",
+            owner_id=owner.id,
+            weight=Decimal(100),
+            status="approved",
+            progress=Decimal("0.83"),  # (0.8 × 40 + 0.8 × 30 + 0.9 × 30) ÷ 100
+        )
+        db.session.add(objective)
+        old_items = [
+            {"title": "平均互动率≥3%", "unit": "%", "kind": "at_least", "target": "3"},
+            {"title": "粉丝量", "unit": "人", "kind": "increase", "start": "1", "target": "2"},
+        ]
+        db.session.add(KRTemplate(name="社交媒体运营", objective_title="o", key_results=old_items))
+        db.session.commit()
+        objective_id = objective.id
+        common = {"objective_id": objective_id, "tiers": [], "last_note": "", "version": 1}
+        rows = [  # (kind, weight, start, target, current, progress as stored before)
+            ("at_least", "40", None, "3", "2.4", "0.8"),
+            ("at_most", "30", None, "60", "75", "0.8"),
+            ("increase", "30", "50000", "60000", "59000", "0.9"),
+        ]
+        with db.engine.begin() as conn:
+            for n, (kind, weight, start, target, current, progress) in enumerate(rows):
+                values = {"kind": kind, "weight": weight, "start": start, "target": target}
+                values |= {"current": current, "progress": progress, "position": n}
+                conn.execute(
+                    key_result.insert().values(
+                        **common,
+                        **{k: Decimal(v) if k in exact and v else v for k, v in values.items()},
+                        title=kind,
+                        unit="",
+                    )
+                )
+        db.session.remove()
+
+        upgrade()
+
+        krs = db.session.scalars(sa.select(KeyResult).order_by(KeyResult.position)).all()
+        assert [(kr.hold_scoring, kr.hold_strict) for kr in krs] == [
+            ("proportional", False),
+            ("proportional", False),
+            (None, False),
+        ]
+        assert [key_result_figures(kr, Decimal(1))[0] for kr in krs] == [
+            Decimal("0.8"),
+            Decimal("0.8"),
+            Decimal("0.9"),
+        ]
+        refresh_cycle(db.session.get(Cycle, cycle_id))
+        db.session.flush()
+        assert [kr.progress for kr in krs] == [Decimal("0.8"), Decimal("0.8"), Decimal("0.9")]
+        assert db.session.get(Objective, objective_id).progress == Decimal("0.83")
+        template = db.session.scalars(sa.select(KRTemplate)).one()
+        assert [(i["hold_scoring"], i["hold_strict"]) for i in template.key_results] == [
+            ("proportional", False),
+            (None, False),
+        ]
+        db.session.rollback()
+        db.session.remove()
+
+        downgrade(revision="8b3d5f7a9c21")
+
+        columns = {c["name"] for c in inspect(db.engine).get_columns("key_result")}
+        with db.engine.connect() as conn:
+            items = conn.execute(
+                sa.select(sa_table("kr_template", column("key_results", JSON)))
+            ).scalar_one()
+        assert not columns & {"hold_scoring", "hold_strict"}
+        assert items == old_items
         db.engine.dispose()

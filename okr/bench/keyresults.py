@@ -1,7 +1,8 @@
 """Key results drawn from the catalog's templates (okr.bench.words): numbers people would set.
 
 Baselines and targets are round numbers in the template's ranges (scaled for a department's own
-key results), precision follows the unit, and every rule is one the app accepts.
+key results), precision follows the unit, and every rule is one the app accepts; hold kinds
+score met or not met with an inclusive edge, as a new one does in the app.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from okr.bench import words
-from okr.domain.krspec import Direction, KeyResultSpec, KRKind
+from okr.domain.krspec import Direction, HoldScoring, KeyResultSpec, KRKind
 from okr.domain.tiers import Tier
 
 D = Decimal
+HOLD = ("at_least", "at_most")
 COUNT_UNITS = {
     "个",
     "次",
@@ -70,6 +72,8 @@ def kr_spec(
         ("start", "target", "step", "points_per_step", "direction", "max_points"), None
     )
     columns.update(title=title, unit=unit, kind=kind, tiers=[])
+    # hold kinds score met or not met, the edge inclusive: the app's defaults for a new one
+    columns.update(hold_scoring="pass_fail" if kind in HOLD else None, hold_strict=False)
     span = (0.0, 0.0)
     if kind in ("increase", "decrease"):
         (low, high), (f_low, f_high) = rule
@@ -126,4 +130,6 @@ def domain_spec(columns: dict[str, Any]) -> KeyResultSpec:
             )
             for t in columns["tiers"]
         ),
+        hold_scoring=HoldScoring(columns["hold_scoring"]) if columns["hold_scoring"] else None,
+        hold_strict=columns["hold_strict"],
     )

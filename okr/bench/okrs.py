@@ -253,8 +253,8 @@ class OKRWriter:
                 results.add(
                     kr.id, goal.id, kr.title, c["unit"], c["kind"], D(kr.weight), c["start"],
                     c["target"], c["step"], c["points_per_step"], c["direction"], c["max_points"],
-                    c["tiers"], kr.position, kr.current, kr.confidence, kr.note, kr.at,
-                    kr.progress, kr.points, 1 + kr.checkins,
+                    c["tiers"], c["hold_scoring"], c["hold_strict"], kr.position, kr.current,
+                    kr.confidence, kr.note, kr.at, kr.progress, kr.points, 1 + kr.checkins,
                 )  # fmt: skip
         objectives.close()
         results.close()
@@ -270,8 +270,9 @@ OBJECTIVE_COLUMNS = [
 ]  # fmt: skip
 KR_COLUMNS = [
     "id", "objective_id", "title", "unit", "kind", "weight", "start", "target", "step",
-    "points_per_step", "direction", "max_points", "tiers", "position", "current", "confidence",
-    "last_note", "last_checkin_at", "progress", "points", "version",
+    "points_per_step", "direction", "max_points", "tiers", "hold_scoring", "hold_strict",
+    "position", "current", "confidence", "last_note", "last_checkin_at", "progress", "points",
+    "version",
 ]  # fmt: skip
 CHANGE_COLUMNS = ["id", "objective_id", "actor_id", "at", "action", "details"]
 

@@ -31,7 +31,7 @@ from okr.domain.numbers import quantity, round_display
 from okr.domain.periods import next_period
 from okr.domain.template import Part
 from okr.explain import PART_WORDS
-from okr.labels import pct
+from okr.labels import hold_edge, pct
 from okr.objectives.adjustments import checked_points
 from okr.objectives.models import Adjustment
 from okr.plans.weakest import NUMERIC_TARGET_KINDS, WEAKEST_KRS
@@ -357,11 +357,14 @@ class ReviewWriter:
             key=lambda kr: (kr.progress, kr.position, kr.id),
         )[:WEAKEST_KRS]
         for kr in weak_krs:
-            if kr.columns["kind"] not in NUMERIC_TARGET_KINDS or kr.columns["target"] is None:
+            c = kr.columns
+            if c["kind"] not in NUMERIC_TARGET_KINDS or c["target"] is None:
                 figures = pct(kr.progress), pct(Decimal(1))
+            elif c["hold_scoring"] == "pass_fail":  # met or not: the target with its edge
+                edge = hold_edge(c["kind"], c["target"], c["unit"], c["hold_strict"])
+                figures = _figure(kr.current, c["unit"]), edge
             else:
-                unit = kr.columns["unit"]
-                figures = _figure(kr.current, unit), _figure(kr.columns["target"], unit)
+                figures = _figure(kr.current, c["unit"]), _figure(c["target"], c["unit"])
             items.append(("indicator", kr.title, *figures, person, end))
         for part, label, mean, target, top in weak_criteria:
             title = _("%(criterion)s (%(part)s)", criterion=label, part=PART_WORDS[part])

@@ -37,11 +37,14 @@ from okr.org.models import Department, Person
 D = Decimal
 
 
+WORDS = ("direction", "hold_scoring", "hold_strict")
+
+
 def _kr(title: str, unit: str, kind: str, weight: int, **rule: Any) -> KeyResultData:
     tiers = rule.pop("tiers", None)
     data = KeyResultData(title=title, unit=unit, kind=kind, weight=D(weight), tiers=tiers)
     for name, value in rule.items():
-        setattr(data, name, value if name == "direction" else D(str(value)))
+        setattr(data, name, value if name in WORDS else D(str(value)))
     return data
 
 
@@ -78,6 +81,13 @@ REPLY_TIERS = [
 
 # email -> (objective title, team objective it aligns to (department name), key results,
 #           weekly values as fractions of the way from start to target for each KR)
+# Hold key results (at least / at most) score met or not met, as the seeds mean them: none of
+# them gives partial credit short of a "≥ 3%" or "≤ 2处". Their edges are as the seeds write
+# them: 互动率 and 活动ROI inclusive (seed 001's "平均互动率≥3%", "活动ROI≥1:5"), 文章分享率 strict
+# (seed 001 writes share rates as "分享率(如>5%)"), the others (周活跃率, 48小时内解决率, 投放ROI,
+# 错别字和错图 "at most 2") inclusive. A hold is checked in as a level kept every week (its share
+# below), not a climb: this quarter 郑堃's 互动率 sits at exactly 3% (held: the edge is
+# inclusive) and his 活动ROI at 4.8 (not held: 0); last quarter every hold ended held.
 INDIVIDUAL: dict[str, tuple[str, str, list[KeyResultData], list[float]]] = {
     "lizhe@example.com": (
         "带领推广组完成流量与线索目标",
@@ -160,7 +170,7 @@ INDIVIDUAL: dict[str, tuple[str, str, list[KeyResultData], list[float]]] = {
                 max_points=10,
                 direction="up",
             ),
-            _kr("文章分享率", "%", "at_least", 30, target=3),
+            _kr("文章分享率", "%", "at_least", 30, target=3, hold_strict=True),
         ],
         [0.75, 0.8, 0.9],
     ),
@@ -237,7 +247,7 @@ TEAM_OBJECTIVES = {
 
 
 def _value(kr: KeyResult, share: float) -> Decimal:
-    """A plausible check-in value `share` of the way to the target."""
+    """A plausible check-in value `share` of the way to the target (holds: at `share` 0.8)."""
     if kr.kind == "milestone":
         return D(1) if share >= 1 else D(0)
     if kr.kind == "tiers":
@@ -383,8 +393,10 @@ def _quarter(
                         "on_track" if share >= 0.6 else ("at_risk" if share >= 0.4 else "off_track")
                     )
                     note = "按计划推进" if confidence == "on_track" else "进度偏慢，下周加大投入"
+                    # a hold is a level kept week by week (met or not), not a climb to it
+                    level = reach if kr.kind in ("at_least", "at_most") else pace
                     record_checkin(
-                        kr, str(_value(kr, pace)), confidence, note, person, None, now=moment
+                        kr, str(_value(kr, level)), confidence, note, person, None, now=moment
                     )
     if final:
         after = period.end + timedelta(days=1)

@@ -6,9 +6,18 @@ Rules (each is a step code in ``explain.STEP_TEMPLATES``):
   (start - target)``; ratio: ``current / target``.  Then floored at 0 (``progress.floored``)
   and capped at ``cap`` (``progress.capped``); ``cap`` defaults to 1 and may be raised by a
   template (e.g. 1.2 for 120 % over-achievement) but never below 1.
-* at_least met (``current >= target``) -> 1; not met -> partial ``current / target``,
-  floored at 0.  at_most met (``current <= target``) -> 1; not met -> ``target / current``.
-  A hold target cannot be over-achieved: met is exactly 1 whatever the cap.
+* at_least / at_most, met or not met (``pass_fail``, the default): held -> 1, not held -> 0.
+  Held means ``current >= target`` (at_least) or ``current <= target`` (at_most) with an
+  inclusive edge, ``current > target`` or ``current < target`` with a strict one; the step
+  names the rule (``kr.at_least_held`` / ``kr.at_least_missed``, ``kr.above_*`` when strict,
+  ``kr.at_most_*``, ``kr.below_*`` when strict), e.g. "2.9 is not above 3 (strict): target
+  not held, progress 0 (met or not met)".
+* at_least / at_most with partial credit (``proportional``, inclusive edge only): at_least
+  met (``current >= target``) -> 1; not met -> partial ``current / target``, floored at 0.
+  at_most met (``current <= target``) -> 1; not met -> ``target / current``.  These keep the
+  step codes they always had (``kr.at_least_met``, ``kr.at_least_partial`` ...), so key results
+  that scored this way before hold rules could be chosen explain themselves as before.
+* A hold target cannot be over-achieved: met is exactly 1 whatever the cap.
 * milestone: done -> 1, not done -> 0 (current given as True/False or 1/0).
 * per_unit: moved = ``current - start`` (up) or ``start - current`` (down); only whole
   steps count (``floor(moved / step)``, and never below 0: moving the wrong way earns 0,
@@ -27,7 +36,14 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
 from okr.domain.errors import InvalidNumber
-from okr.domain.krspec import Direction, KeyResultSpec, KRKind, ensure_valid_spec
+from okr.domain.krspec import (
+    HOLD_KINDS,
+    Direction,
+    HoldScoring,
+    KeyResultSpec,
+    KRKind,
+    ensure_valid_spec,
+)
 from okr.domain.numbers import ONE, ZERO, Number, in_domain_context, to_decimal
 from okr.domain.steps import Issue, Step
 from okr.domain.tiers import find_tier
@@ -88,7 +104,35 @@ def _linear(spec: KeyResultSpec, current: Decimal, cap: Decimal) -> tuple[Decima
     return _bounded(raw, cap, steps), steps
 
 
+_HELD_CODES = {
+    (KRKind.AT_LEAST, False): ("kr.at_least_held", "kr.at_least_missed"),
+    (KRKind.AT_LEAST, True): ("kr.above_held", "kr.above_missed"),
+    (KRKind.AT_MOST, False): ("kr.at_most_held", "kr.at_most_missed"),
+    (KRKind.AT_MOST, True): ("kr.below_held", "kr.below_missed"),
+}
+"""Steps of a met-or-not hold: (held, not held) by kind and whether the edge is strict."""
+
+
+def _is_held(spec: KeyResultSpec, current: Decimal) -> bool:
+    target = spec.target
+    assert target is not None
+    if spec.kind is KRKind.AT_LEAST:
+        return current > target if spec.hold_strict else current >= target
+    return current < target if spec.hold_strict else current <= target
+
+
 def _hold(spec: KeyResultSpec, current: Decimal) -> tuple[Decimal, list[Step]]:
+    """Met or not met: 1 when the target is held (edge strict or inclusive as written), else 0."""
+    if spec.scoring is HoldScoring.PROPORTIONAL:
+        return _hold_partial(spec, current)
+    held = _is_held(spec, current)
+    progress = ONE if held else ZERO
+    code = _HELD_CODES[(spec.kind, spec.hold_strict)][0 if held else 1]
+    return progress, [Step.of(code, current=current, target=spec.target, progress=progress)]
+
+
+def _hold_partial(spec: KeyResultSpec, current: Decimal) -> tuple[Decimal, list[Step]]:
+    """Partial credit short of the target (inclusive edge): current / target, target / current."""
     target = spec.target
     assert target is not None
     if spec.kind is KRKind.AT_LEAST:
@@ -167,7 +211,7 @@ def attainment(spec: KeyResultSpec, current: Number | None, cap: Number = ONE) -
     if spec.kind in (KRKind.INCREASE, KRKind.DECREASE, KRKind.RATIO):
         progress, step_list = _linear(spec, value, limit)
         return AttainmentResult(spec.kind, progress, None, None, True, tuple(step_list), warnings)
-    if spec.kind in (KRKind.AT_LEAST, KRKind.AT_MOST):
+    if spec.kind in HOLD_KINDS:
         progress, step_list = _hold(spec, value)
         return AttainmentResult(spec.kind, progress, None, None, True, tuple(step_list), warnings)
     assert top is not None

@@ -29,6 +29,32 @@ STEP_TEMPLATES: dict[str, str] = {
     "kr.at_most_partial": N_(
         "{current} is above {target}: partial {target} ÷ {current} = {progress}"
     ),
+    "kr.at_least_held": N_(
+        "{current} is at least {target}: target held, progress {progress} (met or not met)."
+    ),
+    "kr.at_least_missed": N_(
+        "{current} is below {target}: target not held, progress {progress} (met or not met)."
+    ),
+    "kr.above_held": N_(
+        "{current} is above {target} (strict): target held, progress {progress} (met or not met)."
+    ),
+    "kr.above_missed": N_(
+        "{current} is not above {target} (strict): target not held, progress {progress} "
+        "(met or not met)."
+    ),
+    "kr.at_most_held": N_(
+        "{current} is at most {target}: target held, progress {progress} (met or not met)."
+    ),
+    "kr.at_most_missed": N_(
+        "{current} is above {target}: target not held, progress {progress} (met or not met)."
+    ),
+    "kr.below_held": N_(
+        "{current} is below {target} (strict): target held, progress {progress} (met or not met)."
+    ),
+    "kr.below_missed": N_(
+        "{current} is not below {target} (strict): target not held, progress {progress} "
+        "(met or not met)."
+    ),
     "kr.milestone_done": N_("Milestone done: progress {progress}."),
     "kr.milestone_not_done": N_("Milestone not done: progress {progress}."),
     "kr.per_unit_up": (
@@ -162,6 +188,12 @@ ERROR_TEMPLATES: dict[str, str] = {
     ),
     "spec.target_not_positive": N_("A {kind} key result needs a target above 0, not {target}."),
     "spec.at_most_target_negative": N_("An at-most target cannot be negative ({target})."),
+    "spec.strict_at_most_zero": N_("< 0 is never held: make the edge ≤ 0 or the target above 0."),
+    "spec.hold_scoring_not_hold": N_("Only hold kinds (at least, at most) choose how they score."),
+    "spec.hold_strict_not_hold": N_("A strict edge is only for at-least and at-most key results."),
+    "spec.strict_proportional": N_(
+        "Partial credit gives 100% at the target itself: use an inclusive edge, or met or not met."
+    ),
     "spec.step_not_positive": N_("The step must be above 0, not {step}."),
     "spec.points_per_step_not_positive": N_(
         "Points per step must be above 0, not {points_per_step}."

@@ -6,12 +6,21 @@ Kinds (``KRKind``):
 increase    from ``start`` up to ``target`` (target > start)
 decrease    from ``start`` down to ``target`` (target < start)
 ratio       ``current / target`` (target > 0), e.g. "revenue against a 1,000,000 goal"
-at_least    keep the value >= ``target`` (target > 0)
-at_most     keep the value <= ``target`` (target >= 0)
+at_least    keep the value >= ``target`` (or > with a strict edge; target > 0)
+at_most     keep the value <= ``target`` (or < with a strict edge; target >= 0)
 milestone   done or not done
 per_unit    points per whole ``step`` moved from ``start`` in ``direction``, up to ``max_points``
 tiers       points by the ``Tier`` whose interval contains the value; no tier -> 0 points
 ==========  ==============================================================================
+
+The two hold kinds (at_least, at_most) say how they score (``HoldScoring``): met or not met
+(``pass_fail``, the default: held -> 1, not held -> 0), or partial credit below the line
+(``proportional``: ``current / target``, resp. ``target / current``), and whether the edge is
+strict (``hold_strict``: "> 5%", "< 60 s") or inclusive (the default: ">= 3%", "<= 60 s").  Other
+kinds have neither (``hold_scoring`` None, ``hold_strict`` False).  Partial credit takes an
+inclusive edge only: at the target itself the share is already 1, so a strict edge would change
+nothing there while the step said "not held"; and a strict at-most target of 0 ("< 0") can never
+be held, so it is refused.
 
 ``validate_spec`` returns every ``Issue`` found (errors and warnings: tier gaps and uncovered
 ranges are warnings because the seeds leave such holes on purpose or by accident, e.g.
@@ -46,6 +55,14 @@ class KRKind(StrEnum):
 
 
 POINT_KINDS = frozenset({KRKind.PER_UNIT, KRKind.TIERS})
+HOLD_KINDS = frozenset({KRKind.AT_LEAST, KRKind.AT_MOST})
+
+
+class HoldScoring(StrEnum):
+    """How a hold kind scores: met or not met (1 or 0), or partial credit short of the target."""
+
+    PASS_FAIL = "pass_fail"
+    PROPORTIONAL = "proportional"
 
 
 class Direction(StrEnum):
@@ -67,6 +84,10 @@ class KeyResultSpec:
     direction: Direction | None = None
     max_points: Decimal | None = None
     tiers: tuple[Tier, ...] = ()
+    hold_scoring: HoldScoring | None = None
+    """Hold kinds only: None means the default, met or not met (`scoring`)."""
+    hold_strict: bool = False
+    """Hold kinds only: the target itself does not count as held ("> 5%" rather than ">= 5%")."""
 
     @classmethod
     def increase(cls, start: Number, target: Number) -> KeyResultSpec:
@@ -84,14 +105,30 @@ class KeyResultSpec:
         return cls(KRKind.RATIO, target=to_decimal(target))
 
     @classmethod
-    def at_least(cls, target: Number) -> KeyResultSpec:
-        """Keep a metric at or above the target."""
-        return cls(KRKind.AT_LEAST, target=to_decimal(target))
+    def at_least(
+        cls,
+        target: Number,
+        scoring: HoldScoring = HoldScoring.PASS_FAIL,
+        *,
+        strict: bool = False,
+    ) -> KeyResultSpec:
+        """Keep a metric at or above the target (above it when strict); met or not by default."""
+        return cls(
+            KRKind.AT_LEAST, target=to_decimal(target), hold_scoring=scoring, hold_strict=strict
+        )
 
     @classmethod
-    def at_most(cls, target: Number) -> KeyResultSpec:
-        """Keep a metric at or below the target."""
-        return cls(KRKind.AT_MOST, target=to_decimal(target))
+    def at_most(
+        cls,
+        target: Number,
+        scoring: HoldScoring = HoldScoring.PASS_FAIL,
+        *,
+        strict: bool = False,
+    ) -> KeyResultSpec:
+        """Keep a metric at or below the target (below it when strict); met or not by default."""
+        return cls(
+            KRKind.AT_MOST, target=to_decimal(target), hold_scoring=scoring, hold_strict=strict
+        )
 
     @classmethod
     def milestone(cls) -> KeyResultSpec:
@@ -126,6 +163,13 @@ class KeyResultSpec:
     def is_points(self) -> bool:
         """Whether this kind scores points (per_unit, tiers) rather than a ratio."""
         return self.kind in POINT_KINDS
+
+    @property
+    def scoring(self) -> HoldScoring | None:
+        """How a hold kind scores (met or not met unless set); None for the other kinds."""
+        if self.kind not in HOLD_KINDS:
+            return None
+        return self.hold_scoring or HoldScoring.PASS_FAIL
 
 
 def _missing(spec: KeyResultSpec, *names: str) -> list[Issue]:
@@ -164,7 +208,23 @@ def _check_hold(spec: KeyResultSpec) -> list[Issue]:
         issues.append(Issue.error("spec.target_not_positive", kind=spec.kind, target=target))
     if spec.kind is KRKind.AT_MOST and target < 0:
         issues.append(Issue.error("spec.at_most_target_negative", target=target))
+    if spec.kind is KRKind.AT_MOST and spec.hold_strict and target == 0:
+        issues.append(Issue.error("spec.strict_at_most_zero"))
     return issues
+
+
+def _check_hold_rule(spec: KeyResultSpec) -> list[Issue]:
+    """A hold rule only on a hold kind; partial credit only with an inclusive edge."""
+    if spec.kind not in HOLD_KINDS:
+        issues = []
+        if spec.hold_scoring is not None:
+            issues.append(Issue.error("spec.hold_scoring_not_hold"))
+        if spec.hold_strict:
+            issues.append(Issue.error("spec.hold_strict_not_hold"))
+        return issues
+    if spec.hold_strict and spec.scoring is HoldScoring.PROPORTIONAL:
+        return [Issue.error("spec.strict_proportional")]
+    return []
 
 
 def _check_per_unit(spec: KeyResultSpec) -> list[Issue]:
@@ -182,15 +242,19 @@ def _check_per_unit(spec: KeyResultSpec) -> list[Issue]:
 
 def validate_spec(spec: KeyResultSpec) -> tuple[Issue, ...]:
     """List every problem of a key-result spec; errors block scoring, warnings do not."""
+    return (*_check_hold_rule(spec), *_check_kind(spec))
+
+
+def _check_kind(spec: KeyResultSpec) -> list[Issue]:
     if spec.kind in (KRKind.INCREASE, KRKind.DECREASE):
-        return tuple(_check_start_target(spec))
+        return _check_start_target(spec)
     if spec.kind in (KRKind.AT_LEAST, KRKind.AT_MOST, KRKind.RATIO):
-        return tuple(_check_hold(spec))
+        return _check_hold(spec)
     if spec.kind is KRKind.PER_UNIT:
-        return tuple(_check_per_unit(spec))
+        return _check_per_unit(spec)
     if spec.kind is KRKind.TIERS:
-        return tuple(check_tiers(spec.tiers))
-    return ()
+        return list(check_tiers(spec.tiers))
+    return []
 
 
 def ensure_valid_spec(spec: KeyResultSpec) -> tuple[Issue, ...]:

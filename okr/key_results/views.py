@@ -14,7 +14,7 @@ from okr.extensions import db
 from okr.forms import ActionForm
 from okr.key_results.blueprint import bp
 from okr.objectives import access
-from okr.objectives.forms import KeyResultForm, key_result_data
+from okr.objectives.forms import KeyResultForm, hold_values, key_result_data
 from okr.objectives.models import KeyResult, Objective
 from okr.objectives.rules import (
     format_tiers,
@@ -36,7 +36,7 @@ def _stored(kr: KeyResult) -> dict[str, object]:
     values["direction"] = kr.direction or "up"
     values["tiers"] = format_tiers(kr.tiers or [])
     values["confirm_gaps"] = has_tier_gap(kr.tiers or [])
-    return values
+    return values | hold_values(kr.hold_scoring, kr.hold_strict)
 
 
 def _objective(objective_id: int) -> Objective:

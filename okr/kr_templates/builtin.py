@@ -11,6 +11,10 @@ decomposition example) for SEO, share rate > 5% (its content-quality note) for c
 are starting values for the planning conversation; the objective is created as a draft and its
 owner and manager adjust them before submitting.
 
+Hold key results score met or not met (the seed gives no partial credit for any of them), with
+the edge as the seed writes it: "平均互动率≥3%" and "活动ROI≥1:5" inclusive, "内容分享率>5%"
+strict (its "高分享率(如>5%)"); the rest, whose targets the seed does not state, inclusive.
+
 Numbers are exact text, as stored in ``KRTemplate.key_results``.
 """
 
@@ -21,12 +25,22 @@ from typing import Any
 RULE_FIELDS = ("start", "target", "step", "points_per_step", "direction", "max_points")
 
 
+HOLD_KINDS = ("at_least", "at_most")
+
+
 def kr(title: str, unit: str, kind: str, weight: str, **rule: Any) -> dict[str, Any]:
-    """One template key result as stored: every rule field present, numbers as exact text."""
+    """One template key result as stored: every rule field present, numbers as exact text.
+
+    A hold kind scores met or not met unless `hold_scoring="proportional"` is given, with an
+    inclusive edge unless `hold_strict=True`; the other kinds have no hold rule.
+    """
     item: dict[str, Any] = {"title": title, "unit": unit, "kind": kind, "weight": weight}
     for name in RULE_FIELDS:
         item[name] = rule.get(name)
     item["tiers"] = list(rule.get("tiers", []))
+    hold = kind in HOLD_KINDS
+    item["hold_scoring"] = rule.get("hold_scoring") or ("pass_fail" if hold else None)
+    item["hold_strict"] = bool(rule.get("hold_strict", False))
     return item
 
 
@@ -60,7 +74,7 @@ BUILT_IN: tuple[dict[str, Any], ...] = (
             kr("内容产出量", "篇", "ratio", "20", target="36"),
             kr("平均页面停留时长", "秒", "at_least", "30", target="120"),
             kr("内容转化率（下载/注册）", "%", "at_least", "30", target="3"),
-            kr("内容分享率>5%", "%", "at_least", "20", target="5"),
+            kr("内容分享率>5%", "%", "at_least", "20", target="5", hold_strict=True),
         ],
     },
     {

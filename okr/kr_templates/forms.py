@@ -27,6 +27,8 @@ class TemplateKRForm(Form):
     max_points = KeyResultForm.max_points
     tiers = KeyResultForm.tiers
     confirm_gaps = KeyResultForm.confirm_gaps
+    hold_scoring = KeyResultForm.hold_scoring
+    hold_strict = KeyResultForm.hold_strict
 
 
 class TemplateForm(FlaskForm):

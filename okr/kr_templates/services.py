@@ -37,6 +37,8 @@ from okr.org.models import Person
 
 # Stored <-> typed ----------------------------------------------------------------------
 
+NUMBERS = ("start", "target", "step", "points_per_step", "max_points")
+
 
 def _number(text: Any) -> Decimal | None:
     return None if text in (None, "") else Decimal(str(text))
@@ -53,13 +55,11 @@ def kr_data(item: dict[str, Any]) -> KeyResultData:
         unit=item.get("unit", ""),
         kind=item["kind"],
         weight=_number(item.get("weight")) or Decimal(0),
-        start=_number(item.get("start")),
-        target=_number(item.get("target")),
-        step=_number(item.get("step")),
-        points_per_step=_number(item.get("points_per_step")),
+        **{name: _number(item.get(name)) for name in NUMBERS},
         direction=item.get("direction") or None,
-        max_points=_number(item.get("max_points")),
         tiers=copy.deepcopy(item.get("tiers") or []),
+        hold_scoring=item.get("hold_scoring") or None,
+        hold_strict=bool(item.get("hold_strict")),
         confirm_gaps=True,  # a stored template passed the checks; any gap in it was confirmed
     )
 
@@ -71,13 +71,11 @@ def kr_item(data: KeyResultData) -> dict[str, Any]:
         data.unit.strip(),
         data.kind,
         str(data.weight),
-        start=_text(data.start),
-        target=_text(data.target),
-        step=_text(data.step),
-        points_per_step=_text(data.points_per_step),
+        **{name: _text(getattr(data, name)) for name in NUMBERS},
         direction=data.direction,
-        max_points=_text(data.max_points),
         tiers=data.tiers or [],
+        hold_scoring=data.hold_scoring,  # a hold kind without one: met or not met
+        hold_strict=data.hold_strict,
     )
 
 

@@ -34,7 +34,10 @@ from okr.kr_templates.services import (
     save_template,
 )
 from okr.labels import status_label
-from okr.objectives.forms import key_result_data  # the same reading as the key-result form
+from okr.objectives.forms import (  # the same reading as the key-result form
+    hold_values,
+    key_result_data,
+)
 from okr.objectives.rules import format_tiers, has_tier_gap
 from okr.org.models import Department, Person
 from okr.org.queries import department_paths
@@ -202,6 +205,7 @@ def _form_data(template: KRTemplate) -> dict[str, object]:
             "direction": item.get("direction") or "up",
             "tiers": format_tiers(item.get("tiers") or []),
             "confirm_gaps": has_tier_gap(item.get("tiers") or []),  # stored: it was confirmed
+            **hold_values(item.get("hold_scoring"), item.get("hold_strict")),
         }
         for item in template.key_results
     ]

@@ -13,7 +13,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from okr.domain.errors import DomainError, InvalidSpec
-from okr.domain.krspec import ensure_valid_spec
+from okr.domain.krspec import HOLD_KINDS, HoldScoring, ensure_valid_spec
 from okr.domain.numbers import HUNDRED, ZERO, check_range
 from okr.domain.steps import Issue, Severity
 from okr.errors import Invalid
@@ -30,6 +30,8 @@ SPEC_FIELDS = (
     "direction",
     "max_points",
     "tiers",
+    "hold_scoring",
+    "hold_strict",
 )
 _ISSUE_FIELD = {
     "spec.increase_start_equals_target": "target",
@@ -41,6 +43,10 @@ _ISSUE_FIELD = {
     "spec.step_not_positive": "step",
     "spec.points_per_step_not_positive": "points_per_step",
     "spec.max_points_not_positive": "max_points",
+    "spec.strict_at_most_zero": "hold_strict",
+    "spec.strict_proportional": "hold_strict",
+    "spec.hold_scoring_not_hold": "hold_scoring",
+    "spec.hold_strict_not_hold": "hold_strict",
 }
 
 
@@ -61,6 +67,10 @@ class KeyResultData:
     """The person confirmed that values between two tiers should score 0 (a gap is refused otherwise)."""
     percent_typed: tuple[str, ...] = ()
     """Fields (start, target) typed with a percent sign, refused unless the unit is a percent."""
+    hold_scoring: str | None = None
+    """Hold kinds: "pass_fail" or "proportional" (None: met or not met); other kinds: None."""
+    hold_strict: bool = False
+    """Hold kinds: the target itself is not enough ("> 5%"); other kinds: False."""
 
 
 def check_weight(weight: Decimal | None, field: str = "weight") -> Decimal:
@@ -77,8 +87,9 @@ def apply_definition(kr: KeyResult, data: KeyResultData) -> list[str]:
     """Copy data onto the row; return the warnings of its scoring rule (errors raise Invalid).
 
     The same checks run for every path that writes a key result (form, KR templates and their
-    application): weight 0-100, the kind's rule (start == target, overlapping tiers ...), and a
-    gap between two tiers only when the person confirmed it.
+    application): weight 0-100, the kind's rule (start == target, overlapping tiers ...), a hold
+    rule (met or not, partial credit, strict edge) only on a hold kind, and a gap between two
+    tiers only when the person confirmed it.
     """
     if not data.title.strip():
         raise Invalid({"title": _("Enter a title.")})
@@ -92,6 +103,8 @@ def apply_definition(kr: KeyResult, data: KeyResultData) -> list[str]:
         },
     ):
         raise Invalid(problems)  # e.g. "-5 人" or "50%" for a count: the same rule as check-ins
+    if data.hold_scoring not in (None, *HoldScoring):
+        raise Invalid({"hold_scoring": _("Choose met or not met, or partial credit.")})
     _copy(kr, data)
     warnings = _rule_warnings(kr)
     _check_gaps(warnings, data.confirm_gaps)
@@ -112,6 +125,9 @@ def _copy(kr: KeyResult, data: KeyResultData) -> None:
         data.max_points,
     )
     kr.tiers = data.tiers or []
+    hold = data.kind in HOLD_KINDS
+    kr.hold_scoring = data.hold_scoring or (HoldScoring.PASS_FAIL.value if hold else None)
+    kr.hold_strict = data.hold_strict
 
 
 def _rule_warnings(kr: KeyResult) -> tuple[Issue, ...]:

@@ -13,7 +13,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from okr.errors import Invalid
 from okr.forms import DecimalText, VersionedForm, optional_int, options
 from okr.forms import required_number as _required_number
-from okr.labels import KR_KINDS, PROGRESS_RULES
+from okr.labels import HOLD_EDGES, HOLD_KINDS, HOLD_SCORINGS, KR_KINDS, PROGRESS_RULES
 from okr.objectives.definition import KeyResultData
 from okr.objectives.rules import parse_tiers, tier_to_dict, typed_percent
 
@@ -74,6 +74,16 @@ class KeyResultForm(VersionedForm):
         ),
     )
     confirm_gaps = BooleanField(_l("I mean this gap: values between two tiers score 0 points"))
+    hold_scoring = SelectField(_l("Scoring"), choices=options(HOLD_SCORINGS), default="pass_fail")
+    hold_strict = SelectField(_l("Edge"), choices=options(HOLD_EDGES), default="inclusive")
+
+
+def hold_values(hold_scoring: str | None, hold_strict: bool | None) -> dict[str, str]:
+    """A stored hold rule as the form shows it (other kinds: the form's defaults)."""
+    return {
+        "hold_scoring": hold_scoring or "pass_fail",
+        "hold_strict": "strict" if hold_strict else "inclusive",
+    }
 
 
 class DecisionForm(FlaskForm):
@@ -81,7 +91,11 @@ class DecisionForm(FlaskForm):
 
 
 def key_result_data(form: KeyResultForm) -> KeyResultData:
-    """Read the form; fields a kind does not use are dropped, missing ones refused beside the field."""
+    """Read the form; fields a kind does not use are dropped, missing ones refused beside the field.
+
+    The hold rule (scoring, edge) is read only for a hold kind: a select is always posted, even
+    where the page hides it, so for the other kinds it is dropped like their unused numbers.
+    """
     kind = form.kind.data
     errors = _missing_numbers(form, kind)
     tiers = _read_tiers(form, errors) if kind == "tiers" else None
@@ -103,6 +117,8 @@ def key_result_data(form: KeyResultForm) -> KeyResultData:
         direction=form.direction.data if kind == "per_unit" else None,
         max_points=number("max_points"),
         tiers=tiers,
+        hold_scoring=form.hold_scoring.data if kind in HOLD_KINDS else None,
+        hold_strict=kind in HOLD_KINDS and form.hold_strict.data == "strict",
         confirm_gaps=bool(form.confirm_gaps.data),
         percent_typed=tuple(
             f

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from okr.cycles.models import Cycle
@@ -106,6 +106,10 @@ class KeyResult(db.Model):
     direction: Mapped[str | None] = mapped_column(String(4))
     max_points: Mapped[Decimal | None] = mapped_column(Exact)
     tiers: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Hold kinds (at_least, at_most) only: "pass_fail" (met or not) or "proportional" (partial
+    # credit short of the target), and whether the target itself is not enough ("> 5%").
+    hold_scoring: Mapped[str | None] = mapped_column(String(12))  # okr.domain.krspec.HoldScoring
+    hold_strict: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     position: Mapped[int] = mapped_column(Integer, default=0)
     # Latest state, copied from the newest check-in so pages need not read the log.
     current: Mapped[Decimal | None] = mapped_column(Exact)

@@ -232,6 +232,7 @@ _KR = KeyResult.__table__
 _KR_FIGURE_INPUTS = (
     *("id", "objective_id", "title", "weight", "position", "current", "confidence"),
     *("kind", "start", "target", "step", "points_per_step", "direction", "max_points", "tiers"),
+    *("hold_scoring", "hold_strict"),
     *("progress", "points"),
 )
 

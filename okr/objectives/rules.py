@@ -11,7 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from okr.domain.errors import DomainError
-from okr.domain.krspec import Direction, KeyResultSpec, KRKind
+from okr.domain.krspec import Direction, HoldScoring, KeyResultSpec, KRKind
 from okr.domain.numbers import parse_decimal
 from okr.domain.tiers import Tier, check_tiers
 from okr.objectives.models import KeyResult
@@ -53,6 +53,8 @@ def spec_of(kr: KeyResult) -> KeyResultSpec:
         direction=Direction(kr.direction) if kr.direction else None,
         max_points=kr.max_points,
         tiers=tuple(tier_from_dict(t) for t in kr.tiers or ()),
+        hold_scoring=HoldScoring(kr.hold_scoring) if kr.hold_scoring else None,
+        hold_strict=bool(kr.hold_strict),
     )
 
 

@@ -13,7 +13,7 @@ from okr.domain.numbers import quantity
 from okr.domain.ratings import normalise
 from okr.domain.template import Criterion, Part
 from okr.domain.weights import plain_mean
-from okr.labels import pct
+from okr.labels import HOLD_KINDS, hold_edge, pct
 from okr.objectives.models import KeyResult, Objective
 from okr.reviews.models import Appraisal, PeerForm
 from okr.schemes.format import TemplateSpec
@@ -39,9 +39,15 @@ def _value(value: Decimal | None, unit: str) -> str:
 
 
 def kr_figures(kr: KeyResult, step: Decimal | None) -> tuple[str, str]:
-    """Current figure and new target: the KR's target, or `step` of the way there from now."""
+    """Current figure and new target: the KR's target, or `step` of the way there from now.
+
+    A hold scored met or not met gets its target with its edge ("> 5%"): part of the way there
+    would still score 0.
+    """
     if kr.kind not in NUMERIC_TARGET_KINDS or kr.target is None:
         return pct(kr.progress), pct(Decimal(1))
+    if kr.kind in HOLD_KINDS and kr.hold_scoring != "proportional":
+        return _value(kr.current, kr.unit), hold_edge(kr.kind, kr.target, kr.unit, kr.hold_strict)
     target = kr.target
     if step is not None and kr.current is not None:
         target = kr.current + (kr.target - kr.current) * step

@@ -6,7 +6,7 @@ import pytest
 
 from okr.domain.attainment import attainment, max_points_of
 from okr.domain.errors import InvalidNumber, InvalidSpec
-from okr.domain.krspec import Direction, KeyResultSpec, KRKind
+from okr.domain.krspec import Direction, HoldScoring, KeyResultSpec, KRKind
 from okr.domain.steps import Step
 from okr.domain.tiers import Tier
 
@@ -14,8 +14,9 @@ FOLLOWERS = KeyResultSpec.increase(50000, 60000)  # seed 001: followers 50k -> 6
 INCREASE = KeyResultSpec.increase(100, 200)
 COMPLAINT_RATE = KeyResultSpec.decrease(8, "5.5")
 TRIALS = KeyResultSpec.ratio(4000)  # seed 001: 4,000 trial sign-ups
-ENGAGEMENT = KeyResultSpec.at_least(3)  # seed 001: engagement >= 3%
-RESPONSE_TIME = KeyResultSpec.at_most(60)
+PARTIAL = HoldScoring.PROPORTIONAL
+ENGAGEMENT = KeyResultSpec.at_least(3, PARTIAL)  # seed 001's engagement >= 3%, partial credit
+RESPONSE_TIME = KeyResultSpec.at_most(60, PARTIAL)
 SATISFACTION = KeyResultSpec.per_unit(80, 1, "0.5", 10)  # +1% -> 0.5 points, at most 10
 IMPRESSIONS = KeyResultSpec.per_unit(10000, 100, "0.1", 5)  # +100 -> 0.1 points, at most 5
 COMPLAINTS = KeyResultSpec.per_unit(8, 1, 1, 10, Direction.DOWN)  # -1% -> 1 point, at most 10
@@ -132,8 +133,8 @@ def test_division_keeps_28_significant_digits() -> None:
         (RESPONSE_TIME, "30", "1.2", D("1"), "kr.at_most_met"),
         (RESPONSE_TIME, "75", "1", D("0.8"), "kr.at_most_partial"),
         (RESPONSE_TIME, "120", "1", D("0.5"), "kr.at_most_partial"),
-        (KeyResultSpec.at_most(0), "2", "1", D("0"), "kr.at_most_partial"),
-        (KeyResultSpec.at_most(0), "0", "1", D("1"), "kr.at_most_met"),
+        (KeyResultSpec.at_most(0, PARTIAL), "2", "1", D("0"), "kr.at_most_partial"),
+        (KeyResultSpec.at_most(0, PARTIAL), "0", "1", D("1"), "kr.at_most_met"),
     ],
     ids=[
         "at-least-exactly-met",
@@ -149,7 +150,7 @@ def test_division_keeps_28_significant_digits() -> None:
         "at-most-zero-target-held",
     ],
 )
-def test_hold_kinds_met_is_one_and_partial_is_a_ratio(
+def test_proportional_holds_met_is_one_and_partial_is_a_ratio(
     spec: KeyResultSpec, current: str, cap: str, progress: D, code: str
 ) -> None:
     result = attainment(spec, current, cap)
@@ -166,6 +167,73 @@ def test_at_least_partial_step_params() -> None:
 def test_at_least_negative_partial_is_floored_with_step() -> None:
     steps = attainment(ENGAGEMENT, "-3").steps
     assert [s.code for s in steps] == ["kr.at_least_partial", "progress.floored"]
+
+
+# Met or not met (the default) on both sides of the edge, strict and inclusive: seed 001's
+# "平均互动率≥3%" (inclusive) and "内容分享率>5%" (strict); "≤ 60 s" and "< 60 s".
+SHARE_RATE = KeyResultSpec.at_least(5, strict=True)
+INTERACTION = KeyResultSpec.at_least(3)
+WAIT = KeyResultSpec.at_most(60)
+WAIT_STRICT = KeyResultSpec.at_most(60, strict=True)
+
+
+@pytest.mark.parametrize(
+    ("spec", "current", "progress", "code"),
+    [
+        (INTERACTION, "2.9", D(0), "kr.at_least_missed"),
+        (INTERACTION, "3", D(1), "kr.at_least_held"),
+        (INTERACTION, "3.1", D(1), "kr.at_least_held"),
+        (SHARE_RATE, "4.99", D(0), "kr.above_missed"),
+        (SHARE_RATE, "5", D(0), "kr.above_missed"),
+        (SHARE_RATE, "5.01", D(1), "kr.above_held"),
+        (WAIT, "61", D(0), "kr.at_most_missed"),
+        (WAIT, "60", D(1), "kr.at_most_held"),
+        (WAIT, "59", D(1), "kr.at_most_held"),
+        (WAIT_STRICT, "61", D(0), "kr.below_missed"),
+        (WAIT_STRICT, "60", D(0), "kr.below_missed"),
+        (WAIT_STRICT, "59.9", D(1), "kr.below_held"),
+        (KeyResultSpec.at_most(0), "0", D(1), "kr.at_most_held"),
+        (KeyResultSpec.at_least(3), "-1", D(0), "kr.at_least_missed"),
+    ],
+    ids=[
+        "inclusive-at-least-below",
+        "inclusive-at-least-at-the-edge",
+        "inclusive-at-least-above",
+        "strict-at-least-below",
+        "strict-at-least-at-the-edge",
+        "strict-at-least-above",
+        "inclusive-at-most-above",
+        "inclusive-at-most-at-the-edge",
+        "inclusive-at-most-below",
+        "strict-at-most-above",
+        "strict-at-most-at-the-edge",
+        "strict-at-most-below",
+        "inclusive-at-most-zero-held",
+        "inclusive-at-least-negative-not-floored-step",
+    ],
+)
+def test_pass_fail_holds_score_one_or_zero_at_the_edge_as_written(
+    spec: KeyResultSpec, current: str, progress: D, code: str
+) -> None:
+    result = attainment(spec, current, "1.2")
+    assert result.progress == progress
+    assert result.steps == (
+        Step(code, {"current": current, "target": str(spec.target), "progress": str(progress)}),
+    )
+
+
+def test_hold_kinds_score_met_or_not_met_by_default() -> None:
+    spec = KeyResultSpec(KRKind.AT_LEAST, target=D(3))
+    assert spec.scoring is HoldScoring.PASS_FAIL and not spec.hold_strict
+    assert attainment(spec, "2.9").progress == 0
+    assert KeyResultSpec.increase(1, 2).scoring is None
+
+
+def test_partial_credit_below_the_line_is_exact() -> None:
+    """The issue's example: 2.9 against >= 3% gives 2.9 / 3, shown as 96.7% (exact here)."""
+    result = attainment(KeyResultSpec.at_least(3, PARTIAL), "2.9")
+    assert result.progress == D("2.9") / D(3)
+    assert result.progress == D("0.9666666666666666666666666667")
 
 
 @pytest.mark.parametrize(

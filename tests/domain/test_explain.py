@@ -15,7 +15,7 @@ from okr.domain.calibration import ConsecutiveLowRule, CycleOutcome, check_quota
 from okr.domain.composite import Adjustment, composite
 from okr.domain.errors import DomainError
 from okr.domain.grades import grade_for
-from okr.domain.krspec import Direction, KeyResultSpec, KRKind, validate_spec
+from okr.domain.krspec import Direction, HoldScoring, KeyResultSpec, KRKind, validate_spec
 from okr.domain.numbers import check_range, parse_decimal, round_display, to_decimal
 from okr.domain.outcomes import Gives, OutcomeRule, When, outcomes_for, validate_outcomes
 from okr.domain.periods import CycleKind, Period, period_containing, period_from_label
@@ -145,10 +145,18 @@ SCENARIOS: list[Scenario] = [
     lambda: attainment(KeyResultSpec.increase(100, 200), 250),
     lambda: attainment(KeyResultSpec.decrease(8, "5.5"), 9),
     lambda: attainment(KeyResultSpec.ratio(4000), 3000),
+    lambda: attainment(KeyResultSpec.at_least(3, HoldScoring.PROPORTIONAL), 3),
+    lambda: attainment(KeyResultSpec.at_least(3, HoldScoring.PROPORTIONAL), 2),
+    lambda: attainment(KeyResultSpec.at_most(3, HoldScoring.PROPORTIONAL), 3),
+    lambda: attainment(KeyResultSpec.at_most(3, HoldScoring.PROPORTIONAL), 4),
     lambda: attainment(KeyResultSpec.at_least(3), 3),
     lambda: attainment(KeyResultSpec.at_least(3), 2),
+    lambda: attainment(KeyResultSpec.at_least(3, strict=True), 3),
+    lambda: attainment(KeyResultSpec.at_least(3, strict=True), 4),
     lambda: attainment(KeyResultSpec.at_most(3), 3),
     lambda: attainment(KeyResultSpec.at_most(3), 4),
+    lambda: attainment(KeyResultSpec.at_most(3, strict=True), 3),
+    lambda: attainment(KeyResultSpec.at_most(3, strict=True), 2),
     lambda: attainment(KeyResultSpec.milestone(), True),
     lambda: attainment(KeyResultSpec.milestone(), False),
     lambda: attainment(KeyResultSpec.milestone(), 2),
@@ -164,6 +172,12 @@ SCENARIOS: list[Scenario] = [
     lambda: validate_spec(KeyResultSpec(KRKind.INCREASE)),
     lambda: validate_spec(KeyResultSpec.at_least(0)),
     lambda: validate_spec(KeyResultSpec.at_most(-1)),
+    lambda: validate_spec(KeyResultSpec.at_most(0, strict=True)),
+    lambda: validate_spec(KeyResultSpec.at_least(3, HoldScoring.PROPORTIONAL, strict=True)),
+    lambda: validate_spec(
+        KeyResultSpec(KRKind.RATIO, target=D(1), hold_scoring=HoldScoring.PASS_FAIL)
+    ),
+    lambda: validate_spec(KeyResultSpec(KRKind.MILESTONE, hold_strict=True)),
     lambda: validate_spec(KeyResultSpec.per_unit(0, 0, 0, 0)),
     lambda: validate_spec(KeyResultSpec.tiered([])),
     lambda: validate_spec(KeyResultSpec.tiered([Tier.of(5, 1, -1), Tier.of(2, 2, 1)])),
@@ -375,6 +389,13 @@ def test_emitted_params_match_template_placeholders_exactly() -> None:
         if set(params) != explain.placeholders(ALL_TEMPLATES[code])
     ]
     assert mismatches == []
+
+
+def test_a_strict_miss_says_which_rule_applied() -> None:
+    step = attainment(KeyResultSpec.at_least(3, strict=True), "2.9").steps[0]
+    assert explain.describe(step.code, step.params) == (
+        "2.9 is not above 3 (strict): target not held, progress 0 (met or not met)."
+    )
 
 
 def test_every_emitted_code_renders_in_english() -> None:

@@ -5,7 +5,14 @@ from decimal import Decimal as D
 import pytest
 
 from okr.domain.errors import InvalidSpec
-from okr.domain.krspec import Direction, KeyResultSpec, KRKind, ensure_valid_spec, validate_spec
+from okr.domain.krspec import (
+    Direction,
+    HoldScoring,
+    KeyResultSpec,
+    KRKind,
+    ensure_valid_spec,
+    validate_spec,
+)
 from okr.domain.steps import Severity
 from okr.domain.tiers import Tier, find_tier, tiers_overlap
 
@@ -50,6 +57,25 @@ PURCHASE_RATE = (
         (KeyResultSpec.per_unit(80, 1, "0.5", -5), ["spec.max_points_not_positive"]),
         (KeyResultSpec(KRKind.PER_UNIT, start=D(1)), ["spec.missing_field"] * 4),
         (KeyResultSpec.tiered([]), ["spec.tiers_empty"]),
+        (KeyResultSpec.at_most(0, strict=True), ["spec.strict_at_most_zero"]),
+        (
+            KeyResultSpec.at_least(3, HoldScoring.PROPORTIONAL, strict=True),
+            ["spec.strict_proportional"],
+        ),
+        (
+            KeyResultSpec(KRKind.INCREASE, D(1), D(2), hold_scoring=HoldScoring.PASS_FAIL),
+            ["spec.hold_scoring_not_hold"],
+        ),
+        (
+            KeyResultSpec(KRKind.RATIO, target=D(5), hold_strict=True),
+            ["spec.hold_strict_not_hold"],
+        ),
+        (
+            KeyResultSpec(
+                KRKind.MILESTONE, hold_scoring=HoldScoring.PROPORTIONAL, hold_strict=True
+            ),
+            ["spec.hold_scoring_not_hold", "spec.hold_strict_not_hold"],
+        ),
     ],
     ids=[
         "increase-start-equals-target",
@@ -69,6 +95,11 @@ PURCHASE_RATE = (
         "per-unit-negative-max",
         "per-unit-missing-fields",
         "tiers-empty",
+        "strict-at-most-zero-can-never-be-held",
+        "strict-edge-with-partial-credit",
+        "hold-scoring-on-increase",
+        "strict-edge-on-ratio",
+        "hold-rule-on-milestone",
     ],
 )
 def test_validate_spec_refuses_unscorable_specs(spec: KeyResultSpec, expected: list[str]) -> None:
@@ -103,6 +134,8 @@ def test_wrong_direction_error_names_start_and_target() -> None:
         KeyResultSpec.ratio(4000),
         KeyResultSpec.at_least(3),
         KeyResultSpec.at_most(0),
+        KeyResultSpec.at_least(5, strict=True),
+        KeyResultSpec.at_most(60, HoldScoring.PROPORTIONAL),
         KeyResultSpec.milestone(),
         KeyResultSpec.per_unit(80, 1, "0.5", 10),
         KeyResultSpec.per_unit(8, 1, 1, 10, Direction.DOWN),
@@ -114,6 +147,8 @@ def test_wrong_direction_error_names_start_and_target() -> None:
         "ratio",
         "at-least",
         "at-most-zero",
+        "strict-at-least",
+        "partial-at-most",
         "milestone",
         "per-unit-up",
         "per-unit-down",

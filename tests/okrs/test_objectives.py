@@ -284,11 +284,9 @@ def test_the_explain_section_shows_the_arithmetic(client, login, org):
         progress_rule="both",
     )
     mine = _objective(org, "提升自然搜索流量", parent_id=dept.id)
-    traffic, rate = _with_krs(
-        mine.id,
-        _kr("自然流量", 60, start="40000", target="60000"),
-        _kr("互动率", 40, kind="at_least", start=None, target="3"),
-    )
+    partial = _kr("互动率", 40, kind="at_least", start=None, target="3")
+    partial.hold_scoring = "proportional"  # partial credit below 3, as before hold rules
+    traffic, rate = _with_krs(mine.id, _kr("自然流量", 60, start="40000", target="60000"), partial)
     (pages,) = _with_krs(dept.id, _kr("收录页面", 100, start="100", target="300"))
     org.cycle.status = "running"
     db.session.commit()

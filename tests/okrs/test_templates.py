@@ -360,6 +360,8 @@ def test_admin_copies_a_builtin_and_edits_the_copy(client, login, org):
         "direction": None,
         "max_points": None,
         "tiers": [],
+        "hold_scoring": None,
+        "hold_strict": False,
     }
     assert [t["points"] for t in copy.key_results[1]["tiers"]] == ["3", "5"]
 
