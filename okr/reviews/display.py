@@ -9,16 +9,19 @@ never a rater's name or sheet. Scores are rounded here, once, for display.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 
 from okr.domain.numbers import fmt, round_display
+from okr.domain.outcomes import outcomes_for
 from okr.domain.steps import Step
 from okr.domain.weights import plain_mean
 from okr.explain import NO_GLOSSARY, Glossary, describe, describe_steps
+from okr.extensions import db
 from okr.reviews.models import Appraisal, PeerForm
 from okr.reviews.queries import Inputs, live
 from okr.reviews.scoring import Breakdown, frozen_steps
@@ -91,6 +94,7 @@ class Scores:
     missing: list[str]
     peer: PeerAggregate | None
     needs_plan: bool
+    outcomes: list[tuple[str, bool]] = field(default_factory=list)  # (sentence, pending)
 
 
 def _dec(value: Any) -> Decimal | None:
@@ -137,10 +141,37 @@ def visible_steps(
 def scores_of(
     spec: TemplateSpec, appraisal: Appraisal, inputs: Inputs, result: Breakdown | None = None
 ) -> Scores:
-    """The breakdown as shown: frozen when finalized, live otherwise."""
+    """The breakdown as shown: frozen when finalized, live otherwise, with the template's rewards
+    and penalties that apply (by the final grade, the composite and the department rank)."""
     if appraisal.result is not None:
-        return _frozen_scores(spec, appraisal, inputs)
-    return _live_scores(spec, appraisal, inputs, result or live(spec, appraisal, inputs))
+        scores = _frozen_scores(spec, appraisal, inputs)
+    else:
+        scores = _live_scores(spec, appraisal, inputs, result or live(spec, appraisal, inputs))
+    if spec.domain.outcomes:
+        by_company = any(o.when.rank and o.when.scope == "company" for o in spec.domain.outcomes)
+        ranks = {
+            "department": appraisal.rank,
+            "company": company_rank(appraisal) if by_company else None,
+        }
+        grade = scores.final_grade or scores.grade
+        found = outcomes_for(spec.domain.outcomes, scores.composite, grade, ranks)
+        words = spec.glossary()
+        scores.outcomes = [(describe(o.step.code, o.step.params, words), o.pending) for o in found]
+    return scores
+
+
+def company_rank(appraisal: Appraisal) -> int | None:
+    """The rank of a released result in its whole review (ties share a rank), or None before."""
+    if appraisal.rank is None or appraisal.composite is None:
+        return None
+    higher = db.session.scalar(
+        select(func.count(Appraisal.id)).where(
+            Appraisal.review_id == appraisal.review_id,
+            Appraisal.rank.is_not(None),
+            Appraisal.composite > appraisal.composite,
+        )
+    )
+    return int(higher or 0) + 1
 
 
 def _frozen_scores(spec: TemplateSpec, appraisal: Appraisal, inputs: Inputs) -> Scores:

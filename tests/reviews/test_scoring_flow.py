@@ -118,3 +118,22 @@ def test_a_real_appraisal_is_graded_on_every_indicator_under_seed_000(make_perso
     ]
     interview_with(appraisal, spec, ratings | {"care": "80"})
     assert breakdown(appraisal, spec).result.grade == "优秀"
+
+
+def test_the_appraisal_shows_the_templates_rewards_and_penalties(
+    make_person, make_department, client, login
+):
+    """Seed 000's 120-point scheme: 低于65分惩处50-200元, shown with its derivation."""
+    team, _manager, person, _peers, hr = community_team(make_department, make_person)
+    cycle, _objective, _kr = running_quarter(date(2026, 11, 21), person, hr)
+    template = store_template("marketing-dept-120")
+    review = opened_review(cycle, template, [team], hr)
+    db.session.commit()
+    appraisal, spec = appraisal_of(review, person), spec_of(template)
+    interview_with(appraisal, spec, {"results": "1", "skills": "1", "attitude": "1"})
+    db.session.commit()
+    login(hr)
+    page = client.get(f"/reviews/appraisals/{appraisal.id}").get_data(as_text=True)
+    # KR 0.5 × 70% × 120 = 42, interview 0: 42 < 65
+    assert "低于65分惩处: a score of 42, so -200…-50 yuan." in page
+    assert "超过108分奖励" not in page
