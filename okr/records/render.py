@@ -20,12 +20,15 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from okr.http import csp_nonce
 from okr.plans.services import item_status_label, section_label
+from okr.records.chart import FONTS as CHART_FONTS
 from okr.records.chart import progress_svg
 from okr.records.record import Record
 
 # A base URL nobody can reach: relative links in the print template resolve under it, and the
 # fetcher below answers only for it, from the static folder. file://, http(s) and data: are refused.
 STATIC_BASE = "https://okr-static.invalid/static/"
+# The static folder okr.create_app gives every app (the repository's), for warming up without one.
+STATIC_FOLDER = str(Path(__file__).resolve().parent.parent.parent / "static")
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -115,6 +118,25 @@ class RecordHTML(HTML):
 
     def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
         return super()._ua_stylesheets(forms) if forms else [_user_agent_stylesheet()]
+
+
+# A little of each kind of text and box a record has, for warm_up.
+_WARM_UP_HTML = (
+    '<body class="record"><h1>Review record 考核记录</h1><table class="grid"><thead><tr><th>权重'
+    "</th></tr></thead><tbody><tr><td>Attainment 达成率 83.52%</td></tr></tbody></table>"
+    '<ol class="derivation"><li>综合得分 = 60 × 0.5</li></ol><svg xmlns="http://www.w3.org/2000/svg"'
+    f' viewBox="0 0 80 20" font-family="{CHART_FONTS}"><text x="1" y="12">100% 进展</text></svg>'
+    "</body>"
+)
+
+
+def warm_up(static_folder: str) -> None:
+    """Register the fonts and lay out and write a small record-like page once, so that the first
+    record of this process, or of the processes forked from it, starts warm."""
+    fetcher = StaticOnlyFetcher(static_folder)
+    with _fonts_lock:
+        document = RecordHTML(string=_WARM_UP_HTML, base_url=STATIC_BASE, url_fetcher=fetcher)
+        document.write_pdf(stylesheets=_stylesheets(static_folder), font_config=_font_config())
 
 
 def record_pdf(record: Record) -> bytes:
