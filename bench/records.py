@@ -20,6 +20,18 @@ import time
 from pathlib import Path
 
 
+def pool_cpu() -> float:
+    """CPU seconds of every pool process ended so far: the fork server reaps them, so their time
+    is its children's (Linux /proc; 0 before the fork server has started)."""
+    from multiprocessing import forkserver
+
+    pid = forkserver._forkserver._forkserver_pid  # type: ignore[attr-defined]
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=1000)
@@ -71,14 +83,18 @@ def main() -> None:
     )
     batch = [ids[i % len(ids)] for i in range(args.count)]
     for _ in range(args.batches):
+        cpu_before = pool_cpu()
         with app.app_context():
             started = time.perf_counter()
             total = sum(len(pdf) for pdf in render_all(batch, "zh", args.workers))
             elapsed = time.perf_counter() - started
+        time.sleep(0.5)  # for the fork server to reap the pool's processes
+        cpu = (pool_cpu() - cpu_before) / args.count
         print(
             f"batch of {args.count} on {args.workers} processes: {elapsed:.1f} s "
             f"({elapsed / args.count * 1000:.0f} ms per record, {args.count / elapsed:.1f} records/s, "
-            f"{total / 2**20:.0f} MiB), load average {os.getloadavg()[0]:.1f}"
+            f"{total / 2**20:.0f} MiB, pool CPU {cpu:.3f} s a record), "
+            f"load average {os.getloadavg()[0]:.1f}"
         )
 
 

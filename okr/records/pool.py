@@ -99,8 +99,9 @@ def render_all(ids: list[int], locale: str, workers: int) -> Generator[bytes, No
         initargs=(app.extensions["okr.factory"], _pool_config(app)),
     )
     try:
-        # Chunks of up to 4 records, but small enough that every process gets some.
-        chunksize = max(1, min(4, len(ids) // (4 * workers)))
-        yield from pool.map(_render_one, [(i, locale) for i in ids], chunksize=chunksize)
+        # One record a task: a task costs the pool under a millisecond (measured with 126 KB
+        # results), and the last records of a batch spread over every process instead of
+        # waiting in one process's chunk.
+        yield from pool.map(_render_one, [(i, locale) for i in ids])
     finally:  # also when the job stops early: drop the records not started yet
         pool.shutdown(wait=True, cancel_futures=True)
