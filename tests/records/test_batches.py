@@ -7,6 +7,7 @@ the test's process through `flask records run-batch` (`run_here`), as ops would 
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -52,6 +53,7 @@ def test_a_batch_renders_every_record_of_the_department_and_a_combined_pdf(app, 
     with stored_zip(job) as archive:
         names = archive.namelist()
         assert sorted(n for n in names if n != "all-records.pdf") == team_entries(world)
+        assert {entry.compress_type for entry in archive.infolist()} == {zipfile.ZIP_STORED}
         pages = sum(
             len(PdfReader(io.BytesIO(archive.read(n))).pages)
             for n in names
