@@ -28,7 +28,9 @@ from okr.domain.periods import week_start
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.objectives import access
+from okr.objectives.chain import ChainNode
 from okr.objectives.models import CheckIn, KeyResult, Objective
+from okr.objectives.progress import rolled_up_chain
 from okr.objectives.rules import LEVELS
 from okr.org.models import Person
 from okr.web import form_errors, invalid_status, render, wants_fragment
@@ -184,16 +186,15 @@ def _row_page(kr: KeyResult, form: CheckInForm, status: int, stale: bool = False
     return render("checkins/check_in.html", block="row", status=status, row=row, kr=kr)
 
 
-def chain_of(objective: Objective, viewer: Person) -> list[Objective]:
-    """An objective and every objective above it that the viewer may read (one query)."""
-    up = select(Objective.id, Objective.parent_id).where(Objective.id == objective.parent_id)
-    up = up.cte("up", recursive=True)
-    up = up.union(
-        select(Objective.id, Objective.parent_id).join(up, Objective.id == up.c.parent_id)
-    )
-    above = db.session.scalars(select(Objective).where(Objective.id.in_(select(up.c.id)))).all()
-    readable = [o for o in above if access.can_read(viewer, o)]  # no query above the individual
-    return sorted([objective, *readable], key=lambda o: (LEVELS.index(o.level), o.id))
+def chain_of(objective: Objective, viewer: Person) -> list[ChainNode]:
+    """An objective and every objective above it that the viewer may read, with the figures
+    the request's roll-up just stored (no query for them)."""
+    chain = rolled_up_chain(objective.id)
+    if chain is None:  # every check-in and correction rolls up: a bug, not a state to show
+        raise RuntimeError(f"objective {objective.id} was not rolled up in this transaction")
+    mine, *above = chain  # the viewer checked in on it: they may read it
+    readable = [mine, *(node for node in above if access.can_read(viewer, node))]
+    return sorted(readable, key=lambda o: (LEVELS.index(o.level), o.id))
 
 
 def _saved(kr: KeyResult, checkin: CheckIn) -> Response:

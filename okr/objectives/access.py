@@ -7,6 +7,8 @@ company turns on transparency; only the owner and their chain (and HR) edit them
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from sqlalchemy import ColumnElement, or_, select
 
 from okr.extensions import db
@@ -33,7 +35,18 @@ def readable_clause(viewer: Person) -> ColumnElement[bool]:
     return or_(Objective.level != "individual", *individual)
 
 
-def can_read(viewer: Person, objective: Objective) -> bool:
+class Owned(Protocol):
+    """Whose an objective is: a loaded Objective, or a row of it (okr.objectives.chain)."""
+
+    @property
+    def level(self) -> str: ...
+    @property
+    def owner_id(self) -> int: ...
+    @property
+    def department_id(self) -> int | None: ...
+
+
+def can_read(viewer: Person, objective: Owned) -> bool:
     """Read access to one objective."""
     if objective.level != "individual" or viewer.is_admin or viewer.id == objective.owner_id:
         return True

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -22,7 +23,8 @@ _OBJECTIVE = Objective.__table__
 
 @dataclass
 class ChainNode:
-    """An objective's identity, rule and cached figures, as locked for a recomputation."""
+    """An objective's identity, rule and cached figures, as locked for a recomputation (and
+    whose it is, for who may read it: okr.objectives.access.can_read)."""
 
     id: int
     parent_id: int | None
@@ -30,6 +32,9 @@ class ChainNode:
     progress_rule: str
     progress: Decimal | None
     confidence: str | None
+    level: str
+    owner_id: int
+    department_id: int | None
     changed: bool = False
 
     def update(self, progress: Decimal | None, confidence: str | None) -> None:
@@ -39,7 +44,8 @@ class ChainNode:
             self.progress, self.confidence, self.changed = progress, confidence, True
 
 
-def node_columns() -> Select[tuple[int, int | None, str, str, Decimal | None, str | None]]:
+def node_columns() -> Select[Any]:
+    """The columns of a ChainNode, in its fields' order."""
     return select(
         Objective.id,
         Objective.parent_id,
@@ -47,6 +53,9 @@ def node_columns() -> Select[tuple[int, int | None, str, str, Decimal | None, st
         Objective.progress_rule,
         Objective.progress,
         Objective.confidence,
+        Objective.level,
+        Objective.owner_id,
+        Objective.department_id,
     )
 
 

@@ -87,14 +87,15 @@ def refresh_key_result(kr: KeyResult, cap: Decimal) -> None:
     kr.progress, kr.points = key_result_figures(kr, cap)
 
 
-def refresh_objective_chain(objective_id: int | None) -> None:
-    """Recompute cached progress of an objective and every objective it aligns up to.
+def refresh_objective_chain(objective_id: int | None) -> list[ChainNode]:
+    """Recompute cached progress of an objective and every objective it aligns up to; the chain,
+    bottom up, as stored (also kept for `rolled_up_chain`).
 
     The chain is locked first and read after, so two transactions under one parent never both
     write a figure computed from the other's stale inputs.
     """
     if objective_id is None:
-        return
+        return []
     db.session.flush()  # the key results' new figures are what the chain is computed from
     chain = lock_chain(objective_id)
     ids = [node.id for node in chain]
@@ -118,6 +119,20 @@ def refresh_objective_chain(objective_id: int | None) -> None:
         node.update(progress, worst_confidence(confidences[node.id]))
         fresh = node.progress  # as stored: what a later recomputation reads back
     store_objective_figures([node for node in chain if node.changed])
+    db.session.info[_ROLLED_UP] = (db.session().get_transaction(), objective_id, chain)
+    return chain
+
+
+_ROLLED_UP = "okr.rolled_up_chain"
+
+
+def rolled_up_chain(objective_id: int) -> list[ChainNode] | None:
+    """The chain (bottom up, with its figures as stored) that this transaction's last roll-up
+    from this objective wrote, or None: what a check-in's answer shows without reading it again."""
+    transaction, start, chain = db.session.info.get(_ROLLED_UP, (None, None, None))
+    if transaction is None or transaction is not db.session().get_transaction():
+        return None
+    return chain if start == objective_id else None
 
 
 def _other_children(chain_ids: list[int]) -> dict[int, tuple[Decimal, int]]:
