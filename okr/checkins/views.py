@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
-from flask import Response, flash, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from okr.access import ensure
 from okr.checkins.blueprint import bp
@@ -168,14 +169,22 @@ def index() -> Response:
     )
 
 
-def key_result_to_edit(kr_id: int) -> KeyResult:
-    """The key result with objective and cycle, for someone allowed to check in on it."""
-    kr = db.one_or_404(
+@cache
+def _to_edit() -> Select[tuple[KeyResult]]:
+    """The key result :kr_id as stored now, with objective and cycle (built once)."""
+    return (
         select(KeyResult)
-        .where(KeyResult.id == kr_id)
+        .where(KeyResult.id == bindparam("kr_id"))
         .options(db.joinedload(KeyResult.objective).joinedload(Objective.cycle))
         .execution_options(populate_existing=True)
     )
+
+
+def key_result_to_edit(kr_id: int) -> KeyResult:
+    """The key result with objective and cycle, for someone allowed to check in on it."""
+    kr = db.session.execute(_to_edit(), {"kr_id": kr_id}).scalar_one_or_none()
+    if kr is None:
+        abort(404)
     ensure(access.can_edit(current_user, kr.objective))
     return kr
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
+from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 
 from okr.cycles.models import Cycle
 from okr.cycles.signals import cap_changed
@@ -101,12 +102,7 @@ def refresh_objective_chain(objective_id: int | None) -> list[ChainNode]:
     ids = [node.id for node in chain]
     own: dict[int, list[WeightedValue]] = defaultdict(list)
     confidences: dict[int, list[str | None]] = defaultdict(list)
-    for row in db.session.execute(
-        select(KeyResult.objective_id, KeyResult.title, KeyResult.progress, KeyResult.weight)
-        .add_columns(KeyResult.confidence)
-        .where(KeyResult.objective_id.in_(ids))
-        .order_by(KeyResult.position, KeyResult.id)
-    ):
+    for row in db.session.execute(_chain_key_results(), {"ids": ids}):
         own[row.objective_id].append(WeightedValue.of(row.title, row.progress, row.weight))
         confidences[row.objective_id].append(row.confidence)
     others = _other_children(ids)
@@ -140,25 +136,49 @@ def _other_children(chain_ids: list[int]) -> dict[int, tuple[Decimal, int]]:
     chain (children without progress left out), summed by the database: a company objective
     may have a child per person, and a check-in must not read them all. SQLite keeps decimals as
     text, which its SUM would read as floats, so there the rows are summed here."""
-    outside = (Objective.parent_id.in_(chain_ids), Objective.id.not_in(chain_ids))
     found: dict[int, tuple[Decimal, int]] = {}
     if db.session.get_bind().dialect.name == "postgresql":
-        for parent_id, total, count in db.session.execute(
-            select(Objective.parent_id, func.sum(Objective.progress))
-            .add_columns(func.count(Objective.progress))
-            .where(*outside, Objective.progress.is_not(None))
-            .group_by(Objective.parent_id)
-        ):
+        for parent_id, total, count in db.session.execute(_summed_children(), {"ids": chain_ids}):
             found[parent_id] = (stored(Decimal(total)) or Decimal(0), count)
         return found
-    for parent_id, progress in db.session.execute(
-        select(Objective.parent_id, Objective.progress).where(
-            *outside, Objective.progress.is_not(None)
-        )
-    ):
+    for parent_id, progress in db.session.execute(_other_children_rows(), {"ids": chain_ids}):
         total, count = found.get(parent_id, (Decimal(0), 0))
         found[parent_id] = (total + progress, count + 1)
     return found
+
+
+# The statements of every check-in's roll-up, built once (building one costs more CPU than
+# the database spends running it); :ids is the chain.
+
+
+@cache
+def _chain_key_results() -> Select[Any]:
+    return (
+        select(KeyResult.objective_id, KeyResult.title, KeyResult.progress, KeyResult.weight)
+        .add_columns(KeyResult.confidence)
+        .where(KeyResult.objective_id.in_(bindparam("ids", expanding=True)))
+        .order_by(KeyResult.position, KeyResult.id)
+    )
+
+
+def _outside_chain() -> tuple[Any, ...]:
+    ids = bindparam("ids", expanding=True)
+    return (Objective.parent_id.in_(ids), Objective.id.not_in(ids), Objective.progress.is_not(None))
+
+
+@cache
+def _summed_children() -> Select[Any]:
+    return (
+        select(Objective.parent_id, func.sum(Objective.progress))
+        .add_columns(func.count(Objective.progress))
+        .where(*_outside_chain())
+        .group_by(Objective.parent_id)
+    )
+
+
+@cache
+def _other_children_rows() -> Select[Any]:
+    return select(Objective.parent_id, Objective.progress).where(*_outside_chain())
 
 
 def _children(total: Decimal, count: int) -> list[tuple[str, Decimal | None]]:
