@@ -101,12 +101,7 @@ def make_row(
 
 
 def _my_objectives(viewer: Person, cycle: Cycle) -> list[Objective]:
-    objectives = db.session.scalars(
-        select(Objective)
-        .where(Objective.cycle_id == cycle.id, Objective.owner_id == viewer.id)
-        .options(db.selectinload(Objective.key_results))
-        .order_by(Objective.position, Objective.id)
-    ).all()
+    objectives = db.session.scalars(_mine(), {"cycle_id": cycle.id, "owner_id": viewer.id}).all()
     return sorted(objectives, key=lambda o: LEVELS.index(o.level))
 
 
@@ -114,18 +109,44 @@ def objectives_up(objective_ids: list[int], viewer: Person) -> list[Objective]:
     """These objectives and every objective they align up to that the viewer may read (one query)."""
     if not objective_ids:
         return []
+    kind, params = access.readable_params(viewer)
+    found = db.session.scalars(_up(*kind), {"ids": objective_ids, **params}).all()
+    return sorted(found, key=lambda o: (LEVELS.index(o.level), o.id))
+
+
+# My week's statements, built once (building costs more CPU than PostgreSQL spends on them).
+
+
+@cache
+def _mine() -> Select[tuple[Objective]]:
+    """The objectives :owner_id owns in :cycle_id, with their key results."""
+    return (
+        select(Objective)
+        .where(Objective.cycle_id == bindparam("cycle_id"))
+        .where(Objective.owner_id == bindparam("owner_id"))
+        .options(db.selectinload(Objective.key_results))
+        .order_by(Objective.position, Objective.id)
+    )
+
+
+@cache
+def _up(admin: bool, transparent: bool) -> Select[tuple[Objective]]:
+    """The objectives :ids and all they align up to, that :viewer_id may read."""
     up = (
         select(Objective.id, Objective.parent_id)
-        .where(Objective.id.in_(objective_ids))
+        .where(Objective.id.in_(bindparam("ids", expanding=True)))
         .cte("up", recursive=True)
     )
     up = up.union(
         select(Objective.id, Objective.parent_id).join(up, Objective.id == up.c.parent_id)
     )
-    found = db.session.scalars(
-        select(Objective).where(Objective.id.in_(select(up.c.id)), access.readable_clause(viewer))
-    ).all()
-    return sorted(found, key=lambda o: (LEVELS.index(o.level), o.id))
+    readable = access.readable_by(
+        bindparam("viewer_id"),
+        bindparam("viewer_department_id"),
+        admin=admin,
+        transparent=transparent,
+    )
+    return select(Objective).where(Objective.id.in_(select(up.c.id)), readable)
 
 
 def _groups(viewer: Person, cycle: Cycle, objectives: list[Objective]) -> list[Group]:
