@@ -12,7 +12,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import Response, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import Select, bindparam, select
@@ -28,6 +28,7 @@ from okr.db import local_date, utcnow
 from okr.domain.periods import week_start
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
+from okr.forms import options
 from okr.objectives import access
 from okr.objectives.chain import ChainNode
 from okr.objectives.models import CheckIn, KeyResult, Objective
@@ -44,8 +45,9 @@ class KRRow:
     kr: KeyResult
     last: CheckIn | None
     due: bool
-    form: CheckInForm | None
+    form: CheckInForm | None  # the row's own (as typed, re-shown) or the page's blank one
     closed: str | None = None
+    typed: bool = False  # the form holds what was posted for this row
     saved: bool = False
     stale: bool = False
     autofocus: bool = False
@@ -79,9 +81,18 @@ def closed_reason(cycle: Cycle) -> str | None:
     return _("This cycle is closed: its values are final and no more check-ins are taken.")
 
 
-def fresh_form(kr: KeyResult) -> CheckInForm:
-    """An empty check-in form on the key result's current version and confidence."""
-    return CheckInForm(formdata=None, confidence=kr.confidence or "on_track", version=kr.version)
+def blank_form() -> CheckInForm:
+    """The empty check-in form every row of this response draws (a row takes its key result's
+    version and confidence): one form and its words per response, not one per key result. Its
+    labels are translated once, in the language of the response."""
+    if "okr_blank_checkin" not in g:
+        form = CheckInForm(formdata=None)
+        for field in (form.value, form.confidence, form.note):
+            field.label.text = str(field.label.text)
+        form.note.description = str(form.note.description)
+        form.confidence.choices = options((c.value, str(c.label)) for c in form.confidence.choices)
+        g.okr_blank_checkin = form
+    return g.okr_blank_checkin  # type: ignore[no-any-return]
 
 
 def make_row(
@@ -97,7 +108,9 @@ def make_row(
         closed = _("Only the owner and their managers check in on this key result.")
     if closed:
         return KRRow(kr, last, due(kr), None, closed)
-    return KRRow(kr, last, due(kr), form if form is not None else fresh_form(kr))
+    if form is None:
+        return KRRow(kr, last, due(kr), blank_form())
+    return KRRow(kr, last, due(kr), form, typed=True)
 
 
 def _my_objectives(viewer: Person, cycle: Cycle) -> list[Objective]:
