@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select
 
 from okr.cycles.models import Cycle
 from okr.extensions import db
@@ -76,42 +77,73 @@ def load_set(
     cycle: Cycle, level: str, *, owner_id: int | None = None, department_id: int | None = None
 ) -> list[Objective]:
     """One owner's objectives with key results, parents and owners (three queries)."""
-    stmt = set_query(cycle, level, owner_id=owner_id, department_id=department_id).options(
-        db.selectinload(Objective.key_results),
-        db.joinedload(Objective.parent),
-        db.joinedload(Objective.owner),
-    )
-    return list(db.session.scalars(stmt).unique())
+    if level == "individual" and owner_id is None:
+        return []
+    params = {"cycle_id": cycle.id, "owner_id": owner_id, "department_id": department_id}
+    return list(db.session.scalars(_set_loader(level), params).unique())
 
 
 def children_counts(objective_ids: list[int]) -> dict[int, int]:
     """How many objectives align to each of these."""
     if not objective_ids:
         return {}
-    rows = db.session.execute(
-        select(Objective.parent_id, func.count())
-        .where(Objective.parent_id.in_(objective_ids))
-        .group_by(Objective.parent_id)
-    )
-    return dict(rows.all())
+    return dict(db.session.execute(_children_counted(), {"ids": objective_ids}).all())
 
 
 def waiting_for(viewer: Person, cycle: Cycle) -> list[tuple[Person, int]]:
     """People whose submitted OKRs this viewer may approve, with how many objectives wait."""
+    params = {"cycle_id": cycle.id, "viewer_id": viewer.id}
+    return [(p, count) for p, count in db.session.execute(_waiting(viewer.is_admin), params)]
+
+
+# The OKR pages' statements, built once per shape (building one costs more CPU than the
+# database spends running it); their values are bound parameters.
+
+
+@cache
+def _set_loader(level: str) -> Select[tuple[Objective]]:
+    """The set of :owner_id (individual), :department_id (department) or the company in
+    :cycle_id, with key results, parents and owners."""
+    stmt = select(Objective).where(
+        Objective.cycle_id == bindparam("cycle_id"), Objective.level == level
+    )
+    if level == "individual":
+        stmt = stmt.where(Objective.owner_id == bindparam("owner_id"))
+    elif level == "department":
+        stmt = stmt.where(Objective.department_id == bindparam("department_id"))
+    return stmt.order_by(Objective.position, Objective.id).options(
+        db.selectinload(Objective.key_results),
+        db.joinedload(Objective.parent),
+        db.joinedload(Objective.owner),
+    )
+
+
+@cache
+def _children_counted() -> Select[tuple[int, int]]:
+    return (
+        select(Objective.parent_id, func.count())
+        .where(Objective.parent_id.in_(bindparam("ids", expanding=True)))
+        .group_by(Objective.parent_id)
+    )
+
+
+@cache
+def _waiting(admin: bool) -> Select[tuple[Person, int]]:
+    """People with individual objectives submitted in :cycle_id (below :viewer_id unless admin)."""
     stmt = (
         select(Person, func.count(Objective.id))
         .join(Objective, Objective.owner_id == Person.id)
         .where(
-            Objective.cycle_id == cycle.id,
+            Objective.cycle_id == bindparam("cycle_id"),
             Objective.level == "individual",
             Objective.status == "submitted",
         )
         .group_by(Person.id)
         .order_by(Person.name)
     )
-    if not viewer.is_admin:
-        stmt = stmt.where(Person.id.in_(report_ids_query(viewer.id)))
-    return [(person, count) for person, count in db.session.execute(stmt)]
+    if not admin:
+        stmt = stmt.where(Person.id.in_(report_ids_query(bindparam("viewer_id"))))
+    return stmt
 
 
 @dataclass(frozen=True)
