@@ -17,16 +17,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     error pages and headers (okr.http)."""
     from okr import http, i18n, models, templating, wiring  # noqa: F401  (models: register tables)
     from okr.config import configure
-    from okr.db import serialise_sqlite_writes
-    from okr.extensions import (
-        babel,
-        csrf,
-        db,
-        drop_closed_connections,
-        htmx,
-        login_manager,
-        migrate,
-    )
+    from okr.extensions import babel, csrf, db, htmx, login_manager, migrate, set_up_engine
 
     app = Flask(
         __name__,
@@ -40,9 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from okr import unit_of_work
 
     unit_of_work.init_app(app)  # first, so that its after_request hook runs last
-    with app.app_context():
-        serialise_sqlite_writes(db.engine, float(app.config["SQLITE_BUSY_TIMEOUT"]))
-        drop_closed_connections(db.engine)
+    set_up_engine(app)  # SQLite's write lock at BEGIN; no closed connection handed out
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     htmx.init_app(app)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import select
 from typing import Any
 
+from flask import Flask
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -16,7 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 
-from okr.db import Base
+from okr.db import Base, serialise_sqlite_writes
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
@@ -24,6 +25,14 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 htmx = Htmx()
+
+
+def set_up_engine(app: Flask) -> None:
+    """The database engine's behaviour beyond its options: SQLite's writers serialised
+    (okr.db.serialise_sqlite_writes), and no closed PostgreSQL connection handed out."""
+    with app.app_context():
+        serialise_sqlite_writes(db.engine, float(app.config["SQLITE_BUSY_TIMEOUT"]))
+        drop_closed_connections(db.engine)
 
 
 def drop_closed_connections(engine: Engine) -> None:
