@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+from babel import support
 from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
+from wtforms.i18n import messages_path
 
 from okr.config import LANGUAGES
 
@@ -34,6 +37,14 @@ def select_timezone() -> str:
     if current_user and current_user.is_authenticated and current_user.timezone:
         return current_user.timezone
     return current_app.config["TIMEZONE"]
+
+
+@cache
+def wtforms_translations(locale: str) -> support.Translations:
+    """WTForms' own messages in a language, read once per process: Flask-WTF reads the file
+    again for every request that builds a form (then keeps it on `request.wtforms_translations`,
+    where okr.templating puts this one first)."""
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 
 class TemplateWords:

@@ -7,15 +7,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_translations
 from flask_login import current_user
 
-from okr.i18n import LANGUAGE_NAMES, TemplateWords
+from okr.i18n import LANGUAGE_NAMES, TemplateWords, wtforms_translations
 
 
 def init_app(app: Flask) -> None:
-    """Template globals, the date and number filters, and Jinja's whitespace rules."""
+    """Template globals, the date and number filters, Jinja's whitespace rules, and the words
+    of WTForms' own messages."""
+
+    @app.before_request
+    def wtforms_words() -> None:
+        if request.endpoint != "static":
+            words = wtforms_translations(str(get_locale()))
+            request.wtforms_translations = words  # type: ignore[attr-defined]
 
     @app.context_processor
     def globals_() -> dict[str, Any]:
