@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
-from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy import bindparam, select, update
 
 from okr.cycles.models import Cycle
 from okr.cycles.signals import cap_changed
@@ -36,6 +35,7 @@ from okr.objectives.chain import (
     store_objective_figures,
     sync,
 )
+from okr.objectives.chain_inputs import chain_inputs
 from okr.objectives.models import KeyResult, Objective
 from okr.objectives.rules import spec_of, worst_confidence
 
@@ -99,13 +99,8 @@ def refresh_objective_chain(objective_id: int | None) -> list[ChainNode]:
         return []
     db.session.flush()  # the key results' new figures are what the chain is computed from
     chain = lock_chain(objective_id)
-    ids = [node.id for node in chain]
-    own: dict[int, list[WeightedValue]] = defaultdict(list)
-    confidences: dict[int, list[str | None]] = defaultdict(list)
-    for row in db.session.execute(_chain_key_results(), {"ids": ids}):
-        own[row.objective_id].append(WeightedValue.of(row.title, row.progress, row.weight))
-        confidences[row.objective_id].append(row.confidence)
-    others = _other_children(ids)
+    found = chain_inputs([node.id for node in chain])
+    own, confidences, others = found.own, found.confidences, found.others
     fresh: Decimal | None = None  # the figure of the chain's child below, as just computed
     for node in chain:  # bottom up: each objective sees its child's new figure
         total, count = others.get(node.id, (Decimal(0), 0))
@@ -129,56 +124,6 @@ def rolled_up_chain(objective_id: int) -> list[ChainNode] | None:
     if transaction is None or transaction is not db.session().get_transaction():
         return None
     return chain if start == objective_id else None
-
-
-def _other_children(chain_ids: list[int]) -> dict[int, tuple[Decimal, int]]:
-    """Per objective of the chain, the total and number of its children's progress outside the
-    chain (children without progress left out), summed by the database: a company objective
-    may have a child per person, and a check-in must not read them all. SQLite keeps decimals as
-    text, which its SUM would read as floats, so there the rows are summed here."""
-    found: dict[int, tuple[Decimal, int]] = {}
-    if db.session.get_bind().dialect.name == "postgresql":
-        for parent_id, total, count in db.session.execute(_summed_children(), {"ids": chain_ids}):
-            found[parent_id] = (stored(Decimal(total)) or Decimal(0), count)
-        return found
-    for parent_id, progress in db.session.execute(_other_children_rows(), {"ids": chain_ids}):
-        total, count = found.get(parent_id, (Decimal(0), 0))
-        found[parent_id] = (total + progress, count + 1)
-    return found
-
-
-# The statements of every check-in's roll-up, built once (building one costs more CPU than
-# the database spends running it); :ids is the chain.
-
-
-@cache
-def _chain_key_results() -> Select[Any]:
-    return (
-        select(KeyResult.objective_id, KeyResult.title, KeyResult.progress, KeyResult.weight)
-        .add_columns(KeyResult.confidence)
-        .where(KeyResult.objective_id.in_(bindparam("ids", expanding=True)))
-        .order_by(KeyResult.position, KeyResult.id)
-    )
-
-
-def _outside_chain() -> tuple[Any, ...]:
-    ids = bindparam("ids", expanding=True)
-    return (Objective.parent_id.in_(ids), Objective.id.not_in(ids), Objective.progress.is_not(None))
-
-
-@cache
-def _summed_children() -> Select[Any]:
-    return (
-        select(Objective.parent_id, func.sum(Objective.progress))
-        .add_columns(func.count(Objective.progress))
-        .where(*_outside_chain())
-        .group_by(Objective.parent_id)
-    )
-
-
-@cache
-def _other_children_rows() -> Select[Any]:
-    return select(Objective.parent_id, Objective.progress).where(*_outside_chain())
 
 
 def _children(total: Decimal, count: int) -> list[tuple[str, Decimal | None]]:
