@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from typing import Any
@@ -48,4 +49,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["okr.factory"] = create_app  # a worker process builds its own app with it
     if proxies := int(app.config["TRUSTED_PROXIES"]):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+    gc.freeze()  # what is built so far lives as long as the process: see docs/performance.md
     return app
