@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     error pages and headers (okr.http)."""
     from okr import http, i18n, models, templating, wiring  # noqa: F401  (models: register tables)
     from okr.config import configure
-    from okr.db import serialise_sqlite_writes
-    from okr.extensions import babel, csrf, db, htmx, login_manager, migrate
+    from okr.extensions import babel, csrf, db, htmx, login_manager, migrate, set_up_engine
 
     app = Flask(
         __name__,
@@ -32,8 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from okr import unit_of_work
 
     unit_of_work.init_app(app)  # first, so that its after_request hook runs last
-    with app.app_context():
-        serialise_sqlite_writes(db.engine, float(app.config["SQLITE_BUSY_TIMEOUT"]))
+    set_up_engine(app)  # SQLite's write lock at BEGIN; no closed connection handed out
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     htmx.init_app(app)
@@ -50,4 +49,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["okr.factory"] = create_app  # a worker process builds its own app with it
     if proxies := int(app.config["TRUSTED_PROXIES"]):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+    gc.freeze()  # what is built so far lives as long as the process: see docs/performance.md
     return app

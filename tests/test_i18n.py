@@ -154,3 +154,40 @@ def test_numbers_are_formatted_by_locale(app):
 def test_catalog_lives_where_babel_finds_chinese():
     assert (CATALOG / "messages.mo").exists()
     assert not Path(ROOT / "okr" / "translations" / "zh_CN").exists()
+
+
+def test_templates_translate_in_the_language_of_the_render(app):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    page = (
+        '{{ _("Check in") }}|{{ _("Weight %(w)s%%", w="<b>") }}|'
+        '{{ ngettext("%(num)d direct report", "%(num)d direct reports", 2) }}'
+    )
+    with app.test_request_context():
+        with force_locale("en"):
+            assert render_template_string(page) == "Check in|Weight &lt;b&gt;%|2 direct reports"
+        with force_locale("zh"):
+            chinese = render_template_string(page)
+    assert chinese.startswith("更新进展|权重 &lt;b&gt;%|")
+    assert "&lt;b&gt;" in chinese and "%(" not in chinese and "%%" not in chinese
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("zh", "不是有效的选择"), ("en", "Not a valid")]
+)
+def test_wtforms_messages_follow_each_request_language(app, language, expected):
+    from flask import request
+
+    from okr.checkins.forms import CheckInForm
+    from okr.i18n import wtforms_translations
+
+    data = {"value": "1", "confidence": "bogus"}
+    headers = {"Accept-Language": language}
+    for _request in range(2):  # the words are read once, then shared by every request
+        with app.test_request_context("/", method="POST", data=data, headers=headers):
+            app.preprocess_request()
+            form = CheckInForm(meta={"csrf": False})
+            assert not form.validate()
+            assert expected in " ".join(form.confidence.errors)
+            assert request.wtforms_translations is wtforms_translations(language)

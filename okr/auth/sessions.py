@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, bindparam, delete, select, update
 
 from okr.auth.models import LoginSession
 from okr.db import utcnow
@@ -59,11 +60,7 @@ def open_session(person: Person, user_agent: str = "", address: str = "") -> str
 
 def resume_session(token: str) -> Person | None:
     """The active person signed in with this token, unless the session ended or sat idle too long."""
-    row = db.session.execute(
-        select(Person, LoginSession)
-        .join(LoginSession, LoginSession.person_id == Person.id)
-        .where(LoginSession.token_hash == _digest(token))
-    ).first()
+    row = db.session.execute(_signed_in(), {"token_hash": _digest(token)}).first()
     if row is None:
         return None
     person, record = row
@@ -72,6 +69,16 @@ def resume_session(token: str) -> Person | None:
     person.session_token = token
     g.login_session = record
     return person
+
+
+@cache
+def _signed_in() -> Select[tuple[Person, LoginSession]]:
+    """The person and session of :token_hash (built once: it runs on every request)."""
+    return (
+        select(Person, LoginSession)
+        .join(LoginSession, LoginSession.person_id == Person.id)
+        .where(LoginSession.token_hash == bindparam("token_hash"))
+    )
 
 
 def current_session() -> LoginSession | None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
-from flask import Response, flash, redirect, request, url_for
+from flask import Response, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from okr.access import ensure
 from okr.checkins.blueprint import bp
@@ -27,8 +28,11 @@ from okr.db import local_date, utcnow
 from okr.domain.periods import week_start
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
+from okr.forms import options
 from okr.objectives import access
+from okr.objectives.chain import ChainNode
 from okr.objectives.models import CheckIn, KeyResult, Objective
+from okr.objectives.progress import rolled_up_chain
 from okr.objectives.rules import LEVELS
 from okr.org.models import Person
 from okr.web import form_errors, invalid_status, render, wants_fragment
@@ -41,8 +45,9 @@ class KRRow:
     kr: KeyResult
     last: CheckIn | None
     due: bool
-    form: CheckInForm | None
+    form: CheckInForm | None  # the row's own (as typed, re-shown) or the page's blank one
     closed: str | None = None
+    typed: bool = False  # the form holds what was posted for this row
     saved: bool = False
     stale: bool = False
     autofocus: bool = False
@@ -76,9 +81,18 @@ def closed_reason(cycle: Cycle) -> str | None:
     return _("This cycle is closed: its values are final and no more check-ins are taken.")
 
 
-def fresh_form(kr: KeyResult) -> CheckInForm:
-    """An empty check-in form on the key result's current version and confidence."""
-    return CheckInForm(formdata=None, confidence=kr.confidence or "on_track", version=kr.version)
+def blank_form() -> CheckInForm:
+    """The empty check-in form every row of this response draws (a row takes its key result's
+    version and confidence): one form and its words per response, not one per key result. Its
+    labels are translated once, in the language of the response."""
+    if "okr_blank_checkin" not in g:
+        form = CheckInForm(formdata=None)
+        for field in (form.value, form.confidence, form.note):
+            field.label.text = str(field.label.text)
+        form.note.description = str(form.note.description)
+        form.confidence.choices = options((c.value, str(c.label)) for c in form.confidence.choices)
+        g.okr_blank_checkin = form
+    return g.okr_blank_checkin  # type: ignore[no-any-return]
 
 
 def make_row(
@@ -94,16 +108,13 @@ def make_row(
         closed = _("Only the owner and their managers check in on this key result.")
     if closed:
         return KRRow(kr, last, due(kr), None, closed)
-    return KRRow(kr, last, due(kr), form if form is not None else fresh_form(kr))
+    if form is None:
+        return KRRow(kr, last, due(kr), blank_form())
+    return KRRow(kr, last, due(kr), form, typed=True)
 
 
 def _my_objectives(viewer: Person, cycle: Cycle) -> list[Objective]:
-    objectives = db.session.scalars(
-        select(Objective)
-        .where(Objective.cycle_id == cycle.id, Objective.owner_id == viewer.id)
-        .options(db.selectinload(Objective.key_results))
-        .order_by(Objective.position, Objective.id)
-    ).all()
+    objectives = db.session.scalars(_mine(), {"cycle_id": cycle.id, "owner_id": viewer.id}).all()
     return sorted(objectives, key=lambda o: LEVELS.index(o.level))
 
 
@@ -111,18 +122,44 @@ def objectives_up(objective_ids: list[int], viewer: Person) -> list[Objective]:
     """These objectives and every objective they align up to that the viewer may read (one query)."""
     if not objective_ids:
         return []
+    kind, params = access.readable_params(viewer)
+    found = db.session.scalars(_up(*kind), {"ids": objective_ids, **params}).all()
+    return sorted(found, key=lambda o: (LEVELS.index(o.level), o.id))
+
+
+# My week's statements, built once (building costs more CPU than PostgreSQL spends on them).
+
+
+@cache
+def _mine() -> Select[tuple[Objective]]:
+    """The objectives :owner_id owns in :cycle_id, with their key results."""
+    return (
+        select(Objective)
+        .where(Objective.cycle_id == bindparam("cycle_id"))
+        .where(Objective.owner_id == bindparam("owner_id"))
+        .options(db.selectinload(Objective.key_results))
+        .order_by(Objective.position, Objective.id)
+    )
+
+
+@cache
+def _up(admin: bool, transparent: bool) -> Select[tuple[Objective]]:
+    """The objectives :ids and all they align up to, that :viewer_id may read."""
     up = (
         select(Objective.id, Objective.parent_id)
-        .where(Objective.id.in_(objective_ids))
+        .where(Objective.id.in_(bindparam("ids", expanding=True)))
         .cte("up", recursive=True)
     )
     up = up.union(
         select(Objective.id, Objective.parent_id).join(up, Objective.id == up.c.parent_id)
     )
-    found = db.session.scalars(
-        select(Objective).where(Objective.id.in_(select(up.c.id)), access.readable_clause(viewer))
-    ).all()
-    return sorted(found, key=lambda o: (LEVELS.index(o.level), o.id))
+    readable = access.readable_by(
+        bindparam("viewer_id"),
+        bindparam("viewer_department_id"),
+        admin=admin,
+        transparent=transparent,
+    )
+    return select(Objective).where(Objective.id.in_(select(up.c.id)), readable)
 
 
 def _groups(viewer: Person, cycle: Cycle, objectives: list[Objective]) -> list[Group]:
@@ -166,14 +203,22 @@ def index() -> Response:
     )
 
 
-def key_result_to_edit(kr_id: int) -> KeyResult:
-    """The key result with objective and cycle, for someone allowed to check in on it."""
-    kr = db.one_or_404(
+@cache
+def _to_edit() -> Select[tuple[KeyResult]]:
+    """The key result :kr_id as stored now, with objective and cycle (built once)."""
+    return (
         select(KeyResult)
-        .where(KeyResult.id == kr_id)
+        .where(KeyResult.id == bindparam("kr_id"))
         .options(db.joinedload(KeyResult.objective).joinedload(Objective.cycle))
         .execution_options(populate_existing=True)
     )
+
+
+def key_result_to_edit(kr_id: int) -> KeyResult:
+    """The key result with objective and cycle, for someone allowed to check in on it."""
+    kr = db.session.execute(_to_edit(), {"kr_id": kr_id}).scalar_one_or_none()
+    if kr is None:
+        abort(404)
     ensure(access.can_edit(current_user, kr.objective))
     return kr
 
@@ -184,16 +229,15 @@ def _row_page(kr: KeyResult, form: CheckInForm, status: int, stale: bool = False
     return render("checkins/check_in.html", block="row", status=status, row=row, kr=kr)
 
 
-def chain_of(objective: Objective, viewer: Person) -> list[Objective]:
-    """An objective and every objective above it that the viewer may read (one query)."""
-    up = select(Objective.id, Objective.parent_id).where(Objective.id == objective.parent_id)
-    up = up.cte("up", recursive=True)
-    up = up.union(
-        select(Objective.id, Objective.parent_id).join(up, Objective.id == up.c.parent_id)
-    )
-    above = db.session.scalars(select(Objective).where(Objective.id.in_(select(up.c.id)))).all()
-    readable = [o for o in above if access.can_read(viewer, o)]  # no query above the individual
-    return sorted([objective, *readable], key=lambda o: (LEVELS.index(o.level), o.id))
+def chain_of(objective: Objective, viewer: Person) -> list[ChainNode]:
+    """An objective and every objective above it that the viewer may read, with the figures
+    the request's roll-up just stored (no query for them)."""
+    chain = rolled_up_chain(objective.id)
+    if chain is None:  # every check-in and correction rolls up: a bug, not a state to show
+        raise RuntimeError(f"objective {objective.id} was not rolled up in this transaction")
+    mine, *above = chain  # the viewer checked in on it: they may read it
+    readable = [mine, *(node for node in above if access.can_read(viewer, node))]
+    return sorted(readable, key=lambda o: (LEVELS.index(o.level), o.id))
 
 
 def _saved(kr: KeyResult, checkin: CheckIn) -> Response:

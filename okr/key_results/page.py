@@ -7,12 +7,13 @@ of each week (grouped in SQL) and the log is paginated.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 
-from flask import Response, request
+from flask import Response, abort, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from okr.access import ensure
 from okr.checkins.services import latest_checkins, log_query, weekly_values
@@ -53,16 +54,24 @@ def history_chart(kr: KeyResult) -> Markup:
     return Markup(svg)  # built by okr.key_results.chart, which escapes all text
 
 
-def _key_result_or_404(kr_id: int) -> KeyResult:
-    """A key result the viewer may read, with its objective's cycle and owner."""
-    kr = db.one_or_404(
+@cache
+def _with_objective() -> Select[tuple[KeyResult]]:
+    """The key result :kr_id with its objective's cycle and owner (built once)."""
+    return (
         select(KeyResult)
-        .where(KeyResult.id == kr_id)
+        .where(KeyResult.id == bindparam("kr_id"))
         .options(
             db.joinedload(KeyResult.objective).joinedload(Objective.cycle),
             db.joinedload(KeyResult.objective).joinedload(Objective.owner),
         )
     )
+
+
+def _key_result_or_404(kr_id: int) -> KeyResult:
+    """A key result the viewer may read, with its objective's cycle and owner."""
+    kr = db.session.scalars(_with_objective(), {"kr_id": kr_id}).unique().one_or_none()
+    if kr is None:
+        abort(404)
     ensure(access.can_read(current_user, kr.objective))
     return kr
 

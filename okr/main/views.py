@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from okr.extensions import db
 from okr.main.blueprint import bp
-from okr.objectives.queries import approvals_waiting
+from okr.objectives.waiting import approvals_waiting
 from okr.org.models import Department, Person
 from okr.org.queries import among, direct_reports, report_ids
 from okr.web import render

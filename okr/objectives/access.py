@@ -7,6 +7,8 @@ company turns on transparency; only the owner and their chain (and HR) edit them
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 from sqlalchemy import ColumnElement, or_, select
 
 from okr.extensions import db
@@ -23,17 +25,46 @@ def transparency_on() -> bool:
 def readable_clause(viewer: Person) -> ColumnElement[bool]:
     """SQL filter for the objectives a viewer may read (used by every list page)."""
     if viewer.is_admin:
+        return readable_by(viewer.id, viewer.department_id, admin=True, transparent=False)
+    return readable_by(viewer.id, viewer.department_id, admin=False, transparent=transparency_on())
+
+
+def readable_by(
+    viewer_id: Any, department_id: Any, *, admin: bool, transparent: bool
+) -> ColumnElement[bool]:
+    """`readable_clause` for a viewer given by id and department: values, or bound parameters
+    of a statement built once for every viewer of the kind (admin or not, transparency on or
+    off)."""
+    if admin:
         return Objective.id.is_not(None)
     individual = [
-        Objective.owner_id == viewer.id,
-        Objective.owner_id.in_(report_ids_query(viewer.id)),
+        Objective.owner_id == viewer_id,
+        Objective.owner_id.in_(report_ids_query(viewer_id)),
     ]
-    if transparency_on():
-        individual.append(Objective.department_id == viewer.department_id)
+    if transparent:
+        individual.append(Objective.department_id == department_id)
     return or_(Objective.level != "individual", *individual)
 
 
-def can_read(viewer: Person, objective: Objective) -> bool:
+def readable_params(viewer: Person) -> tuple[tuple[bool, bool], dict[str, Any]]:
+    """The kind of viewer (admin, transparency on) and the parameters of a statement built with
+    `readable_by(bindparam("viewer_id"), bindparam("viewer_department_id"), ...)`."""
+    kind = (True, False) if viewer.is_admin else (False, transparency_on())
+    return kind, {"viewer_id": viewer.id, "viewer_department_id": viewer.department_id}
+
+
+class Owned(Protocol):
+    """Whose an objective is: a loaded Objective, or a row of it (okr.objectives.chain)."""
+
+    @property
+    def level(self) -> str: ...
+    @property
+    def owner_id(self) -> int: ...
+    @property
+    def department_id(self) -> int | None: ...
+
+
+def can_read(viewer: Person, objective: Owned) -> bool:
     """Read access to one objective."""
     if objective.level != "individual" or viewer.is_admin or viewer.id == objective.owner_id:
         return True

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy import Select, Update, bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
@@ -22,7 +24,8 @@ _OBJECTIVE = Objective.__table__
 
 @dataclass
 class ChainNode:
-    """An objective's identity, rule and cached figures, as locked for a recomputation."""
+    """An objective's identity, rule and cached figures, as locked for a recomputation (and
+    whose it is, for who may read it: okr.objectives.access.can_read)."""
 
     id: int
     parent_id: int | None
@@ -30,6 +33,9 @@ class ChainNode:
     progress_rule: str
     progress: Decimal | None
     confidence: str | None
+    level: str
+    owner_id: int
+    department_id: int | None
     changed: bool = False
 
     def update(self, progress: Decimal | None, confidence: str | None) -> None:
@@ -39,7 +45,8 @@ class ChainNode:
             self.progress, self.confidence, self.changed = progress, confidence, True
 
 
-def node_columns() -> Select[tuple[int, int | None, str, str, Decimal | None, str | None]]:
+def node_columns() -> Select[Any]:
+    """The columns of a ChainNode, in its fields' order."""
     return select(
         Objective.id,
         Objective.parent_id,
@@ -47,6 +54,9 @@ def node_columns() -> Select[tuple[int, int | None, str, str, Decimal | None, st
         Objective.progress_rule,
         Objective.progress,
         Objective.confidence,
+        Objective.level,
+        Objective.owner_id,
+        Objective.department_id,
     )
 
 
@@ -57,22 +67,9 @@ def lock_chain(objective_id: int) -> list[ChainNode]:
     check-ins under shared parents wait for each other instead of deadlocking. A parent that
     changed between finding the chain and locking it is locked too and the chain walked again.
     """
-    up = select(Objective.id, Objective.parent_id).where(Objective.id == objective_id)
-    found = up.cte("chain", recursive=True)
-    found = found.union(
-        select(Objective.id, Objective.parent_id).join(found, Objective.id == found.c.parent_id)
-    )
-    wanted: Select[tuple[int]] | list[int] = select(found.c.id)
+    statement, params = _locked_chain(), {"objective_id": objective_id}
     while True:
-        locked = {
-            row.id: ChainNode(*row)
-            for row in db.session.execute(
-                node_columns()
-                .where(Objective.id.in_(wanted))
-                .order_by(Objective.id)
-                .with_for_update(of=Objective)
-            )
-        }
+        locked = {row.id: ChainNode(*row) for row in db.session.execute(statement, params)}
         chain: list[ChainNode] = []
         current: int | None = objective_id
         while current in locked and all(node.id != current for node in chain):
@@ -80,7 +77,32 @@ def lock_chain(objective_id: int) -> list[ChainNode]:
             current = locked[current].parent_id
         if current is None or current in locked or not chain:  # top reached (or a loop)
             return chain
-        wanted = [*locked, current]
+        statement, params = _locked_objectives(), {"ids": [*locked, current]}
+
+
+# Statements of every check-in, built once: building a recursive query costs more than the
+# database takes to run it. -------------------------------------------------------------
+
+
+@cache
+def _locked_chain() -> Select[Any]:
+    """The nodes of :objective_id and every objective above it, locked."""
+    up = select(Objective.id, Objective.parent_id).where(Objective.id == bindparam("objective_id"))
+    found = up.cte("chain", recursive=True)
+    found = found.union(
+        select(Objective.id, Objective.parent_id).join(found, Objective.id == found.c.parent_id)
+    )
+    return _locked(Objective.id.in_(select(found.c.id)))
+
+
+@cache
+def _locked_objectives() -> Select[Any]:
+    """The nodes of the objectives :ids, locked."""
+    return _locked(Objective.id.in_(bindparam("ids", expanding=True)))
+
+
+def _locked(where: Any) -> Select[Any]:
+    return node_columns().where(where).order_by(Objective.id).with_for_update(of=Objective)
 
 
 def store_objective_figures(nodes: list[ChainNode]) -> None:
@@ -88,16 +110,23 @@ def store_objective_figures(nodes: list[ChainNode]) -> None:
     if not nodes:
         return
     db.session.execute(
+        _figures_update(),
+        [{"b_id": n.id, "b_progress": n.progress, "b_confidence": n.confidence} for n in nodes],
+    )
+    for node in nodes:
+        sync(Objective, node.id, progress=node.progress, confidence=node.confidence)
+
+
+@cache
+def _figures_update() -> Update:
+    return (
         update(_OBJECTIVE)
         .where(_OBJECTIVE.c.id == bindparam("b_id"))
         .values(
             progress=bindparam("b_progress", type_=_OBJECTIVE.c.progress.type),
             confidence=bindparam("b_confidence", type_=_OBJECTIVE.c.confidence.type),
-        ),
-        [{"b_id": n.id, "b_progress": n.progress, "b_confidence": n.confidence} for n in nodes],
+        )
     )
-    for node in nodes:
-        sync(Objective, node.id, progress=node.progress, confidence=node.confidence)
 
 
 def sync(model: type, row_id: object, **values: object) -> None:

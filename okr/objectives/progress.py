@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, select, update
 
 from okr.cycles.models import Cycle
 from okr.cycles.signals import cap_changed
@@ -35,6 +35,7 @@ from okr.objectives.chain import (
     store_objective_figures,
     sync,
 )
+from okr.objectives.chain_inputs import chain_inputs
 from okr.objectives.models import KeyResult, Objective
 from okr.objectives.rules import spec_of, worst_confidence
 
@@ -87,28 +88,19 @@ def refresh_key_result(kr: KeyResult, cap: Decimal) -> None:
     kr.progress, kr.points = key_result_figures(kr, cap)
 
 
-def refresh_objective_chain(objective_id: int | None) -> None:
-    """Recompute cached progress of an objective and every objective it aligns up to.
+def refresh_objective_chain(objective_id: int | None) -> list[ChainNode]:
+    """Recompute cached progress of an objective and every objective it aligns up to; the chain,
+    bottom up, as stored (also kept for `rolled_up_chain`).
 
     The chain is locked first and read after, so two transactions under one parent never both
     write a figure computed from the other's stale inputs.
     """
     if objective_id is None:
-        return
+        return []
     db.session.flush()  # the key results' new figures are what the chain is computed from
     chain = lock_chain(objective_id)
-    ids = [node.id for node in chain]
-    own: dict[int, list[WeightedValue]] = defaultdict(list)
-    confidences: dict[int, list[str | None]] = defaultdict(list)
-    for row in db.session.execute(
-        select(KeyResult.objective_id, KeyResult.title, KeyResult.progress, KeyResult.weight)
-        .add_columns(KeyResult.confidence)
-        .where(KeyResult.objective_id.in_(ids))
-        .order_by(KeyResult.position, KeyResult.id)
-    ):
-        own[row.objective_id].append(WeightedValue.of(row.title, row.progress, row.weight))
-        confidences[row.objective_id].append(row.confidence)
-    others = _other_children(ids)
+    found = chain_inputs([node.id for node in chain])
+    own, confidences, others = found.own, found.confidences, found.others
     fresh: Decimal | None = None  # the figure of the chain's child below, as just computed
     for node in chain:  # bottom up: each objective sees its child's new figure
         total, count = others.get(node.id, (Decimal(0), 0))
@@ -118,32 +110,20 @@ def refresh_objective_chain(objective_id: int | None) -> None:
         node.update(progress, worst_confidence(confidences[node.id]))
         fresh = node.progress  # as stored: what a later recomputation reads back
     store_objective_figures([node for node in chain if node.changed])
+    db.session.info[_ROLLED_UP] = (db.session().get_transaction(), objective_id, chain)
+    return chain
 
 
-def _other_children(chain_ids: list[int]) -> dict[int, tuple[Decimal, int]]:
-    """Per objective of the chain, the total and number of its children's progress outside the
-    chain (children without progress left out), summed by the database: a company objective
-    may have a child per person, and a check-in must not read them all. SQLite keeps decimals as
-    text, which its SUM would read as floats, so there the rows are summed here."""
-    outside = (Objective.parent_id.in_(chain_ids), Objective.id.not_in(chain_ids))
-    found: dict[int, tuple[Decimal, int]] = {}
-    if db.session.get_bind().dialect.name == "postgresql":
-        for parent_id, total, count in db.session.execute(
-            select(Objective.parent_id, func.sum(Objective.progress))
-            .add_columns(func.count(Objective.progress))
-            .where(*outside, Objective.progress.is_not(None))
-            .group_by(Objective.parent_id)
-        ):
-            found[parent_id] = (stored(Decimal(total)) or Decimal(0), count)
-        return found
-    for parent_id, progress in db.session.execute(
-        select(Objective.parent_id, Objective.progress).where(
-            *outside, Objective.progress.is_not(None)
-        )
-    ):
-        total, count = found.get(parent_id, (Decimal(0), 0))
-        found[parent_id] = (total + progress, count + 1)
-    return found
+_ROLLED_UP = "okr.rolled_up_chain"
+
+
+def rolled_up_chain(objective_id: int) -> list[ChainNode] | None:
+    """The chain (bottom up, with its figures as stored) that this transaction's last roll-up
+    from this objective wrote, or None: what a check-in's answer shows without reading it again."""
+    transaction, start, chain = db.session.info.get(_ROLLED_UP, (None, None, None))
+    if transaction is None or transaction is not db.session().get_transaction():
+        return None
+    return chain if start == objective_id else None
 
 
 def _children(total: Decimal, count: int) -> list[tuple[str, Decimal | None]]:

@@ -4,15 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select
 
 from okr.cycles.models import Cycle
 from okr.extensions import db
 from okr.objectives.models import Objective
-from okr.org.models import Department, Person
-from okr.org.queries import among, department_ancestor_ids, report_ids, report_ids_query
+from okr.org.models import Person
+from okr.org.queries import department_ancestor_ids, report_ids_query
 
 Owners = int | Iterable[int] | Select[tuple[int]]
 """One person's id, or several people's as a list or a subquery."""
@@ -76,153 +76,70 @@ def load_set(
     cycle: Cycle, level: str, *, owner_id: int | None = None, department_id: int | None = None
 ) -> list[Objective]:
     """One owner's objectives with key results, parents and owners (three queries)."""
-    stmt = set_query(cycle, level, owner_id=owner_id, department_id=department_id).options(
-        db.selectinload(Objective.key_results),
-        db.joinedload(Objective.parent),
-        db.joinedload(Objective.owner),
-    )
-    return list(db.session.scalars(stmt).unique())
+    if level == "individual" and owner_id is None:
+        return []
+    params = {"cycle_id": cycle.id, "owner_id": owner_id, "department_id": department_id}
+    return list(db.session.scalars(_set_loader(level), params).unique())
 
 
 def children_counts(objective_ids: list[int]) -> dict[int, int]:
     """How many objectives align to each of these."""
     if not objective_ids:
         return {}
-    rows = db.session.execute(
-        select(Objective.parent_id, func.count())
-        .where(Objective.parent_id.in_(objective_ids))
-        .group_by(Objective.parent_id)
-    )
-    return dict(rows.all())
+    return dict(db.session.execute(_children_counted(), {"ids": objective_ids}).all())
 
 
 def waiting_for(viewer: Person, cycle: Cycle) -> list[tuple[Person, int]]:
     """People whose submitted OKRs this viewer may approve, with how many objectives wait."""
+    params = {"cycle_id": cycle.id, "viewer_id": viewer.id}
+    return [(p, count) for p, count in db.session.execute(_waiting(viewer.is_admin), params)]
+
+
+# The OKR pages' statements, built once per shape (building one costs more CPU than the
+# database spends running it); their values are bound parameters.
+
+
+@cache
+def _set_loader(level: str) -> Select[tuple[Objective]]:
+    """The set of :owner_id (individual), :department_id (department) or the company in
+    :cycle_id, with key results, parents and owners."""
+    stmt = select(Objective).where(
+        Objective.cycle_id == bindparam("cycle_id"), Objective.level == level
+    )
+    if level == "individual":
+        stmt = stmt.where(Objective.owner_id == bindparam("owner_id"))
+    elif level == "department":
+        stmt = stmt.where(Objective.department_id == bindparam("department_id"))
+    return stmt.order_by(Objective.position, Objective.id).options(
+        db.selectinload(Objective.key_results),
+        db.joinedload(Objective.parent),
+        db.joinedload(Objective.owner),
+    )
+
+
+@cache
+def _children_counted() -> Select[tuple[int, int]]:
+    return (
+        select(Objective.parent_id, func.count())
+        .where(Objective.parent_id.in_(bindparam("ids", expanding=True)))
+        .group_by(Objective.parent_id)
+    )
+
+
+@cache
+def _waiting(admin: bool) -> Select[tuple[Person, int]]:
+    """People with individual objectives submitted in :cycle_id (below :viewer_id unless admin)."""
     stmt = (
         select(Person, func.count(Objective.id))
         .join(Objective, Objective.owner_id == Person.id)
         .where(
-            Objective.cycle_id == cycle.id,
+            Objective.cycle_id == bindparam("cycle_id"),
             Objective.level == "individual",
             Objective.status == "submitted",
         )
         .group_by(Person.id)
         .order_by(Person.name)
     )
-    if not viewer.is_admin:
-        stmt = stmt.where(Person.id.in_(report_ids_query(viewer.id)))
-    return [(person, count) for person, count in db.session.execute(stmt)]
-
-
-@dataclass(frozen=True)
-class WaitingSet:
-    """An OKR set submitted for approval: whose (a person or a department), which cycle, how many."""
-
-    cycle: Cycle
-    count: int
-    person: Person | None = None
-    department: Department | None = None
-
-
-WAITING_SHOWN = 20  # the oldest sets; the rest follow as these are decided
-
-
-@dataclass(frozen=True)
-class Waiting:
-    """The sets waiting for a viewer: the first WAITING_SHOWN, and how many wait in all."""
-
-    shown: list[WaitingSet]
-    sets: int
-    objectives: int
-
-    @property
-    def more(self) -> int:
-        return self.sets - len(self.shown)
-
-
-def approvals_waiting(viewer: Person, reports: set[int] | None = None) -> Waiting:
-    """Sets this viewer may approve that wait, in every cycle not closed (four queries, whatever
-    their number): the oldest cycle's first, people's before departments', by name.
-
-    Managers approve their reporting line's individual OKRs (`reports`: their ids, when the
-    caller has them already), department heads the departments below theirs; HR approves any
-    set. Nobody approves their own.
-    """
-    if reports is None and not viewer.is_admin:
-        reports = report_ids(viewer.id)
-    people, departments = _people_waiting(viewer, reports or set()), _departments_waiting(viewer)
-    sets = objectives = 0
-    for grouped in (people, departments):
-        found = grouped.subquery()
-        count, total = db.session.execute(
-            select(func.count(), func.coalesce(func.sum(found.c.objectives), 0)).select_from(found)
-        ).one()
-        sets, objectives = sets + count, objectives + int(total)
-    shown = [
-        WaitingSet(cycle, count, person=p)
-        for p, cycle, count in db.session.execute(
-            people.order_by(Cycle.start, Person.name, Person.id).limit(WAITING_SHOWN)
-        )
-    ]
-    shown += [
-        WaitingSet(cycle, count, department=d)
-        for d, cycle, count in db.session.execute(
-            departments.order_by(Cycle.start, Department.name, Department.id).limit(WAITING_SHOWN)
-        )
-    ]
-    shown.sort(
-        key=lambda w: (
-            w.cycle.start,
-            w.person is None,
-            w.person.name if w.person else w.department.name if w.department else "",
-        )
-    )
-    return Waiting(shown[:WAITING_SHOWN], sets, objectives)
-
-
-def _people_waiting(viewer: Person, reports: set[int]) -> Select[tuple[Person, Cycle, int]]:
-    """Individual sets submitted in open cycles, per person and cycle, that the viewer may approve."""
-    people = (
-        select(Person, Cycle, func.count(Objective.id).label("objectives"))
-        .join(Objective, Objective.owner_id == Person.id)
-        .join(Cycle, Cycle.id == Objective.cycle_id)
-        .where(
-            Cycle.status != "closed",
-            Objective.level == "individual",
-            Objective.status == "submitted",
-            Person.id != viewer.id,
-        )
-        .group_by(Person.id, Cycle.id)
-    )
-    if viewer.is_admin:
-        return people
-    return people.where(among(Person.id, reports))
-
-
-def _departments_waiting(viewer: Person) -> Select[tuple[Department, Cycle, int]]:
-    """Department sets submitted in open cycles, per department and cycle, the viewer may approve."""
-    departments = (
-        select(Department, Cycle, func.count(Objective.id).label("objectives"))
-        .join(Objective, Objective.department_id == Department.id)
-        .join(Cycle, Cycle.id == Objective.cycle_id)
-        .where(
-            Cycle.status != "closed",
-            Objective.level == "department",
-            Objective.status == "submitted",
-        )
-        .group_by(Department.id, Cycle.id)
-    )
-    if viewer.is_admin:
-        return departments
-    return departments.where(Department.id.in_(_departments_below(viewer.id)))
-
-
-def _departments_below(head_id: int) -> Select[tuple[int]]:
-    """Departments under those this person heads (not the headed ones: a head does not approve their own)."""
-    below = (
-        select(Department.id)
-        .where(Department.parent_id.in_(select(Department.id).where(Department.head_id == head_id)))
-        .cte("below", recursive=True)
-    )
-    below = below.union(select(Department.id).join(below, Department.parent_id == below.c.id))
-    return select(below.c.id)
+    if not admin:
+        stmt = stmt.where(Person.id.in_(report_ids_query(bindparam("viewer_id"))))
+    return stmt

@@ -12,8 +12,8 @@ from okr.cycles.services import create_cycle
 from okr.extensions import db
 from okr.objectives.approval import submit_set
 from okr.objectives.models import Objective
-from okr.objectives.queries import WAITING_SHOWN
 from okr.objectives.services import KeyResultData, add_key_result
+from okr.objectives.waiting import WAITING_SHOWN
 from tests.factories import draft_objective
 from tests.helpers import flashes, snapshot, text
 
