@@ -116,7 +116,7 @@ def _user_agent_stylesheet() -> CSS:
 class RecordHTML(HTML):
     """A record for WeasyPrint: its document with the lighter user-agent stylesheet."""
 
-    def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
+    def _ua_stylesheets(self, forms: bool | None = False) -> list[CSS]:
         return super()._ua_stylesheets(forms) if forms else [_user_agent_stylesheet()]
 
 
