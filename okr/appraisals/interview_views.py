@@ -194,14 +194,9 @@ def _interview_saved(appraisal_id: int, complete: bool, *, moved: bool, goto: st
 @bp.post("/<int:appraisal_id>/interview/score")
 @login_required
 def interview_score(appraisal_id: int) -> Response:
-    """The live score beside the interview: what the ratings typed so far give (nothing stored).
-
-    It is a fragment of the interview page; asked for as a page (no htmx), it sends the reader
-    to the interview itself."""
+    """The live score beside the interview: what the ratings typed so far give (nothing stored)."""
     appraisal = q.load_appraisal(appraisal_id)
     ensure(access.can_interview(current_user, appraisal))
-    if not wants_fragment():
-        return redirect(url_for("appraisals.interview", appraisal_id=appraisal_id), 303)
     spec = spec_of(appraisal.review.template)
     inputs = inputs_of(appraisal.review, [appraisal], with_key_results=False)[appraisal.id]
     form = _interview_form(appraisal, posted=True)
