@@ -5,6 +5,7 @@ from okr.cycles.models import Cycle, CycleChange
 from okr.files.models import StoredFile
 from okr.jobs.models import Job
 from okr.kr_templates.models import KRTemplate
+from okr.notify.models import Notice
 from okr.objectives.models import Adjustment, CheckIn, KeyResult, Objective, ObjectiveChange
 from okr.org.models import Company, Department, ImportBatch, Person
 from okr.records.models import RecordBatch
@@ -35,6 +36,7 @@ __all__ = [
     "KeyResult",
     "LoginFailure",
     "LoginSession",
+    "Notice",
     "Objective",
     "ObjectiveChange",
     "PeerForm",

@@ -200,7 +200,7 @@ LAYERS = [
         "okr.files",
     },
     {"okr.org", "okr.jobs"},
-    {"okr.auth", "okr.departments", "okr.people", "okr.cycles"},
+    {"okr.auth", "okr.departments", "okr.people", "okr.cycles", "okr.notify"},
     {"okr.objectives"},
     {"okr.checkins", "okr.alignment", "okr.kr_templates", "okr.reviews", "okr.main"},
     {"okr.key_results", "okr.team"},
