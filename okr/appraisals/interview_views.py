@@ -194,9 +194,19 @@ def _interview_saved(appraisal_id: int, complete: bool, *, moved: bool, goto: st
 @bp.post("/<int:appraisal_id>/interview/score")
 @login_required
 def interview_score(appraisal_id: int) -> Response:
-    """The live score beside the interview: what the ratings typed so far give (nothing stored)."""
+    """The live score beside the interview: what the ratings typed so far give (nothing stored).
+
+    It is a fragment of the interview page; asked for as a page (no htmx), it sends the reader
+    to the interview itself."""
     appraisal = q.load_appraisal(appraisal_id)
     ensure(access.can_interview(current_user, appraisal))
+    if not wants_fragment():
+        return redirect(url_for("appraisals.interview", appraisal_id=appraisal_id), 303)
+    return render("appraisals/interview.html", block="interview_score", **_live_score(appraisal))
+
+
+def _live_score(appraisal) -> dict[str, Any]:
+    """What the live score shows for the ratings and values posted (nothing stored)."""
     spec = spec_of(appraisal.review.template)
     inputs = inputs_of(appraisal.review, [appraisal], with_key_results=False)[appraisal.id]
     form = _interview_form(appraisal, posted=True)
@@ -204,17 +214,15 @@ def interview_score(appraisal_id: int) -> Response:
     result, problems = interview_preview(
         spec, appraisal, (inputs.objectives, inputs.forms, inputs.adjustments), _typed(form)
     )
-    return render(
-        "appraisals/interview.html",
-        block="interview_score",
-        appraisal=appraisal,
-        review=appraisal.review,
-        spec=spec,
-        scores=scores_of(spec, appraisal, inputs, result),
-        interview_sheet=sheet(
+    return {
+        "appraisal": appraisal,
+        "review": appraisal.review,
+        "spec": spec,
+        "scores": scores_of(spec, appraisal, inputs, result),
+        "interview_sheet": sheet(
             spec, "interview", {k.removeprefix("rating-"): v for k, v in typed.items() if v}
         ),
-        score_problems=list(problems.values()),
-        plan_url=plan_url(appraisal.id),
-        live=True,
-    )
+        "score_problems": list(problems.values()),
+        "plan_url": plan_url(appraisal.id),
+        "live": True,
+    }

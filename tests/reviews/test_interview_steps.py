@@ -180,6 +180,12 @@ def test_a_rating_off_the_scale_does_not_count_in_the_live_score_and_says_why(wo
     assert "Ratings missing for: 目标达成" in body
 
 
+def test_the_live_score_asked_for_as_a_page_sends_to_the_interview(world, login):
+    response = login(world.manager).post(_score_url(world), data=rate(results="4"))
+    assert response.status_code == 303  # it was a 500: the fragment's page lacked its form
+    assert response.headers["Location"].endswith(_url(world))
+
+
 @pytest.mark.parametrize("who", ["person", "colleague", "other_manager", "hr"])
 def test_only_those_who_hold_the_interview_get_its_live_score(world, login, who):
     response = login(getattr(world, who)).post(_score_url(world), data=rate(results="4"))
