@@ -3,6 +3,7 @@ small, else by an "export.results" job (okr.jobs.exports) from the same paramete
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext as _
@@ -16,6 +17,13 @@ from okr.org.models import Person
 from okr.people.filters import subtree
 from okr.rankings.queries import RankingFilter, RankingGroup, ranking_groups, seen_by
 from okr.reviews.models import Review
+from okr.reviews.outcome_results import (
+    CompanyRanks,
+    needs_company_rank,
+    outcome_cells,
+    outcome_headers,
+    outcomes_of,
+)
 from okr.reviews.services import spec_of
 from okr.schemes.format import TemplateSpec, counted_parts
 from okr.tables import neutralise
@@ -45,13 +53,14 @@ def build_results(params: dict[str, Any]) -> Export:
     chosen = RankingFilter(
         seen_by(review, viewer), subtree(params["department_id"]), params["grade"], params["status"]
     )
-    content = results_workbook(spec_of(review.template), ranking_groups(review, chosen))
+    content = results_workbook(spec_of(review.template), review, ranking_groups(review, chosen))
     return Export(f"review-{review.id}-results.xlsx", XLSX, content)
 
 
-def results_workbook(spec: TemplateSpec, groups: list[RankingGroup]) -> bytes:
+def results_workbook(spec: TemplateSpec, review: Review, groups: list[RankingGroup]) -> bytes:
     """One row per person: numbers as numbers (scores shown to two places, the cell exact),
-    text neutralised against formulas.
+    text neutralised against formulas, and a column per reward or penalty rule of the template
+    (its amount where it applies, so HR can sum and pay it).
 
     Streamed as the sheet's XML in one pass (okr.files.xlsx): openpyxl's write-only mode, linear
     already, still took 8 s for 10,000 people.
@@ -61,22 +70,34 @@ def results_workbook(spec: TemplateSpec, groups: list[RankingGroup]) -> bytes:
         [_("Department"), _("Person"), _("Position"), _("Manager")]
         + [spec.part_label(p) for p in parts]
         + [_("Composite"), _("Grade"), _("Final grade"), _("Rank"), _("Released")]
+        + [neutralise(h) for h in outcome_headers(spec)]
     )
     scores = range(5, 5 + len(parts) + 1)  # each part's points, then the composite
     layout = SheetLayout(formats=dict.fromkeys(scores, SCORE_FORMAT))
+    row_of = _row_maker(spec, review, parts)
+    return write_sheet(_("Results"), header, (row_of(g, r) for g in groups for r in g.rows), layout)
+
+
+def _row_maker(spec: TemplateSpec, review: Review, parts: list[str]) -> Callable[..., list[Any]]:
     yes, no = _("yes"), _("no")
-    rows = (_result_row(group, row, parts, yes, no) for group in groups for row in group.rows)
-    return write_sheet(_("Results"), header, rows, layout)
+    rules = spec.domain.outcomes
+    ranks = CompanyRanks(review.id) if needs_company_rank(spec) else None
 
+    def row_of(group: RankingGroup, row: Any) -> list[Any]:
+        a = row.appraisal
+        text = [group.department.name, a.person.name, a.person.position]
+        text.append(a.manager.name if a.manager else "")
+        cells = (
+            [neutralise(t) for t in text]
+            + [row.points.get(p) for p in parts]
+            + [row.composite]
+            + [neutralise(a.grade or ""), neutralise(a.final_grade or "")]
+            + [row.rank, yes if a.released_at else no]
+        )
+        if rules:
+            company = ranks.of(a) if ranks else None
+            found = outcomes_of(spec, a, row.composite, a.final_grade or a.grade, company)
+            cells += outcome_cells(rules, found)
+        return cells
 
-def _result_row(group: RankingGroup, row: Any, parts: list[str], yes: str, no: str) -> list[Any]:
-    a = row.appraisal
-    text = [group.department.name, a.person.name, a.person.position]
-    text.append(a.manager.name if a.manager else "")
-    return (
-        [neutralise(t) for t in text]
-        + [row.points.get(p) for p in parts]
-        + [row.composite]
-        + [neutralise(a.grade or ""), neutralise(a.final_grade or "")]
-        + [row.rank, yes if a.released_at else no]
-    )
+    return row_of

@@ -24,6 +24,7 @@ from okr.objectives.rules import spec_of as spec_of_kr
 from okr.records.queries import RecordSources, record_sources
 from okr.records.record import KRLine, ObjectiveBlock, PlanLine, RatingLine, Record
 from okr.reviews.models import Appraisal, PeerForm
+from okr.reviews.outcome_results import company_rank, needs_company_rank, outcomes_of, sentences
 from okr.reviews.scoring import frozen_steps
 from okr.reviews.services import INTERVIEW_STEPS, breakdown, spec_of
 from okr.schemes.format import TemplateSpec
@@ -239,6 +240,7 @@ def _result(spec: TemplateSpec, sources: RecordSources) -> dict[str, Any]:
             for c in sources.changes
         ],
         "derivation": derivation,
+        "outcomes": _outcomes(spec, appraisal, composite, appraisal.final_grade or grade),
         "rounding": " ".join(
             (
                 _(
@@ -249,6 +251,18 @@ def _result(spec: TemplateSpec, sources: RecordSources) -> dict[str, Any]:
             )
         ),
     }
+
+
+def _outcomes(spec: TemplateSpec, appraisal: Appraisal, composite: Any, grade: Any) -> list[str]:
+    """The rewards and penalties (奖惩) the result earns, as the appraisal page states them."""
+    if not spec.domain.outcomes:
+        return []
+    company = company_rank(appraisal) if needs_company_rank(spec) else None
+    score = None if composite is None else Decimal(str(composite))
+    found = outcomes_of(spec, appraisal, score, grade, company)
+    if not found:
+        return [_("None of the template's rewards and penalties applies.")]
+    return [line for line, _pending in sentences(spec, found)]
 
 
 def _scored(spec: TemplateSpec, appraisal: Appraisal) -> tuple[list[str], Any, Any, dict[str, Any]]:

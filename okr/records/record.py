@@ -84,6 +84,7 @@ class Record:
     overrides: list[tuple[str, str, str, str, str]]  # from, to, reason, who, when
     derivation: list[str]
     rounding: str
+    outcomes: list[str]  # the rewards and penalties (奖惩) the result earns, each with its reason
     plan: list[PlanLine]
     plan_status: str
     acknowledgement: str
@@ -97,5 +98,7 @@ class Record:
         """SHA-256 over the record's content (everything but the hash itself)."""
         data = asdict(self)
         data.pop("content_hash")
+        if not data["outcomes"]:  # records of schemes without 奖惩 hash as they did before
+            data.pop("outcomes")
         canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()

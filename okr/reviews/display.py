@@ -14,15 +14,13 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 
 from okr.domain.numbers import fmt, round_display
-from okr.domain.outcomes import outcomes_for
 from okr.domain.steps import Step
 from okr.domain.weights import plain_mean
 from okr.explain import NO_GLOSSARY, Glossary, describe, describe_steps
-from okr.extensions import db
 from okr.reviews.models import Appraisal, PeerForm
+from okr.reviews.outcome_results import company_rank, needs_company_rank, outcomes_of, sentences
 from okr.reviews.queries import Inputs, live
 from okr.reviews.scoring import Breakdown, frozen_steps
 from okr.schemes.format import TemplateSpec
@@ -148,30 +146,11 @@ def scores_of(
     else:
         scores = _live_scores(spec, appraisal, inputs, result or live(spec, appraisal, inputs))
     if spec.domain.outcomes:
-        by_company = any(o.when.rank and o.when.scope == "company" for o in spec.domain.outcomes)
-        ranks = {
-            "department": appraisal.rank,
-            "company": company_rank(appraisal) if by_company else None,
-        }
+        company = company_rank(appraisal) if needs_company_rank(spec) else None
         grade = scores.final_grade or scores.grade
-        found = outcomes_for(spec.domain.outcomes, scores.composite, grade, ranks)
-        words = spec.glossary()
-        scores.outcomes = [(describe(o.step.code, o.step.params, words), o.pending) for o in found]
+        found = outcomes_of(spec, appraisal, scores.composite, grade, company)
+        scores.outcomes = sentences(spec, found)
     return scores
-
-
-def company_rank(appraisal: Appraisal) -> int | None:
-    """The rank of a released result in its whole review (ties share a rank), or None before."""
-    if appraisal.rank is None or appraisal.composite is None:
-        return None
-    higher = db.session.scalar(
-        select(func.count(Appraisal.id)).where(
-            Appraisal.review_id == appraisal.review_id,
-            Appraisal.rank.is_not(None),
-            Appraisal.composite > appraisal.composite,
-        )
-    )
-    return int(higher or 0) + 1
 
 
 def _frozen_scores(spec: TemplateSpec, appraisal: Appraisal, inputs: Inputs) -> Scores:
