@@ -233,6 +233,8 @@ CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’"
 KEYS = {
     *(c["key"] for t in BUILT_IN.values() for items in t["criteria"].values() for c in items),
     *(k["key"] for t in BUILT_IN.values() for k in (t.get("adjustments") or {}).get("kinds", [])),
+    *(s["key"] for t in BUILT_IN.values() for s in t.get("sections", [])),
+    *(i["key"] for t in BUILT_IN.values() for s in t.get("sections", []) for i in s["indicators"]),
     *("kr", "peer", "interview", "self", "key_results", "objectives", "parts", "criteria"),
 }
 

@@ -189,4 +189,55 @@ BUILT_IN: dict[str, dict[str, Any]] = {
         "improvement_plan_grades": ["一般", "不合格"],
         "min_peer_raters": 2,
     },
+    # Seed 000's 网络推广员工考核表(月度): 标准分100分, 每违反一项扣除1分, 定金和签单为加项;
+    # 90分以下(含90分)为需努力员工, 连续3个月度个人考核<90分将进行解聘; 100分以上为优秀员工,
+    # 每月分数排名第一名者奖励现金100元.
+    "promotion-monthly-100": {
+        "format": FORMAT,
+        "name": "网络推广员工考核表（月度）",
+        "description": "标准分 100 分，每违反一项制度扣 1 分，定金和签单为加项（由主管按实际填写分数和原因）；100 分以上优秀，90 分以下（含 90 分）需努力，其间为合格；连续 3 个月低于 90 分进入解聘评估；每月第一名奖励现金 100 元。",
+        "composite": "points",
+        "total_scale": "100",
+        "parts": {"conduct": "100"},
+        "sections": [
+            {
+                "key": "conduct",
+                "label": {"zh": "制度执行", "en": "Following the rules"},
+                "indicators": [
+                    {
+                        "key": "breaches",
+                        "label": {"zh": "违反制度（每项扣1分）", "en": "Breaches (−1 each)"},
+                        "max": "100",
+                        "rule": {"kind": "deductions", "each": "-1"},
+                    }
+                ],
+            }
+        ],
+        "criteria": {},
+        "adjustments": {"kinds": [], "free_form": True},
+        "bands": [
+            {"label": "优秀", "min": "100", "inclusive": False},
+            {"label": "合格", "min": "90", "inclusive": False},
+            {"label": "需努力", "min": "0"},
+        ],
+        "improvement_plan_grades": ["需努力"],
+        "min_peer_raters": 1,
+        "outcomes": [
+            {
+                "key": "first",
+                "label": "月度第一名奖励现金",
+                "when": {"rank": 1, "in": "department"},
+                "money": "100",
+            }
+        ],
+        "streaks": [
+            {
+                "key": "below_90_3",
+                "label": "连续3个月低于90分：解聘评估",
+                "cycles": 3,
+                "when": {"below": "90"},
+                "consequence": "dismissal_review",
+            }
+        ],
+    },
 }
