@@ -211,6 +211,7 @@ LAYERS = [
         "okr.review_templates",
         "okr.flags",
         "okr.todo",
+        "okr.reminders",
     },
     {"okr.calibration"},
     {"okr.rankings", "okr.records", "okr.bench"},
