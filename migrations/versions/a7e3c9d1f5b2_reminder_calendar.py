@@ -30,6 +30,9 @@ def upgrade():
     sa.Column('digest_time', sa.Time(), nullable=False),
     sa.Column('quiet_start', sa.Time(), nullable=False),
     sa.Column('quiet_end', sa.Time(), nullable=False),
+    sa.Column('review_due_days', sa.Integer(), nullable=False),
+    sa.Column('escalate_days', sa.Integer(), nullable=False),
+    sa.Column('ack_days', sa.Integer(), nullable=False),
     sa.Column('kinds', sa.JSON(), nullable=False),
     sa.Column('updated_at', okr.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reminder_calendar'))

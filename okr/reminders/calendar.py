@@ -23,6 +23,9 @@ KIND_LABELS = {
     "checkin_due": _l("Weekly check-in due"),
     "checkin_nudge": _l("Second check-in nudge"),
     "manager_digest": _l("Manager's weekly digest"),
+    "review_due": _l("Review stage due"),
+    "review_overdue": _l("Review stage overdue"),
+    "review_escalated": _l("Review stage overdue, to the manager"),
 }
 
 
@@ -41,6 +44,9 @@ class Calendar:
     digest_time: time = time(18, 0)
     quiet_start: time = time(21, 0)
     quiet_end: time = time(8, 30)
+    review_due_days: int = 3  # a review stage is "due" from this many days before its deadline
+    escalate_days: int = 2  # and goes to the owner's manager this many days after it
+    ack_days: int = 7  # a released result is to be acknowledged within this many days
     kinds: tuple[str, ...] = field(default=tuple(KIND_LABELS))
 
     @property

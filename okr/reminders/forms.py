@@ -7,11 +7,11 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TimeField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TimeField
+from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from okr.forms import options
-from okr.reminders.calendar import Calendar
+from okr.reminders.calendar import KIND_LABELS, Calendar
 
 WEEKDAYS = (
     _l("Monday"),
@@ -31,6 +31,17 @@ def _weekday(label: Any) -> SelectField:
 
 def _time(label: Any, description: Any = None) -> TimeField:
     return TimeField(label, description=description, validators=[InputRequired(TIME_NEEDED)])
+
+
+def _days(label: Any, description: Any, low: int) -> IntegerField:
+    return IntegerField(
+        label,
+        description=description,
+        validators=[
+            InputRequired(_l("Enter a whole number of days.")),
+            NumberRange(low, 60, _l("Between %(min)s and %(max)s days.")),
+        ],
+    )
 
 
 def _known_zone(_form: FlaskForm, field: StringField) -> None:
@@ -54,11 +65,34 @@ class CalendarForm(FlaskForm):
     digest_time = _time(_l("at"))
     quiet_start = _time(_l("Quiet hours from"))
     quiet_end = _time(_l("until"), _l("A reminder due in the quiet hours waits for their end."))
+    review_due_days = _days(
+        _l("Review stage due, days before the deadline"),
+        _l("Self-assessment, team evaluation and interview reminders start this early."),
+        0,
+    )
+    escalate_days = _days(
+        _l("Escalate to the manager after, days overdue"),
+        _l("A stage still open this many days after its deadline is sent to the manager too."),
+        1,
+    )
+    ack_days = _days(
+        _l("Acknowledge a released result within, days"),
+        _l("The acknowledgement's deadline, counted from the release."),
+        1,
+    )
     checkin_due = BooleanField(_l("Weekly check-in due"))
     checkin_nudge = BooleanField(_l("Second check-in nudge"))
     manager_digest = BooleanField(_l("Manager's weekly digest"))
+    review_due = BooleanField(_l("Review stage due"))
+    review_overdue = BooleanField(_l("Review stage overdue"))
+    review_escalated = BooleanField(_l("Review stage overdue, to the manager"))
 
-    KINDS = ("checkin_due", "checkin_nudge", "manager_digest")
+    KINDS = tuple(KIND_LABELS)
+    SETTINGS = (
+        *("timezone", "due_weekday", "due_time", "nudge_weekday", "nudge_time"),
+        *("digest_weekday", "digest_time", "quiet_start", "quiet_end"),
+        *("review_due_days", "escalate_days", "ack_days"),
+    )
 
     def validate_nudge_time(self, field: TimeField) -> None:
         if self.nudge_weekday.data is None or field.data is None or self.due_time.data is None:
@@ -69,26 +103,16 @@ class CalendarForm(FlaskForm):
             )
 
     def fill(self, calendar: Calendar) -> None:
-        for name in ("timezone", "due_weekday", "due_time", "nudge_weekday", "nudge_time"):
-            getattr(self, name).data = getattr(calendar, name)
-        for name in ("digest_weekday", "digest_time", "quiet_start", "quiet_end"):
+        for name in self.SETTINGS:
             getattr(self, name).data = getattr(calendar, name)
         for kind in self.KINDS:
             getattr(self, kind).data = calendar.on(kind)
 
     def calendar(self) -> Calendar:
-        return Calendar(
-            timezone=self.timezone.data.strip(),
-            due_weekday=self.due_weekday.data,
-            due_time=self.due_time.data,
-            nudge_weekday=self.nudge_weekday.data,
-            nudge_time=self.nudge_time.data,
-            digest_weekday=self.digest_weekday.data,
-            digest_time=self.digest_time.data,
-            quiet_start=self.quiet_start.data,
-            quiet_end=self.quiet_end.data,
-            kinds=tuple(kind for kind in self.KINDS if getattr(self, kind).data),
-        )
+        values = {name: getattr(self, name).data for name in self.SETTINGS}
+        values["timezone"] = values["timezone"].strip()
+        kinds = tuple(kind for kind in self.KINDS if getattr(self, kind).data)
+        return Calendar(**values, kinds=kinds)
 
 
 class DryRunForm(FlaskForm):

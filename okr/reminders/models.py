@@ -27,6 +27,9 @@ class ReminderCalendar(db.Model):
     digest_time: Mapped[time] = mapped_column(Time)
     quiet_start: Mapped[time] = mapped_column(Time)
     quiet_end: Mapped[time] = mapped_column(Time)
+    review_due_days: Mapped[int] = mapped_column(Integer)
+    escalate_days: Mapped[int] = mapped_column(Integer)
+    ack_days: Mapped[int] = mapped_column(Integer)
     kinds: Mapped[list[str]] = mapped_column(JSON, default=list)  # the kinds that are on
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -44,5 +47,8 @@ FIELDS = (
     "digest_time",
     "quiet_start",
     "quiet_end",
+    "review_due_days",
+    "escalate_days",
+    "ack_days",
     "kinds",
 )

@@ -16,6 +16,7 @@ from okr.reminders.calendar import load_calendar
 from okr.reminders.checkins import CHECKIN_DUE, CHECKIN_NUDGE, checkin_notices, stragglers
 from okr.reminders.common import Planned, Week
 from okr.reminders.digest import MANAGER_DIGEST, digest_notices
+from okr.reminders.reviews import stage_notices
 from okr.team.queries import week_began
 
 
@@ -26,6 +27,11 @@ class Summary:
     now: datetime
     planned: dict[str, list[Planned]] = field(default_factory=dict)
     posted: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def new(self) -> dict[str, int]:
+        """The kinds that posted something, with how many."""
+        return {kind: count for kind, count in self.posted.items() if count}
 
     def lines(self) -> list[str]:
         return [
@@ -41,9 +47,16 @@ def _week(now: datetime) -> Week:
 
 def planned(now: datetime) -> dict[str, list[Planned]]:
     """Every notice due at `now`, per kind (nothing posted)."""
-    week, found = _week(now), {}
+    week = _week(now)
+    found = {**_weekly(week), **stage_notices(week, week.calendar.on)}
+    return {kind: notices for kind, notices in found.items() if notices}
+
+
+def _weekly(week: Week) -> dict[str, list[Planned]]:
+    """The weekly check-in reminders and the manager's digest, once their time has come."""
+    found: dict[str, list[Planned]] = {}
     calendar = week.calendar
-    cycle = current_cycle(local_date(now))
+    cycle = current_cycle(local_date(week.now))
     if cycle is None or cycle.status != "running":
         return found
     due = calendar.on(CHECKIN_DUE) and week.reached(calendar.due_weekday, calendar.due_time)
@@ -65,7 +78,7 @@ def plan(now: datetime) -> Summary:
     """Post every notice due at `now` whose key is new (flushed; the caller commits)."""
     summary = Summary(now, planned(now))
     for kind, found in summary.planned.items():
-        summary.posted[kind] = post(p.post for p in found) if found else 0
+        summary.posted[kind] = post(p.post for p in found)
     return summary
 
 

@@ -90,10 +90,10 @@ def test_planning_runs_as_many_statements_for_a_bigger_company(app, make_person,
     db.session.commit()
     sunday = datetime(2026, 12, 6, 11, tzinfo=UTC)  # nudge and digest both due
     with count_queries() as small:
-        assert plan(sunday).posted == {"checkin_nudge": 3, "manager_digest": 3}
+        assert plan(sunday).new == {"checkin_nudge": 3, "manager_digest": 3}
     db.session.rollback()
     _people(make_person, cycle, 40)
     db.session.commit()
     with count_queries() as large:
-        assert plan(sunday).posted == {"checkin_nudge": 43, "manager_digest": 43}
+        assert plan(sunday).new == {"checkin_nudge": 43, "manager_digest": 43}
     assert small.count == large.count

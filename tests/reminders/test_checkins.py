@@ -49,7 +49,7 @@ def test_one_checkin_due_notice_at_friday_1600_shanghai_and_no_second(app, make_
     assert before.planned == {}
     summary = plan(FRIDAY_DUE)
     db.session.commit()
-    assert summary.posted == {"checkin_due": 1}
+    assert summary.new == {"checkin_due": 1}
     [notice] = _notices()
     assert (notice.kind, notice.person_id) == ("checkin_due", late.id)
     assert notice.key == f"checkin_due:2026-W49:person:{late.id}"

@@ -77,4 +77,4 @@ def test_no_digest_before_its_time_or_when_every_team_is_complete(app, make_pers
     assert "manager_digest" not in plan(datetime(2026, 12, 4, 9, 59, tzinfo=UTC)).planned
     record_checkin(kr, "10", "on_track", "", person, None, MONDAY)
     db.session.commit()
-    assert plan(DIGEST_TIME).planned["manager_digest"] == []
+    assert "manager_digest" not in plan(DIGEST_TIME).planned

@@ -25,6 +25,9 @@ VALID = {
     "digest_time": "17:00",
     "quiet_start": "20:00",
     "quiet_end": "07:00",
+    "review_due_days": "5",
+    "escalate_days": "3",
+    "ack_days": "10",
     "checkin_due": "y",
     "manager_digest": "y",
 }
@@ -51,6 +54,7 @@ def test_hr_saves_the_calendar(app, login, admin):
         time(15, 30),
     )
     assert (calendar.quiet_start, calendar.quiet_end) == (time(20, 0), time(7, 0))
+    assert (calendar.review_due_days, calendar.escalate_days, calendar.ack_days) == (5, 3, 10)
     assert calendar.kinds == ("checkin_due", "manager_digest")
 
 
@@ -60,6 +64,7 @@ def test_hr_saves_the_calendar(app, login, admin):
         ({"timezone": "Mars/Olympus"}, "timezone", "请输入时区名，如 Asia/Shanghai。"),
         ({"due_time": "25:00"}, "due_time", "不是有效的时间值"),
         ({"nudge_weekday": "3", "nudge_time": "09:00"}, "nudge_time", "催办须在同一周内"),
+        ({"escalate_days": "0"}, "escalate_days", "1 至 60 天"),
     ],
 )
 def test_refused_input_comes_back_beside_its_field(app, login, admin, changes, field, message):
