@@ -26,6 +26,8 @@ KIND_LABELS = {
     "review_due": _l("Review stage due"),
     "review_overdue": _l("Review stage overdue"),
     "review_escalated": _l("Review stage overdue, to the manager"),
+    "hr_stage_digest": _l("HR's review-stage digest"),
+    "department_stage_digest": _l("Department's review-stage digest"),
 }
 
 

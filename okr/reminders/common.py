@@ -34,6 +34,11 @@ class Week:
         year, week, _day = self.monday.isocalendar()
         return f"{year}-W{week:02d}"
 
+    @property
+    def today(self) -> date:
+        """The calendar day in the company's timezone."""
+        return self.now.astimezone(self.calendar.zone).date()
+
     def reached(self, weekday: int, moment: Any) -> bool:
         return self.now >= self.calendar.at(self.monday, weekday, moment)
 

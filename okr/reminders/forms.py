@@ -86,6 +86,8 @@ class CalendarForm(FlaskForm):
     review_due = BooleanField(_l("Review stage due"))
     review_overdue = BooleanField(_l("Review stage overdue"))
     review_escalated = BooleanField(_l("Review stage overdue, to the manager"))
+    hr_stage_digest = BooleanField(_l("HR's review-stage digest"))
+    department_stage_digest = BooleanField(_l("Department's review-stage digest"))
 
     KINDS = tuple(KIND_LABELS)
     SETTINGS = (

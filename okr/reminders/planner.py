@@ -16,7 +16,8 @@ from okr.reminders.calendar import load_calendar
 from okr.reminders.checkins import CHECKIN_DUE, CHECKIN_NUDGE, checkin_notices, stragglers
 from okr.reminders.common import Planned, Week
 from okr.reminders.digest import MANAGER_DIGEST, digest_notices
-from okr.reminders.reviews import stage_notices
+from okr.reminders.hr_digest import hr_digest_notices
+from okr.reminders.reviews import owed_now, stage_notices
 from okr.team.queries import week_began
 
 
@@ -48,8 +49,13 @@ def _week(now: datetime) -> Week:
 def planned(now: datetime) -> dict[str, list[Planned]]:
     """Every notice due at `now`, per kind (nothing posted)."""
     week = _week(now)
-    found = {**_weekly(week), **stage_notices(week, week.calendar.on)}
-    return {kind: notices for kind, notices in found.items() if notices}
+    owed = owed_now(week)
+    found = {
+        **_weekly(week),
+        **stage_notices(week, owed, week.calendar.on),
+        **hr_digest_notices(week, owed),
+    }
+    return {kind: notices for kind, notices in found.items() if week.calendar.on(kind) and notices}
 
 
 def _weekly(week: Week) -> dict[str, list[Planned]]:

@@ -71,22 +71,32 @@ def _post(kind: str, item: Owed, late: int, week: Week, to: int, name: str, loca
     return Planned(post, name)
 
 
-def stage_notices(week: Week, on: Callable[[str], bool]) -> dict[str, list[Planned]]:
-    """Every review-stage notice due at the week's moment, per kind (one query per stage)."""
-    calendar = week.calendar
-    today = week.now.astimezone(calendar.zone).date()
+def owed_now(week: Week) -> list[Owed]:
+    """What is owed in every stage with a deadline near or past (one query per stage)."""
+    calendar, today = week.calendar, week.today
+    return [
+        item
+        for stage in STAGES
+        for item in owed(stage, today, calendar.review_due_days, calendar.zone, calendar.ack_days)
+    ]
+
+
+def stage_notices(
+    week: Week, items: list[Owed], on: Callable[[str], bool]
+) -> dict[str, list[Planned]]:
+    """Every review-stage notice due at the week's moment, per kind."""
+    calendar, today = week.calendar, week.today
     found: dict[str, list[Planned]] = {REVIEW_DUE: [], REVIEW_OVERDUE: [], REVIEW_ESCALATED: []}
-    for stage in STAGES:
-        for item in owed(stage, today, calendar.review_due_days, calendar.zone, calendar.ack_days):
-            late = (today - item.deadline).days
-            owner = (item.owner_id, item.owner, item.owner_locale)
-            if -calendar.review_due_days <= late <= 0:
-                found[REVIEW_DUE].append(_post(REVIEW_DUE, item, late, week, *owner))
-            if late > 0:
-                found[REVIEW_OVERDUE].append(_post(REVIEW_OVERDUE, item, late, week, *owner))
-            if late >= calendar.escalate_days and item.boss_id is not None:
-                boss = (item.boss_id, item.boss or "", item.boss_locale)
-                found[REVIEW_ESCALATED].append(_post(REVIEW_ESCALATED, item, late, week, *boss))
+    for item in items:
+        late = (today - item.deadline).days
+        owner = (item.owner_id, item.owner, item.owner_locale)
+        if -calendar.review_due_days <= late <= 0:
+            found[REVIEW_DUE].append(_post(REVIEW_DUE, item, late, week, *owner))
+        if late > 0:
+            found[REVIEW_OVERDUE].append(_post(REVIEW_OVERDUE, item, late, week, *owner))
+        if late >= calendar.escalate_days and item.boss_id is not None:
+            boss = (item.boss_id, item.boss or "", item.boss_locale)
+            found[REVIEW_ESCALATED].append(_post(REVIEW_ESCALATED, item, late, week, *boss))
     return {kind: planned for kind, planned in found.items() if on(kind)}
 
 
