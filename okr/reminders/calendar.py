@@ -28,6 +28,8 @@ KIND_LABELS = {
     "review_escalated": _l("Review stage overdue, to the manager"),
     "hr_stage_digest": _l("HR's review-stage digest"),
     "department_stage_digest": _l("Department's review-stage digest"),
+    "plan_follow_up": _l("Improvement plan follow-up"),
+    "flag_to_hr": _l("Consecutive low results, to HR"),
 }
 
 

@@ -117,8 +117,6 @@ def _lines(digest: Digest) -> list[str]:
 def digest_notices(cycle: Cycle, week: Week, missing: list[Row]) -> list[Planned]:  # type: ignore[type-arg]
     """One digest per manager with something to say this week."""
     found = digests(cycle, missing)
-    if not found:
-        return []
     managers = db.session.execute(
         select(Person.id, Person.name, Person.locale).where(Person.active, among(Person.id, found))
     ).all()

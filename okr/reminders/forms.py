@@ -88,6 +88,8 @@ class CalendarForm(FlaskForm):
     review_escalated = BooleanField(_l("Review stage overdue, to the manager"))
     hr_stage_digest = BooleanField(_l("HR's review-stage digest"))
     department_stage_digest = BooleanField(_l("Department's review-stage digest"))
+    plan_follow_up = BooleanField(_l("Improvement plan follow-up"))
+    flag_to_hr = BooleanField(_l("Consecutive low results, to HR"))
 
     KINDS = tuple(KIND_LABELS)
     SETTINGS = (

@@ -16,6 +16,7 @@ from okr.reminders.calendar import load_calendar
 from okr.reminders.checkins import CHECKIN_DUE, CHECKIN_NUDGE, checkin_notices, stragglers
 from okr.reminders.common import Planned, Week
 from okr.reminders.digest import MANAGER_DIGEST, digest_notices
+from okr.reminders.followups import FLAG, PLAN_FOLLOW_UP, flag_notices, follow_up_notices
 from okr.reminders.hr_digest import hr_digest_notices
 from okr.reminders.reviews import owed_now, stage_notices
 from okr.team.queries import week_began
@@ -49,13 +50,15 @@ def _week(now: datetime) -> Week:
 def planned(now: datetime) -> dict[str, list[Planned]]:
     """Every notice due at `now`, per kind (nothing posted)."""
     week = _week(now)
-    owed = owed_now(week)
+    calendar, owed = week.calendar, owed_now(week)
     found = {
         **_weekly(week),
         **stage_notices(week, owed, week.calendar.on),
         **hr_digest_notices(week, owed),
+        PLAN_FOLLOW_UP: follow_up_notices(week) if calendar.on(PLAN_FOLLOW_UP) else [],
+        FLAG: flag_notices(week) if calendar.on(FLAG) else [],
     }
-    return {kind: notices for kind, notices in found.items() if week.calendar.on(kind) and notices}
+    return {kind: notices for kind, notices in found.items() if calendar.on(kind) and notices}
 
 
 def _weekly(week: Week) -> dict[str, list[Planned]]:

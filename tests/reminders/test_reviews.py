@@ -13,7 +13,13 @@ from okr.extensions import db
 from okr.notify.kinds import is_still_due
 from okr.notify.models import Notice
 from okr.reminders.planner import plan
-from tests.factories import SHEET_KEYS, build_world, complete_and_release, self_assess
+from tests.factories import (
+    SHEET_KEYS,
+    build_world,
+    complete_and_release,
+    grow_world,
+    self_assess,
+)
 
 
 def _noon(day) -> datetime:
@@ -95,3 +101,21 @@ def test_acknowledging_a_released_result_is_due_for_ack_days(app, make_person, m
     acknowledge(world.appraisal, world.person, True, "", None)
     db.session.commit()
     assert not is_still_due(escalated)
+
+
+def test_planning_a_whole_review_runs_as_many_statements_when_it_grows(
+    app, make_person, make_department, count_queries
+):
+    world = build_world(make_person, make_department)
+    moment = _noon(world.review.self_deadline + timedelta(days=3))
+    with count_queries() as small:
+        found = plan(moment)
+    db.session.rollback()
+    grow_world(world, make_person, make_department)
+    with count_queries() as large:
+        grown = plan(moment)
+    assert set(grown.new) == set(found.new) and {"review_overdue", "review_escalated"} <= set(
+        found.new
+    )
+    assert sum(grown.new.values()) > sum(found.new.values())
+    assert small.count == large.count
