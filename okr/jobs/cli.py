@@ -38,15 +38,14 @@ PERIODIC = {"reminders.tick": "REMINDER_TICK_SECONDS"}
 
 
 def _asking(app: Flask, kind: str, seconds: float, stop: threading.Event) -> None:
-    """Ask for a job of `kind` every `seconds`; its key keeps one queued or running at a time."""
-    while True:
+    """Ask for a job of `kind` every `seconds` (the first after one interval); its key keeps one
+    queued or running at a time across every worker."""
+    while not stop.wait(seconds):
         try:
             with app.app_context(), unit_of_work():
                 submit(kind, {}, None, key="periodic")
         except Exception:  # the next interval asks again
             log.exception("asking for a %s job failed", kind)
-        if stop.wait(seconds):
-            return
 
 
 def _periodic(app: Flask, stop: threading.Event) -> None:
