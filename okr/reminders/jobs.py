@@ -7,6 +7,7 @@ keeps one queued or running at a time.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from okr.db import utcnow
 from okr.jobs.registry import job_kind
@@ -21,6 +22,7 @@ def tick(context: JobContext) -> None:
     """Post what is due now; what a retry finds posted already is not posted again."""
     summary = plan(utcnow())
     posted = sum(summary.posted.values())
-    context.progress(posted, posted, "; ".join(summary.lines()))
+    words = ngettext("%(num)d notice queued to send", "%(num)d notices queued to send", posted)
+    context.progress(posted, posted, words)
     context.checkpoint()
     after_planning()
