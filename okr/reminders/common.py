@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 
 from okr.notify.outbox import Post
 from okr.reminders.calendar import Calendar
@@ -63,6 +63,12 @@ def app_path(endpoint: str, **values: Any) -> str:
 def language_of(locale: str | None) -> str:
     """A person's language, else the company's default."""
     return locale or current_app.config["DEFAULT_LOCALE"]
+
+
+def name_list(names: Iterable[str]) -> str:
+    """Names joined as the current language writes a list (王芳、张伟; Wang Fang, Zhang Wei)."""
+    locale = get_locale()
+    return ("、" if locale is not None and locale.language == "zh" else ", ").join(names)
 
 
 @contextmanager

@@ -23,7 +23,7 @@ from okr.notify.outbox import Post
 from okr.objectives.models import KeyResult, Objective
 from okr.org.models import Person
 from okr.org.queries import among
-from okr.reminders.common import Planned, Week, app_path, by_language
+from okr.reminders.common import Planned, Week, app_path, by_language, name_list
 
 MANAGER_DIGEST = "manager_digest"
 SHOWN = 20  # names or key results listed per part; the rest are counted
@@ -91,7 +91,7 @@ def digests(cycle: Cycle, missing: list[Row]) -> dict[int, Digest]:  # type: ign
 def _lines(digest: Digest) -> list[str]:
     lines = []
     if digest.missing:
-        names = ", ".join(digest.missing[:SHOWN])
+        names = name_list(digest.missing[:SHOWN])
         more = len(digest.missing) - SHOWN
         lines.append(_("Not checked in this week: %(names)s", names=names))
         if more > 0:

@@ -17,7 +17,7 @@ from okr.notify.kinds import notice_kind
 from okr.notify.outbox import Post
 from okr.org.models import Department, Person
 from okr.org.queries import among
-from okr.reminders.common import Planned, Week, app_path, by_language, speaking
+from okr.reminders.common import Planned, Week, app_path, by_language, name_list, speaking
 from okr.reminders.reviews import STAGE_NAMES
 from okr.reminders.stages import STAGES, Owed
 
@@ -42,7 +42,7 @@ def _lines(department: str, stages: dict[str, list[str]]) -> list[str]:
     for stage in STAGES:
         names = stages.get(stage, [])
         if names:
-            shown = ", ".join(names[:SHOWN]) + (" …" if len(names) > SHOWN else "")
+            shown = name_list(names[:SHOWN]) + (" …" if len(names) > SHOWN else "")
             lines.append(
                 _(
                     "%(department)s · %(stage)s (%(num)d): %(names)s",

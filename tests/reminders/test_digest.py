@@ -44,7 +44,7 @@ def test_the_digest_lists_exactly_the_missing_reports(app, make_person):
     assert summary.posted["manager_digest"] == 1 and set(digests) == {lead.id}
     notice = digests[lead.id]
     assert notice.title == "你的团队本周情况"
-    assert notice.lines == ["本周未更新进展：张伟, 王芳"]
+    assert notice.lines == ["本周未更新进展：张伟、王芳"]
     assert notice.link == "/team/"
     assert notice.key == f"manager_digest:2026-W49:person:{lead.id}"
     plan(datetime(2026, 12, 5, 2, 0, tzinfo=UTC))
