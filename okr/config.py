@@ -36,6 +36,7 @@ DEFAULTS: dict[str, Any] = {
     "IMPORT_JOB_CHUNK": 500,  # rows an import job writes per commit
     "OPEN_JOB_PEOPLE": 1000,  # opening a review for this many people or more runs as a job
     "OPEN_JOB_CHUNK": 1000,  # appraisals an opening job inserts per commit
+    "REMINDER_TICK_SECONDS": 60,  # each worker asks for a reminders.tick job this often (0: never)
     # No pool_pre_ping (a round trip per request): okr.extensions.drop_closed_connections
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 1800},
 }

@@ -9,6 +9,7 @@ from okr.notify.models import Notice
 from okr.objectives.models import Adjustment, CheckIn, KeyResult, Objective, ObjectiveChange
 from okr.org.models import Company, Department, ImportBatch, Person
 from okr.records.models import RecordBatch
+from okr.reminders.models import ReminderCalendar
 from okr.reviews.models import (
     Appraisal,
     CalibrationChange,
@@ -42,6 +43,7 @@ __all__ = [
     "PeerForm",
     "Person",
     "RecordBatch",
+    "ReminderCalendar",
     "Review",
     "ReviewTemplate",
     "StoredFile",

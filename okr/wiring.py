@@ -58,6 +58,8 @@ def blueprints() -> list[Blueprint]:
     from okr.rankings.blueprint import bp as rankings
     from okr.records import views as _records  # noqa: F401
     from okr.records.blueprint import bp as records
+    from okr.reminders import views as _reminders  # noqa: F401
+    from okr.reminders.blueprint import bp as reminders
     from okr.review_templates import views as _review_templates  # noqa: F401
     from okr.review_templates.blueprint import bp as review_templates
     from okr.reviews import views as _reviews  # noqa: F401
@@ -89,6 +91,7 @@ def blueprints() -> list[Blueprint]:
         flags,
         plans,
         records,
+        reminders,
         jobs,
     ]
 
@@ -106,11 +109,13 @@ def commands(app: Flask) -> None:
     from okr.cli import init_app as register_app_commands
     from okr.jobs.cli import init_app as register_jobs
     from okr.records.cli import init_app as register_record_commands
+    from okr.reminders.cli import init_app as register_reminder_commands
     from okr.review_templates.cli import register as register_review_commands
 
     register_jobs(app)  # the queue and `flask jobs ...`
     register_review_commands(app)
     register_record_commands(app)
+    register_reminder_commands(app)  # `flask reminders tick`
     register_app_commands(app)
     register_bench(app)  # `flask bench ...`, and Server-Timing when OKR_SERVER_TIMING is on
 
@@ -123,6 +128,7 @@ def job_kinds() -> None:
     from okr.people import import_job as _people_import  # noqa: F401  ("people.import")
     from okr.rankings import export as _results_export  # noqa: F401  ("export.results")
     from okr.records import batch as _record_batches  # noqa: F401  ("records.batch")
+    from okr.reminders import jobs as _reminders  # noqa: F401  ("reminders.tick", notice kinds)
     from okr.reviews import open_job as _open_review  # noqa: F401  ("review.open")
     from okr.team import exports as _weekly_export  # noqa: F401  ("export.weekly")
 

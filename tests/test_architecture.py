@@ -212,7 +212,7 @@ LAYERS = [
         "okr.flags",
         "okr.todo",
     },
-    {"okr.calibration"},
+    {"okr.calibration", "okr.reminders"},
     {"okr.rankings", "okr.records", "okr.bench"},
     {"okr.demo"},
     {"okr.cli", "okr.models"},

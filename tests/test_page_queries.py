@@ -50,6 +50,7 @@ from tests.factories import (
     released_quarter,
     replan,
     resume,
+    today,
 )
 from tests.helpers import HTMX, csv_bytes, sign_in, text
 
@@ -187,6 +188,11 @@ class Case:
     def label(self, p: Pages) -> str:
         htmx = " (htmx)" if self.headers else ""
         return f"{self.url(p)} [{self.viewer or 'signed out'}]{htmx}"
+
+
+def end_of_week() -> str:
+    """Sunday 20:00 of this week: every weekly reminder is due (a dry run plans them all)."""
+    return f"{today() + timedelta(days=6 - today().weekday())}T20:00"
 
 
 def person(p: Pages) -> str:
@@ -568,6 +574,13 @@ CASES: dict[str, tuple[Case, ...]] = {
             lambda p: f"/records/reviews/{p.past.id}",
             shows=lambda p: p.world.other_team.name,
         ),
+    ),
+    "reminders.calendar": (
+        Case("hr", lambda p: "/reminders/calendar", shows=lambda p: "Asia/Shanghai"),
+    ),
+    "reminders.index": (
+        Case("hr", lambda p: "/reminders/"),
+        Case("hr", lambda p: f"/reminders/?at={end_of_week()}", HTMX),
     ),
     "review_templates.detail": (
         Case(

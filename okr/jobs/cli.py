@@ -10,9 +10,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from okr.jobs import registry
 from okr.jobs.queue import init_app as init_queue
 from okr.jobs.queue import queue
 from okr.jobs.runner import run_job, sweep
+from okr.jobs.services import submit
+from okr.unit_of_work import unit_of_work
 
 jobs = AppGroup("jobs", help="Background jobs.")
 log = logging.getLogger(__name__)
@@ -29,6 +32,31 @@ def _sweeping(app: Flask, stop: threading.Event) -> None:
             return
 
 
+# Jobs every worker asks for at an interval (kind -> the setting with its seconds), by name:
+# the kinds belong to features above okr.jobs, registered through okr.wiring.job_kinds.
+PERIODIC = {"reminders.tick": "REMINDER_TICK_SECONDS"}
+
+
+def _asking(app: Flask, kind: str, seconds: float, stop: threading.Event) -> None:
+    """Ask for a job of `kind` every `seconds` (the first after one interval); its key keeps one
+    queued or running at a time across every worker."""
+    while not stop.wait(seconds):
+        try:
+            with app.app_context(), unit_of_work():
+                submit(kind, {}, None, key="periodic")
+        except Exception:  # the next interval asks again
+            log.exception("asking for a %s job failed", kind)
+
+
+def _periodic(app: Flask, stop: threading.Event) -> None:
+    for kind, setting in PERIODIC.items():
+        seconds = float(app.config[setting])
+        if seconds > 0 and registry.known(kind):
+            threading.Thread(
+                target=_asking, args=(app, kind, seconds, stop), daemon=True, name=kind
+            ).start()
+
+
 @jobs.command("worker")
 @click.option("--workers", default=2, show_default=True, help="Jobs run at once by this process.")
 def worker(workers: int) -> None:
@@ -37,6 +65,7 @@ def worker(workers: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     stop = threading.Event()
     threading.Thread(target=_sweeping, args=(app, stop), daemon=True, name="sweeper").start()
+    _periodic(app, stop)
     consumer = queue().huey.create_consumer(
         workers=workers,
         worker_type="thread",
