@@ -1,0 +1,60 @@
+"""The API's blueprints: each is signed in by token, answers errors as problem details, and is
+rate limited per token (okr.api.framework registers every blueprint of `BLUEPRINTS`).
+
+A new endpoint family (e.g. the bulk values by source_key) makes its blueprint with
+`api_blueprint(...)`, lists it in `BLUEPRINTS` and uses `okr.api.auth.requires`,
+`okr.api.idempotency.idempotent` and `okr.api.problems.problem`.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint as FlaskBlueprint
+from flask import current_app, request
+from flask_smorest import Blueprint
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+
+from okr.api.auth import sign_in_by_token, use_locale
+from okr.api.problems import http_error, server_error
+
+PREFIX = "/api/v1"
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def api_blueprint(name: str, description: str) -> Blueprint:
+    """A blueprint of the API under /api/v1 (its name is its tag in the document)."""
+    bp = Blueprint(name, __name__, url_prefix=PREFIX, description=description)
+    bp.before_request(sign_in_by_token)
+    bp.register_error_handler(HTTPException, http_error)
+    bp.register_error_handler(Exception, server_error)
+    return bp
+
+
+okrs = api_blueprint("api_okrs", "Objectives, key results and check-ins")
+org = api_blueprint("api_org", "People and departments (HR)")
+results = api_blueprint("api_results", "Released appraisal results (HR)")
+BLUEPRINTS = [okrs, org, results]
+
+# The tokens page and the docs page (HTML, signed in by the browser's session), and the answer
+# to any other address under /api/v1 (a problem, not the HTML 404 page).
+pages = FlaskBlueprint("api_pages", __name__)
+fallback = FlaskBlueprint("api_fallback", __name__, url_prefix=PREFIX)
+fallback.before_request(use_locale)
+fallback.register_error_handler(HTTPException, http_error)
+
+
+@fallback.route("/", defaults={"rest": ""}, methods=METHODS, endpoint="catch_all")
+@fallback.route("/<path:rest>", methods=METHODS, endpoint="catch_all")
+def catch_all(rest: str) -> None:
+    """404 for an unknown address; 405 with Allow for a known one asked the wrong way."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    allowed = []
+    for method in METHODS:
+        try:
+            endpoint, _args = adapter.match(request.path, method=method)
+        except HTTPException:
+            continue
+        if endpoint != "api_fallback.catch_all":
+            allowed.append(method)
+    if allowed:
+        raise MethodNotAllowed(valid_methods=[*allowed, "HEAD"] if "GET" in allowed else allowed)
+    raise NotFound()
