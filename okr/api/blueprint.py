@@ -11,7 +11,13 @@ from __future__ import annotations
 from flask import Blueprint as FlaskBlueprint
 from flask import current_app, request
 from flask_smorest import Blueprint
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.exceptions import (
+    HTTPException,
+    MethodNotAllowed,
+    NotFound,
+    UnsupportedMediaType,
+    default_exceptions,
+)
 
 from okr.api.auth import sign_in_by_token, use_locale
 from okr.api.problems import http_error, server_error
@@ -24,9 +30,24 @@ def api_blueprint(name: str, description: str) -> Blueprint:
     """A blueprint of the API under /api/v1 (its name is its tag in the document)."""
     bp = Blueprint(name, __name__, url_prefix=PREFIX, description=description)
     bp.before_request(sign_in_by_token)
-    bp.register_error_handler(HTTPException, http_error)
+    bp.before_request(json_only)
+    problem_details(bp)
     bp.register_error_handler(Exception, server_error)
     return bp
+
+
+def problem_details(bp: FlaskBlueprint) -> None:
+    """Every HTTP error of the blueprint as a problem (by code: Flask prefers the app's handler
+    of a code, the HTML page, to a blueprint's handler of a class)."""
+    for code in default_exceptions:
+        bp.register_error_handler(code, http_error)
+    bp.register_error_handler(HTTPException, http_error)
+
+
+def json_only() -> None:
+    """A body is JSON here (415 otherwise), so no form post of a browser reaches the API."""
+    if request.method in ("POST", "PUT", "PATCH") and not request.is_json:
+        raise UnsupportedMediaType()
 
 
 okrs = api_blueprint("api_okrs", "Objectives, key results and check-ins")
@@ -39,7 +60,7 @@ BLUEPRINTS = [okrs, org, results]
 pages = FlaskBlueprint("api_pages", __name__)
 fallback = FlaskBlueprint("api_fallback", __name__, url_prefix=PREFIX)
 fallback.before_request(use_locale)
-fallback.register_error_handler(HTTPException, http_error)
+problem_details(fallback)
 
 
 @fallback.route("/", defaults={"rest": ""}, methods=METHODS, endpoint="catch_all")

@@ -12,12 +12,12 @@ import secrets
 from datetime import datetime, timedelta
 from functools import cache
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, select, update
 
 from okr.api.models import ApiToken
-from okr.db import utcnow
+from okr.db import SAFE_METHODS, utcnow
 from okr.errors import Invalid
 from okr.extensions import db
 from okr.org.models import Person
@@ -101,10 +101,15 @@ def _by_hash() -> Select[tuple[ApiToken]]:
 
 
 def note_use(token: ApiToken) -> None:
-    """Move the token's last use to now, at most once a minute, on its own connection (a
-    reading request commits nothing of its own)."""
+    """Move the token's last use to now, at most once a minute.
+
+    A reading request writes it on its own connection (it commits nothing of its own); a
+    writing request with its own changes (on SQLite it holds the write lock from its start)."""
     now = utcnow()
     if token.last_used_at is not None and now - token.last_used_at < TOUCH_EVERY:
+        return
+    if request.method not in SAFE_METHODS:
+        token.last_used_at = now
         return
     table = ApiToken.__table__
     with separate_transaction() as connection:
