@@ -24,6 +24,7 @@ from okr.api.problems import refuse
 from okr.extensions import db
 
 LIMIT_DEFAULT, LIMIT_MAX = 50, 100
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL: a larger one names nothing
 
 
 class PageArgs(ma.Schema):
@@ -62,11 +63,17 @@ def decode(cursor: str) -> tuple[Any, int]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         value, row_id = json.loads(raw)
         key = datetime.fromisoformat(value["t"]) if "t" in value else value["v"]
-        if not isinstance(row_id, int) or isinstance(key, bool | list | dict | float):
+        if not _fits(row_id) or not (_fits(key) or isinstance(key, str | datetime)):
+            raise ValueError(cursor)
+        if isinstance(key, str) and "\x00" in key:
             raise ValueError(cursor)
     except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError):
         refuse({"cursor": str(_l("This cursor is not one this list gave."))})
     return key, row_id
+
+
+def _fits(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_ID
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,34 @@ from typing import Any
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
-from okr.api.paging import page_schema
+from okr.api.paging import MAX_ID, page_schema
 from okr.objectives.rules import CONFIDENCES
+
+ID = f"int(max={MAX_ID})"  # the URL converter of an id in a path
+
+
+def no_nul(value: str) -> None:
+    if "\x00" in value:  # PostgreSQL stores no NUL character in text
+        raise ma.ValidationError(str(_l("This value is not valid.")))
+
+
+class Text(ma.fields.String):
+    """Text from a client: no NUL character."""
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        validators = kw.pop("validate", None)
+        validators = [validators] if callable(validators) else list(validators or [])
+        super().__init__(*args, validate=[no_nul, *validators], **kw)
+
+
+def ident(**kw: Any) -> ma.fields.Integer:
+    """An id in a query (a filter), optional."""
+    return ma.fields.Integer(
+        load_default=None,
+        validate=ma.validate.Range(min=1, max=MAX_ID, error=_l("This value is not valid.")),
+        **kw,
+    )
+
 
 OPEN = {"description": 'Exact decimal as text, e.g. "1200" or "0.85"'}
 
@@ -114,29 +140,27 @@ class CheckInBody(ma.Schema):
         validate=ma.validate.Length(min=1, max=40, error=_l("Enter a value.")),
         metadata={"example": "1200"},
     )
-    confidence = ma.fields.String(
+    confidence = Text(
         required=True,
         validate=ma.validate.OneOf(CONFIDENCES, error=_l("Choose on track, at risk or off track.")),
     )
-    note = ma.fields.String(
+    note = Text(
         load_default="", validate=ma.validate.Length(max=2000, error=_l("At most 2000 characters."))
     )
 
 
 class CycleArgs(ma.Schema):
-    cycle = ma.fields.Integer(
-        load_default=None, metadata={"description": "A cycle's id; the running cycle if left out"}
-    )
+    cycle = ident(metadata={"description": "A cycle's id; the running cycle if left out"})
 
 
 class PeopleArgs(ma.Schema):
-    department = ma.fields.Integer(load_default=None, metadata={"description": "Department id"})
-    q = ma.fields.String(load_default="", metadata={"description": "Part of a name or e-mail"})
+    department = ident(metadata={"description": "Department id"})
+    q = Text(load_default="", metadata={"description": "Part of a name, e-mail or position"})
     active = ma.fields.Boolean(load_default=None)
 
 
 class ResultArgs(ma.Schema):
-    review = ma.fields.Integer(load_default=None, metadata={"description": "A review's id"})
+    review = ident(metadata={"description": "A review's id"})
 
 
 CheckInPage = page_schema(CheckInSchema, "CheckInPage")
