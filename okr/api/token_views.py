@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import Response, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -77,4 +77,5 @@ def revoke_token(token_id: int) -> Response:
 @bp.get("/api/v1/docs")
 def docs() -> Response:
     """The API's documentation, drawn by the vendored Swagger UI from the document."""
+    g.csp_data_images = True  # its icons are data: URLs (okr.http, this page only)
     return render("api/docs.html", spec_url=url_for("api-docs.openapi_json"))

@@ -52,6 +52,13 @@ def test_the_docs_page_draws_the_document_with_vendored_files_only(client):
     assert client.get("/static/vendor/swagger-ui-5.35.0/swagger-ui-bundle.js").status_code == 200
 
 
+def test_only_the_docs_page_may_show_data_images(client):
+    docs = client.get("/api/v1/docs").headers["Content-Security-Policy"]
+    assert "img-src 'self' data:" in docs and "script-src 'self';" in docs
+    assert "'unsafe-inline'" not in docs
+    assert "img-src" not in client.get("/login").headers["Content-Security-Policy"]
+
+
 @pytest.fixture
 def live_api(app, world, make_token) -> Iterator[tuple[str, str, dict[str, int]]]:
     """The app on a real HTTP server, its world with released results, and an HR token with
