@@ -8,6 +8,10 @@ A new endpoint family (e.g. the bulk values by source_key) makes its blueprint w
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any, TypeVar
+
 from flask import Blueprint as FlaskBlueprint
 from flask import current_app, request
 from flask_smorest import Blueprint
@@ -22,7 +26,9 @@ from werkzeug.exceptions import (
 from okr.api.auth import sign_in_by_token, use_locale
 from okr.api.problems import http_error, server_error
 
+F = TypeVar("F", bound=Callable[..., Any])
 PREFIX = "/api/v1"
+ERRORS = (401, 403, 404, 422, 429)  # what every endpoint may answer
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
@@ -48,6 +54,18 @@ def json_only() -> None:
     """A body is JSON here (415 otherwise), so no form post of a browser reaches the API."""
     if request.method in ("POST", "PUT", "PATCH") and not request.is_json:
         raise UnsupportedMediaType()
+
+
+def errors(*codes: int) -> Callable[[F], F]:
+    """Document an endpoint's problem answers (flask-smorest's named responses, all
+    application/problem+json: okr.api.framework.OkrApi)."""
+
+    def decorate(view: F) -> F:
+        for code in codes:
+            view = okrs.alt_response(code, response=HTTPStatus(code).name)(view)
+        return view
+
+    return decorate
 
 
 okrs = api_blueprint("api_okrs", "Objectives, key results and check-ins")

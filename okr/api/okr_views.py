@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from okr.access import ensure
 from okr.api.auth import requires
+from okr.api.blueprint import ERRORS, errors
 from okr.api.blueprint import okrs as bp
 from okr.api.idempotency import DOC, idempotent
 from okr.api.paging import Order, PageArgs, page
@@ -39,25 +40,6 @@ from okr.objectives import access
 from okr.objectives.models import CheckIn, Objective
 from okr.objectives.queries import load_set
 from okr.org.models import Department, Person
-
-ERRORS = (401, 403, 404, 422, 429)
-
-
-def errors(*codes: int) -> Any:
-    """Document the problem answers of an endpoint (flask-smorest's named responses)."""
-
-    def decorate(view: Any) -> Any:
-        for code in codes:
-            view = bp.alt_response(code, response=_name(code))(view)
-        return view
-
-    return decorate
-
-
-def _name(code: int) -> str:
-    from http import HTTPStatus
-
-    return HTTPStatus(code).name
 
 
 def _cycle(args: dict[str, Any]) -> Cycle:

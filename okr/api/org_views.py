@@ -12,8 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from okr.api.auth import requires
-from okr.api.blueprint import org, results
-from okr.api.okr_views import ERRORS, errors
+from okr.api.blueprint import ERRORS, errors, org, results
 from okr.api.paging import Order, PageArgs, page
 from okr.api.schemas import DepartmentPage, PeopleArgs, PersonPage, ResultArgs, ResultPage
 from okr.org.models import Department, Person
