@@ -24,6 +24,7 @@ from werkzeug.exceptions import (
 )
 
 from okr.api.auth import sign_in_by_token, use_locale
+from okr.api.paging import MAX_ID
 from okr.api.problems import http_error, server_error
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -37,6 +38,7 @@ def api_blueprint(name: str, description: str) -> Blueprint:
     bp = Blueprint(name, __name__, url_prefix=PREFIX, description=description)
     bp.before_request(sign_in_by_token)
     bp.before_request(json_only)
+    bp.before_request(known_ids)
     problem_details(bp)
     bp.register_error_handler(Exception, server_error)
     return bp
@@ -48,6 +50,15 @@ def problem_details(bp: FlaskBlueprint) -> None:
     for code in default_exceptions:
         bp.register_error_handler(code, http_error)
     bp.register_error_handler(HTTPException, http_error)
+
+
+def known_ids() -> None:
+    """An id in the path beyond 32 bits names nothing: 404 (the database would refuse it).
+
+    Checked here, not by the route's converter: a converter's refusal is a routing 404, which
+    is answered by the app's HTML page, not as a problem."""
+    if any(isinstance(v, int) and v > MAX_ID for v in (request.view_args or {}).values()):
+        raise NotFound()
 
 
 def json_only() -> None:

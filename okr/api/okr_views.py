@@ -21,7 +21,6 @@ from okr.api.idempotency import DOC, idempotent
 from okr.api.paging import Order, PageArgs, page
 from okr.api.problems import problem, refuse
 from okr.api.schemas import (
-    ID,
     CheckInBody,
     CheckInPage,
     CheckInSchema,
@@ -59,7 +58,7 @@ def my_objectives(args: dict[str, Any]) -> list[Objective]:
     return load_set(_cycle(args), "individual", owner_id=current_user.id)
 
 
-@bp.route(f"/people/<{ID}:person_id>/objectives")
+@bp.route("/people/<int:person_id>/objectives")
 @requires("read")
 @bp.arguments(CycleArgs, location="query")
 @bp.response(200, ObjectiveSchema(many=True))
@@ -72,7 +71,7 @@ def person_objectives(args: dict[str, Any], person_id: int) -> list[Objective]:
     return load_set(_cycle(args), "individual", owner_id=owner.id)
 
 
-@bp.route(f"/departments/<{ID}:department_id>/objectives")
+@bp.route("/departments/<int:department_id>/objectives")
 @requires("read")
 @bp.arguments(CycleArgs, location="query")
 @bp.response(200, ObjectiveSchema(many=True))
@@ -83,7 +82,7 @@ def department_objectives(args: dict[str, Any], department_id: int) -> list[Obje
     return load_set(_cycle(args), "department", department_id=department.id)
 
 
-@bp.route(f"/key-results/<{ID}:kr_id>")
+@bp.route("/key-results/<int:kr_id>")
 @requires("read")
 @bp.response(200, KeyResultDetailSchema)
 @errors(*ERRORS)
@@ -94,7 +93,7 @@ def key_result(kr_id: int) -> Any:
     return kr
 
 
-@bp.route(f"/key-results/<{ID}:kr_id>/check-ins")
+@bp.route("/key-results/<int:kr_id>/check-ins")
 @requires("read")
 @bp.arguments(PageArgs, location="query")
 @bp.response(200, CheckInPage)
@@ -108,7 +107,7 @@ def check_ins(args: dict[str, Any], kr_id: int) -> dict[str, Any]:
     return {"items": rows, "next_cursor": cursor}
 
 
-@bp.route(f"/key-results/<{ID}:kr_id>/check-ins", methods=["POST"])
+@bp.route("/key-results/<int:kr_id>/check-ins", methods=["POST"])
 @requires("checkin")
 @idempotent
 @bp.arguments(CheckInBody)

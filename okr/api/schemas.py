@@ -15,8 +15,6 @@ from flask_babel import lazy_gettext as _l
 from okr.api.paging import MAX_ID, page_schema
 from okr.objectives.rules import CONFIDENCES
 
-ID = f"int(max={MAX_ID})"  # the URL converter of an id in a path
-
 
 def no_nul(value: str) -> None:
     if "\x00" in value:  # PostgreSQL stores no NUL character in text

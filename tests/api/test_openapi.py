@@ -11,6 +11,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -84,9 +85,11 @@ CHECKS = [
 ]
 
 
-def test_the_live_api_keeps_to_its_document(live_api):
-    """Every operation, 30 generated requests each: no 5xx, every answer as documented. Half
-    of them name the world's own key result, person and department (not only unknown ids).
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+def test_the_live_api_keeps_to_its_document(live_api, mode):
+    """Every operation, 30 generated requests each, valid ones and invalid ones: no 5xx, every
+    answer as documented. Half of them name the world's own key result, person and department
+    (not only unknown ids).
 
     (Run by hand over the operations: Schemathesis' pytest plugin does not run on pytest 9.)"""
     base, secret, ids = live_api
@@ -95,7 +98,7 @@ def test_the_live_api_keeps_to_its_document(live_api):
     assert len(operations) >= 8
     for operation in operations:
 
-        @given(case=operation.as_strategy(), real=st.booleans())
+        @given(case=operation.as_strategy(generation_mode=mode), real=st.booleans())
         @settings(
             max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None
         )
