@@ -128,3 +128,12 @@ def test_the_limiter_answers_429_with_retry_after(world, make_token, api, app):
     assert limited.mimetype == "application/problem+json"
     assert int(limited.headers["Retry-After"]) > 0
     assert other.get("/api/v1/me/objectives").status_code == 200  # counted per token
+
+
+def test_the_api_needs_no_csrf_token_but_the_tokens_page_does(world, make_token, api, app, login):
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert check_in(api(make_token(world.person, "checkin")), world.kr.id).status_code == 201
+    page = login(world.person).post(
+        "/account/api-tokens", data={"name": "x", "scopes": ["read"], "days": "5"}
+    )
+    assert page.status_code == 400  # the form without its CSRF token
