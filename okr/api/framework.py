@@ -7,6 +7,7 @@ by its blueprints' handlers (okr.api.blueprint), not app-wide: the pages keep th
 from __future__ import annotations
 
 import http
+import re
 from typing import Any
 
 from flask import Flask
@@ -52,10 +53,16 @@ class OkrApi(Api):
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
+TOKEN_SHAPE = re.compile(r"okr_(pat|svc)_[A-Za-z0-9_-]{43}")
+
+
 def rate_key() -> str:
-    """Requests are counted per token (its digest: the secret never reaches the storage)."""
+    """Requests are counted per token (its digest: the secret never reaches the storage);
+    without something shaped like a token, per client address."""
     secret = bearer_secret()
-    return f"token:{digest(secret)}" if secret else f"address:{get_remote_address()}"
+    if TOKEN_SHAPE.fullmatch(secret):
+        return f"token:{digest(secret)}"
+    return f"address:{get_remote_address()}"
 
 
 def limiter_storage(app: Flask) -> str:

@@ -137,3 +137,11 @@ def test_the_api_needs_no_csrf_token_but_the_tokens_page_does(world, make_token,
         "/account/api-tokens", data={"name": "x", "scopes": ["read"], "days": "5"}
     )
     assert page.status_code == 400  # the form without its CSRF token
+
+
+def test_made_up_tokens_are_counted_per_address(world, api, app):
+    app.config["API_RATE_LIMIT"] = "3 per minute"
+    for limiter in app.extensions["limiter"]:
+        limiter.reset()  # this process's counts (memory://) start again
+    answers = [api(f"okr_pat_guess{n}").get("/api/v1/me/objectives").status_code for n in range(4)]
+    assert answers == [401, 401, 401, 429]
