@@ -37,6 +37,9 @@ DEFAULTS: dict[str, Any] = {
     "OPEN_JOB_PEOPLE": 1000,  # opening a review for this many people or more runs as a job
     "OPEN_JOB_CHUNK": 1000,  # appraisals an opening job inserts per commit
     "REMINDER_TICK_SECONDS": 60,  # each worker asks for a reminders.tick job this often (0: never)
+    "API_TOKEN_MAX_DAYS": 365,  # the longest an API token may live
+    "API_RATE_LIMIT": "120 per minute",  # per token (Flask-Limiter's notation)
+    "API_IDEMPOTENCY_DAYS": 7,  # how long an Idempotency-Key's answer is kept and replayed
     # No pool_pre_ping (a round trip per request): okr.extensions.drop_closed_connections
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 1800},
 }

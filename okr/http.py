@@ -127,9 +127,11 @@ def security_headers(response: Response) -> Response:
     # Everything is served from here: no inline script, style, handler or eval anywhere.
     # The printable record's one <style> (its page footer) carries this response's nonce.
     style = "'self'" + (f" 'nonce-{nonce}'" if (nonce := g.get("csp_nonce")) else "")
+    # The API's docs page (vendored Swagger UI) draws its icons from data: URLs in its CSS.
+    images = "img-src 'self' data:; " if g.get("csp_data_images") else ""
     headers["Content-Security-Policy"] = (
         "default-src 'self'; script-src 'self'; "
-        f"style-src {style}; "
+        f"style-src {style}; {images}"
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
     if current_app.config["SECURE_COOKIES"]:  # served over HTTPS: browsers never try plain HTTP

@@ -1,5 +1,6 @@
 """Every model module, imported so that metadata (and migrations) see all tables."""
 
+from okr.api.models import ApiToken, IdempotentRequest
 from okr.auth.models import LoginFailure, LoginSession
 from okr.cycles.models import Cycle, CycleChange
 from okr.files.models import StoredFile
@@ -22,6 +23,7 @@ from okr.reviews.models import (
 
 __all__ = [
     "Adjustment",
+    "ApiToken",
     "Appraisal",
     "CalibrationChange",
     "CheckIn",
@@ -29,6 +31,7 @@ __all__ = [
     "Cycle",
     "CycleChange",
     "Department",
+    "IdempotentRequest",
     "ImportBatch",
     "ImprovementItem",
     "ImprovementPlan",

@@ -18,6 +18,8 @@ def blueprints() -> list[Blueprint]:
     """
     from okr.alignment import views as _alignment  # noqa: F401
     from okr.alignment.blueprint import bp as alignment
+    from okr.api import token_views as _api_tokens  # noqa: F401
+    from okr.api.blueprint import pages as api_pages
     from okr.appraisals import interview_views as _interviews  # noqa: F401
     from okr.appraisals import views as _appraisals  # noqa: F401
     from okr.appraisals.blueprint import bp as appraisals
@@ -93,6 +95,7 @@ def blueprints() -> list[Blueprint]:
         records,
         reminders,
         jobs,
+        api_pages,
     ]
 
 
@@ -105,6 +108,7 @@ def template_helpers(app: Flask) -> None:
 
 def commands(app: Flask) -> None:
     """The `flask --app okr ...` commands of every feature."""
+    from okr.api.cli import init_app as register_api_commands
     from okr.bench import init_app as register_bench
     from okr.cli import init_app as register_app_commands
     from okr.jobs.cli import init_app as register_jobs
@@ -117,6 +121,7 @@ def commands(app: Flask) -> None:
     register_record_commands(app)
     register_reminder_commands(app)  # `flask reminders tick`
     register_app_commands(app)
+    register_api_commands(app)  # `flask api-token create`
     register_bench(app)  # `flask bench ...`, and Server-Timing when OKR_SERVER_TIMING is on
 
 
@@ -148,8 +153,11 @@ def connect_signals() -> None:
 
 def init_app(app: Flask) -> None:
     """Wire every feature into the app."""
+    from okr.api import init_app as init_api
+
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
+    init_api(app)  # /api/v1: its blueprints go through flask-smorest's Api (the document)
     template_helpers(app)
     commands(app)
     job_kinds()

@@ -211,6 +211,7 @@ LAYERS = [
         "okr.review_templates",
         "okr.flags",
         "okr.todo",
+        "okr.api",
     },
     {"okr.calibration", "okr.reminders"},
     {"okr.rankings", "okr.records", "okr.bench"},
