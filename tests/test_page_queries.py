@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from okr.appraisals.services import assign_rater
 from okr.calibration.results import finalize
@@ -32,6 +32,8 @@ from okr.jobs.runner import run_job
 from okr.kr_templates.models import KRTemplate
 from okr.kr_templates.services import copy_template as copy_kr_template
 from okr.kr_templates.services import load_builtin_templates
+from okr.notify.channel_models import Channel
+from okr.notify.models import Notice
 from okr.objectives.adjustments import add_adjustment
 from okr.objectives.models import CheckIn, KeyResult, Objective
 from okr.org.models import Company, ImportBatch, Person
@@ -157,6 +159,35 @@ def page_world(app: Flask, make_person, make_department) -> Pages:
         import_batch=db.session.scalars(select(ImportBatch)).one(),
         finalize_job=finalize_job,
     )
+
+
+def grow_notices(p: Pages, channels: int, notices: int) -> None:
+    """Channels of HR, notices to people and their delivery attempts (okr.notify pages)."""
+    from okr.notify.channel_models import Delivery
+    from okr.notify.channels import ChannelData, save_channel
+    from okr.notify.outbox import Post, post
+
+    w = p.world
+    start = db.session.scalar(select(func.count(Channel.id)))
+    for n in range(start + 1, start + channels + 1):
+        hook = f"https://oapi.dingtalk.com/robot/send?access_token=t{n:08d}"
+        data = ChannelData(f"钉钉群 {n}", "dingtalk", w.team.id, True, ["people"], True, hook, "")
+        save_channel(data)
+    people = db.session.scalars(select(Person.id).order_by(Person.id).limit(notices)).all()
+    start = db.session.scalar(select(func.count(Notice.id)))
+    post(
+        Post("notify.test", f"pages:{start + i}", "测试", person_id=pid)
+        for i, pid in enumerate(people)
+    )
+    for notice_id in db.session.scalars(select(Notice.id).where(Notice.id > start)):
+        db.session.add(
+            Delivery(notice_id=notice_id, via="email", target="x@example.cn", status="sent")
+        )
+    db.session.commit()
+
+
+def first_channel(p: Pages) -> int:
+    return db.session.scalars(select(Channel.id).order_by(Channel.id)).first()
 
 
 def viewers(p: Pages) -> dict[str, Person]:
@@ -421,6 +452,13 @@ CASES: dict[str, tuple[Case, ...]] = {
         Case("manager", lambda p: "/", shows=lambda p: p.world.peers[0].name),
         Case("hr", lambda p: "/"),
     ),
+    "notify.channel_list": (Case("hr", lambda p: "/notify/channels", shows=lambda p: "钉钉群 1"),),
+    "notify.edit_channel": (
+        Case(
+            "hr", lambda p: f"/notify/channels/{first_channel(p)}/edit", shows=lambda p: "钉钉群 1"
+        ),
+    ),
+    "notify.new_channel": (Case("hr", lambda p: "/notify/channels/new"),),
     "okrs.adjustments": (
         Case(
             "manager",
@@ -692,10 +730,12 @@ def test_no_page_runs_more_statements_on_a_bigger_world(
 ):
     app.config["PAGE_SIZE"] = PAGE_SIZE
     pages = page_world(app, make_person, make_department)
+    grow_notices(pages, 2, 3)
     clients = {role: sign_in(app.test_client(), who) for role, who in viewers(pages).items()}
     clients[""] = app.test_client()
     small = measure(app, pages, clients, count_queries)
     grow_world(pages.world, make_person, make_department)
+    grow_notices(pages, 30, 60)
     large = measure(app, pages, clients, count_queries)
 
     expected = {
