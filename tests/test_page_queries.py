@@ -459,6 +459,9 @@ CASES: dict[str, tuple[Case, ...]] = {
         ),
     ),
     "notify.new_channel": (Case("hr", lambda p: "/notify/channels/new"),),
+    "notify.preferences": (
+        Case("employee", lambda p: "/notify/preferences", shows=lambda p: "钉钉群 1"),
+    ),
     "okrs.adjustments": (
         Case(
             "manager",
