@@ -44,6 +44,7 @@ def blueprints() -> list[Blueprint]:
     from okr.main import views as _main  # noqa: F401
     from okr.main.blueprint import bp as main
     from okr.notify import channel_views as _notify_channels  # noqa: F401
+    from okr.notify import log_views as _notify_log  # noqa: F401
     from okr.notify import preference_views as _notify_preferences  # noqa: F401
     from okr.notify.blueprint import bp as notify
     from okr.objectives import adjustment_views as _adjustments  # noqa: F401

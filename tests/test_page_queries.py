@@ -453,12 +453,18 @@ CASES: dict[str, tuple[Case, ...]] = {
         Case("hr", lambda p: "/"),
     ),
     "notify.channel_list": (Case("hr", lambda p: "/notify/channels", shows=lambda p: "钉钉群 1"),),
+    "notify.delivery_log": (
+        Case("hr", lambda p: "/notify/log", shows=lambda p: "x@example.cn"),
+        Case("hr", lambda p: "/notify/log?status=sent&kind=notify.test&page=2", HTMX),
+        Case("hr", lambda p: f"/notify/log?person={p.world.person.name}", shows=person),
+    ),
     "notify.edit_channel": (
         Case(
             "hr", lambda p: f"/notify/channels/{first_channel(p)}/edit", shows=lambda p: "钉钉群 1"
         ),
     ),
     "notify.new_channel": (Case("hr", lambda p: "/notify/channels/new"),),
+    "notify.preview": (Case("hr", lambda p: "/notify/preview", shows=lambda p: "DingTalk"),),
     "notify.preferences": (
         Case("employee", lambda p: "/notify/preferences", shows=lambda p: "钉钉群 1"),
     ),

@@ -93,7 +93,10 @@ def _deliver_all(now: datetime) -> Totals:
         if claimed.rowcount == 0:
             continue
         notices = db.session.scalars(
-            select(Notice).where(Notice.id.in_(ids), Notice.status == "sending").order_by(Notice.id)
+            select(Notice)
+            .where(Notice.id.in_(ids), Notice.status == "sending")
+            .order_by(Notice.id)
+            .execution_options(populate_existing=True)  # as the UPDATE left them
         ).all()
         world = World.load(notices, parents)
         parents = world.parents

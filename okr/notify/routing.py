@@ -42,9 +42,13 @@ class World:
         cls, notices: Iterable[Notice], parents: Mapping[int, int | None] | None = None
     ) -> World:
         person_ids = {n.person_id for n in notices if n.person_id is not None}
-        people = db.session.scalars(select(Person).where(Person.id.in_(person_ids))).all()
+        fresh = {"populate_existing": True}  # rows another session changed since they were read
+        people = db.session.scalars(
+            select(Person).where(Person.id.in_(person_ids)), execution_options=fresh
+        ).all()
         preferences = db.session.scalars(
-            select(NoticePreference).where(NoticePreference.person_id.in_(person_ids))
+            select(NoticePreference).where(NoticePreference.person_id.in_(person_ids)),
+            execution_options=fresh,
         ).all()
         if parents is None:
             parents = {
@@ -54,7 +58,7 @@ class World:
             {p.id: p for p in people},
             {p.person_id: p for p in preferences},
             parents,
-            list(db.session.scalars(select(Channel).order_by(Channel.id))),
+            list(db.session.scalars(select(Channel).order_by(Channel.id), execution_options=fresh)),
         )
 
     def chain(self, department_id: int) -> list[int]:
