@@ -17,7 +17,7 @@ from okr.notify.channel_models import Channel
 from okr.notify.delivery_job import ask_for_delivery
 from okr.notify.forms import PLATFORM_LABELS, ChannelForm
 from okr.notify.labels import register
-from okr.notify.test_notice import post_test
+from okr.notify.own_kinds import post_test
 from okr.org.queries import department_paths
 from okr.web import form_errors, invalid_status, render
 

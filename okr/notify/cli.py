@@ -1,12 +1,13 @@
-"""`flask --app okr notify deliver`: send what is due (run it from cron every minute or so, so
-retries and notices held for quiet hours go out without waiting for the next post)."""
+"""`flask --app okr notify deliver`: ask a worker to send what is due (run it from cron every
+minute or so, so that retries and notices held for quiet hours go out without waiting for the
+next post). It only asks for the `notify.deliver` job: one delivery runs at a time, which is what
+keeps a notice from being sent twice (okr.notify.delivery)."""
 
 from __future__ import annotations
 
 import click
 from flask import Flask
 
-from okr.db import utcnow
 from okr.unit_of_work import unit_of_work
 
 
@@ -16,18 +17,10 @@ def init_app(app: Flask) -> None:
         """Notices: delivery."""
 
     @notify.command("deliver")
-    @click.option("--queue", "on_queue", is_flag=True, help="Ask a worker for the job instead.")
-    def deliver(on_queue: bool) -> None:
-        """Send the queued notices that are due now."""
-        from okr.notify.delivery import deliver_due
+    def deliver() -> None:
+        """Ask for the delivery job (the one already queued or running, if any)."""
         from okr.notify.delivery_job import ask_for_delivery
 
         with unit_of_work():
-            if on_queue:
-                job = ask_for_delivery()
-                click.echo(f"Delivery job {job.id} asked for.")
-                return
-            totals = deliver_due(utcnow())
-        click.echo(
-            ", ".join(f"{k}: {v}" for k, v in sorted(totals.counts.items())) or "nothing due"
-        )
+            job = ask_for_delivery()
+        click.echo(f"Delivery job {job.id}: {job.status}.")

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from okr.extensions import db
 from okr.notify.channel_models import PEOPLE, Channel, NoticePreference
 from okr.notify.models import Notice
-from okr.notify.test_notice import TEST
+from okr.notify.own_kinds import TEST
 from okr.org.models import Department, Person
 
 

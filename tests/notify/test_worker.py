@@ -46,3 +46,11 @@ def test_a_worker_delivers_each_notice_once(app, job_workers, make_person, tmp_p
     labels = {m["To"].addresses[0].display_name: m.get_body(("html",)).get_content() for m in mails}
     assert "在 OKR 中打开" in labels["王芳"] and "Open in OKR" in labels["Tom"]
     assert "https://okr.example.cn/week/" in labels["Tom"]
+
+
+def test_the_command_asks_for_the_one_delivery_job(app, runner):
+    first = runner.invoke(args=["notify", "deliver"])
+    second = runner.invoke(args=["notify", "deliver"])
+    assert first.exit_code == 0 and "queued" in first.output
+    assert first.output == second.output
+    assert db.session.scalars(select(Job.kind)).all() == ["notify.deliver"]
