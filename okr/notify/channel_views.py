@@ -110,6 +110,16 @@ def test_channel(channel_id: int) -> Response:
     return redirect(url_for("notify.channel_list"), code=303)
 
 
+@bp.post("/test-email")
+@admin_required
+def test_email() -> Response:
+    if ActionForm().validate_on_submit():
+        post_test(current_user.id, current_user.locale or _default_locale(), None)
+        ask_for_delivery(current_user.id)
+        flash(_("A test email is on its way to %(email)s.", email=current_user.email), "success")
+    return redirect(url_for("notify.channel_list"), code=303)
+
+
 def _default_locale() -> str:
     from flask import current_app
 

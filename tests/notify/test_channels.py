@@ -63,6 +63,9 @@ def test_every_channel_page_is_for_hr_only(app, make_person, login, saved):
         ("post", f"/notify/channels/{cid}/edit"),
         ("post", f"/notify/channels/{cid}/delete"),
         ("post", f"/notify/channels/{cid}/test"),
+        ("post", "/notify/test-email"),
+        ("get", "/notify/log"),
+        ("get", "/notify/preview"),
     ]:
         assert getattr(client, method)(url).status_code == 403, url
     assert db.session.get(Channel, cid) is not None
@@ -182,3 +185,16 @@ def test_the_key_can_be_a_separate_setting(app):
     app.config["NOTIFY_KEY"] = ""
     with pytest.raises(InvalidToken):
         secrets.decrypt(token)
+
+
+def test_a_test_email_reaches_hr_through_the_mail_server(app, admin, login, tmp_path):
+    from tests.notify.smtp import smtp_server
+
+    with smtp_server(tmp_path) as mailbox:
+        app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=mailbox.port)
+        assert login(admin).post("/notify/test-email").status_code == 303
+        assert deliver_due(NOW).counts == {"sent": 1}
+    (mail,) = mailbox.mails()
+    assert (
+        mail["Subject"] == "Test message from OKR" and mail["To"].addresses[0].username == "admin"
+    )
