@@ -70,6 +70,8 @@ class Receiver:
     now: datetime | None = None  # the platform's clock; None = the real one
     requests: list[dict[str, Any]] = field(default_factory=list)
     scripted: list[tuple[int, Any]] = field(default_factory=list)  # (HTTP status, body) next
+    hold: threading.Event | None = None  # when set up: answer only once the test releases it
+    arrived: threading.Event = field(default_factory=threading.Event)  # a request came in
 
     @property
     def webhook(self) -> str:
@@ -155,6 +157,9 @@ def running(receiver: Receiver) -> Iterator[Receiver]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers["Content-Length"]))
+            receiver.arrived.set()
+            if receiver.hold is not None:
+                receiver.hold.wait(30)
             try:
                 status, body = receiver.judge(self.path, self.headers, raw)
             except AssertionError as exc:  # a malformed request: the test sees it
