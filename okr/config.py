@@ -40,6 +40,21 @@ DEFAULTS: dict[str, Any] = {
     "API_TOKEN_MAX_DAYS": 365,  # the longest an API token may live
     "API_RATE_LIMIT": "120 per minute",  # per token (Flask-Limiter's notation)
     "API_IDEMPOTENCY_DAYS": 7,  # how long an Idempotency-Key's answer is kept and replayed
+    "BASE_URL": "http://localhost:5000",  # links in notices: the address people open the app at
+    "NOTIFY_KEY": "",  # encrypts channels' webhooks and secrets; "" = derived from SECRET_KEY
+    "NOTIFY_TIMEOUT": 10,  # seconds for a chat robot's answer
+    "NOTIFY_BATCH": 200,  # notices a delivery job reads per batch
+    "NOTIFY_MAX_ATTEMPTS": 5,  # a notice retried this many times fails
+    "NOTIFY_RETRY_SECONDS": 60,  # the first back-off; doubled for each further attempt
+    "SMTP_HOST": "",  # "" = no email
+    "SMTP_PORT": 25,
+    "SMTP_SECURITY": "none",  # none | starttls | ssl
+    "SMTP_USERNAME": "",  # "" = no AUTH
+    "SMTP_PASSWORD": "",
+    "SMTP_FROM": "okr@localhost",
+    "SMTP_FROM_NAME": "OKR",
+    "SMTP_TIMEOUT": 10,
+    "SMTP_CA_FILE": "",  # a CA bundle to trust for STARTTLS/SSL; "" = the system's
     # No pool_pre_ping (a round trip per request): okr.extensions.drop_closed_connections
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 1800},
 }

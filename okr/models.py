@@ -6,6 +6,7 @@ from okr.cycles.models import Cycle, CycleChange
 from okr.files.models import StoredFile
 from okr.jobs.models import Job
 from okr.kr_templates.models import KRTemplate
+from okr.notify.channel_models import Channel, Delivery, NoticePreference
 from okr.notify.models import Notice
 from okr.objectives.models import Adjustment, CheckIn, KeyResult, Objective, ObjectiveChange
 from okr.org.models import Company, Department, ImportBatch, Person
@@ -26,10 +27,12 @@ __all__ = [
     "ApiToken",
     "Appraisal",
     "CalibrationChange",
+    "Channel",
     "CheckIn",
     "Company",
     "Cycle",
     "CycleChange",
+    "Delivery",
     "Department",
     "IdempotentRequest",
     "ImportBatch",
@@ -41,6 +44,7 @@ __all__ = [
     "LoginFailure",
     "LoginSession",
     "Notice",
+    "NoticePreference",
     "Objective",
     "ObjectiveChange",
     "PeerForm",

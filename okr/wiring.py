@@ -45,6 +45,10 @@ def blueprints() -> list[Blueprint]:
     from okr.kr_templates.blueprint import bp as kr_templates
     from okr.main import views as _main  # noqa: F401
     from okr.main.blueprint import bp as main
+    from okr.notify import channel_views as _notify_channels  # noqa: F401
+    from okr.notify import log_views as _notify_log  # noqa: F401
+    from okr.notify import preference_views as _notify_preferences  # noqa: F401
+    from okr.notify.blueprint import bp as notify
     from okr.objectives import adjustment_views as _adjustments  # noqa: F401
     from okr.objectives import edit_views as _objective_edits  # noqa: F401
     from okr.objectives import views as _objectives  # noqa: F401
@@ -96,6 +100,7 @@ def blueprints() -> list[Blueprint]:
         reminders,
         jobs,
         api_pages,
+        notify,
     ]
 
 
@@ -112,6 +117,7 @@ def commands(app: Flask) -> None:
     from okr.bench import init_app as register_bench
     from okr.cli import init_app as register_app_commands
     from okr.jobs.cli import init_app as register_jobs
+    from okr.notify.cli import init_app as register_notify
     from okr.records.cli import init_app as register_record_commands
     from okr.reminders.cli import init_app as register_reminder_commands
     from okr.review_templates.cli import register as register_review_commands
@@ -122,6 +128,7 @@ def commands(app: Flask) -> None:
     register_reminder_commands(app)  # `flask reminders tick`
     register_app_commands(app)
     register_api_commands(app)  # `flask api-token create`
+    register_notify(app)  # `flask notify deliver`
     register_bench(app)  # `flask bench ...`, and Server-Timing when OKR_SERVER_TIMING is on
 
 
@@ -129,6 +136,7 @@ def job_kinds() -> None:
     """Every feature's background job kinds (okr.jobs.registry): importing a module registers
     its handlers, so that the app can submit them and every `flask jobs worker` can run them."""
     from okr.calibration import jobs as _calibration_jobs  # noqa: F401  (review.finalize, .release)
+    from okr.notify import delivery_job as _notify  # noqa: F401  ("notify.deliver")
     from okr.people import exporting as _people_export  # noqa: F401  ("export.people")
     from okr.people import import_job as _people_import  # noqa: F401  ("people.import")
     from okr.rankings import export as _results_export  # noqa: F401  ("export.results")

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from okr.api.tokens import create_token
 from okr.appraisals.services import assign_rater
@@ -33,6 +33,8 @@ from okr.jobs.runner import run_job
 from okr.kr_templates.models import KRTemplate
 from okr.kr_templates.services import copy_template as copy_kr_template
 from okr.kr_templates.services import load_builtin_templates
+from okr.notify.channel_models import Channel
+from okr.notify.models import Notice
 from okr.objectives.adjustments import add_adjustment
 from okr.objectives.models import CheckIn, KeyResult, Objective
 from okr.org.models import Company, ImportBatch, Person
@@ -162,6 +164,35 @@ def page_world(app: Flask, make_person, make_department) -> Pages:
         import_batch=db.session.scalars(select(ImportBatch)).one(),
         finalize_job=finalize_job,
     )
+
+
+def grow_notices(p: Pages, channels: int, notices: int) -> None:
+    """Channels of HR, notices to people and their delivery attempts (okr.notify pages)."""
+    from okr.notify.channel_models import Delivery
+    from okr.notify.channels import ChannelData, save_channel
+    from okr.notify.outbox import Post, post
+
+    w = p.world
+    start = db.session.scalar(select(func.count(Channel.id)))
+    for n in range(start + 1, start + channels + 1):
+        hook = f"https://oapi.dingtalk.com/robot/send?access_token=t{n:08d}"
+        data = ChannelData(f"钉钉群 {n}", "dingtalk", w.team.id, True, ["people"], True, hook, "")
+        save_channel(data)
+    people = db.session.scalars(select(Person.id).order_by(Person.id).limit(notices)).all()
+    start = db.session.scalar(select(func.count(Notice.id)))
+    post(
+        Post("notify.test", f"pages:{start + i}", "测试", person_id=pid)
+        for i, pid in enumerate(people)
+    )
+    for notice_id in db.session.scalars(select(Notice.id).where(Notice.id > start)):
+        db.session.add(
+            Delivery(notice_id=notice_id, via="email", target="x@example.cn", status="sent")
+        )
+    db.session.commit()
+
+
+def first_channel(p: Pages) -> int:
+    return db.session.scalars(select(Channel.id).order_by(Channel.id)).first()
 
 
 def viewers(p: Pages) -> dict[str, Person]:
@@ -435,6 +466,22 @@ CASES: dict[str, tuple[Case, ...]] = {
         Case("employee", lambda p: "/", shows=person),
         Case("manager", lambda p: "/", shows=lambda p: p.world.peers[0].name),
         Case("hr", lambda p: "/"),
+    ),
+    "notify.channel_list": (Case("hr", lambda p: "/notify/channels", shows=lambda p: "钉钉群 1"),),
+    "notify.delivery_log": (
+        Case("hr", lambda p: "/notify/log", shows=lambda p: "x@example.cn"),
+        Case("hr", lambda p: "/notify/log?status=sent&kind=notify.test&page=2", HTMX),
+        Case("hr", lambda p: f"/notify/log?person={p.world.person.name}", shows=person),
+    ),
+    "notify.edit_channel": (
+        Case(
+            "hr", lambda p: f"/notify/channels/{first_channel(p)}/edit", shows=lambda p: "钉钉群 1"
+        ),
+    ),
+    "notify.new_channel": (Case("hr", lambda p: "/notify/channels/new"),),
+    "notify.preview": (Case("hr", lambda p: "/notify/preview", shows=lambda p: "DingTalk"),),
+    "notify.preferences": (
+        Case("employee", lambda p: "/notify/preferences", shows=lambda p: "钉钉群 1"),
     ),
     "okrs.adjustments": (
         Case(
@@ -719,10 +766,12 @@ def test_no_page_runs_more_statements_on_a_bigger_world(
 ):
     app.config["PAGE_SIZE"] = PAGE_SIZE
     pages = page_world(app, make_person, make_department)
+    grow_notices(pages, 2, 3)
     clients = {role: sign_in(app.test_client(), who) for role, who in viewers(pages).items()}
     clients[""] = app.test_client()
     small = measure(app, pages, clients, count_queries)
     grow_world(pages.world, make_person, make_department)
+    grow_notices(pages, 30, 60)
     large = measure(app, pages, clients, count_queries)
 
     expected = {

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from okr.db import UTCDateTime, utcnow
 from okr.extensions import db
 
-STATUSES = ("queued", "sent", "failed", "skipped")
+STATUSES = ("queued", "sending", "sent", "failed", "skipped")  # sending: okr.notify.delivery
 
 
 class Notice(db.Model):
