@@ -1,5 +1,5 @@
-"""A real `flask jobs worker` asks for the reminders.tick job on its own and the job posts what
-is due at the worker's present moment."""
+"""A real `flask jobs worker` asks for the reminders.tick job on its own, the job posts what is
+due at the worker's present moment and asks for its delivery."""
 
 from __future__ import annotations
 
@@ -33,6 +33,17 @@ def test_the_worker_ticks_and_the_tick_posts(app, job_workers, make_person, monk
         "the tick's notice",
     )
     assert notice.kind == "checkin_due", job_workers.log()
+    # The tick asks for delivery; with no mail server set up, delivery records why it failed.
+    delivered = wait_for(
+        lambda: db.session.scalar(
+            select(Notice).where(
+                Notice.id == notice.id, Notice.status.in_(("sent", "failed", "skipped"))
+            )
+        ),
+        "the delivery of the notice",
+    )
+    assert delivered.status == "failed" and "not configured" in delivered.outcome
+    assert db.session.scalar(select(Job.status).where(Job.kind == "notify.deliver")) == "done"
     wait_for(
         lambda: (
             db.session.scalar(
