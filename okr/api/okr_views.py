@@ -34,7 +34,7 @@ from okr.cycles.models import Cycle
 from okr.cycles.queries import chosen_cycle
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
-from okr.key_results.page import _key_result_or_404 as readable_key_result
+from okr.key_results.page import readable_key_result
 from okr.objectives import access
 from okr.objectives.models import CheckIn, Objective
 from okr.objectives.queries import load_set

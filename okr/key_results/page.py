@@ -67,7 +67,7 @@ def _with_objective() -> Select[tuple[KeyResult]]:
     )
 
 
-def _key_result_or_404(kr_id: int) -> KeyResult:
+def readable_key_result(kr_id: int) -> KeyResult:
     """A key result the viewer may read, with its objective's cycle and owner."""
     kr = db.session.scalars(_with_objective(), {"kr_id": kr_id}).unique().one_or_none()
     if kr is None:
@@ -80,7 +80,7 @@ def _key_result_or_404(kr_id: int) -> KeyResult:
 @login_required
 def detail(kr_id: int) -> Response:
     """Definition, progress with its derivation, weekly chart and the paginated check-in log."""
-    kr = _key_result_or_404(kr_id)
+    kr = readable_key_result(kr_id)
     objective = kr.objective
     page = request.args.get("page", 1, type=int)
     log = db.paginate(log_query(kr.id), page=page, per_page=LOG_PAGE_SIZE, max_per_page=100)
