@@ -39,7 +39,9 @@ class Totals:
         self.counts[status] = self.counts.get(status, 0) + 1
 
 
-def _due(now: datetime, limit: int) -> list[int]:
+def due_notices(now: datetime, limit: int) -> list[int]:
+    """The ids of queued notices due to be sent at `now` (posted, out of quiet hours, or due
+    another attempt), oldest first."""
     query = (
         select(Notice.id)
         .where(
@@ -82,7 +84,7 @@ def _deliver_all(now: datetime) -> Totals:
     _interrupted(now)
     checkpoint()
     parents = None
-    while ids := _due(now, int(config["NOTIFY_BATCH"])):
+    while ids := due_notices(now, int(config["NOTIFY_BATCH"])):
         claimed = db.session.execute(
             update(Notice)
             .where(Notice.id.in_(ids), Notice.status == "queued")
@@ -132,7 +134,12 @@ def _deliver(notice: Notice, world: World, accepted: set[int | None], now: datet
     person = world.people.get(notice.person_id or 0)
     if notice.person_id is not None and (person is None or not person.active):
         return _skip(notice, "person inactive", now)
-    if not is_still_due(notice):
+    try:
+        due = is_still_due(notice)
+    except Exception:  # one notice's broken check must not hold back the others
+        log.exception("the still-due check of notice %s (%s) failed", notice.id, notice.kind)
+        return _skip(notice, "its still-due check failed", now)
+    if not due:
         return _skip(notice, "no longer due", now)
     if opted_out(notice, world):
         return _skip(notice, "opted out", now)

@@ -131,6 +131,16 @@ def test_no_longer_due_is_skipped_and_nothing_sent(app, mailbox, make_person):
     assert mailbox.mails() == []
 
 
+def test_a_broken_still_due_check_holds_back_only_its_own_notice(app, mailbox, make_person):
+    person = make_person()
+    post([Post("test.due", "no-params", "t", person_id=person.id)])  # its check reads params
+    _post(person, key="fine")
+    db.session.commit()
+    assert deliver_due(NOW).counts == {"skipped": 1, "sent": 1}
+    assert _status("no-params").outcome == "its still-due check failed"
+    assert len(mailbox.mails()) == 1
+
+
 def test_opted_out_skips_the_optional_and_keeps_the_mandatory(app, mailbox, make_person):
     person = make_person()
     db.session.add(NoticePreference(person_id=person.id, opted_out=True))

@@ -25,7 +25,7 @@ def test_a_worker_delivers_each_notice_once(app, job_workers, make_person, tmp_p
         monkeypatch.setenv("OKR_SMTP_PORT", str(mailbox.port))
         monkeypatch.setenv("OKR_BASE_URL", "https://okr.example.cn")
         posts = [
-            Post("checkin_due", f"w:{p.id}", "本周进展待更新", [], "/week/", person_id=p.id)
+            Post("worker.test", f"w:{p.id}", "本周进展待更新", [], "/week/", person_id=p.id)
             for p in people
         ]
         post(posts)
@@ -37,7 +37,7 @@ def test_a_worker_delivers_each_notice_once(app, job_workers, make_person, tmp_p
         post(
             [
                 *posts,
-                Post("checkin_due", "w:late", "迟到的提醒", [], "/week/", person_id=people[0].id),
+                Post("worker.test", "w:late", "迟到的提醒", [], "/week/", person_id=people[0].id),
             ]
         )
         second = ask_for_delivery()
@@ -72,7 +72,7 @@ def test_a_worker_killed_while_sending_never_sends_again(app, job_workers, make_
             "企业微信群", "wecom", None, True, ["people"], True, receiver.webhook, ""
         )
         save_channel(data)
-        post([Post("checkin_due", "killed", "本周进展待更新", [], "/week/", person_id=person.id)])
+        post([Post("worker.test", "killed", "本周进展待更新", [], "/week/", person_id=person.id)])
         job = ask_for_delivery()
         db.session.commit()
         first = job_workers.start(workers=1)
