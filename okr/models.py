@@ -1,6 +1,7 @@
 """Every model module, imported so that metadata (and migrations) see all tables."""
 
 from okr.auth.models import LoginFailure, LoginSession
+from okr.checkins.models import ValueUpload
 from okr.cycles.models import Cycle, CycleChange
 from okr.files.models import StoredFile
 from okr.jobs.models import Job
@@ -45,4 +46,5 @@ __all__ = [
     "Review",
     "ReviewTemplate",
     "StoredFile",
+    "ValueUpload",
 ]

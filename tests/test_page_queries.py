@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from okr.appraisals.services import assign_rater
 from okr.calibration.results import finalize
+from okr.checkins.models import ValueUpload
 from okr.cycles.services import create_cycle
 from okr.extensions import db
 from okr.jobs.models import Job
@@ -76,6 +77,7 @@ class Pages:
     record_batch: RecordBatch  # done by its job, its ZIP kept in the database
     import_batch: ImportBatch  # a people file uploaded, waiting for confirmation
     finalize_job: Job  # this quarter's finalize, running (the board follows it)
+    value_upload: ValueUpload  # a file of values uploaded by the person, not confirmed
 
 
 def page_world(app: Flask, make_person, make_department) -> Pages:
@@ -137,6 +139,15 @@ def page_world(app: Flask, make_person, make_department) -> Pages:
         content_type="multipart/form-data",
     )
     assert upload.status_code == 303, text(upload)
+    w.kr.source, w.kr.source_key = "upload", "page:kr"
+    db.session.commit()
+    values = [["page:kr", "0.5"], ["page:other", "1"]]
+    sent = sign_in(app.test_client(), w.person).post(
+        "/week/upload",
+        data={"file": (io.BytesIO(csv_bytes(values, ["id", "value"])), "values.csv")},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 303, text(sent)
     return Pages(
         world=w,
         past=past,
@@ -156,6 +167,7 @@ def page_world(app: Flask, make_person, make_department) -> Pages:
         record_batch=record_batch,
         import_batch=db.session.scalars(select(ImportBatch)).one(),
         finalize_job=finalize_job,
+        value_upload=db.session.scalars(select(ValueUpload)).one(),
     )
 
 
@@ -329,6 +341,10 @@ CASES: dict[str, tuple[Case, ...]] = {
             HTMX,
             shows=kr_title,
         ),
+    ),
+    "checkins.upload": (Case("employee", lambda p: "/week/upload"),),
+    "checkins.upload_preview": (
+        Case("employee", lambda p: f"/week/upload/{p.value_upload.id}", shows=lambda p: "page:kr"),
     ),
     "checkins.index": (
         Case("employee", lambda p: "/week/", shows=kr_title),

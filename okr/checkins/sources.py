@@ -56,7 +56,7 @@ class ItemResult:
 
     index: int
     source_key: str
-    status: str  # stored | unchanged | refused
+    status: str  # stored | unchanged | refused (| ready: would be stored, in a preview)
     ref: str | None = None
     kr_id: int | None = None
     checkin_id: int | None = None
@@ -80,13 +80,18 @@ def apply_values(
     origin: str,
     origin_ref: str | None,
     now: datetime | None = None,
+    *,
+    store: bool = True,
 ) -> list[ItemResult]:
     """Check in each item's value on the key result with its external id, where the actor may
-    (see the module); one result per item, in the items' order. Flushes, never commits."""
+    (see the module); one result per item, in the items' order. Flushes, never commits.
+
+    With `store` false nothing is locked or written: what would be stored is "ready" (a preview).
+    """
     if origin not in ORIGINS:
         raise ValueError(origin)
     now = now or utcnow()
-    krs = _key_results(sorted({item.source_key.strip() for item in items}))
+    krs = _key_results(sorted({item.source_key.strip() for item in items}), lock=store)
     editable = editable_objectives(actor, [kr.objective for kr in krs.values()])
     results: dict[int, ItemResult] = {}
     accepted: list[_Accepted] = []
@@ -97,6 +102,10 @@ def apply_values(
             results[index] = found
         else:
             accepted.append(found)
+    if not store:
+        for entry in accepted:
+            results[entry.index] = _result(entry.index, entry.item, "ready", entry.kr)
+        return [results[index] for index in range(len(items))]
     ids = _insert(accepted, actor, origin, origin_ref, now)
     for entry, checkin_id in zip(accepted, ids, strict=True):
         results[entry.index] = _result(entry.index, entry.item, "stored", entry.kr, checkin_id)
@@ -163,23 +172,24 @@ def _refused(
     return ItemResult(index, item.source_key, "refused", item.ref, kr_id, None, field, message)
 
 
-def _key_results(keys: list[str]) -> dict[str, KeyResult]:
-    """The key results with these external ids, with their objectives and cycles, locked."""
+def _key_results(keys: list[str], *, lock: bool) -> dict[str, KeyResult]:
+    """The key results with these external ids, with their objectives and cycles (locked to
+    be written, as a check-in locks its row)."""
     if not keys:
         return {}
-    rows = db.session.scalars(_by_key(), {"keys": keys}).unique()
+    rows = db.session.scalars(_by_key(lock), {"keys": keys}).unique()
     return {kr.source_key: kr for kr in rows if kr.source_key is not None}
 
 
 @cache
-def _by_key() -> Select[tuple[KeyResult]]:
-    return (
+def _by_key(lock: bool) -> Select[tuple[KeyResult]]:
+    statement = (
         select(KeyResult)
         .where(KeyResult.source_key.in_(bindparam("keys", expanding=True)))
         .options(db.joinedload(KeyResult.objective, innerjoin=True).joinedload(Objective.cycle))
         .order_by(KeyResult.id)
-        .with_for_update(of=KeyResult)
     )
+    return statement.with_for_update(of=KeyResult) if lock else statement
 
 
 def _insert(
