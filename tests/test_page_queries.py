@@ -396,6 +396,9 @@ CASES: dict[str, tuple[Case, ...]] = {
             shows=lambda p: p.next_kr.title,
         ),
     ),
+    "key_results.source": (
+        Case("employee", lambda p: f"/okrs/key-results/{p.world.kr.id}/source", shows=kr_title),
+    ),
     "key_results.new": (
         Case(
             "manager",

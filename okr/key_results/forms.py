@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import Optional
 
@@ -20,3 +21,10 @@ class SourcedKeyResultForm(KeyResultForm):
         validators=[Optional()],
         description=_l("The id your data pipeline or file uses for this key result"),
     )
+
+
+class SourceForm(FlaskForm):
+    """Only where the numbers come from: changed at any time, it scores nothing."""
+
+    source = SourcedKeyResultForm.source
+    source_key = SourcedKeyResultForm.source_key

@@ -171,3 +171,46 @@ def test_the_weekly_report_marks_a_week_whose_value_was_pushed(client, login, q)
     db.session.commit()
     body = text(client.get(f"/team/weekly?cycle={q.cycle.id}"))
     assert "由 API 推送的数值" in row(q.traffic)
+
+
+# The source page: at any time, for whoever may edit the objective ----------------------------
+
+
+def test_a_running_key_result_takes_a_source_from_its_own_page(client, login, q):
+    login(q.seo)
+    assert f"/okrs/key-results/{q.traffic.id}/source" in text(
+        client.get(f"/okrs/key-results/{q.traffic.id}")
+    )
+    url = f"/okrs/key-results/{q.traffic.id}/source"
+    assert form_values(client.get(url))["source"] == "manual"
+    response = client.post(url, data={"source": "api", "source_key": " baidu:visits "})
+    assert response.status_code == 303
+    db.session.expire_all()
+    kr = db.session.get_one(KeyResult, q.traffic.id)
+    assert (kr.source, kr.source_key, kr.target) == ("api", "baidu:visits", 60000)
+
+
+@pytest.mark.parametrize("who", ["peer", "other_lead"])
+def test_the_source_page_refuses_who_may_not_edit(client, login, q, who):
+    login(getattr(q, who))
+    url = f"/okrs/key-results/{q.traffic.id}/source"
+    assert client.get(url).status_code == 403
+    assert client.post(url, data={"source": "api", "source_key": "x"}).status_code == 403
+    db.session.expire_all()
+    assert db.session.get_one(KeyResult, q.traffic.id).source == "manual"
+
+
+def test_the_source_page_refuses_a_taken_key_beside_the_field_in_both_languages(client, login, q):
+    q.pages.source, q.pages.source_key = "upload", "baidu:pages"
+    db.session.commit()
+    login(q.seo)
+    url = f"/okrs/key-results/{q.traffic.id}/source"
+    response = client.post(url, data={"source": "upload", "source_key": "baidu:pages"})
+    assert response.status_code == 422
+    assert "already has this external id" in field_error(response, "source_key")
+    q.seo.locale = "zh"
+    db.session.commit()
+    response = client.post(url, data={"source": "upload", "source_key": "baidu:pages"})
+    assert "已有其他关键结果使用了这个外部编号" in field_error(response, "source_key")
+    db.session.expire_all()
+    assert db.session.get_one(KeyResult, q.traffic.id).source_key is None
