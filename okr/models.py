@@ -2,6 +2,7 @@
 
 from okr.api.models import ApiToken, IdempotentRequest
 from okr.auth.models import LoginFailure, LoginSession
+from okr.checkins.models import ValueUpload
 from okr.cycles.models import Cycle, CycleChange
 from okr.files.models import StoredFile
 from okr.jobs.models import Job
@@ -54,4 +55,5 @@ __all__ = [
     "Review",
     "ReviewTemplate",
     "StoredFile",
+    "ValueUpload",
 ]

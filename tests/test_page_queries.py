@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from okr.api.tokens import create_token
 from okr.appraisals.services import assign_rater
 from okr.calibration.results import finalize
+from okr.checkins.models import ValueUpload
 from okr.cycles.services import create_cycle
 from okr.extensions import db
 from okr.jobs.models import Job
@@ -80,6 +81,7 @@ class Pages:
     record_batch: RecordBatch  # done by its job, its ZIP kept in the database
     import_batch: ImportBatch  # a people file uploaded, waiting for confirmation
     finalize_job: Job  # this quarter's finalize, running (the board follows it)
+    value_upload: ValueUpload  # a file of values uploaded by the person, not confirmed
 
 
 def page_world(app: Flask, make_person, make_department) -> Pages:
@@ -144,6 +146,15 @@ def page_world(app: Flask, make_person, make_department) -> Pages:
     for who in (w.person, w.colleague):  # tokens on the tokens page (HR lists everyone's)
         create_token(who, "同步脚本", ["read"], 30)
     db.session.commit()
+    w.kr.source, w.kr.source_key = "upload", "page:kr"
+    db.session.commit()
+    values = [["page:kr", "0.5"], ["page:other", "1"]]
+    sent = sign_in(app.test_client(), w.person).post(
+        "/week/upload",
+        data={"file": (io.BytesIO(csv_bytes(values, ["id", "value"])), "values.csv")},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 303, text(sent)
     return Pages(
         world=w,
         past=past,
@@ -163,6 +174,7 @@ def page_world(app: Flask, make_person, make_department) -> Pages:
         record_batch=record_batch,
         import_batch=db.session.scalars(select(ImportBatch)).one(),
         finalize_job=finalize_job,
+        value_upload=db.session.scalars(select(ValueUpload)).one(),
     )
 
 
@@ -376,6 +388,10 @@ CASES: dict[str, tuple[Case, ...]] = {
             shows=kr_title,
         ),
     ),
+    "checkins.upload": (Case("employee", lambda p: "/week/upload"),),
+    "checkins.upload_preview": (
+        Case("employee", lambda p: f"/week/upload/{p.value_upload.id}", shows=lambda p: "page:kr"),
+    ),
     "checkins.index": (
         Case("employee", lambda p: "/week/", shows=kr_title),
         Case("manager", lambda p: "/week/", shows=lambda p: p.team_kr.title),
@@ -425,6 +441,9 @@ CASES: dict[str, tuple[Case, ...]] = {
             lambda p: f"/okrs/key-results/{p.next_kr.id}/edit",
             shows=lambda p: p.next_kr.title,
         ),
+    ),
+    "key_results.source": (
+        Case("employee", lambda p: f"/okrs/key-results/{p.world.kr.id}/source", shows=kr_title),
     ),
     "key_results.new": (
         Case(

@@ -41,6 +41,19 @@ def parse_value(kr: KeyResult, text: str) -> Decimal:
     return value
 
 
+def ensure_open(cycle: Cycle) -> None:
+    """Check-ins are taken while the cycle runs and during its review."""
+    if not checkins_open(cycle):
+        raise Invalid({"_": _("Check-ins are open while the cycle runs and during its review.")})
+
+
+def checked_value(kr: KeyResult, value_text: str, confidence: str) -> Decimal:
+    """A check-in's value once its confidence is one of the three and the value fits the unit."""
+    if confidence not in CONFIDENCES:
+        raise Invalid({"confidence": _("Choose on track, at risk or off track.")})
+    return parse_value(kr, value_text)
+
+
 def record_checkin(
     kr: KeyResult,
     value_text: str,
@@ -53,13 +66,10 @@ def record_checkin(
     """Record a new value for a key result and roll progress up; a stale form is refused."""
     objective = db.session.get_one(Objective, kr.objective_id)  # loaded with the key result
     cycle = db.session.get_one(Cycle, objective.cycle_id)
-    if not checkins_open(cycle):
-        raise Invalid({"_": _("Check-ins are open while the cycle runs and during its review.")})
+    ensure_open(cycle)
     if seen_version is not None and kr.version != seen_version:
         raise StaleEdit()
-    if confidence not in CONFIDENCES:
-        raise Invalid({"confidence": _("Choose on track, at risk or off track.")})
-    value = parse_value(kr, value_text)
+    value = checked_value(kr, value_text, confidence)
     now = now or utcnow()
     checkin = CheckIn(
         key_result_id=kr.id,

@@ -22,6 +22,7 @@ from okr.domain.krspec import KRKind
 from okr.extensions import db
 from okr.key_results.blueprint import bp
 from okr.key_results.chart import ChartText, history_svg
+from okr.key_results.sources import SOURCE_LABELS
 from okr.objectives import access
 from okr.objectives.explaining import explain_key_result
 from okr.objectives.models import KeyResult, Objective
@@ -95,6 +96,7 @@ def detail(kr_id: int) -> Response:
         chart=history_chart(kr),
         log=log,
         tiers=format_tiers(kr.tiers or []),
+        source_label=SOURCE_LABELS.get(kr.source, kr.source),
         can_check_in=can_check_in,
         correct_id=latest.id if latest else None,  # only the latest check-in can be corrected
     )

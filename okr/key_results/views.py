@@ -13,8 +13,10 @@ from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.forms import ActionForm
 from okr.key_results.blueprint import bp
+from okr.key_results.forms import SourcedKeyResultForm as KeyResultForm
+from okr.key_results.sources import set_source
 from okr.objectives import access
-from okr.objectives.forms import KeyResultForm, hold_values, key_result_data
+from okr.objectives.forms import hold_values, key_result_data
 from okr.objectives.models import KeyResult, Objective
 from okr.objectives.rules import (
     format_tiers,
@@ -36,6 +38,7 @@ def _stored(kr: KeyResult) -> dict[str, object]:
     values["direction"] = kr.direction or "up"
     values["tiers"] = format_tiers(kr.tiers or [])
     values["confirm_gaps"] = has_tier_gap(kr.tiers or [])
+    values |= {"source": kr.source, "source_key": kr.source_key or ""}
     return values | hold_values(kr.hold_scoring, kr.hold_strict)
 
 
@@ -81,9 +84,10 @@ def new(objective_id: int) -> Response:
     if form.validate_on_submit():
         notices: list[str] = []
         try:
-            _kr, warnings = add_key_result(
+            kr, warnings = add_key_result(
                 objective, key_result_data(form), current_user, notices=notices
             )
+            set_source(kr, form.source.data, form.source_key.data or "")
         except Invalid as exc:
             form_errors(form, exc)
         else:
@@ -106,6 +110,7 @@ def edit(kr_id: int) -> Response:
             warnings = update_key_result(
                 kr, key_result_data(form), current_user, form.opened_version, notices=notices
             )
+            set_source(kr, form.source.data, form.source_key.data or "")
         except Invalid as exc:
             form_errors(form, exc)
         except StaleEdit:
@@ -137,3 +142,7 @@ def delete(kr_id: int) -> Response:
             for notice in notices:
                 flash(notice, "error")
     return redirect(url_for("okrs.objective", objective_id=objective.id), code=303)
+
+
+# Where the numbers come from, changed at any time: its routes join the blueprint here.
+from okr.key_results import source_views as _source_views  # noqa: E402, F401

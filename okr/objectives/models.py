@@ -111,6 +111,10 @@ class KeyResult(db.Model):
     hold_scoring: Mapped[str | None] = mapped_column(String(12))  # okr.domain.krspec.HoldScoring
     hold_strict: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Where its numbers come from (okr.key_results.sources): typed in, or pushed by the API or an
+    # upload under the external id a data pipeline knows (unique across the company when set).
+    source: Mapped[str] = mapped_column(String(12), default="manual", server_default="manual")
+    source_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     # Latest state, copied from the newest check-in so pages need not read the log.
     current: Mapped[Decimal | None] = mapped_column(Exact)
     confidence: Mapped[str | None] = mapped_column(String(12))
@@ -149,6 +153,9 @@ class CheckIn(db.Model):
         ForeignKey("check_in.id", ondelete="CASCADE"), unique=True
     )
     reason: Mapped[str] = mapped_column(Text, default="")
+    # How it came in: form | api | upload, and for the API or an upload which token or file.
+    origin: Mapped[str] = mapped_column(String(12), default="form", server_default="form")
+    origin_ref: Mapped[str | None] = mapped_column(Text)
 
     author: Mapped[Person] = relationship(lazy="raise")
     corrects: Mapped[CheckIn | None] = relationship(

@@ -61,6 +61,7 @@ class WeeklyRow:
     latest: Decimal | None
     progress: Decimal
     confidence: str | None
+    origins: tuple[str | None, ...] = ()  # how each week's value came in (form, api, upload)
 
     @property
     def reported(self) -> bool:
@@ -102,7 +103,17 @@ def _individual_krs(cycle: Cycle, owners: Owners) -> Select:  # type: ignore[typ
 def weekly_values(
     cycle: Cycle, owners: Owners, first: date, last: date
 ) -> dict[tuple[int, date], Decimal]:
-    """The last value checked in per key result per week, in one aggregate query.
+    """The last value checked in per key result per week, in one aggregate query (`weekly_cells`)."""
+    return {
+        key: value for key, (value, _origin) in weekly_cells(cycle, owners, first, last).items()
+    }
+
+
+def weekly_cells(
+    cycle: Cycle, owners: Owners, first: date, last: date
+) -> dict[tuple[int, date], tuple[Decimal, str]]:
+    """The last value checked in per key result per week and how it came in (form, API,
+    upload), in one aggregate query.
 
     Bounded by the owners' key results in the cycle and by the weeks shown; the newest
     check-in of each (key result, week) wins, ties broken by id. A superseded check-in is
@@ -113,6 +124,7 @@ def weekly_values(
             CheckIn.key_result_id,
             CheckIn.week,
             CheckIn.value,
+            CheckIn.origin,
             func.row_number()
             .over(
                 partition_by=(CheckIn.key_result_id, CheckIn.week),
@@ -129,9 +141,11 @@ def weekly_values(
         .subquery()
     )
     rows = db.session.execute(
-        select(ranked.c.key_result_id, ranked.c.week, ranked.c.value).where(ranked.c.newest == 1)
+        select(ranked.c.key_result_id, ranked.c.week, ranked.c.value, ranked.c.origin).where(
+            ranked.c.newest == 1
+        )
     )
-    return {(kr_id, week): value for kr_id, week, value in rows}
+    return {(kr_id, week): (value, origin) for kr_id, week, value, origin in rows}
 
 
 def weekly_rows(cycle: Cycle, owners: Owners, weeks: tuple[WeekColumn, ...]) -> list[WeeklyRow]:
@@ -139,12 +153,14 @@ def weekly_rows(cycle: Cycle, owners: Owners, weeks: tuple[WeekColumn, ...]) -> 
     lines = db.session.execute(_key_result_lines(cycle, owners)).all()
     if not lines:
         return []
-    values = weekly_values(cycle, owners, weeks[0].monday, weeks[-1].monday)
-    # columns 0-8 are the row's identity and target, 9-11 its latest state (WeeklyRow's order)
-    return [
-        WeeklyRow(*line[:9], tuple(values.get((line[4], w.monday)) for w in weeks), *line[9:])
-        for line in lines
-    ]
+    cells = weekly_cells(cycle, owners, weeks[0].monday, weeks[-1].monday)
+    rows = []
+    for line in lines:  # columns 0-8: the row's identity and target, 9-11 its latest state
+        found = [cells.get((line[4], w.monday)) for w in weeks]
+        values = tuple(cell[0] if cell else None for cell in found)
+        origins = tuple(cell[1] if cell else None for cell in found)
+        rows.append(WeeklyRow(*line[:9], values, *line[9:], origins=origins))
+    return rows
 
 
 def _key_result_lines(cycle: Cycle, owners: Owners) -> Select:  # type: ignore[type-arg]
