@@ -28,6 +28,7 @@ def blueprints() -> list[Blueprint]:
     from okr.calibration import views as _calibration  # noqa: F401
     from okr.calibration.blueprint import bp as calibration
     from okr.checkins import correction_views as _corrections  # noqa: F401
+    from okr.checkins import upload_views as _value_uploads  # noqa: F401
     from okr.checkins import views as _checkins  # noqa: F401
     from okr.checkins.blueprint import bp as checkins
     from okr.cycles import views as _cycles  # noqa: F401
@@ -39,6 +40,7 @@ def blueprints() -> list[Blueprint]:
     from okr.jobs import views as _jobs  # noqa: F401
     from okr.jobs.blueprint import bp as jobs
     from okr.key_results import page as _key_result_page  # noqa: F401
+    from okr.key_results import source_views as _key_result_sources  # noqa: F401
     from okr.key_results import views as _key_results  # noqa: F401
     from okr.key_results.blueprint import bp as key_results
     from okr.kr_templates import views as _kr_templates  # noqa: F401
@@ -136,6 +138,7 @@ def job_kinds() -> None:
     """Every feature's background job kinds (okr.jobs.registry): importing a module registers
     its handlers, so that the app can submit them and every `flask jobs worker` can run them."""
     from okr.calibration import jobs as _calibration_jobs  # noqa: F401  (review.finalize, .release)
+    from okr.checkins import upload_job as _value_upload  # noqa: F401  ("checkins.upload")
     from okr.notify import delivery_job as _notify  # noqa: F401  ("notify.deliver")
     from okr.people import exporting as _people_export  # noqa: F401  ("export.people")
     from okr.people import import_job as _people_import  # noqa: F401  ("people.import")

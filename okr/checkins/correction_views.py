@@ -127,7 +127,3 @@ def _save(kr: KeyResult, wrong: CheckIn, form: CorrectionForm, back: str) -> Res
         return _show(Correcting(kr, wrong, None, back, problem), 422)
     commit_and_keep()
     return _corrected(kr, correction, back)
-
-
-# The values upload's routes join the blueprint with this module's (okr.wiring imports it).
-from okr.checkins import upload_views as _upload_views  # noqa: E402, F401

@@ -142,7 +142,3 @@ def delete(kr_id: int) -> Response:
             for notice in notices:
                 flash(notice, "error")
     return redirect(url_for("okrs.objective", objective_id=objective.id), code=303)
-
-
-# Where the numbers come from, changed at any time: its routes join the blueprint here.
-from okr.key_results import source_views as _source_views  # noqa: E402, F401

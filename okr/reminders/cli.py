@@ -32,13 +32,13 @@ def tick_command(at: str | None) -> None:
     moment = _moment(at)
     with unit_of_work():
         summary = plan(moment)
+        after_planning(moment)
     click.echo(f"planned at {moment.isoformat()}")
     for line in summary.lines():
         click.echo(line)
     for kind, found in summary.planned.items():
         for planned in found[:20]:
             click.echo(f"  {kind} -> {planned.recipient} ({planned.post.key})")
-    after_planning()
 
 
 def init_app(app: Flask) -> None:

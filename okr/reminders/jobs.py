@@ -20,9 +20,10 @@ TICK = "reminders.tick"
 @job_kind(TICK, _l("Reminder planning"), hr_only=True)
 def tick(context: JobContext) -> None:
     """Post what is due now; what a retry finds posted already is not posted again."""
-    summary = plan(utcnow())
+    now = utcnow()
+    summary = plan(now)
     posted = sum(summary.posted.values())
     words = ngettext("%(num)d notice queued to send", "%(num)d notices queued to send", posted)
     context.progress(posted, posted, words)
     context.checkpoint()
-    after_planning()
+    after_planning(now)

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from okr.cycles.services import current_cycle
 from okr.db import local_date
+from okr.notify.delivery_job import deliver_when_due
 from okr.notify.outbox import post
 from okr.reminders.calendar import load_calendar
 from okr.reminders.checkins import CHECKIN_DUE, CHECKIN_NUDGE, checkin_notices, stragglers
@@ -91,7 +92,7 @@ def plan(now: datetime) -> Summary:
     return summary
 
 
-def after_planning() -> None:
-    """Ask delivery to send what planning queued: the lead connects this call site to
-    okr.notify.delivery.request_delivery() when the delivery branch is merged (it is not on
-    this branch, and nothing here sends)."""
+def after_planning(now: datetime) -> None:
+    """Ask delivery to send what is due: what this planning queued, what waited for the end of
+    quiet hours, what is due another attempt (delivery runs one job at a time)."""
+    deliver_when_due(now)
