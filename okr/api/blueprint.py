@@ -22,6 +22,7 @@ from werkzeug.exceptions import (
     UnsupportedMediaType,
     default_exceptions,
 )
+from werkzeug.routing import PathConverter
 
 from okr.api.auth import sign_in_by_token, use_locale
 from okr.api.paging import MAX_ID
@@ -84,6 +85,14 @@ org = api_blueprint("api_org", "People and departments (HR)")
 results = api_blueprint("api_results", "Released appraisal results (HR)")
 BLUEPRINTS = [okrs, org, results]
 
+
+class RestOfPath(PathConverter):
+    """The rest of the path, like `path`, with newlines (%0A) too: `path` stops at one, and
+    such an address got the HTML 404 page instead of a problem (found by Schemathesis)."""
+
+    regex = "(?s:[^/].*?)"
+
+
 # The tokens page and the docs page (HTML, signed in by the browser's session), and the answer
 # to any other address under /api/v1 (a problem, not the HTML 404 page).
 pages = FlaskBlueprint("api_pages", __name__)
@@ -93,7 +102,7 @@ problem_details(fallback)
 
 
 @fallback.route("/", defaults={"rest": ""}, methods=METHODS, endpoint="catch_all")
-@fallback.route("/<path:rest>", methods=METHODS, endpoint="catch_all")
+@fallback.route("/<rest_of_path:rest>", methods=METHODS, endpoint="catch_all")
 def catch_all(rest: str) -> None:
     """404 for an unknown address; 405 with Allow for a known one asked the wrong way."""
     adapter = current_app.url_map.bind_to_environ(request.environ)

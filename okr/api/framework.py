@@ -92,6 +92,7 @@ def init_app(app: Flask) -> None:
     """The document, the limiter and every API blueprint on this app."""
     from okr.api import okr_views as _okr_views  # noqa: F401  (the routes of the blueprints)
     from okr.api import org_views as _org_views  # noqa: F401
+    from okr.api import value_views as _value_views  # noqa: F401
 
     _configure(app)
     api = OkrApi(app)
@@ -106,6 +107,7 @@ def init_app(app: Flask) -> None:
         rate(bp)
         csrf.exempt(bp)
         api.register_blueprint(bp)
+    app.url_map.converters["rest_of_path"] = blueprint.RestOfPath
     app.register_blueprint(blueprint.fallback)
     csrf.exempt(blueprint.fallback)
     app.extensions["okr.api"] = api

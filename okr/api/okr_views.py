@@ -14,7 +14,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from okr.access import ensure
-from okr.api.auth import requires
+from okr.api.auth import current_token, requires
 from okr.api.blueprint import ERRORS, errors
 from okr.api.blueprint import okrs as bp
 from okr.api.idempotency import DOC, idempotent
@@ -119,7 +119,14 @@ def post_check_in(body: dict[str, Any], kr_id: int) -> Any:
     kr = key_result_to_edit(kr_id)
     try:
         return record_checkin(
-            kr, body["value"], body["confidence"], body["note"], current_user, None
+            kr,
+            body["value"],
+            body["confidence"],
+            body["note"],
+            current_user,
+            None,
+            origin="api",
+            origin_ref=f"token {current_token().id}",
         )
     except Invalid as exc:
         refuse(exc.errors)

@@ -65,6 +65,7 @@ class CheckInSchema(ma.Schema):
     created_at = ma.fields.AwareDateTime(required=True)
     week = ma.fields.Date(required=True)
     corrects_id = ma.fields.Integer(allow_none=True, required=True)
+    origin = ma.fields.String(required=True, metadata={"description": "form, api or upload"})
 
 
 class KeyResultSchema(ma.Schema):

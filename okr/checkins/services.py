@@ -62,8 +62,14 @@ def record_checkin(
     author: Person,
     seen_version: int | None,
     now: datetime | None = None,
+    *,
+    origin: str = "form",
+    origin_ref: str | None = None,
 ) -> CheckIn:
-    """Record a new value for a key result and roll progress up; a stale form is refused."""
+    """Record a new value for a key result and roll progress up; a stale form is refused.
+
+    `origin` says how it came in (the page's form, the API: okr.checkins.sources.ORIGINS), and
+    `origin_ref` from where (the API token)."""
     objective = db.session.get_one(Objective, kr.objective_id)  # loaded with the key result
     cycle = db.session.get_one(Cycle, objective.cycle_id)
     ensure_open(cycle)
@@ -79,6 +85,8 @@ def record_checkin(
         author=author,
         created_at=now,
         week=week_start(local_date(now)),
+        origin=origin,
+        origin_ref=origin_ref,
     )
     kr.last_checkin_at = now
     _store(kr, cycle, checkin)
