@@ -100,7 +100,11 @@ def test_the_live_api_keeps_to_its_document(live_api, mode):
 
         @given(case=operation.as_strategy(generation_mode=mode), real=st.booleans())
         @settings(
-            max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None
+            max_examples=30,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            database=None,
+            derandomize=True,  # the same requests on every run: CI cannot turn red by chance
         )
         def call(case, real):
             if real and case.path_parameters:
