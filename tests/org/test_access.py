@@ -18,7 +18,13 @@ from tests.helpers import sign_in, snapshot, text
 
 # Reachable without signing in: the sign-in page itself, signing out, and the language switch
 # (a visitor chooses the language of the sign-in page).
-PUBLIC = {"static", "auth.login", "auth.logout", "auth.set_language"}
+PUBLIC = {
+    *("static", "auth.login", "auth.logout", "auth.set_language"),
+    *("api-docs.openapi_json", "api_pages.docs"),  # the API's document and its readable page
+}
+# The API's endpoints sign in by token only: a visitor gets a 401 problem, never the sign-in page
+# (tests/api); its unknown addresses are 404 problems. Its document is public (no data in it).
+TOKEN_ONLY = {"api_okrs", "api_org", "api_results", "api_fallback"}
 # Open to every signed-in person; each scopes what it shows to the viewer.
 EVERYONE = {
     "main.home",
@@ -174,7 +180,9 @@ def test_admin_reaches_every_admin_page(app, org):
 
 def test_every_route_but_sign_in_sends_visitors_to_sign_in(app, org):
     client = app.test_client()
-    routes = _rules(app, lambda r: r.endpoint not in PUBLIC)
+    routes = _rules(
+        app, lambda r: r.endpoint not in PUBLIC and r.endpoint.split(".")[0] not in TOKEN_ONLY
+    )
     assert len(routes) >= 15
     for endpoint, method in routes:
         url = _url(app, endpoint, _samples(org))
@@ -184,6 +192,19 @@ def test_every_route_but_sign_in_sends_visitors_to_sign_in(app, org):
         location = urlsplit(response.headers["Location"])
         assert location.path == "/login", endpoint
         assert parse_qs(location.query)["next"] == [url], endpoint
+        assert snapshot() == before, endpoint
+
+
+def test_the_api_answers_a_visitor_without_a_token_with_401(app, org):
+    client = app.test_client()
+    routes = _rules(app, lambda r: r.endpoint.split(".")[0] in TOKEN_ONLY - {"api_fallback"})
+    assert len(routes) >= 10
+    for endpoint, method in routes:
+        url = _url(app, endpoint, _samples(org))
+        before = snapshot()
+        response = client.open(url, method=method, json={})
+        assert response.status_code == 401, (endpoint, method)
+        assert response.mimetype == "application/problem+json", endpoint
         assert snapshot() == before, endpoint
 
 
