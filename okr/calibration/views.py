@@ -222,10 +222,13 @@ def _start(kind: str, review_id: int) -> Response:
     review = load_review(review_id)
     if ActionForm().validate_on_submit():
         try:
-            start(kind, review, current_user)
+            job = start(kind, review, current_user)
         except Invalid as exc:
             db.session.rollback()
             flash(next(iter(exc.errors.values())), "error")
+        else:  # by the job's address: one that ends before the board is drawn still says so
+            where = url_for(".job", review_id=review.id, job_id=job.id, **_where())
+            return redirect(where, code=303)
     return redirect(url_for(".show", review_id=review.id, **_where()), code=303)
 
 
@@ -238,7 +241,7 @@ def job(review_id: int, job_id: int) -> Response:
     found = review_job(review, job_id)
     if found is None:
         abort(404)
-    target = url_for(".show", review_id=review.id)
+    target = url_for(".show", review_id=review.id, **_where())
     if found.active:
         if wants_fragment():
             return render("calibration/_job.html", review=review, **_following(found))

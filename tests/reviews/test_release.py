@@ -82,3 +82,24 @@ def test_release_button_shows_how_many_wait(client, login, make_person, make_dep
     assert "Release 2 results" in body
     _release(client, review, run_jobs)
     assert "Release 2 results" not in text(client.get(f"/reviews/{review.id}/calibration"))
+
+
+def test_a_release_done_before_the_board_is_drawn_still_says_what_it_did(
+    client, login, make_person, make_department, run_jobs
+):
+    """The page follows a job by polling it; a small review's job can end before the board is
+    drawn, so the answer to the click goes by the job's address, which tells what it did."""
+    org = build_org(make_person, make_department, per_manager=2)
+    review = open_cycle_review(org)
+    for person in org.staff:
+        rated_and_final(org, person, "80")
+    hr = login(org.hr)
+    asked = hr.post(f"/reviews/{review.id}/calibration/release?grade=良好")
+    assert asked.status_code == 303
+    (job_id,) = run_jobs()  # the worker ends it before the browser follows the redirect
+    assert asked.headers["Location"].startswith(f"/reviews/{review.id}/calibration/jobs/{job_id}")
+    board = hr.get(asked.headers["Location"])
+    assert board.status_code == 303  # to the board, its filter kept
+    assert board.headers["Location"] == f"/reviews/{review.id}/calibration?grade=%E8%89%AF%E5%A5%BD"
+    shown = hr.get(board.headers["Location"])
+    assert "2 results released and ranked inside each department." in flashes(shown)
