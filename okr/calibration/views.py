@@ -104,9 +104,18 @@ def _page(
 def show(review_id: int) -> Response:
     """One page of the board, filtered as asked (a refused filter: 422 beside the field)."""
     review, spec = _review(review_id)
+    _announce(review, request.args.get("followed", type=int))
     form, chosen = _filter(spec)
     board = calibration_board(review, spec, chosen, request.args.get("page", 1, type=int))
     return _page(board, form)
+
+
+def _announce(review: Review, job_id: int | None) -> None:
+    """What the job the board was sent to follow did, when it ended before the board was drawn
+    (a small review's): the board's polling, which says so otherwise, never starts then."""
+    found = review_job(review, job_id) if job_id else None
+    if found is not None and found.status == "done":
+        flash(*outcome(found))
 
 
 @bp.post("/appraisals/<int:appraisal_id>/grade")
@@ -245,7 +254,8 @@ def job(review_id: int, job_id: int) -> Response:
     if found.active:
         if wants_fragment():
             return render("calibration/_job.html", review=review, **_following(found))
-        return redirect(target, code=303)
+        followed = url_for(".show", review_id=review.id, followed=found.id, **_where())
+        return redirect(followed, code=303)
     if found.status == "failed":
         target = url_for("jobs.show", job_id=found.id)
     else:

@@ -103,3 +103,19 @@ def test_a_release_done_before_the_board_is_drawn_still_says_what_it_did(
     assert board.headers["Location"] == f"/reviews/{review.id}/calibration?grade=%E8%89%AF%E5%A5%BD"
     shown = hr.get(board.headers["Location"])
     assert "2 results released and ranked inside each department." in flashes(shown)
+
+
+def test_a_release_that_ends_between_its_address_and_the_board_still_says_so(
+    client, login, make_person, make_department, run_jobs
+):
+    org = build_org(make_person, make_department, per_manager=2)
+    review = open_cycle_review(org)
+    for person in org.staff:
+        rated_and_final(org, person, "80")
+    hr = login(org.hr)
+    asked = hr.post(f"/reviews/{review.id}/calibration/release")
+    following = hr.get(asked.headers["Location"])  # the job has not run yet: follow it
+    assert following.status_code == 303 and "followed=" in following.headers["Location"]
+    run_jobs()  # it ends before the board is drawn, so the board's polling never starts
+    shown = hr.get(following.headers["Location"])
+    assert "2 results released and ranked inside each department." in flashes(shown)
