@@ -83,7 +83,9 @@ def _page(
     form: BoardFilterForm,
     status: int = 200,
     failed: dict[int, OverrideForm] | None = None,
+    job: Job | None = None,
 ) -> Response:
+    """The board; `job` is the review's active job when the caller has read it already."""
     forms = {r.appraisal.id: override_form(board.spec, r.appraisal) for r in board.rows}
     forms.update(failed or {})
     return render(
@@ -95,7 +97,7 @@ def _page(
         filter_form=form,
         where=_where(),
         action=ActionForm(),
-        **_following(active_job(board.review)),
+        **_following(job or active_job(board.review)),
     )
 
 
@@ -104,18 +106,22 @@ def _page(
 def show(review_id: int) -> Response:
     """One page of the board, filtered as asked (a refused filter: 422 beside the field)."""
     review, spec = _review(review_id)
-    _announce(review, request.args.get("followed", type=int))
+    followed = _followed(review, request.args.get("followed", type=int))
     form, chosen = _filter(spec)
     board = calibration_board(review, spec, chosen, request.args.get("page", 1, type=int))
-    return _page(board, form)
+    return _page(board, form, job=followed)
 
 
-def _announce(review: Review, job_id: int | None) -> None:
-    """What the job the board was sent to follow did, when it ended before the board was drawn
-    (a small review's): the board's polling, which says so otherwise, never starts then."""
+def _followed(review: Review, job_id: int | None) -> Job | None:
+    """The job the board was sent to follow, read once: while it is active the board polls it
+    (which says what it did when it ends); when it ended before the board was drawn (a small
+    review's), what it did, said now. Reading it twice left a gap where neither happened."""
     found = review_job(review, job_id) if job_id else None
-    if found is not None and found.status == "done":
+    if found is None or found.active:
+        return found
+    if found.status == "done":
         flash(*outcome(found))
+    return None
 
 
 @bp.post("/appraisals/<int:appraisal_id>/grade")

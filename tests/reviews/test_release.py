@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from sqlalchemy import event
+
 from okr.extensions import db
 from okr.reviews.access import sees_scores
 from tests.factories import build_org, interview, open_cycle_review, rated_and_final
@@ -119,3 +123,35 @@ def test_a_release_that_ends_between_its_address_and_the_board_still_says_so(
     run_jobs()  # it ends before the board is drawn, so the board's polling never starts
     shown = hr.get(following.headers["Location"])
     assert "2 results released and ranked inside each department." in flashes(shown)
+
+
+def test_a_release_that_ends_while_the_board_is_drawn_is_polled_or_announced(
+    client, login, make_person, make_department, run_jobs
+):
+    """The board reads the job it follows once: it ending right after that read still leaves the
+    board polling it (which says what it did), never a board that neither polls nor says."""
+    org = build_org(make_person, make_department, per_manager=2)
+    review = open_cycle_review(org)
+    for person in org.staff:
+        rated_and_final(org, person, "80")
+    hr = login(org.hr)
+    asked = hr.post(f"/reviews/{review.id}/calibration/release")
+    following = hr.get(asked.headers["Location"])
+    job_id = int(following.headers["Location"].rsplit("followed=", 1)[1])
+    ran: list[int] = []
+    reads: list[str] = []
+
+    def end_after_the_first_read(_conn, _cursor, statement, *_args):
+        if not reads and re.match(r"SELECT\b.*\bFROM job\b", statement, re.S):
+            reads.append(statement)
+            ran.extend(run_jobs())  # the worker finishes it just after the board read it
+
+    event.listen(db.engine, "after_cursor_execute", end_after_the_first_read)
+    try:
+        shown = hr.get(following.headers["Location"])
+    finally:
+        event.remove(db.engine, "after_cursor_execute", end_after_the_first_read)
+    assert ran == [job_id]
+    polled = f'hx-get="/reviews/{review.id}/calibration/jobs/{job_id}"' in shown.text
+    announced = "2 results released and ranked inside each department." in flashes(shown)
+    assert polled or announced
