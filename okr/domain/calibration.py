@@ -45,6 +45,16 @@ class QuotaResult:
     steps: tuple[Step, ...]
 
 
+def _allowed(label: str, raw: Number, size: int) -> tuple[Decimal, int]:
+    """A quota's fraction (checked) and how many of a group of `size` may hold the grade."""
+    fraction = to_decimal(raw)
+    if fraction < ZERO or fraction > ONE:
+        raise InvalidCalibration(
+            "quota.fraction_out_of_range", {"label": label, "fraction": fmt(fraction)}
+        )
+    return fraction, int((Decimal(size) * fraction).to_integral_value(rounding=ROUND_FLOOR))
+
+
 @in_domain_context
 def check_quotas(grades: Sequence[str], quotas: Mapping[str, Number]) -> QuotaResult:
     """Per quota label: allowed = floor(group size x fraction); exceeded when count > allowed."""
@@ -52,12 +62,7 @@ def check_quotas(grades: Sequence[str], quotas: Mapping[str, Number]) -> QuotaRe
     lines: list[QuotaLine] = []
     steps: list[Step] = []
     for label, raw in quotas.items():
-        fraction = to_decimal(raw)
-        if fraction < ZERO or fraction > ONE:
-            raise InvalidCalibration(
-                "quota.fraction_out_of_range", {"label": label, "fraction": fmt(fraction)}
-            )
-        allowed = int((Decimal(size) * fraction).to_integral_value(rounding=ROUND_FLOOR))
+        fraction, allowed = _allowed(label, raw, size)
         count = sum(1 for g in grades if g == label)
         line = QuotaLine(label, count, fraction, allowed, count > allowed)
         lines.append(line)
@@ -68,6 +73,16 @@ def check_quotas(grades: Sequence[str], quotas: Mapping[str, Number]) -> QuotaRe
         steps.append(Step.of(code, label=label, count=count, allowed=allowed))
     exceeded = tuple(line.label for line in lines if line.exceeded)
     return QuotaResult(size, tuple(lines), exceeded, tuple(steps))
+
+
+@in_domain_context
+def over_quota(counts: Mapping[str, int], size: int, quotas: Mapping[str, Number]) -> bool:
+    """check_quotas' verdict from a group's counts alone (its size, how many hold each grade):
+    whether any grade is held by more than its quota allows. For ordering many groups, where
+    building each one's lines and steps is the cost."""
+    return any(
+        counts.get(label, 0) > _allowed(label, raw, size)[1] for label, raw in quotas.items()
+    )
 
 
 @dataclass(frozen=True)

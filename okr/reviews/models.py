@@ -80,7 +80,15 @@ class Review(db.Model):
     departments: Mapped[list[Department]] = relationship(secondary=review_department, lazy="raise")
 
 
-LIST_COLUMNS = ["status", "finalized_at", "released_at", "final_grade", "person_id", "id"]
+LIST_COLUMNS = [
+    "status",
+    "finalized_at",
+    "released_at",
+    "final_grade",
+    "person_id",
+    "id",
+    "composite",
+]
 
 
 class Appraisal(db.Model):
@@ -89,9 +97,9 @@ class Appraisal(db.Model):
     __tablename__ = "appraisal"
     __table_args__ = (
         UniqueConstraint("review_id", "person_id", name="uq_appraisal_review_person"),
-        # The lists over a review (dashboard, rankings) count and page from this index alone on
-        # PostgreSQL: an appraisal row is wide (its inputs and frozen derivation), the columns
-        # the lists filter on are included.
+        # The lists over a review (dashboard, rankings, calibration) count and page from this
+        # index alone on PostgreSQL: an appraisal row is wide (its inputs and frozen derivation),
+        # the columns the lists filter and order on are included.
         Index(
             "ix_appraisal_review_department",
             "review_id",

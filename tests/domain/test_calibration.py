@@ -1,6 +1,8 @@
 """Grade quotas (floor rounding), competition ranking, consecutive low results."""
 
+from collections import Counter
 from decimal import Decimal as D
+from itertools import product
 
 import pytest
 
@@ -10,6 +12,7 @@ from okr.domain.calibration import (
     check_quotas,
     consecutive_low,
     low_run,
+    over_quota,
     rank,
 )
 from okr.domain.errors import InvalidCalibration, InvalidNumber
@@ -81,6 +84,22 @@ def test_several_quotas_checked_independently() -> None:
 def test_quota_fraction_outside_zero_one_refused(fraction: str) -> None:
     with pytest.raises(InvalidCalibration) as exc:
         check_quotas(["优秀"], {"优秀": fraction})
+    assert exc.value.code == "quota.fraction_out_of_range"
+
+
+def test_over_quota_from_counts_is_check_quotas_verdict() -> None:
+    """The board orders departments by it: the same verdict as the full check, group by group."""
+    quotas = {"优秀": "0.2", "良好": "0.5"}
+    for top, good, rest, open_ in product(range(4), range(5), range(3), range(3)):
+        grades = ["优秀"] * top + ["良好"] * good + ["合格"] * rest + [""] * open_
+        counts = Counter(g for g in grades if g)
+        verdict = bool(check_quotas(grades, quotas).exceeded)
+        assert over_quota(counts, len(grades), quotas) is verdict, grades
+
+
+def test_over_quota_refuses_a_fraction_outside_zero_one() -> None:
+    with pytest.raises(InvalidCalibration) as exc:
+        over_quota({"优秀": 1}, 5, {"优秀": "20"})
     assert exc.value.code == "quota.fraction_out_of_range"
 
 
