@@ -40,12 +40,15 @@ class Paging:
         return self.page < self.pages
 
 
-def paged(stmt: Select, page: int) -> tuple[list, Paging]:  # type: ignore[type-arg]
-    """Rows of one page of a select and where that page lies (two queries: count and rows)."""
+def paged(stmt: Select, page: int, total: int | None = None) -> tuple[list, Paging]:  # type: ignore[type-arg]
+    """Rows of one page of a select and where that page lies: two queries (count and rows), or
+    only the rows when the caller has counted them already (`total`, from its own counts)."""
     per_page = current_app.config["PAGE_SIZE"]
-    result = db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False, count=True)
-    total = result.total or 0
-    return list(result.items), Paging(result.page, max(result.pages, 1), total, per_page)
+    result = db.paginate(
+        stmt, page=max(page, 1), per_page=per_page, error_out=False, count=total is None
+    )
+    total = (result.total or 0) if total is None else total
+    return list(result.items), Paging(result.page, max(-(-total // per_page), 1), total, per_page)
 
 
 def page_of(items: Sequence[T], page: int) -> tuple[list[T], Paging]:

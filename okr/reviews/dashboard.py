@@ -108,10 +108,16 @@ def load_dashboard(
     spec = spec_of(review.template)
     board = Dashboard(review, spec, sum(by_status.values()), by_status, None, None, None, None)
     if valid:
-        ids, board.paging = paged(_filtered(seen, status, departments), pages[0])
+        # Without a department filter the status counts above are the list's total already.
+        total = None if departments is not None else _known_total(by_status, status)
+        ids, board.paging = paged(_filtered(seen, status, departments), pages[0], total)
         board.rows = _dashboard_rows(review, spec, seen, _appraisals(ids))
         board.departments, board.department_paging = department_page(seen, departments, pages[1])
     return board
+
+
+def _known_total(by_status: dict[str, int], status: str | None) -> int:
+    return by_status.get(status, 0) if status else sum(by_status.values())
 
 
 def department_page(

@@ -245,6 +245,23 @@ def test_pages_show_every_appraisal_with_the_figures_of_the_whole_list(app, clie
     assert "People 11–20 of 42" in unescape(bodies[1])
 
 
+@pytest.mark.parametrize("status", ["", "interviewed"])
+def test_without_a_department_the_pages_are_counted_from_the_status_counts(
+    app, client, login, company, count_queries, status
+):
+    """The list's total is the status counts' sum (or the status's count): no second count of
+    the followed appraisals; the pages still say how many there are of the whole list."""
+    app.config["PAGE_SIZE"] = 10
+    hr = login(company.hr)
+    url = f"/reviews/{company.reviews[-1].id}?status={status}"
+    with count_queries() as seen:
+        body = unescape(hr.get(url).get_data(as_text=True))
+    counts = [s for s in seen.statements if re.search(r"count\(\*\)", s)]
+    assert len(counts) == 2, counts  # by status, and the departments' page (a window count)
+    total = len(expected(company, None, status or None))
+    assert f"People 1–{min(total, 10)} of {total}" in body
+
+
 @pytest.mark.parametrize(("chosen", "teams"), [(0, (0, 1, 2)), (1, (1, 2)), (4, (4,))])
 def test_the_department_filter_lists_its_subtree(client, login, company, chosen, teams):
     response = login(company.hr).get(
