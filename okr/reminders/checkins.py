@@ -7,6 +7,7 @@ since this week's Monday: exactly those the team view and the 周报 show as not
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -20,6 +21,7 @@ from okr.notify.models import Notice
 from okr.notify.outbox import Post
 from okr.objectives.models import KeyResult, Objective
 from okr.org.models import Person
+from okr.org.queries import among
 from okr.reminders.common import Planned, Week, app_path, by_language
 
 CHECKIN_DUE, CHECKIN_NUDGE = "checkin_due", "checkin_nudge"
@@ -90,11 +92,21 @@ def checkin_notices(
     return planned
 
 
-def still_missing(notice: Notice) -> bool:
-    """Still due while the person has key results in the cycle and none checked in this week."""
-    began = datetime.fromisoformat(notice.params["began"])
-    late = _late(notice.params["cycle_id"], began).where(Objective.owner_id == notice.person_id)
-    return db.session.execute(late).first() is not None
+def still_missing(notices: Sequence[Notice]) -> list[bool]:
+    """Still due while the person has key results in the cycle and none checked in this week:
+    one query per cycle and week among the notices (a batch is usually one week's)."""
+    weeks: dict[tuple[int, str], set[int]] = {}
+    for notice in notices:
+        weeks.setdefault((notice.params["cycle_id"], notice.params["began"]), set()).add(
+            notice.person_id or 0
+        )
+    late: set[tuple[int, str, int]] = set()
+    for (cycle_id, began), people in weeks.items():
+        stmt = _late(cycle_id, datetime.fromisoformat(began)).where(
+            among(Objective.owner_id, people)
+        )
+        late.update((cycle_id, began, row.owner_id) for row in db.session.execute(stmt))
+    return [(n.params["cycle_id"], n.params["began"], n.person_id or 0) in late for n in notices]
 
 
 def _sample(kind: str) -> tuple[str, list[str], str | None]:

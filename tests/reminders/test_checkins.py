@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from okr.checkins.services import record_checkin
 from okr.extensions import db
-from okr.notify.kinds import is_still_due
+from okr.notify.kinds import is_still_due, still_due_among
 from okr.notify.models import Notice
 from okr.reminders.planner import plan
 from tests.factories import approved_objective, kr_row, q4_cycle
@@ -105,3 +105,23 @@ def test_nothing_is_planned_while_no_cycle_runs(app, make_person):
     q4_cycle("planning")
     db.session.commit()
     assert plan(SUNDAY_NUDGE).planned == {}
+
+
+def test_a_batch_of_notices_is_checked_in_one_query_whatever_its_size(
+    app, make_person, count_queries
+):
+    cycle, late, late_kr, _done = _team(make_person)
+    for name in ("张伟", "刘洋", "陈静", "杨帆"):
+        _owner_of_kr(cycle, make_person, name)
+    plan(FRIDAY_DUE)
+    record_checkin(late_kr, "20", "on_track", "", late, None, datetime(2026, 12, 4, 9, tzinfo=UTC))
+    db.session.commit()
+    notices = _notices("checkin_due")
+    assert len(notices) == 5
+    counts = []
+    for batch in (notices[:2], notices):
+        with count_queries() as q:
+            due = still_due_among(batch)
+        counts.append(q.count)
+        assert due == [n.person_id != late.id for n in batch]
+    assert counts == [1, 1]
