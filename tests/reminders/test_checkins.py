@@ -125,3 +125,35 @@ def test_a_batch_of_notices_is_checked_in_one_query_whatever_its_size(
         counts.append(q.count)
         assert due == [n.person_id != late.id for n in batch]
     assert counts == [1, 1]
+
+
+def test_three_rounds_a_month_remind_two_days_before_each_dekad_ends(app, make_person):
+    cycle = q4_cycle("running")
+    cycle.checkin_cadence = "dekad"
+    late, _late_kr = _owner_of_kr(cycle, make_person, "王芳")
+    november, november_kr = _owner_of_kr(cycle, make_person, "李娜")
+    december, december_kr = _owner_of_kr(cycle, make_person, "张伟")
+    # Monday 30 November counts for week 49, not for 1–10 December
+    record_checkin(november_kr, "10", "on_track", "", november, None, MONDAY)
+    record_checkin(december_kr, "10", "on_track", "", december, None, FRIDAY_DUE)
+    db.session.commit()
+    assert plan(datetime(2026, 12, 8, 7, 59, tzinfo=UTC)).planned == {}  # 8th, 15:59 Shanghai
+    summary = plan(datetime(2026, 12, 8, 8, 0, tzinfo=UTC))
+    db.session.commit()
+    assert summary.new == {"checkin_due": 2}
+    due = _notices("checkin_due")
+    assert {n.person_id for n in due} == {late.id, november.id}
+    assert {n.key for n in due} == {
+        f"checkin_due:2026-12-D1:person:{late.id}",
+        f"checkin_due:2026-12-D1:person:{november.id}",
+    }
+    assert due[0].lines[0].endswith("has no value for this period yet.")
+    record_checkin(november_kr, "20", "on_track", "", november, None, FRIDAY_DUE)
+    db.session.commit()
+    nudged = plan(datetime(2026, 12, 10, 2, 0, tzinfo=UTC))  # the 10th, 10:00 Shanghai
+    db.session.commit()
+    assert nudged.new == {"checkin_nudge": 1}
+    assert [n.person_id for n in _notices("checkin_nudge")] == [late.id]
+    assert plan(datetime(2026, 12, 11, 2, 0, tzinfo=UTC)).new == {}  # 中旬 has just begun
+    second = plan(datetime(2026, 12, 18, 8, 0, tzinfo=UTC))
+    assert second.new == {"checkin_due": 3}  # nobody has checked in since the 11th
