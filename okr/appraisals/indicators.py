@@ -25,6 +25,8 @@ from okr.domain.numbers import fmt, parse_decimal
 from okr.domain.scorecard import Section, score_section
 from okr.errors import Invalid
 from okr.explain import error_message
+from okr.reviews.models import Appraisal
+from okr.reviews.self_points import self_values_shown, side_by_side
 from okr.schemes.format import TemplateSpec
 from okr.schemes.scorecards import indicator_hint, label_words, self_assessed
 
@@ -166,3 +168,19 @@ def section_fields(
             )
         )
     return found
+
+
+def self_points_context(
+    spec: TemplateSpec, appraisal: Appraisal, viewer_id: int, sees: bool
+) -> dict[str, Any]:
+    """The appraisal page's self-assessed sections: their fields on the person's form, and both
+    columns as the viewer may see them (the person's points once submitted, the reviewer's to
+    those who see scores)."""
+    return {
+        "self_fields": section_fields(spec, self_sections(spec)),
+        "self_points": side_by_side(
+            spec,
+            self_values_shown(appraisal, viewer_id),
+            (appraisal.indicator_values or {}) if sees else {},
+        ),
+    }

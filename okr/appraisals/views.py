@@ -21,7 +21,7 @@ from okr.appraisals.blueprint import bp
 from okr.appraisals.indicators import (
     indicator_data,
     initial_indicators,
-    section_fields,
+    self_points_context,
     self_sections,
     with_indicators,
 )
@@ -43,7 +43,6 @@ from okr.reviews.forms import (
 )
 from okr.reviews.models import Appraisal, PeerForm
 from okr.reviews.queries import inputs_of, plan_url
-from okr.reviews.self_points import self_values_shown, side_by_side
 from okr.reviews.services import spec_of
 from okr.unit_of_work import reload_as_stored
 from okr.web import form_errors, invalid_status, render, wants_fragment
@@ -137,12 +136,7 @@ def _page(
         is_person=current_user.id == appraisal.person_id,
         self_form=self_form,
         self_sheet=sheet(spec, "self", appraisal.self_ratings),
-        self_fields=section_fields(spec, self_sections(spec)),
-        self_points=side_by_side(
-            spec,
-            self_values_shown(appraisal, current_user.id),
-            (appraisal.indicator_values or {}) if sees else {},
-        ),
+        **self_points_context(spec, appraisal, current_user.id, sees),
         scores=scores_of(spec, appraisal, inputs) if sees else None,
         ack_form=ack_form,
         raters=raters or _raters(appraisal),

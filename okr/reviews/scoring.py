@@ -183,9 +183,9 @@ def compute(
     fractions = {Part(p.part): (p.fraction if p.weight > 0 else None) for p in parts.values()}
     values = appraisal.indicator_values or {} if indicator_values is None else indicator_values
     own, points = section_parts(spec, values)
-    for step in self_assessed_steps(spec, appraisal, values):  # both columns, before the sum
-        item = own[step.params["section"]]
-        item.steps = (step, *item.steps)
+    both = self_assessed_steps(spec, appraisal, values)  # both columns, before the sum
+    for key, item in own.items():
+        item.steps = (*(s for s in both if s.params["section"] == key), *item.steps)
     parts.update(own)
     problems = [
         p.missing_reason

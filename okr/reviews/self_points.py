@@ -105,3 +105,15 @@ def self_assessed_steps(spec: TemplateSpec, appraisal: Appraisal, reviewer: Valu
         for section in side_by_side(spec, appraisal.self_indicator_values or {}, reviewer)
         for row in section.rows
     ]
+
+
+def record_rows(spec: TemplateSpec, appraisal: Appraisal) -> list[tuple[str, str, str, str]]:
+    """The PDF record's rows: (section · indicator, plan points, self, reviewer), the person's
+    points once submitted."""
+    return [
+        (f"{section.label} · {row.label}", row.max_points, row.self_points, row.reviewer_points)
+        for section in side_by_side(
+            spec, self_values_shown(appraisal, None), appraisal.indicator_values or {}
+        )
+        for row in section.rows
+    ]
