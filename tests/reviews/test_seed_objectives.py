@@ -163,6 +163,7 @@ def test_only_the_person_enters_their_points_and_nobody_sees_a_draft(month, logi
         client = login(month[viewer])
         shown = text(client.get(f"/reviews/appraisals/{appraisal_id}"))
         assert "self-points-goals" not in shown, viewer
+        assert "self-assessed 30 of 30 points" not in shown, viewer  # nor in the derivation
         interview = text(client.get(f"/reviews/appraisals/{appraisal_id}/interview?step=result"))
         assert "Self-assessed:" not in interview, viewer
     outsider = login(month["colleague"]).get(f"/reviews/appraisals/{appraisal_id}")
@@ -212,6 +213,7 @@ def test_a_real_month_from_the_self_assessment_to_the_record(month, login, clien
     )
     shown = text(login(person).get(f"/reviews/appraisals/{appraisal_id}"))
     assert 'id="self-points-goals"' in shown and "26.5" in shown
+    assert "self-assessed 28 of 30 points, reviewer 26.5" in shown
     sheet = login(hr).get(f"/reviews/{month['review'].id}/results.xlsx")
     rows = list(load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True))
     row = next(r for r in rows[1:] if r[1] == "刘明")
