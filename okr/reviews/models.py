@@ -124,6 +124,10 @@ class Appraisal(db.Model):
     indicator_values: Mapped[dict[str, dict[str, str]]] = mapped_column(
         JSON, default=dict, server_default=text("'{}'")
     )
+    # A self-assessed section's points as the person entered them (shown beside, never counted).
+    self_indicator_values: Mapped[dict[str, dict[str, str]]] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'")
+    )
     interview_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     disagreement: Mapped[str] = mapped_column(Text, default="")
     # Live figures (recomputed while open) and, once finalized, the frozen derivation.

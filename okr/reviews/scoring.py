@@ -28,6 +28,7 @@ from okr.domain.steps import Step, steps_from_data, steps_to_data
 from okr.domain.template import Part
 from okr.objectives.models import Adjustment, Objective
 from okr.reviews.models import Appraisal, PeerForm
+from okr.reviews.self_points import self_assessed_steps
 from okr.schemes.format import TemplateSpec
 
 SectionValues = Mapping[str, Mapping[str, Number | None]]
@@ -180,9 +181,11 @@ def compute(
         interview_ratings = dict(appraisal.interview_ratings or {})
     parts = _parts(spec, appraisal, objectives, forms, interview_ratings)
     fractions = {Part(p.part): (p.fraction if p.weight > 0 else None) for p in parts.values()}
-    own, points = section_parts(
-        spec, appraisal.indicator_values or {} if indicator_values is None else indicator_values
-    )
+    values = appraisal.indicator_values or {} if indicator_values is None else indicator_values
+    own, points = section_parts(spec, values)
+    both = self_assessed_steps(spec, appraisal, values)  # both columns, before the sum
+    for key, item in own.items():
+        item.steps = (*(s for s in both if s.params["section"] == key), *item.steps)
     parts.update(own)
     problems = [
         p.missing_reason
