@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import io
 import re
+from decimal import Decimal
 from typing import Any
 
 from openpyxl import load_workbook
@@ -61,12 +62,19 @@ def finalize_and_release(review: Review, spec: TemplateSpec, people) -> dict[str
 
 
 def results_table(login, hr, review: Review) -> tuple[list[Any], dict[str, dict[str, Any]]]:
-    """results.xlsx as HR downloads it: the header, and each person's row by column name."""
+    """results.xlsx as HR downloads it: the header, and each person's row by column name (a
+    number cell read back as the Decimal of its shortest text, 36.6 not 36.59999…)."""
     response = login(hr).get(f"/reviews/{review.id}/results.xlsx")
     assert response.status_code == 200, text(response)
     rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
     header = list(rows[0])
-    return header, {row[1]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    return header, {
+        row[1]: {h: _exact(v) for h, v in zip(header, row, strict=True)} for row in rows[1:]
+    }
+
+
+def _exact(value: Any) -> Any:
+    return Decimal(repr(value)) if isinstance(value, float) else value
 
 
 def record_text(login, reader, appraisal: Appraisal, language: str = "zh") -> str:
