@@ -93,6 +93,7 @@ class Record:
     interview_at: str
     chart_range: tuple[str, str] = ("", "")
     content_hash: str = field(default="")
+    consequences: list[str] = field(default_factory=list)  # streak consequences HR acted on
 
     def compute_hash(self) -> str:
         """SHA-256 over the record's content (everything but the hash itself)."""
@@ -100,5 +101,7 @@ class Record:
         data.pop("content_hash")
         if not data["outcomes"]:  # records of schemes without 奖惩 hash as they did before
             data.pop("outcomes")
+        if not data["consequences"]:  # records without streak consequences hash as before
+            data.pop("consequences")
         canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()

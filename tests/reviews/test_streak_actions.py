@@ -170,3 +170,41 @@ def test_only_hr_acts_or_undoes(login, org, ran):
     assert response.status_code in (403, 404)
     db.session.expire_all()
     assert db.session.get(StreakAction, action.id).undone_at is None
+
+
+def test_the_acted_consequence_appears_in_the_record_and_an_undo_takes_it_out(app, login, org, ran):
+    import dataclasses
+    import hashlib
+    import json
+
+    from okr.records.data import build_record
+
+    _best, low, _middle = ran
+    anchor = org.appraisal(low).id
+    with app.test_request_context():
+        plain = build_record(anchor)
+        assert plain.consequences == []
+        data = dataclasses.asdict(plain)
+        for key in (
+            "content_hash",
+            "consequences",
+            *(["outcomes"] if not data["outcomes"] else []),
+        ):
+            data.pop(key)
+        canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        assert plain.content_hash == hashlib.sha256(canonical.encode()).hexdigest()  # as before
+    client = login(org.hr)
+    _act(client, anchor, "low", note="已面谈，书面警告")
+    with app.test_request_context():
+        record = build_record(anchor)
+    (line,) = record.consequences
+    assert "连续两季低于90：警告" in line and "3" in line and org.hr.name in line
+    assert line.endswith("已面谈，书面警告")
+    assert record.content_hash != plain.content_hash
+    action = db.session.scalar(select(StreakAction))
+    client.post(
+        f"/reviews/flags/streaks/actions/{action.id}/undo", data={"version": action.version}
+    )
+    db.session.expire_all()
+    with app.test_request_context():
+        assert build_record(anchor).consequences == []
