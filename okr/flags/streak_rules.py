@@ -87,6 +87,24 @@ def _history(departments: frozenset[int] | None, person_id: int | None) -> list[
     ]
 
 
+def _results(specs: dict[int, TemplateSpec], rows: list[tuple]) -> list[CycleResult]:
+    """One person's results in one template family, each with the outcomes it earned."""
+    history = []
+    for row in rows:
+        ranks = {"department": row[8], "company": row[9]}
+        applied = outcomes_for(specs[row[3]].domain.outcomes, row[6], row[7], ranks)
+        history.append(
+            CycleResult(
+                row[6],
+                row[7],
+                ranks,
+                frozenset(o.rule.key for o in applied if not o.pending),
+                frozenset(o.rule.key for o in applied if o.pending),
+            )
+        )
+    return history
+
+
 def met_streaks(
     specs: dict[int, TemplateSpec],
     departments: frozenset[int] | None = None,
@@ -101,20 +119,7 @@ def met_streaks(
         newest_spec = specs[rows[-1][3]]
         if not newest_spec.domain.streaks:
             continue
-        history = []
-        for row in rows:
-            spec = specs[row[3]]
-            ranks = {"department": row[8], "company": row[9]}
-            applied = outcomes_for(spec.domain.outcomes, row[6], row[7], ranks)
-            history.append(
-                CycleResult(
-                    row[6],
-                    row[7],
-                    ranks,
-                    frozenset(o.rule.key for o in applied if not o.pending),
-                    frozenset(o.rule.key for o in applied if o.pending),
-                )
-            )
+        history = _results(specs, rows)
         words = newest_spec.glossary()
         for rule in newest_spec.domain.streaks:
             verdict = streak_of(rule, history)

@@ -208,3 +208,32 @@ def test_the_acted_consequence_appears_in_the_record_and_an_undo_takes_it_out(ap
     db.session.expire_all()
     with app.test_request_context():
         assert build_record(anchor).consequences == []
+
+
+def test_the_page_reads_as_many_statements_for_more_people_and_acts(
+    app, login, make_person, make_department, count_queries, org, ran
+):
+    app.config["PAGE_SIZE"] = 2
+    client = login(org.hr)
+    _act(client, org.appraisal(ran[1]).id, "low")
+
+    def count(address):
+        with count_queries() as counted:
+            assert client.get(address).status_code == 200
+        return counted.count
+
+    addresses = (
+        "/reviews/flags",
+        "/reviews/flags?streaks_page=2",
+        f"/reviews/flags?cycles=3&below=90&department={org.teams[0].id}",
+    )
+    small = [count(a) for a in addresses]
+    bigger = build_org(make_person, make_department, per_manager=6, spec=SPEC, tag="b")
+    for day in QUARTERS:  # a year earlier: the other template family's own cycles
+        open_cycle_review(bigger, day.replace(year=2025))
+    results(bigger, [{p: "85" for p in bigger.staff}] * 3)
+    for person in bigger.staff[:4]:
+        _act(client, bigger.appraisal(person).id, "low")
+    body = text(client.get("/reviews/flags?streaks_page=2"))
+    assert len(met(body)) == 2  # a page of two rules met
+    assert [count(a) for a in addresses] == small
