@@ -95,14 +95,15 @@ class Record:
     # a self-assessed section's indicators: (indicator, plan points, self, reviewer)
     self_points: list[tuple[str, str, str, str]] = field(default_factory=list)
     content_hash: str = field(default="")
+    consequences: list[str] = field(default_factory=list)  # streak consequences HR acted on
 
     def compute_hash(self) -> str:
         """SHA-256 over the record's content (everything but the hash itself)."""
         data = asdict(self)
         data.pop("content_hash")
-        if not data["outcomes"]:  # records of schemes without 奖惩 hash as they did before
-            data.pop("outcomes")
-        if not data["self_points"]:  # nor do those without a self-assessed section
-            data.pop("self_points")
+        # Records without 奖惩, a self-assessed section or streak consequences hash as before.
+        for optional in ("outcomes", "self_points", "consequences"):
+            if not data[optional]:
+                data.pop(optional)
         canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
