@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from okr.schemes.builtin_newmedia import new_media_monthly
 from okr.schemes.format import FORMAT
 
 
@@ -240,4 +241,5 @@ BUILT_IN: dict[str, dict[str, Any]] = {
             }
         ],
     },
+    "new-media-monthly": new_media_monthly(NEW_MEDIA_KINDS, FORMAT),
 }
