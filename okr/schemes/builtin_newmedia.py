@@ -8,6 +8,7 @@ TOP3:奖励3分", "最佳网红单篇稿件…每月评1项,奖励20分" and "�
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 
@@ -31,6 +32,63 @@ def _top(key: str, label: str, rank: int, points: str) -> dict[str, Any]:
     }
 
 
+SECTIONS: list[dict[str, Any]] = [
+    {
+        "key": "operations",
+        "label": {"zh": "粉丝增长与内容质量", "en": "Followers and content"},
+        "indicators": [
+            {
+                "key": "fans_content",
+                "label": {
+                    "zh": "粉丝增长、活跃度与内容质量、传播效果",
+                    "en": "Follower growth, activity, content quality and reach",
+                },
+                "max": "70",
+                "rule": {"kind": "points"},
+            }
+        ],
+    },
+    {
+        "key": "satisfaction",
+        "label": {"zh": "用户满意度", "en": "User satisfaction"},
+        "indicators": [
+            {
+                "key": "survey",
+                "label": {"zh": "用户满意度调查", "en": "Satisfaction survey"},
+                "max": "10",
+                "unit": "%",
+                "rule": _per_unit("1", "0.5", "10"),
+            },
+            {
+                "key": "complaints",
+                "label": {"zh": "用户投诉率", "en": "Complaint rate"},
+                "max": "10",
+                "unit": "%",
+                "rule": _per_unit("1", "1", "10", "down"),
+            },
+        ],
+    },
+    {
+        "key": "brand",
+        "label": {"zh": "品牌形象", "en": "Brand image"},
+        "indicators": [
+            {
+                "key": "exposure",
+                "label": {"zh": "品牌曝光度", "en": "Brand exposure"},
+                "max": "5",
+                "rule": _per_unit("100", "0.1", "5"),
+            },
+            {
+                "key": "reputation",
+                "label": {"zh": "品牌口碑", "en": "Word of mouth"},
+                "max": "5",
+                "rule": _per_unit("10", "0.1", "5"),
+            },
+        ],
+    },
+]
+
+
 def new_media_monthly(kinds: list[dict[str, Any]], format_name: str) -> dict[str, Any]:
     """The template; `kinds` are seed 003's daily bonuses and deductions (builtin.NEW_MEDIA_KINDS)."""
     return {
@@ -46,61 +104,7 @@ def new_media_monthly(kinds: list[dict[str, Any]], format_name: str) -> dict[str
         "composite": "points",
         "total_scale": "100",
         "parts": {"operations": "70", "satisfaction": "20", "brand": "10"},
-        "sections": [
-            {
-                "key": "operations",
-                "label": {"zh": "粉丝增长与内容质量", "en": "Followers and content"},
-                "indicators": [
-                    {
-                        "key": "fans_content",
-                        "label": {
-                            "zh": "粉丝增长、活跃度与内容质量、传播效果",
-                            "en": "Follower growth, activity, content quality and reach",
-                        },
-                        "max": "70",
-                        "rule": {"kind": "points"},
-                    }
-                ],
-            },
-            {
-                "key": "satisfaction",
-                "label": {"zh": "用户满意度", "en": "User satisfaction"},
-                "indicators": [
-                    {
-                        "key": "survey",
-                        "label": {"zh": "用户满意度调查", "en": "Satisfaction survey"},
-                        "max": "10",
-                        "unit": "%",
-                        "rule": _per_unit("1", "0.5", "10"),
-                    },
-                    {
-                        "key": "complaints",
-                        "label": {"zh": "用户投诉率", "en": "Complaint rate"},
-                        "max": "10",
-                        "unit": "%",
-                        "rule": _per_unit("1", "1", "10", "down"),
-                    },
-                ],
-            },
-            {
-                "key": "brand",
-                "label": {"zh": "品牌形象", "en": "Brand image"},
-                "indicators": [
-                    {
-                        "key": "exposure",
-                        "label": {"zh": "品牌曝光度", "en": "Brand exposure"},
-                        "max": "5",
-                        "rule": _per_unit("100", "0.1", "5"),
-                    },
-                    {
-                        "key": "reputation",
-                        "label": {"zh": "品牌口碑", "en": "Word of mouth"},
-                        "max": "5",
-                        "rule": _per_unit("10", "0.1", "5"),
-                    },
-                ],
-            },
-        ],
+        "sections": copy.deepcopy(SECTIONS),
         "criteria": {},
         "adjustments": {
             "kinds": [

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from flask_babel import force_locale
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from okr.calibration.results import finalize, release
 from okr.cycles.services import create_cycle
@@ -175,3 +177,13 @@ def test_a_real_month_from_the_interview_to_the_results(
     )
     cells = {row[1]: row[-3:] for row in rows[1:]}
     assert cells == {"李伟": (3, 3, 2), "张敏": (3, 3, None)}
+    # the released record, read back from its PDF, shows the result and what it earned
+    pdf = login(admin).get(
+        f"/records/appraisals/{first.id}.pdf", headers={"Accept-Language": "zh-CN"}
+    )
+    assert pdf.status_code == 200
+    pages = PdfReader(io.BytesIO(pdf.data)).pages
+    record = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pages))
+    for shown in ("91.3", "升级", "用户满意度", "品牌形象", "月度TOP1再奖励2分"):
+        assert shown in record, (shown, record)
+    assert login(outsider).get(f"/records/appraisals/{first.id}.pdf").status_code in (403, 404)
