@@ -48,6 +48,13 @@ def check_streaks(c: Problems, data: dict[str, Any]) -> None:
         if not str(rule.get("cycles", "")).isdigit():
             c.add(f"{place}.cycles", _("“cycles” must be a whole number of cycles in a row."))
         check_when(c, rule.get("when"), f"{place}.when", key)
+        if isinstance(rule.get("when"), dict) and "highest" in rule["when"]:
+            c.add(
+                f"{place}.when.highest",
+                _(
+                    "A streak counts grades, scores or ranks, not the highest value of an indicator."
+                ),
+            )
         if rule.get("consequence") not in tuple(Consequence):
             c.add(
                 f"{place}.consequence",
