@@ -123,9 +123,9 @@ def read_outcomes(data: Mapping[str, Any]) -> list[OutcomeRule]:
 
 def canonical_when(when: Mapping[str, Any]) -> dict[str, Any]:
     """A condition as stored: bounds as exact text, a rank with its scope."""
-    if "rank" in when:
+    if "rank" in when and "highest" not in when:  # both: kept, for the one-condition refusal
         return {"rank": int(str(when["rank"])), "in": when.get("in", "department")}
-    if "highest" in when:
+    if "highest" in when and "rank" not in when:
         return {"highest": str(when["highest"]).strip(), "in": when.get("in", "department")}
     return {k: number_text(v) if k in BOUNDS else v for k, v in when.items()}
 
