@@ -32,6 +32,12 @@ SCHEME_STEPS: dict[str, str] = {
     "outcome.rank_pending": N_(
         "{outcome}: decided by the rank in {scope} (top {top}) once results are ranked."
     ),
+    "outcome.highest": N_(
+        "{outcome}: {indicator} of {value} is the highest in {scope} (ties all earn it), so {amount} {gives}."
+    ),
+    "outcome.highest_pending": N_(
+        "{outcome}: decided by the highest {indicator} in {scope} once results are ranked."
+    ),
     "grade.condition_met": N_(
         "{label} also asks for {needed} of the {of} criteria of the {part} at {level} or more: {reached} are."
     ),
@@ -86,7 +92,7 @@ SCHEME_ERRORS: dict[str, str] = {
     "indicator.unknown": N_("{indicator} is not an indicator of {section}."),
     "outcome.duplicate": N_("The reward or penalty {outcome} is defined twice."),
     "outcome.one_condition": N_(
-        "The reward or penalty {outcome} needs exactly one condition: a grade, a score range or a rank."
+        "The reward or penalty {outcome} needs exactly one condition: a grade, a score range, a rank or the highest value of an indicator."
     ),
     "outcome.unknown_grade": N_(
         "The reward or penalty {outcome} names {label}, which is not a grade band."
@@ -96,6 +102,9 @@ SCHEME_ERRORS: dict[str, str] = {
     ),
     "outcome.bad_rank": N_(
         "The reward or penalty {outcome} needs a rank of 1 or more in the department or the company, not {rank}."
+    ),
+    "outcome.unknown_indicator": N_(
+        "The reward or penalty {outcome} names {ref}, which is not an indicator (section.indicator) of the template's scorecard."
     ),
     "outcome.amount": N_(
         "The reward or penalty {outcome} needs an amount, or a range from a lower to a higher amount."

@@ -6,17 +6,21 @@ The seeds pay and fine on results: "每月分数排名第一名者奖励现金10
 multiplier for payroll). A rule has one condition and gives one thing:
 
 * conditions: ``grade`` (one of the labels), ``score`` (above / at least / below / at most a
-  threshold, and both ends for a range), ``rank`` (at most N in the department or the company);
+  threshold, and both ends for a range), ``rank`` (at most N in the department or the company),
+  ``highest`` (the highest value of one scorecard indicator, `section.indicator`, in the
+  department or the company: "最高互动率奖金"; every result that ties at the top earns it);
 * what it gives: ``money`` (yuan: an amount, or a range HR settles within), ``points`` (carried
   to the next period or the year, as the scheme says), or a ``coefficient`` (绩效系数).
 
 Every rule whose condition holds applies, each with the step that says why; a rule that needs a
-rank the result does not have yet (before ranking) is listed as pending, never as not earned.
+rank the result does not have yet (before ranking) is listed as pending, never as not earned; so
+is a highest-value rule, decided among the ranked results only. A result without a value for the
+indicator does not earn it (a missing value is never the highest).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -46,6 +50,7 @@ class When:
     high_inclusive: bool = False
     rank: int | None = None
     scope: str = "department"
+    highest: str | None = None  # `section.indicator`: the highest value in the scope earns it
 
     @property
     def on_score(self) -> bool:
@@ -84,9 +89,11 @@ class Outcome:
     step: Step
 
 
-def validate_outcomes(rules: Sequence[OutcomeRule], grades: Sequence[str]) -> None:
-    """Unique keys; one condition each, on known grades, bounds in order, ranks from 1;
-    an amount or a range low to high."""
+def validate_outcomes(
+    rules: Sequence[OutcomeRule], grades: Sequence[str], indicators: Collection[str] = ()
+) -> None:
+    """Unique keys; one condition each, on known grades, bounds in order, ranks from 1, the
+    highest value of a known indicator (`section.indicator`); an amount or a range low to high."""
     seen: set[str] = set()
     for rule in rules:
         where = {"outcome": rule.key}
@@ -94,7 +101,8 @@ def validate_outcomes(rules: Sequence[OutcomeRule], grades: Sequence[str]) -> No
             raise InvalidTemplate("outcome.duplicate", where)
         seen.add(rule.key)
         when = rule.when
-        if sum((bool(when.grades), when.on_score, when.rank is not None)) != 1:
+        conditions = (bool(when.grades), when.on_score, when.rank is not None)
+        if sum((*conditions, when.highest is not None)) != 1:
             raise InvalidTemplate("outcome.one_condition", where)
         for grade in sorted(when.grades - set(grades)):
             raise InvalidTemplate("outcome.unknown_grade", {**where, "label": grade})
@@ -104,6 +112,10 @@ def validate_outcomes(rules: Sequence[OutcomeRule], grades: Sequence[str]) -> No
             )
         if when.rank is not None and (when.rank < 1 or when.scope not in SCOPES):
             raise InvalidTemplate("outcome.bad_rank", {**where, "rank": str(when.rank)})
+        if when.highest is not None and (
+            when.highest not in indicators or when.scope not in SCOPES
+        ):
+            raise InvalidTemplate("outcome.unknown_indicator", {**where, "ref": when.highest})
         ranged = rule.low is not None and rule.high is not None
         if (rule.amount is None) == (not ranged) or (ranged and rule.low >= rule.high):  # type: ignore[operator]
             raise InvalidTemplate("outcome.amount", where)
@@ -133,14 +145,40 @@ def _rank_outcome(rule: OutcomeRule, ranks: Mapping[str, int | None]) -> Outcome
     return None
 
 
+@dataclass(frozen=True)
+class Highest:
+    """For a highest-value rule: the result's own value of the indicator and the highest value
+    among the ranked results of its scope (either None when there is none)."""
+
+    value: Decimal | None
+    top: Decimal | None
+
+
+def _highest_outcome(
+    rule: OutcomeRule, highest: Mapping[tuple[str, str], Highest]
+) -> Outcome | None:
+    when = rule.when
+    ref = when.highest or ""
+    found = highest.get((ref, when.scope))
+    if found is None:
+        step = Step.of("outcome.highest_pending", outcome=rule.key, indicator=ref, scope=when.scope)
+        return Outcome(rule, True, step)
+    if found.value is None or found.top is None or found.value < found.top:
+        return None
+    params = {"indicator": ref, "scope": when.scope, "value": found.value, **_gives(rule)}
+    return Outcome(rule, False, Step.of("outcome.highest", outcome=rule.key, **params))
+
+
 def outcomes_for(
     rules: Sequence[OutcomeRule],
     score: Decimal | None,
     grade: str | None,
     ranks: Mapping[str, int | None],
+    highest: Mapping[tuple[str, str], Highest] | None = None,
 ) -> list[Outcome]:
     """The rules that apply to a result (score, grade, and its rank per scope, None = not
-    ranked yet), in the template's order."""
+    ranked yet), in the template's order. `highest` maps (indicator, scope) to the result's
+    value and the scope's top value once ranked; a rule whose pair is absent is pending."""
     found: list[Outcome] = []
     for rule in rules:
         when, gives = rule.when, _gives(rule)
@@ -154,4 +192,8 @@ def outcomes_for(
             ranked = _rank_outcome(rule, ranks)
             if ranked is not None:
                 found.append(ranked)
+        elif when.highest is not None:
+            top = _highest_outcome(rule, highest or {})
+            if top is not None:
+                found.append(top)
     return found

@@ -249,7 +249,8 @@ def _validate(t: ReviewTemplate) -> None:
         if cap is not None and cap < 0:
             raise InvalidTemplate("template.cap_negative", {"which": name, "cap": fmt(cap)})
     labels = {b.label for b in t.bands}
-    validate_outcomes(t.outcomes, sorted(labels))
+    indicators = {f"{s.key}.{i.key}" for s in t.sections for i in s.indicators}
+    validate_outcomes(t.outcomes, sorted(labels), indicators)
     validate_streaks(t.streaks, sorted(labels), [o.key for o in t.outcomes])
     for label in sorted(t.improvement_plan_grades - labels):
         raise InvalidTemplate("template.unknown_grade", {"label": label})

@@ -19,6 +19,7 @@ from okr.rankings.queries import RankingFilter, RankingGroup, ranking_groups, se
 from okr.reviews.models import Review
 from okr.reviews.outcome_results import (
     CompanyRanks,
+    HighestValues,
     needs_company_rank,
     outcome_cells,
     outcome_headers,
@@ -82,6 +83,7 @@ def _row_maker(spec: TemplateSpec, review: Review, parts: list[str]) -> Callable
     yes, no = _("yes"), _("no")
     rules = spec.domain.outcomes
     ranks = CompanyRanks(review.id) if needs_company_rank(spec) else None
+    tops = HighestValues(spec, review.id)
 
     def row_of(group: RankingGroup, row: Any) -> list[Any]:
         a = row.appraisal
@@ -96,7 +98,8 @@ def _row_maker(spec: TemplateSpec, review: Review, parts: list[str]) -> Callable
         )
         if rules:
             company = ranks.of(a) if ranks else None
-            found = outcomes_of(spec, a, row.composite, a.final_grade or a.grade, company)
+            grade = a.final_grade or a.grade
+            found = outcomes_of(spec, a, row.composite, grade, company, tops.of(a))
             cells += outcome_cells(rules, found)
         return cells
 

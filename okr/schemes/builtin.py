@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from okr.schemes.builtin_newmedia import new_media_monthly
 from okr.schemes.builtin_planning import PLANNING
 from okr.schemes.builtin_seed002 import MONTHLY_OBJECTIVES
 from okr.schemes.builtin_service import CUSTOMER_SERVICE
@@ -246,4 +247,5 @@ BUILT_IN: dict[str, dict[str, Any]] = {
     "monthly-objectives-100": MONTHLY_OBJECTIVES,
     "customer-service-40": CUSTOMER_SERVICE,
     "marketing-planning-quarterly": PLANNING,
+    "new-media-monthly": new_media_monthly(NEW_MEDIA_KINDS, FORMAT),
 }

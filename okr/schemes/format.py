@@ -81,11 +81,11 @@ class TemplateSpec:
             for k in (self.data.get("adjustments") or {}).get("kinds") or []
         }
         sections = {s["key"]: label_words(s.get("label"), s["key"]) for s in self.sections()}
-        indicators = {
-            i["key"]: str(label_words(i.get("label"), i["key"]))
-            for s in self.sections()
-            for i in s["indicators"]
-        }
+        indicators: dict[str, str] = {}
+        for s in self.sections():
+            for i in s["indicators"]:
+                words = str(label_words(i.get("label"), i["key"]))
+                indicators[i["key"]] = indicators[f"{s['key']}.{i['key']}"] = words
         outcomes = {
             str(o["key"]): str(o.get("label") or o["key"])
             for o in (*self.outcomes(), *(self.data.get("streaks") or []))

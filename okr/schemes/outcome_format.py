@@ -13,7 +13,8 @@
 
 A condition is ``grade`` (a list of band labels), a score bound or two (``above`` / ``at_least``
 and ``below`` / ``at_most``), or ``rank`` (at most N) ``in`` the department (default) or the
-company. Each rule gives one of ``money`` (yuan), ``points`` or ``coefficient``: an amount, or
+company, or ``highest`` (``"section.indicator"``, the highest value of one scorecard indicator)
+``in`` the department or the company. Each rule gives one of ``money`` (yuan), ``points`` or ``coefficient``: an amount, or
 ``{"min", "max"}`` for a range settled by HR.
 """
 
@@ -29,7 +30,7 @@ from okr.domain.outcomes import SCOPES, Gives, OutcomeRule, When
 from okr.schemes.problems import Problems, number_text
 
 BOUNDS = ("above", "at_least", "below", "at_most")
-WHEN_FIELDS = {"grade", "rank", "in", *BOUNDS}
+WHEN_FIELDS = {"grade", "rank", "highest", "in", *BOUNDS}
 
 
 def check_outcomes(c: Problems, data: dict[str, Any]) -> None:
@@ -61,7 +62,7 @@ def check_when(c: Problems, when: Any, place: str, key: str) -> None:
         c.add(
             place,
             _(
-                "“when” of “%(key)s” takes grade, above, at_least, below, at_most, or rank with in.",
+                "“when” of “%(key)s” takes grade, above, at_least, below, at_most, or rank or highest with in.",
                 key=key,
             ),
         )
@@ -71,6 +72,11 @@ def check_when(c: Problems, when: Any, place: str, key: str) -> None:
             c.number(when[bound], f"{place}.{bound}", f"{key}.{bound}")
     if "rank" in when and not str(when["rank"]).isdigit():
         c.add(f"{place}.rank", _("The rank of “%(key)s” must be a whole number.", key=key))
+    if "highest" in when and not (isinstance(when["highest"], str) and "." in when["highest"]):
+        c.add(
+            f"{place}.highest",
+            _("“highest” of “%(key)s” names an indicator as section.indicator.", key=key),
+        )
     if when.get("in", "department") not in SCOPES:
         c.add(f"{place}.in", _("“in” must be “department” or “company”."))
     if "grade" in when and not (
@@ -95,6 +101,7 @@ def read_when(when: Mapping[str, Any]) -> When:
         high_inclusive=high_name == "at_most",
         rank=int(str(when["rank"])) if "rank" in when else None,
         scope=str(when.get("in", "department")),
+        highest=str(when["highest"]).strip() if "highest" in when else None,
     )
 
 
@@ -116,8 +123,10 @@ def read_outcomes(data: Mapping[str, Any]) -> list[OutcomeRule]:
 
 def canonical_when(when: Mapping[str, Any]) -> dict[str, Any]:
     """A condition as stored: bounds as exact text, a rank with its scope."""
-    if "rank" in when:
+    if "rank" in when and "highest" not in when:  # both: kept, for the one-condition refusal
         return {"rank": int(str(when["rank"])), "in": when.get("in", "department")}
+    if "highest" in when and "rank" not in when:
+        return {"highest": str(when["highest"]).strip(), "in": when.get("in", "department")}
     return {k: number_text(v) if k in BOUNDS else v for k, v in when.items()}
 
 

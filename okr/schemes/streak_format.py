@@ -58,6 +58,14 @@ def check_streaks(c: Problems, data: dict[str, Any]) -> None:
             _check_absent(c, rule, place, data)
         else:
             check_when(c, rule.get("when"), f"{place}.when", key)
+            if isinstance(rule.get("when"), dict) and "highest" in rule["when"]:
+                c.add(
+                    f"{place}.when.highest",
+                    _(
+                        "A streak counts grades, scores or ranks, not the highest value of an "
+                        "indicator."
+                    ),
+                )
         if rule.get("consequence") not in tuple(Consequence):
             c.add(
                 f"{place}.consequence",

@@ -17,7 +17,14 @@ from okr.domain.errors import DomainError
 from okr.domain.grades import grade_for
 from okr.domain.krspec import Direction, HoldScoring, KeyResultSpec, KRKind, validate_spec
 from okr.domain.numbers import check_range, parse_decimal, round_display, to_decimal
-from okr.domain.outcomes import Gives, OutcomeRule, When, outcomes_for, validate_outcomes
+from okr.domain.outcomes import (
+    Gives,
+    Highest,
+    OutcomeRule,
+    When,
+    outcomes_for,
+    validate_outcomes,
+)
 from okr.domain.periods import CycleKind, Period, period_containing, period_from_label
 from okr.domain.ratings import criteria_score, peer_score
 from okr.domain.rollup import (
@@ -59,6 +66,7 @@ OUTCOMES = [
     OutcomeRule("coef", When(frozenset({"top"})), Gives.COEFFICIENT, D("1.2")),
     OutcomeRule("low", When(high=D(65)), Gives.MONEY, None, D(-200), D(-50)),
 ]
+HIGHEST = OutcomeRule("reach", When(highest="card.growth"), Gives.MONEY, D(300))
 CARD = Section(
     "card",
     (
@@ -241,6 +249,11 @@ SCENARIOS: list[Scenario] = [
         [StreakRule("s", 2, When(), Consequence.WARNING, absent=True, outcome="b")], [], ["a"]
     ),
     lambda: outcomes_for(OUTCOMES, D(10), "low", {}),
+    lambda: outcomes_for([HIGHEST], D(10), "low", {}),
+    lambda: outcomes_for(
+        [HIGHEST], D(10), "low", {}, {("card.growth", "department"): Highest(D(58), D(58))}
+    ),
+    lambda: validate_outcomes([HIGHEST], [], {"card.entered"}),
     lambda: validate_outcomes([OUTCOMES[0]] * 2, ["top"]),
     lambda: validate_outcomes([OutcomeRule("x", When(), Gives.MONEY, D(1))], []),
     lambda: validate_outcomes([OutcomeRule("x", When(frozenset({"nope"})), Gives.MONEY, D(1))], []),

@@ -226,8 +226,20 @@ def test_the_documented_simulator_example_gives_the_documented_result():
         ({"key": "a", "when": {"rank": 1, "in": "world"}, "money": "1"}, "outcomes.0.when.in"),
         ({"key": "a", "when": {"rank": 1}, "money": "1", "points": "2"}, "outcomes.0"),
         ({"key": "a", "when": {"grade": ["传奇"]}, "money": "1"}, "_"),
+        ({"key": "a", "when": {"highest": "survey"}, "money": "1"}, "outcomes.0.when.highest"),
+        ({"key": "a", "when": {"highest": "kr.survey"}, "money": "1"}, "_"),
+        ({"key": "a", "when": {"highest": "x.y", "rank": 1}, "money": "1"}, "_"),
     ],
-    ids=["unknown-condition", "bound-not-a-number", "unknown-scope", "two-gifts", "unknown-grade"],
+    ids=[
+        "unknown-condition",
+        "bound-not-a-number",
+        "unknown-scope",
+        "two-gifts",
+        "unknown-grade",
+        "highest-not-section-dot-indicator",
+        "highest-of-no-indicator",
+        "highest-and-rank",
+    ],
 )
 def test_a_broken_outcome_rule_is_refused_at_its_place(rule, place):
     data = copy.deepcopy(BUILT_IN["okr-default"]) | {"outcomes": [rule]}
