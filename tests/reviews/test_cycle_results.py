@@ -8,9 +8,11 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
+from flask_babel import force_locale
 
 from okr.calibration.results import release
 from okr.domain.cycle_rollup import CycleRollup, YearEndBonus, roll_up
+from okr.explain import describe_steps
 from okr.extensions import db
 from okr.reviews.cycle_results import rolled_results
 from okr.reviews.models import ReviewTemplate
@@ -113,3 +115,21 @@ def test_the_whole_review_is_read_in_one_query_at_two_sizes(org, count_queries):
         found = rolled_results(year, family, people)
     assert q.count == 1
     assert sum(len(v) for v in found.values()) == 12
+
+
+def test_the_derivation_reads_in_chinese_with_every_month(app, org):
+    a, b = org.staff
+    month(org, 1, {a: "95", b: "80"})
+    month(org, 2, {a: "85.5", b: "92"})
+    year = cycle_row("2026", date(2026, 1, 1), date(2026, 12, 31), "active", kind="year")
+    found = rolled_results(year, org.template.family, [a.id])
+    rollup = CycleRollup(
+        org.template.family, bonuses=(YearEndBonus("获得月度奖", D(4), outcome="award"),)
+    )
+    result = roll_up("1–12 月月度得分", rollup, found[a.id])
+    with app.test_request_context(), force_locale("zh"):
+        lines = describe_steps(result.steps)
+    assert lines == [
+        "1–12 月月度得分：2 个结果（2026-01、2026-02）的平均 = （95 + 85.5）÷ 2 = 90.25",
+        "获得月度奖：1 个周期（2026-01）× 4 = 4",
+    ]
