@@ -31,6 +31,7 @@ def blueprints() -> list[Blueprint]:
     from okr.checkins import upload_views as _value_uploads  # noqa: F401
     from okr.checkins import views as _checkins  # noqa: F401
     from okr.checkins.blueprint import bp as checkins
+    from okr.cycles import calendar_views as _cycle_calendar  # noqa: F401
     from okr.cycles import views as _cycles  # noqa: F401
     from okr.cycles.blueprint import bp as cycles
     from okr.departments import views as _departments  # noqa: F401

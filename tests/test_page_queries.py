@@ -398,6 +398,14 @@ CASES: dict[str, tuple[Case, ...]] = {
         Case("employee", lambda p: f"/week/?cycle={p.past.cycle_id}", shows=lambda p: "新增客户"),
     ),
     "cycles.index": (Case("hr", lambda p: "/cycles/", shows=lambda p: p.past.name[:7]),),
+    "cycles.calendar": (
+        Case("hr", lambda p: f"/cycles/{p.past.cycle_id}/calendar", shows=lambda p: "Planning"),
+        Case(
+            "hr",
+            lambda p: f"/cycles/{p.past.cycle_id}/calendar?suggest=seed002",
+            shows=lambda p: "dekad",
+        ),
+    ),
     "departments.edit": (
         Case(
             "hr",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from typing import Any
 
@@ -19,13 +18,13 @@ from sqlalchemy import Select, bindparam, select
 
 from okr.access import ensure
 from okr.checkins.blueprint import bp
+from okr.checkins.due import due, this_period
 from okr.checkins.forms import CheckInForm
 from okr.checkins.services import latest_checkins, record_checkin
+from okr.cycles.calendar import CADENCES
 from okr.cycles.models import Cycle
 from okr.cycles.queries import chosen_cycle, cycles
 from okr.cycles.rules import checkins_open
-from okr.db import local_date, utcnow
-from okr.domain.periods import week_start
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.forms import options
@@ -54,22 +53,13 @@ class KRRow:
     correcting: Any = (
         None  # okr.checkins.correction_views.Correcting while the last one is corrected
     )
+    weekly: bool = True  # the cycle's cadence is weekly ("this week"), else "this period"
 
 
 @dataclass
 class Group:
     objective: Objective
     rows: list[KRRow]
-
-
-def this_week() -> date:
-    """Monday of the current week in the company's timezone."""
-    return week_start(local_date(utcnow()))
-
-
-def due(kr: KeyResult) -> bool:
-    """Not checked in since this week's Monday."""
-    return kr.last_checkin_at is None or local_date(kr.last_checkin_at) < this_week()
 
 
 def closed_reason(cycle: Cycle) -> str | None:
@@ -106,11 +96,12 @@ def make_row(
     closed = closed_reason(cycle)
     if closed is None and not editable:
         closed = _("Only the owner and their managers check in on this key result.")
+    state = {"due": due(kr, cycle), "weekly": cycle.checkin_cadence == "weekly"}
     if closed:
-        return KRRow(kr, last, due(kr), None, closed)
+        return KRRow(kr, last, form=None, closed=closed, **state)
     if form is None:
-        return KRRow(kr, last, due(kr), blank_form())
-    return KRRow(kr, last, due(kr), form, typed=True)
+        return KRRow(kr, last, form=blank_form(), **state)
+    return KRRow(kr, last, form=form, typed=True, **state)
 
 
 def _my_objectives(viewer: Person, cycle: Cycle) -> list[Objective]:
@@ -198,7 +189,8 @@ def index() -> Response:
         groups=groups,
         rolls_up=[o for o in objectives_up(list(own), current_user) if o.id not in own],
         closed=closed_reason(cycle),
-        week=this_week(),
+        period=this_period(cycle),
+        cadences=CADENCES,
         due_count=sum(row.due for group in groups for row in group.rows),
     )
 

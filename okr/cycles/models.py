@@ -29,6 +29,13 @@ class Cycle(db.Model):
     # (yet) appraised in one of its reviews, and the template a review opens with by default.
     # The table is reviews' (a higher feature): named, never imported.
     template_id: Mapped[int | None] = mapped_column(ForeignKey("review_template.id"))
+    # The cycle's calendar: how often people check in (okr.domain.cadence), and the windows in
+    # which goals are set and agreed (planning) and results assessed (assessment); None: unset.
+    checkin_cadence: Mapped[str] = mapped_column(String(10), server_default="weekly")
+    planning_opens: Mapped[date | None] = mapped_column(Date)
+    planning_closes: Mapped[date | None] = mapped_column(Date)
+    assessment_opens: Mapped[date | None] = mapped_column(Date)
+    assessment_closes: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

@@ -14,6 +14,7 @@ from wtforms.validators import InputRequired, Optional
 
 from okr.access import admin_required
 from okr.cycles.blueprint import bp
+from okr.cycles.calendar import CADENCES
 from okr.cycles.models import Cycle, CycleChange
 from okr.cycles.rules import STATUSES
 from okr.cycles.services import (
@@ -139,6 +140,7 @@ def _page(
         template_choices=choices,
         template_names={c.id: c.label for c in choices},
         template_error=template_error,
+        cadences=CADENCES,
         settings=SettingsForm(
             formdata=None, transparency=company.okr_transparency if company else False
         ),

@@ -22,7 +22,7 @@ from okr.extensions import db
 from okr.notify import channels as channel_store
 from okr.notify import mail, robots
 from okr.notify.channel_models import Delivery
-from okr.notify.kinds import is_still_due
+from okr.notify.kinds import is_still_due, still_due_among
 from okr.notify.message import Message, Outcome, absolute_url
 from okr.notify.models import Notice
 from okr.notify.routing import Target, World, opted_out, targets
@@ -103,8 +103,8 @@ def _deliver_all(now: datetime) -> Totals:
         world = World.load(notices, parents)
         parents = world.parents
         accepted = _accepted(ids)
-        for notice in notices:
-            totals.add(_deliver(notice, world, accepted.get(notice.id, set()), now))
+        for notice, due in zip(notices, _still_due(notices), strict=True):
+            totals.add(_deliver(notice, due, world, accepted.get(notice.id, set()), now))
             checkpoint()
     return totals
 
@@ -122,6 +122,24 @@ def _accepted(ids: list[int]) -> dict[int, set[int | None]]:
     return accepted
 
 
+def _still_due(notices: list[Notice]) -> list[bool | None]:
+    """Whether each notice still matters, a query or a few per kind for the batch; when a
+    kind's check fails on the batch, each notice is asked alone, so that only the notices
+    whose check fails (None) are held back."""
+    try:
+        return list(still_due_among(notices))
+    except Exception:
+        log.warning("a still-due check failed for a batch: asking notice by notice")
+    found: list[bool | None] = []
+    for notice in notices:
+        try:
+            found.append(is_still_due(notice))
+        except Exception:  # one notice's broken check must not hold back the others
+            log.exception("the still-due check of notice %s (%s) failed", notice.id, notice.kind)
+            found.append(None)
+    return found
+
+
 def _skip(notice: Notice, why: str, now: datetime) -> str:
     notice.status, notice.outcome = "skipped", why
     db.session.add(
@@ -130,14 +148,13 @@ def _skip(notice: Notice, why: str, now: datetime) -> str:
     return "skipped"
 
 
-def _deliver(notice: Notice, world: World, accepted: set[int | None], now: datetime) -> str:
+def _deliver(
+    notice: Notice, due: bool | None, world: World, accepted: set[int | None], now: datetime
+) -> str:
     person = world.people.get(notice.person_id or 0)
     if notice.person_id is not None and (person is None or not person.active):
         return _skip(notice, "person inactive", now)
-    try:
-        due = is_still_due(notice)
-    except Exception:  # one notice's broken check must not hold back the others
-        log.exception("the still-due check of notice %s (%s) failed", notice.id, notice.kind)
+    if due is None:
         return _skip(notice, "its still-due check failed", now)
     if not due:
         return _skip(notice, "no longer due", now)

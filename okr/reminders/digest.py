@@ -88,12 +88,15 @@ def digests(cycle: Cycle, missing: list[Row]) -> dict[int, Digest]:  # type: ign
     return found
 
 
-def _lines(digest: Digest) -> list[str]:
+def _lines(digest: Digest, weekly: bool = True) -> list[str]:
     lines = []
     if digest.missing:
         names = name_list(digest.missing[:SHOWN])
         more = len(digest.missing) - SHOWN
-        lines.append(_("Not checked in this week: %(names)s", names=names))
+        if weekly:
+            lines.append(_("Not checked in this week: %(names)s", names=names))
+        else:
+            lines.append(_("Not checked in this period: %(names)s", names=names))
         if more > 0:
             lines.append(_("… and %(num)d more not checked in", num=more))
     for name, title, confidence in digest.risky[:SHOWN]:
@@ -114,7 +117,12 @@ def _lines(digest: Digest) -> list[str]:
     return lines
 
 
-def digest_notices(cycle: Cycle, week: Week, missing: list[Row]) -> list[Planned]:  # type: ignore[type-arg]
+def digest_notices(
+    cycle: Cycle,
+    week: Week,
+    missing: list[Row],  # type: ignore[type-arg]
+    weekly: bool = True,  # the cycle checks in weekly: "this week", else "this period"
+) -> list[Planned]:
     """One digest per manager with something to say this week."""
     found = digests(cycle, missing)
     managers = db.session.execute(
@@ -128,7 +136,7 @@ def digest_notices(cycle: Cycle, week: Week, missing: list[Row]) -> list[Planned
                 kind=MANAGER_DIGEST,
                 key=f"{MANAGER_DIGEST}:{week.label}:person:{manager.id}",
                 title=str(TITLE),
-                lines=_lines(found[manager.id]),
+                lines=_lines(found[manager.id], weekly),
                 link=link,
                 person_id=manager.id,
                 not_before=week.not_before,

@@ -7,6 +7,7 @@ the company's size.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from flask_babel import format_date, ngettext
@@ -22,6 +23,7 @@ from okr.notify.kinds import notice_kind
 from okr.notify.models import Notice
 from okr.notify.outbox import Post
 from okr.org.models import Person
+from okr.org.queries import among
 from okr.reminders.common import Planned, Week, app_path, speaking
 from okr.reviews.models import Appraisal, ImprovementItem, ImprovementPlan
 
@@ -123,18 +125,20 @@ def flag_notices(week: Week) -> list[Planned]:
     return planned
 
 
-def item_open(notice: Notice) -> bool:
-    """A follow-up matters while the item is open in an agreed plan."""
-    found = db.session.execute(
-        select(ImprovementItem.id)
-        .join(ImprovementPlan, ImprovementPlan.id == ImprovementItem.plan_id)
-        .where(
-            ImprovementItem.id == notice.params["item_id"],
-            ImprovementPlan.status == "agreed",
-            ImprovementItem.status.in_(("open", "in_progress")),
+def item_open(notices: Sequence[Notice]) -> list[bool]:
+    """A follow-up matters while the item is open in an agreed plan (one query for the batch)."""
+    found = set(
+        db.session.scalars(
+            select(ImprovementItem.id)
+            .join(ImprovementPlan, ImprovementPlan.id == ImprovementItem.plan_id)
+            .where(
+                among(ImprovementItem.id, {n.params["item_id"] for n in notices}),
+                ImprovementPlan.status == "agreed",
+                ImprovementItem.status.in_(("open", "in_progress")),
+            )
         )
     )
-    return found.first() is not None
+    return [n.params["item_id"] in found for n in notices]
 
 
 def _follow_up_sample() -> tuple[str, list[str], str | None]:

@@ -14,7 +14,13 @@ from okr.db import local_date
 from okr.notify.delivery_job import deliver_when_due
 from okr.notify.outbox import post
 from okr.reminders.calendar import load_calendar
-from okr.reminders.checkins import CHECKIN_DUE, CHECKIN_NUDGE, checkin_notices, stragglers
+from okr.reminders.checkins import (
+    CHECKIN_DUE,
+    CHECKIN_NUDGE,
+    checkin_notices,
+    checkin_round,
+    stragglers,
+)
 from okr.reminders.common import Planned, Week
 from okr.reminders.digest import MANAGER_DIGEST, digest_notices
 from okr.reminders.followups import FLAG, PLAN_FOLLOW_UP, flag_notices, follow_up_notices
@@ -69,18 +75,19 @@ def _weekly(week: Week) -> dict[str, list[Planned]]:
     cycle = current_cycle(local_date(week.now))
     if cycle is None or cycle.status != "running":
         return found
-    due = calendar.on(CHECKIN_DUE) and week.reached(calendar.due_weekday, calendar.due_time)
-    nudge = calendar.on(CHECKIN_NUDGE) and week.reached(calendar.nudge_weekday, calendar.nudge_time)
+    round_ = checkin_round(cycle, week)
+    due = calendar.on(CHECKIN_DUE) and week.now >= round_.due_at
+    nudge = calendar.on(CHECKIN_NUDGE) and week.now >= round_.nudge_at
     digest = calendar.on(MANAGER_DIGEST) and week.reached(
         calendar.digest_weekday, calendar.digest_time
     )
-    missing = stragglers(cycle, week) if due or nudge or digest else []
+    missing = stragglers(cycle, round_.began) if due or nudge or digest else []
     if nudge:  # after the nudge's time, the first reminder would only repeat it
-        found[CHECKIN_NUDGE] = checkin_notices(CHECKIN_NUDGE, cycle, week, missing)
+        found[CHECKIN_NUDGE] = checkin_notices(CHECKIN_NUDGE, cycle, week, round_, missing)
     elif due:
-        found[CHECKIN_DUE] = checkin_notices(CHECKIN_DUE, cycle, week, missing)
+        found[CHECKIN_DUE] = checkin_notices(CHECKIN_DUE, cycle, week, round_, missing)
     if digest:
-        found[MANAGER_DIGEST] = digest_notices(cycle, week, missing)
+        found[MANAGER_DIGEST] = digest_notices(cycle, week, missing, round_.weekly)
     return found
 
 

@@ -7,7 +7,7 @@ released result (okr.reminders.stages finds what is owed, one query per stage).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -100,9 +100,13 @@ def stage_notices(
     return {kind: planned for kind, planned in found.items() if on(kind)}
 
 
-def still_due(notice: Notice) -> bool:
-    """A stage's notice matters until the stage is done."""
-    return still_owed(notice.params["stage"], notice.params["item_id"])
+def still_due(notices: Sequence[Notice]) -> list[bool]:
+    """A stage's notice matters until the stage is done: one query per stage of the batch."""
+    items: dict[str, set[int]] = {}
+    for notice in notices:
+        items.setdefault(notice.params["stage"], set()).add(notice.params["item_id"])
+    owed = {stage: still_owed(stage, ids) for stage, ids in items.items()}
+    return [n.params["item_id"] in owed[n.params["stage"]] for n in notices]
 
 
 def _sample(kind: str) -> tuple[str, list[str], str | None]:

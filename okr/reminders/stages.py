@@ -8,6 +8,7 @@ one item, is the still-due check delivery asks just before sending.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ from sqlalchemy.orm import aliased
 
 from okr.extensions import db
 from okr.org.models import Person
+from okr.org.queries import among
 from okr.reviews.models import Appraisal, PeerForm, Review, ReviewTemplate
 from okr.reviews.services import spec_of
 
@@ -140,6 +142,6 @@ def owed(stage: str, today: date, ahead: int, zone: ZoneInfo, ack_days: int) -> 
     return found
 
 
-def still_owed(stage: str, item_id: int) -> bool:
-    """Whether the item is still owed (delivery asks just before sending)."""
-    return db.session.execute(statement(stage).where(_item(stage) == item_id)).first() is not None
+def still_owed(stage: str, item_ids: Iterable[int]) -> set[int]:
+    """Those of the stage's items still owed (delivery asks just before sending)."""
+    return set(db.session.scalars(statement(stage).where(among(_item(stage), item_ids))))

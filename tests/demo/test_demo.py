@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from okr.checkins.due import due
 from okr.checkins.services import latest_checkins
-from okr.checkins.views import due
 from okr.cycles.models import Cycle
 from okr.cycles.services import current_cycle
 from okr.db import UTCDateTime, dated, local_date
@@ -92,8 +92,8 @@ def _assert_this_week(now: datetime, waiting: set[str]) -> None:
     stragglers = not_checked_in(cycle, team_query(boss), now)
     assert {p.name for p in stragglers.people} == waiting
     with dated(now):  # My week's "not updated this week", as of `now`
-        assert all(due(kr) for kr in _current_krs(people["zhangyue@example.com"], cycle))
-        colleague = [due(kr) for kr in _current_krs(people["liuyu@example.com"], cycle)]
+        assert all(due(kr, cycle) for kr in _current_krs(people["zhangyue@example.com"], cycle))
+        colleague = [due(kr, cycle) for kr in _current_krs(people["liuyu@example.com"], cycle)]
         assert colleague == [("刘彧" in waiting)] * len(colleague)
     week = report_week(cycle_weeks(cycle), local_date(now))
     table = weekly_table(cycle, team_query(boss), week)

@@ -28,7 +28,7 @@ notice_kind(
     "test.due",
     _l("Test: due"),
     sample=lambda: ("t", [], None),
-    still_due=lambda n: n.params["what"] not in DONE,
+    still_due=lambda notices: [n.params["what"] not in DONE for n in notices],
 )
 notice_kind("test.digest", _l("Test: digest"), sample=lambda: ("t", [], None), digest=True)
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select, update
 
 from okr.checkins.services import record_checkin
-from okr.db import utcnow
+from okr.cycles.models import Cycle
+from okr.db import local_date, utcnow
+from okr.domain.cadence import checkin_period
 from okr.domain.periods import week_start
 from okr.errors import StaleEdit
 from okr.extensions import db
@@ -453,3 +456,19 @@ def test_my_week_query_count_does_not_grow_with_the_data(
 
     assert body.count('class="checkin-form"') == 3 + 3 * 8  # mine grew too
     assert large.count == small.count, large.statements
+
+
+def test_three_check_ins_a_month_count_from_the_start_of_the_dekad(client, login, q):
+    db.session.execute(update(Cycle).values(checkin_cadence="dekad"))
+    period = checkin_period("dekad", local_date(utcnow()))
+    began = datetime.combine(period.start, time(0, 30), tzinfo=ZoneInfo("Asia/Shanghai"))
+    db.session.execute(update(KeyResult).values(last_checkin_at=began - timedelta(hours=1)))
+    db.session.execute(
+        update(KeyResult).where(KeyResult.id == q.traffic.id).values(last_checkin_at=began)
+    )
+    db.session.commit()
+    body = text(login(q.seo).get("/week/"))
+    assert "Check-ins: Three times a month (1st–10th, 11th–20th, 21st–end)" in body
+    assert "not checked in this period" in body and "this week" not in body
+    assert "Not checked in this period" not in row_html(body, q.traffic)
+    assert "Not checked in this period" in row_html(body, q.pages)

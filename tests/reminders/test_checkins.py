@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from okr.checkins.services import record_checkin
 from okr.extensions import db
-from okr.notify.kinds import is_still_due
+from okr.notify.kinds import is_still_due, still_due_among
 from okr.notify.models import Notice
 from okr.reminders.planner import plan
 from tests.factories import approved_objective, kr_row, q4_cycle
@@ -105,3 +105,55 @@ def test_nothing_is_planned_while_no_cycle_runs(app, make_person):
     q4_cycle("planning")
     db.session.commit()
     assert plan(SUNDAY_NUDGE).planned == {}
+
+
+def test_a_batch_of_notices_is_checked_in_one_query_whatever_its_size(
+    app, make_person, count_queries
+):
+    cycle, late, late_kr, _done = _team(make_person)
+    for name in ("张伟", "刘洋", "陈静", "杨帆"):
+        _owner_of_kr(cycle, make_person, name)
+    plan(FRIDAY_DUE)
+    record_checkin(late_kr, "20", "on_track", "", late, None, datetime(2026, 12, 4, 9, tzinfo=UTC))
+    db.session.commit()
+    notices = _notices("checkin_due")
+    assert len(notices) == 5
+    counts = []
+    for batch in (notices[:2], notices):
+        with count_queries() as q:
+            due = still_due_among(batch)
+        counts.append(q.count)
+        assert due == [n.person_id != late.id for n in batch]
+    assert counts == [1, 1]
+
+
+def test_three_rounds_a_month_remind_two_days_before_each_dekad_ends(app, make_person):
+    cycle = q4_cycle("running")
+    cycle.checkin_cadence = "dekad"
+    late, _late_kr = _owner_of_kr(cycle, make_person, "王芳")
+    november, november_kr = _owner_of_kr(cycle, make_person, "李娜")
+    december, december_kr = _owner_of_kr(cycle, make_person, "张伟")
+    # Monday 30 November counts for week 49, not for 1–10 December
+    record_checkin(november_kr, "10", "on_track", "", november, None, MONDAY)
+    record_checkin(december_kr, "10", "on_track", "", december, None, FRIDAY_DUE)
+    db.session.commit()
+    assert plan(datetime(2026, 12, 8, 7, 59, tzinfo=UTC)).planned == {}  # 8th, 15:59 Shanghai
+    summary = plan(datetime(2026, 12, 8, 8, 0, tzinfo=UTC))
+    db.session.commit()
+    assert summary.new == {"checkin_due": 2}
+    due = _notices("checkin_due")
+    assert {n.person_id for n in due} == {late.id, november.id}
+    assert {n.key for n in due} == {
+        f"checkin_due:2026-12-D1:person:{late.id}",
+        f"checkin_due:2026-12-D1:person:{november.id}",
+    }
+    assert due[0].lines[0].endswith("has no value for this period yet.")
+    record_checkin(november_kr, "20", "on_track", "", november, None, FRIDAY_DUE)
+    db.session.commit()
+    nudged = plan(datetime(2026, 12, 10, 2, 0, tzinfo=UTC))  # the 10th, 10:00 Shanghai
+    db.session.commit()
+    assert nudged.new == {"checkin_nudge": 1}
+    assert [n.person_id for n in _notices("checkin_nudge")] == [late.id]
+    assert plan(datetime(2026, 12, 11, 2, 0, tzinfo=UTC)).new == {}  # 中旬 has just begun
+    second = plan(datetime(2026, 12, 18, 8, 0, tzinfo=UTC))
+    assert second.new == {"checkin_due": 3}  # nobody has checked in since the 11th

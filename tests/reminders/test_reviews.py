@@ -10,7 +10,7 @@ from sqlalchemy import select
 from okr.appraisals.services import acknowledge, assign_rater
 from okr.db import dated
 from okr.extensions import db
-from okr.notify.kinds import is_still_due
+from okr.notify.kinds import is_still_due, still_due_among
 from okr.notify.models import Notice
 from okr.reminders.planner import plan
 from tests.factories import (
@@ -119,3 +119,23 @@ def test_planning_a_whole_review_runs_as_many_statements_when_it_grows(
     )
     assert sum(grown.new.values()) > sum(found.new.values())
     assert small.count == large.count
+
+
+def test_a_batch_of_stage_notices_is_checked_in_one_query(
+    app, make_person, make_department, count_queries
+):
+    world = build_world(make_person, make_department)
+    grow_world(world, make_person, make_department)
+    plan(_noon(world.review.self_deadline + timedelta(days=1)))
+    self_assess(world.appraisal, world.spec, dict.fromkeys(SHEET_KEYS, "4"))
+    db.session.commit()
+    notices = _stage("self", "review_overdue")
+    assert len(notices) > 3
+    counts = []
+    for batch in (notices[:2], notices):
+        with count_queries() as q:
+            due = still_due_among(batch)
+        counts.append(q.count)
+        done = {("self", world.appraisal.id)}
+        assert due == [(n.params["stage"], n.params["item_id"]) not in done for n in batch]
+    assert counts == [1, 1]

@@ -21,9 +21,17 @@ def test_the_worker_ticks_and_the_tick_posts(app, job_workers, make_person, monk
     cycle.is_current = True
     person = make_person("王芳")
     kr_row(approved_objective(cycle, "目标", "individual", person), "粉丝数", target="100")
-    # Due on Monday at midnight: whenever the test runs, this week's reminder is due already.
+    # Due on Monday at midnight: whenever the test runs, this week's reminder is due already;
+    # no quiet hours, or a run after 21:00 in Shanghai would wait for the morning to deliver.
     save_calendar(
-        Calendar("Asia/Shanghai", due_weekday=0, due_time=time(0), kinds=("checkin_due",))
+        Calendar(
+            "Asia/Shanghai",
+            due_weekday=0,
+            due_time=time(0),
+            quiet_start=time(0),
+            quiet_end=time(0),
+            kinds=("checkin_due",),
+        )
     )
     db.session.commit()
     monkeypatch.setenv("OKR_REMINDER_TICK_SECONDS", "0.2")
@@ -43,7 +51,11 @@ def test_the_worker_ticks_and_the_tick_posts(app, job_workers, make_person, monk
         "the delivery of the notice",
     )
     assert delivered.status == "failed" and "not configured" in delivered.outcome
-    assert db.session.scalar(select(Job.status).where(Job.kind == "notify.deliver")) == "done"
+    # The notice's result is committed as soon as the channel answered, the job's end after it.
+    wait_for(
+        lambda: db.session.scalar(select(Job.status).where(Job.kind == "notify.deliver")) == "done",
+        "the delivery job's end",
+    )
     wait_for(
         lambda: (
             db.session.scalar(
