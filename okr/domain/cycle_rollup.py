@@ -20,13 +20,13 @@ composite, a month in the TOP3 adds 2).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
 from okr.domain.errors import InvalidTemplate
-from okr.domain.numbers import ZERO, fmt, in_domain_context
+from okr.domain.numbers import HUNDRED, ZERO, fmt, in_domain_context
 from okr.domain.steps import Step, join_terms
 
 
@@ -166,3 +166,28 @@ def roll_up(part: str, rollup: CycleRollup, results: Sequence[CycleResult]) -> R
         bonus += points
         steps.append(step)
     return RollupResult(value, bonus, count, tuple(steps))
+
+
+def rollup_points(part: str, value: Decimal, weight: Decimal, points: bool) -> tuple[Decimal, Step]:
+    """A roll-up's value as its points (a points template, `weight` its share), or
+    value × weight ÷ 100 (a weighted template)."""
+    if points:
+        return value, Step.of("composite.rollup", part=part, points=value, max=weight)
+    got = value * weight / HUNDRED
+    step = Step.of("composite.rollup_weighted", part=part, value=value, weight=weight, points=got)
+    return got, step
+
+
+def year_end_bonus(
+    rollups: Mapping[str, CycleRollup],
+    results: Mapping[str, RollupResult],
+    weights: Mapping[str, Decimal],
+) -> tuple[Decimal, list[Step]]:
+    """The year-end bonuses of the roll-up parts that weigh more than 0 and have bonuses."""
+    found = [
+        (part, results[part].bonus)
+        for part, rollup in rollups.items()
+        if part in results and weights.get(part, ZERO) > 0 and rollup.bonuses
+    ]
+    total = sum((bonus for _, bonus in found), ZERO)
+    return total, [Step.of("composite.rollup_bonus", part=part, bonus=b) for part, b in found]

@@ -26,6 +26,12 @@ SCHEME_STEPS: dict[str, str] = {
     "composite.section": N_("{part}: {points} of {max} points."),
     "composite.section_weighted": N_("{part}: {got} ÷ {max} × {weight}% × {scale} = {points}"),
     "composite.part_points": N_("{part}: {fraction} × {max} points = {points}"),
+    "composite.rollup": N_("{part}: {points} of {max} points."),
+    "composite.rollup_weighted": N_("{part}: {value} × {weight}% = {points}"),
+    "composite.rollup_bonus": N_("Year-end bonuses of {part}: {bonus}"),
+    "composite.total_year_end": N_(
+        "{weighted_sum} + year-end bonuses {bonus} + ({net}) = {composite}"
+    ),
     "outcome.grade": N_("{outcome}: grade {label}, so {amount} {gives}."),
     "outcome.score": N_("{outcome}: a score of {score}, so {amount} {gives}."),
     "outcome.rank": N_("{outcome}: rank {rank} in {scope} (top {top}), so {amount} {gives}."),

@@ -33,6 +33,7 @@ from flask_babel import gettext as _
 from okr.domain.cycle_rollup import WITHIN, CycleRollup, Of, YearEndBonus
 from okr.domain.numbers import ZERO, to_decimal
 from okr.schemes.problems import Problems, number_text
+from okr.schemes.scorecards import check_label, section_keys
 
 KEY = re.compile(r"[A-Za-z0-9_]{1,64}")
 FIELDS = {"key", "label", "rollup", "bonuses"}
@@ -43,7 +44,8 @@ BUILT_IN_PARTS = ("kr", "peer", "interview", "self")
 
 def check_rollups(c: Problems, data: dict[str, Any]) -> None:
     """Each roll-up part with its place: rollups.0.key, rollups.0.rollup.family ..."""
-    keys: set[str] = set()
+    keys: set[str] = set(section_keys(data))
+    parts = data.get("parts") if isinstance(data.get("parts"), dict) else {}
     for i, part in enumerate(c.listing(data.get("rollups"), "rollups", _("“rollups”"))):
         place = f"rollups.{i}"
         if not isinstance(part, dict):
@@ -57,6 +59,9 @@ def check_rollups(c: Problems, data: dict[str, Any]) -> None:
         if key in keys or key in BUILT_IN_PARTS:
             c.add(f"{place}.key", _("“%(key)s” is defined twice.", key=key))
         keys.add(key)
+        if key not in parts:
+            c.add(f"{place}.key", _("Give “%(key)s” its weight in “parts”.", key=key))
+        check_label(c, part.get("label", key), f"{place}.label", key)
         if set(part) - FIELDS:
             c.add(
                 place,
@@ -93,6 +98,7 @@ def _check_bonuses(c: Problems, bonuses: Any, place: str) -> None:
         if key in keys:
             c.add(f"{where}.key", _("“%(key)s” is defined twice.", key=key))
         keys.add(key)
+        check_label(c, bonus.get("label", key), f"{where}.label", key)
         if set(bonus) - BONUS_FIELDS:
             fields = ", ".join(sorted(set(bonus) - BONUS_FIELDS))
             c.add(where, _("Unknown fields: %(fields)s.", fields=fields))

@@ -76,6 +76,7 @@ CARDS = ReviewTemplate.of(
     points=True,
     sections=[CARD],
 )
+YEARLY = cr.CycleRollup("m", bonuses=(cr.YearEndBonus("a", D(4), outcome="x"),))
 WEIGHTED_CARD = ReviewTemplate.of({"card": 100}, sections=[CARD])
 ALL_90 = ReviewTemplate.of(
     {"interview": 100},
@@ -229,6 +230,16 @@ SCENARIOS: list[Scenario] = [
     lambda: streak_of(STREAK, [CycleResult(D(80), "low")] * 3),
     lambda: streak_of(STREAK, [CycleResult(D(95), "top")]),
     lambda: cr.roll_up("p", cr.CycleRollup("m"), []),
+    lambda: composite(
+        ReviewTemplate.of({"p": 100}, points=True, rollups={"p": YEARLY}),
+        {},
+        rollups={"p": cr.roll_up("p", YEARLY, [cr.CycleResult("1", D(80), frozenset({"x"}))])},
+    ),
+    lambda: composite(
+        ReviewTemplate.of({"p": 100}, rollups={"p": cr.CycleRollup("m")}),
+        {},
+        rollups={"p": cr.roll_up("p", cr.CycleRollup("m"), [cr.CycleResult("1", D(80))])},
+    ),
     lambda: cr.roll_up(
         "p",
         cr.CycleRollup(

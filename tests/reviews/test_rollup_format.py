@@ -17,6 +17,7 @@ from okr.schemes.rollup_format import (
 )
 
 YEARLY = {
+    "parts": {"monthly": "100"},
     "rollups": [
         {
             "key": "monthly",
@@ -32,7 +33,7 @@ YEARLY = {
                 {"key": "top3", "label": "入TOP3", "points": 2, "top": 3},
             ],
         }
-    ]
+    ],
 }
 
 
@@ -74,7 +75,7 @@ def test_the_canonical_form_writes_defaults_and_exact_text_and_is_stable():
     }
     assert once[0]["bonuses"][1]["top"] == 3
     assert canonical_rollups({"rollups": once}) == once
-    assert problems({"rollups": once}) == {}
+    assert problems({"parts": {"monthly": "100"}, "rollups": once}) == {}
 
 
 @pytest.mark.parametrize(
@@ -123,5 +124,71 @@ def test_a_malformed_bonus_is_refused_at_its_place(bonus, place):
 
 def test_a_bonus_key_twice_is_refused_beside_the_second():
     bonus = {"key": "b", "points": "4", "top": 3}
-    data = {"rollups": [{"key": "m", "rollup": {"family": "m"}, "bonuses": [bonus, bonus]}]}
+    data = {
+        "parts": {"m": "100"},
+        "rollups": [{"key": "m", "rollup": {"family": "m"}, "bonuses": [bonus, bonus]}],
+    }
     assert list(problems(data)) == ["rollups.0.bonuses.1.key"]
+
+
+def test_a_rollup_without_a_weight_or_named_like_a_section_is_refused():
+    data = {
+        "parts": {"s": "50"},
+        "sections": [{"key": "s"}],
+        "rollups": [
+            {"key": "m", "rollup": {"family": "f"}},
+            {"key": "s", "rollup": {"family": "f"}},
+        ],
+    }
+    found = problems(data)
+    assert "its weight" in found["rollups.0.key"]
+    assert "twice" in found["rollups.1.key"]
+
+
+def _yearly_template(**rollup):
+    return {
+        "name": "年度考核",
+        "composite": "points",
+        "parts": {"monthly": "100"},
+        "bands": [{"label": "合格", "min": "0"}],
+        "rollups": [{"key": "monthly", "rollup": {"family": "new-media-monthly", **rollup}}],
+    }
+
+
+def test_an_import_with_a_rollup_is_stored_and_a_bad_one_is_refused_with_422_at_its_place(
+    app, client, login, admin
+):
+    import json
+    import re
+
+    from sqlalchemy import select
+
+    from okr.extensions import db
+    from okr.reviews.models import ReviewTemplate
+    from tests.helpers import snapshot, text
+
+    login(admin)
+    before = snapshot("review_template")
+    bad = _yearly_template(of="median")
+    bad["rollups"][0]["bonuses"] = [{"key": "b", "points": "0", "top": 3}]
+    response = client.post(
+        "/reviews/templates/import", data={"text": json.dumps(bad, ensure_ascii=False)}
+    )
+    assert response.status_code == 422
+    items = re.findall(r"<li>(.*?)</li>", text(response).split('id="import-problems"')[1])
+    assert items == [
+        "<code>rollups.0.rollup.of</code>: “of” is “mean” or “sum”.",
+        "<code>rollups.0.bonuses.0.points</code>: The points of “b” must not be 0.",
+    ]
+    assert snapshot("review_template") == before
+    good = _yearly_template(of="sum")
+    response = client.post(
+        "/reviews/templates/import", data={"text": json.dumps(good, ensure_ascii=False)}
+    )
+    assert response.status_code == 303
+    stored = db.session.scalar(select(ReviewTemplate).where(ReviewTemplate.family == "imported"))
+    assert stored.spec["rollups"][0]["rollup"] == {
+        "family": "new-media-monthly",
+        "of": "sum",
+        "cycles": "within",
+    }
