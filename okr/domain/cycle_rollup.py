@@ -106,7 +106,8 @@ def validate_rollup(rollup: CycleRollup) -> None:
             raise InvalidTemplate("cycle_rollup.bonus_cap", {**where, "cap": fmt(bonus.cap)})
 
 
-def _earned(bonus: YearEndBonus, result: CycleResult) -> bool:
+def earned(bonus: YearEndBonus, result: CycleResult) -> bool:
+    """Whether the result earned the bonus: its outcome rule applied, or its rank reached top."""
     if bonus.outcome is not None:
         return bonus.outcome in result.outcomes
     return result.rank is not None and bonus.top is not None and result.rank <= bonus.top
@@ -115,7 +116,7 @@ def _earned(bonus: YearEndBonus, result: CycleResult) -> bool:
 @in_domain_context
 def bonus_points(bonus: YearEndBonus, results: Sequence[CycleResult]) -> tuple[Decimal, Step]:
     """One bonus: its points times the cycles it was earned in, capped only by its own cap."""
-    cycles = [r.cycle for r in results if _earned(bonus, r)]
+    cycles = [r.cycle for r in results if earned(bonus, r)]
     if not cycles:
         return ZERO, Step.of("cycle_rollup.bonus_none", bonus=bonus.key)
     raw = bonus.points * len(cycles)

@@ -92,6 +92,8 @@ class Record:
     acknowledged_at: str
     interview_at: str
     chart_range: tuple[str, str] = ("", "")
+    # A roll-up template's parts: (part, [(cycle, composite, rank, bonuses earned)]) that fed it.
+    rollups: list[tuple[str, list[tuple[str, str, str, str]]]] = field(default_factory=list)
     content_hash: str = field(default="")
 
     def compute_hash(self) -> str:
@@ -100,5 +102,7 @@ class Record:
         data.pop("content_hash")
         if not data["outcomes"]:  # records of schemes without 奖惩 hash as they did before
             data.pop("outcomes")
+        if not data["rollups"]:  # and so do records of templates without roll-up parts
+            data.pop("rollups")
         canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()

@@ -7,6 +7,10 @@ its rank in its whole review (a window over the review's released results, so a 
 outcome rule is decided as on the monthly appraisal page), and the keys of the outcome rules
 that applied to it. (A person has at most one appraisal in a
 cycle: opening a review leaves out whoever the cycle already appraises.)
+
+`refresh_rollup_sources` stores what was read with each open appraisal of a roll-up review
+(appraisal.rollup_sources): when the review is opened and again when it is finalized, so the
+frozen result says which months fed it.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from okr.domain.cycle_rollup import CycleResult
 from okr.extensions import db
 from okr.reviews.models import Appraisal, Review, ReviewTemplate
 from okr.reviews.outcome_results import outcomes_of
-from okr.reviews.services import spec_of
+from okr.reviews.queries import inputs_of, live
+from okr.reviews.rollup_parts import source_data
+from okr.schemes.format import TemplateSpec, parse
 
 
 def _within(period: Cycle, family: str):  # type: ignore[no-untyped-def]
@@ -62,8 +68,9 @@ def rolled_results(
         .order_by(Cycle.start, Cycle.id, Review.id)
     ).all()
     results: dict[int, list[CycleResult]] = {pid: [] for pid in person_ids}
+    specs: dict[int, TemplateSpec] = {}  # each monthly template version parsed once
     for appraisal, label, template, company in rows:
-        spec = spec_of(template)
+        spec = specs.get(template.id) or specs.setdefault(template.id, parse(template.spec))
         grade = appraisal.final_grade or appraisal.grade
         found = outcomes_of(spec, appraisal, appraisal.composite, grade, int(company))
         applied = frozenset(o.rule.key for o in found if not o.pending)
@@ -71,3 +78,43 @@ def rolled_results(
             CycleResult(label, appraisal.composite, applied, appraisal.rank)
         )
     return results
+
+
+def refresh_rollup_sources(review: Review, spec: TemplateSpec) -> int:
+    """Read what feeds the roll-up parts for every open appraisal of the review and store it.
+
+    One query per roll-up part for the whole review (never one per appraisal), then the live
+    composite and grade of each open appraisal are recomputed from its inputs (three queries
+    for all). Finalized appraisals keep what they froze. Returns how many were refreshed.
+    """
+    if not spec.domain.rollups:
+        return 0
+    appraisals = list(
+        db.session.scalars(
+            select(Appraisal)
+            .where(Appraisal.review_id == review.id, Appraisal.finalized_at.is_(None))
+            .order_by(Appraisal.id)
+        )
+    )
+    if not appraisals:
+        return 0
+    period = db.session.get(Cycle, review.cycle_id)
+    assert period is not None
+    people = [a.person_id for a in appraisals]
+    read = {
+        key: rolled_results(period, rollup.family, people)
+        for key, rollup in spec.domain.rollups.items()
+    }
+    inputs = inputs_of(review, appraisals)
+    for appraisal in appraisals:  # written only where something changed (each save is versioned)
+        sources = {
+            key: [source_data(r) for r in found[appraisal.person_id]] for key, found in read.items()
+        }
+        if sources != appraisal.rollup_sources:
+            appraisal.rollup_sources = sources
+        result = live(spec, appraisal, inputs[appraisal.id]).result
+        composite, grade = (result.composite, result.grade) if result else (None, None)
+        if (composite, grade) != (appraisal.composite, appraisal.grade):
+            appraisal.composite, appraisal.grade = composite, grade
+    db.session.flush()
+    return len(appraisals)

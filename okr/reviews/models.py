@@ -124,6 +124,11 @@ class Appraisal(db.Model):
     indicator_values: Mapped[dict[str, dict[str, str]]] = mapped_column(
         JSON, default=dict, server_default=text("'{}'")
     )
+    # A roll-up template's parts (okr.reviews.rollup_sources): part key -> the released results
+    # of the shorter cycles read for it; refreshed while open, frozen at finalize.
+    rollup_sources: Mapped[dict[str, list[dict[str, Any]]]] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'")
+    )
     interview_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     disagreement: Mapped[str] = mapped_column(Text, default="")
     # Live figures (recomputed while open) and, once finalized, the frozen derivation.

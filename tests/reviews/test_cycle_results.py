@@ -10,7 +10,6 @@ from decimal import Decimal as D
 import pytest
 from flask_babel import force_locale
 
-from okr.calibration.results import release
 from okr.domain.cycle_rollup import CycleRollup, YearEndBonus, roll_up
 from okr.explain import describe_steps
 from okr.extensions import db
@@ -22,29 +21,15 @@ from tests.factories import (
     cycle_row,
     interview_only_spec,
     opened_review,
-    rated_and_final,
 )
+from tests.reviews.rollup_months import AWARD, month
 
-AWARD = {"key": "award", "label": "月度奖", "when": {"above": "90"}, "points": "1"}
 COMPANY_TOP = {
     "key": "best",
     "label": "公司第一",
     "when": {"rank": 1, "in": "company"},
     "points": "1",
 }
-
-
-def month(org, n: int, ratings: dict, *, released: bool = True):
-    cycle = cycle_row(f"2026-{n:02d}", date(2026, n, 1), date(2026, n, 28), "active", kind="month")
-    review = opened_review(cycle, org.template, org.teams, org.hr, name=f"2026-{n:02d} 考核")
-    db.session.commit()
-    org.reviews.append(review)
-    for person, rating in ratings.items():
-        rated_and_final(org, person, rating, review)
-    if released:
-        release(review, org.spec)
-        db.session.commit()
-    return cycle
 
 
 @pytest.fixture
