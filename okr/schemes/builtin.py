@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from okr.schemes.builtin_yearly import new_media_yearly
 from okr.schemes.format import FORMAT
 
 
@@ -240,4 +241,5 @@ BUILT_IN: dict[str, dict[str, Any]] = {
             }
         ],
     },
+    "new-media-yearly": new_media_yearly(FORMAT),
 }
