@@ -95,6 +95,8 @@ def rollup_views(
     spec: TemplateSpec, sources: Mapping[str, Sequence[Mapping[str, Any]]]
 ) -> list[RollupView]:
     """The results that fed each roll-up part (stored with the appraisal; no query)."""
+    if not spec.domain.rollups:
+        return []
     words = spec.glossary()
     views = []
     for key, rollup in spec.domain.rollups.items():
