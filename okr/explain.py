@@ -28,6 +28,10 @@ APP_TEMPLATES: dict[str, str] = {
     "review.no_objectives": N_("No individual objectives in this cycle, so there is no OKR score."),
     "review.objective_unscored": N_("No progress figure yet for: {titles}."),
     "review.not_rated": N_("The {part} part is not rated yet."),
+    # a self-assessed section (okr/reviews/self_points.py): both columns, the reviewer's counts
+    "section.self_assessed": N_(
+        "{indicator}: self-assessed {self} of {max} points, reviewer {points}; the reviewer's points count."
+    ),
     # the scheme simulator (okr/reviews/simulator.py)
     "simulate.kr_entered": N_("Key-result score entered: {percent}% = {progress}."),
     "simulate.kr_missing": N_("No key-result score was entered, so that part is missing."),

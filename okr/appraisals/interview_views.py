@@ -40,6 +40,7 @@ from okr.reviews.forms import (
 )
 from okr.reviews.models import Appraisal
 from okr.reviews.queries import inputs_of, plan_url
+from okr.reviews.self_points import self_values_shown, side_by_side
 from okr.reviews.services import INTERVIEW_STEPS, spec_of
 from okr.unit_of_work import reload_as_stored
 from okr.web import form_errors, invalid_status, render, wants_fragment
@@ -120,7 +121,10 @@ def _interview_page(
         steps=INTERVIEW_STEPS,
         progress=progress,
         fields=_fields(form),
-        sections=section_fields(spec),
+        sections=section_fields(spec, None, self_values_shown(appraisal, current_user.id)),
+        self_points=side_by_side(
+            spec, self_values_shown(appraisal, current_user.id), appraisal.indicator_values or {}
+        ),
         previous_step=INTERVIEW_STEPS[position - 1] if position > 0 else None,
         next_step=INTERVIEW_STEPS[position + 1] if position + 1 < len(INTERVIEW_STEPS) else None,
         writable=access.can_interview(current_user, appraisal)

@@ -11,7 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from okr.appraisals.indicators import checked_indicators
+from okr.appraisals.indicators import checked_indicators, self_sections
 from okr.db import utcnow
 from okr.domain.template import Part
 from okr.errors import Invalid
@@ -28,7 +28,6 @@ from okr.reviews.services import (
     checked_ratings,
     ensure_unlocked,
     lock_appraisal,
-    read_ratings,
     refresh_scores,
 )
 from okr.schemes.format import TemplateSpec
@@ -44,7 +43,8 @@ def save_self_assessment(
     submit: bool,
     version: int | None,
 ) -> None:
-    """The person rates themself and writes reflections; submitting moves the appraisal on."""
+    """The person rates themself, enters their own points for a self-assessed section (自考核)
+    and writes reflections; submitting moves the appraisal on."""
     lock_appraisal(appraisal)
     ensure_unlocked(appraisal)
     check_version(appraisal, version)
@@ -52,7 +52,15 @@ def save_self_assessment(
         raise Invalid(
             {"_": _("The self-assessment was submitted already and can no longer change.")}
         )
-    appraisal.self_ratings = read_ratings(spec, "self", form_data, complete=submit)
+    ratings, errors = checked_ratings(spec, "self", form_data, complete=submit)
+    own = self_sections(spec)
+    values, refused = (
+        checked_indicators(spec, form_data, complete=submit, only=own) if own else ({}, {})
+    )
+    if errors or refused:
+        raise Invalid({**errors, **refused})
+    appraisal.self_ratings = ratings
+    appraisal.self_indicator_values = values
     appraisal.self_reflection = reflection.strip()
     if submit:
         appraisal.self_submitted_at = utcnow()

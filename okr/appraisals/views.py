@@ -18,6 +18,13 @@ from sqlalchemy import func, select
 from okr.access import ensure
 from okr.appraisals import queries as q
 from okr.appraisals.blueprint import bp
+from okr.appraisals.indicators import (
+    indicator_data,
+    initial_indicators,
+    self_points_context,
+    self_sections,
+    with_indicators,
+)
 from okr.appraisals.services import acknowledge as acknowledge_result
 from okr.appraisals.services import assign_rater, save_self_assessment, unassign_rater
 from okr.errors import Invalid, StaleEdit
@@ -63,10 +70,17 @@ def reload_stale(form: FlaskForm, appraisal_id: int) -> Appraisal:
 
 def _self_form(appraisal: Appraisal, posted: bool = False) -> FlaskForm:
     """The self-assessment form: as typed when posted, else the saved draft."""
-    form_class = with_ratings(SelfAssessmentForm, spec_of(appraisal.review.template), "self")
+    spec = spec_of(appraisal.review.template)
+    form_class = with_indicators(
+        with_ratings(SelfAssessmentForm, spec, "self"), spec, self_sections(spec)
+    )
     if posted:
         return form_class()
-    data = {**initial_ratings(appraisal.self_ratings), "reflection": appraisal.self_reflection}
+    data = {
+        **initial_ratings(appraisal.self_ratings),
+        **initial_indicators(appraisal.self_indicator_values),
+        "reflection": appraisal.self_reflection,
+    }
     return form_class(formdata=None, data=data, version=appraisal.version)
 
 
@@ -122,6 +136,7 @@ def _page(
         is_person=current_user.id == appraisal.person_id,
         self_form=self_form,
         self_sheet=sheet(spec, "self", appraisal.self_ratings),
+        **self_points_context(spec, appraisal, current_user.id, sees),
         scores=scores_of(spec, appraisal, inputs) if sees else None,
         ack_form=ack_form,
         raters=raters or _raters(appraisal),
@@ -151,7 +166,7 @@ def self_assessment(appraisal_id: int) -> Response:
             save_self_assessment(
                 appraisal,
                 spec_of(appraisal.review.template),
-                ratings_data(form),
+                {**ratings_data(form), **indicator_data(form)},
                 form.reflection.data or "",
                 submit,
                 form.opened_version,

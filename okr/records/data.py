@@ -27,6 +27,7 @@ from okr.reviews.models import Appraisal, PeerForm
 from okr.reviews.outcome_results import company_rank, needs_company_rank, outcomes_of, sentences
 from okr.reviews.rollup_parts import rollup_lines
 from okr.reviews.scoring import frozen_steps
+from okr.reviews.self_points import record_rows
 from okr.reviews.services import INTERVIEW_STEPS, breakdown, spec_of
 from okr.schemes.format import TemplateSpec
 
@@ -210,6 +211,7 @@ def _assessments(spec: TemplateSpec, appraisal: Appraisal) -> dict[str, Any]:
     return {
         "self_ratings": _ratings(spec, "self", appraisal.self_ratings or {}),
         "self_reflection": appraisal.self_reflection,
+        "self_points": record_rows(spec, appraisal),
         "peer": peer,
         "peer_note": peer_note,
         "interview_notes": [(step_titles[s], notes.get(s, "")) for s in INTERVIEW_STEPS],

@@ -94,6 +94,8 @@ class Record:
     chart_range: tuple[str, str] = ("", "")
     # A roll-up template's parts: (part, [(cycle, composite, rank, bonuses earned)]) that fed it.
     rollups: list[tuple[str, list[tuple[str, str, str, str]]]] = field(default_factory=list)
+    # a self-assessed section's indicators: (indicator, plan points, self, reviewer)
+    self_points: list[tuple[str, str, str, str]] = field(default_factory=list)
     content_hash: str = field(default="")
 
     def compute_hash(self) -> str:
@@ -104,5 +106,7 @@ class Record:
             data.pop("outcomes")
         if not data["rollups"]:  # and so do records of templates without roll-up parts
             data.pop("rollups")
+        if not data["self_points"]:  # nor do those without a self-assessed section
+            data.pop("self_points")
         canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()

@@ -31,6 +31,7 @@ from okr.objectives.models import Adjustment, Objective
 from okr.reviews.models import Appraisal, PeerForm
 from okr.reviews.parts import PartResult
 from okr.reviews.rollup_parts import rollup_parts, stored_results
+from okr.reviews.self_points import self_assessed_steps
 from okr.schemes.format import TemplateSpec
 
 SectionValues = Mapping[str, Mapping[str, Number | None]]
@@ -172,17 +173,15 @@ def compute(
         interview_ratings = dict(appraisal.interview_ratings or {})
     parts = _parts(spec, appraisal, objectives, forms, interview_ratings)
     fractions = {Part(p.part): (p.fraction if p.weight > 0 else None) for p in parts.values()}
-    own, points = section_parts(
-        spec, appraisal.indicator_values or {} if indicator_values is None else indicator_values
-    )
+    values = appraisal.indicator_values or {} if indicator_values is None else indicator_values
+    own, points = section_parts(spec, values)
+    both = self_assessed_steps(spec, appraisal, values)  # both columns, before the sum
+    for key, item in own.items():
+        item.steps = (*(s for s in both if s.params["section"] == key), *item.steps)
     parts.update(own)
     rolled_parts, rolled = rollup_parts(spec, stored_results(appraisal.rollup_sources or {}))
     parts.update(rolled_parts)
-    problems = [
-        p.missing_reason
-        for p in parts.values()
-        if p.weight > 0 and p.fraction is None and p.missing_reason
-    ]
+    problems = _missing(parts)
     result, refused = _composite(
         spec, appraisal, fractions, points, adjustments, interview_ratings, rolled
     )
@@ -193,6 +192,15 @@ def compute(
     if result is not None:
         steps.extend(result.steps)
     return Breakdown(parts, result, tuple(steps), problems)
+
+
+def _missing(parts: dict[str, PartResult]) -> list[Step]:
+    """Why each part that counts has no fraction yet."""
+    return [
+        p.missing_reason
+        for p in parts.values()
+        if p.weight > 0 and p.fraction is None and p.missing_reason
+    ]
 
 
 def _composite(

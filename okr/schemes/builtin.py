@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from okr.schemes.builtin_planning import PLANNING
+from okr.schemes.builtin_seed002 import MONTHLY_OBJECTIVES
+from okr.schemes.builtin_service import CUSTOMER_SERVICE
 from okr.schemes.builtin_yearly import new_media_yearly
 from okr.schemes.format import FORMAT
 
@@ -241,5 +244,8 @@ BUILT_IN: dict[str, dict[str, Any]] = {
             }
         ],
     },
+    "monthly-objectives-100": MONTHLY_OBJECTIVES,
+    "customer-service-40": CUSTOMER_SERVICE,
+    "marketing-planning-quarterly": PLANNING,
     "new-media-yearly": new_media_yearly(FORMAT),
 }

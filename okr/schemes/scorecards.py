@@ -51,6 +51,12 @@ def section_keys(data: Mapping[str, Any]) -> list[str]:
     return [str(s.get("key")) for s in sections if isinstance(s, dict) and s.get("key")]
 
 
+def self_assessed(section: Mapping[str, Any]) -> bool:
+    """Whether the person enters their own points for the section's indicators (自考核): the
+    reviewer's points (考核人考核) still are what count; both are shown side by side."""
+    return section.get("self_assessed") is True
+
+
 def indicator_hint(item: Mapping[str, Any]) -> str:
     """What to enter for an indicator, in the reader's language."""
     rule, top = item["rule"], item["max"]
@@ -88,6 +94,8 @@ def check_sections(c: Problems, data: dict[str, Any]) -> None:
             c.add(f"{place}.key", _("Section “%(key)s” is defined twice.", key=key))
         keys.add(key)
         check_label(c, section.get("label", key), f"{place}.label", key)
+        if section.get("self_assessed", False) not in (True, False):
+            c.add(f"{place}.self_assessed", _("“self_assessed” must be true or false."))
         indicators = c.listing(section.get("indicators"), f"{place}.indicators", key)
         if not indicators:
             c.add(f"{place}.indicators", _("Section “%(key)s” needs indicators.", key=key))
@@ -195,6 +203,7 @@ def canonical_sections(data: Mapping[str, Any]) -> list[dict[str, Any]]:
         {
             "key": section["key"].strip(),
             "label": section.get("label") or section["key"],
+            **({"self_assessed": True} if self_assessed(section) else {}),
             "indicators": [
                 {
                     "key": item["key"].strip(),

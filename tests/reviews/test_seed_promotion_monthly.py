@@ -8,32 +8,31 @@ the seed, so they are free-form bonuses with a reason; "排名第一" is the dep
 
 from __future__ import annotations
 
-import copy
-import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from flask_babel import force_locale
-from openpyxl import load_workbook
 
-from okr.calibration.results import finalize, release
 from okr.cycles.services import create_cycle
 from okr.domain.streaks import CycleResult, streak_of
 from okr.extensions import db
 from okr.objectives.adjustments import add_adjustment
 from okr.review_templates.simulator import read_inputs, simulate
-from okr.reviews.models import Appraisal
-from okr.schemes.builtin import BUILT_IN
-from okr.schemes.checks import validate
 from tests.factories import appraisal_of, opened_review, store_template
 from tests.helpers import text
+from tests.reviews.seed_flow import (
+    finalize_and_release,
+    record_text,
+    results_table,
+    spec_of_built_in,
+)
 
 FAMILY = "promotion-monthly-100"
 
 
 def _spec():
-    return validate(copy.deepcopy(BUILT_IN[FAMILY]))[1]
+    return spec_of_built_in(FAMILY)
 
 
 @pytest.mark.parametrize(
@@ -104,18 +103,15 @@ def test_a_real_month_from_the_interview_to_the_results(
             },
         )
         assert response.status_code == 303, text(response)
-    db.session.expire_all()
-    first, second = (appraisal_of(review, p) for p in staff)
-    assert (str(first.composite), first.grade) == ("99", "合格")
-    assert (str(second.composite), second.grade) == ("88", "需努力")
-    spec = _spec()
-    for appraisal in (first, second):
-        finalize(db.session.get(Appraisal, appraisal.id), spec)
-    db.session.commit()
-    release(review, spec)
-    db.session.commit()
-    sheet = login(admin).get(f"/reviews/{review.id}/results.xlsx")
-    rows = list(load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True))
-    assert rows[0][-1] == "月度第一名奖励现金 (yuan)"
-    cells = {row[1]: (row[-3], row[-1]) for row in rows[1:]}  # rank, reward
+    released = finalize_and_release(review, spec_of_built_in(FAMILY), staff)
+    assert {n: (str(a.composite), a.grade) for n, a in released.items()} == {
+        "李伟": ("99", "合格"),
+        "张敏": ("88", "需努力"),
+    }
+    header, rows = results_table(login, admin, review)
+    assert header[-1] == "月度第一名奖励现金 (yuan)"
+    cells = {n: (row["Rank"], row[header[-1]]) for n, row in rows.items()}
     assert cells == {"李伟": (1, 100), "张敏": (2, None)}
+    record = record_text(login, staff[0], released["李伟"])
+    assert "综合得分 99 / 100 等级 合格 部门内排名 1" in record, record
+    assert "月度第一名奖励现金" in record, record
