@@ -5,6 +5,7 @@ from okr.auth.models import LoginFailure, LoginSession
 from okr.checkins.models import ValueUpload
 from okr.cycles.models import Cycle, CycleChange
 from okr.files.models import StoredFile
+from okr.flags.models import StreakAction
 from okr.jobs.models import Job
 from okr.kr_templates.models import KRTemplate
 from okr.notify.channel_models import Channel, Delivery, NoticePreference
@@ -55,5 +56,6 @@ __all__ = [
     "Review",
     "ReviewTemplate",
     "StoredFile",
+    "StreakAction",
     "ValueUpload",
 ]

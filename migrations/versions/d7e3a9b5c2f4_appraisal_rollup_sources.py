@@ -5,7 +5,7 @@ outcome rules that applied, the department rank), {} for every existing appraisa
 had roll-up parts until now). Frozen with the appraisal at finalize. Downgrade drops the column.
 
 Revision ID: d7e3a9b5c2f4
-Revises: c7d2f4a91e05
+Revises: 6e864b66a03f
 Create Date: 2026-12-02 14:00:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "d7e3a9b5c2f4"
-down_revision = "c7d2f4a91e05"
+down_revision = "6e864b66a03f"
 branch_labels = None
 depends_on = None
 

@@ -86,6 +86,13 @@ SCHEME_ERRORS: dict[str, str] = {
     "streak.points": N_(
         "The streak rule {streak} gives points (other than 0) exactly when its consequence is points."
     ),
+    "streak.absent_when": N_(
+        "The streak rule {streak} counts cycles without an outcome: it takes no condition."
+    ),
+    "streak.unknown_outcome": N_(
+        "The streak rule {streak} counts cycles without the outcome rule {outcome}, "
+        "which the template does not have."
+    ),
     "streak.title": N_("The streak rule {streak} awards a title: give its words."),
     "section.empty": N_("Section {section} needs at least one indicator."),
     "section.duplicate": N_(

@@ -6,6 +6,10 @@ review), "连续三个月被评为前三名优秀员工将被授予“优秀员�
 condition is an outcome condition (okr.domain.outcomes.When: a grade, a score range, or a rank
 in the department or the company); the run is counted from the newest cycle back, and a cycle
 whose rank is not known yet ends the run (never counted as met).
+
+An absent rule counts the cycles in a row in which an outcome rule (by key) did not apply: seed
+003's "6个月一次未获得的编辑,减1分" (six months without the 月度奖: −1 point). A cycle in which
+that outcome still waits for the ranking ends the run, as an unknown rank does.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ class StreakRule:
     consequence: Consequence
     points: Decimal | None = None
     title: str = ""
+    absent: bool = False  # counts the cycles in which the outcome rule `outcome` did not apply
+    outcome: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ class CycleResult:
     score: Decimal | None
     grade: str | None
     ranks: Mapping[str, int | None] = field(default_factory=dict)
+    outcomes: frozenset[str] = frozenset()  # the keys of the outcome rules that applied
+    pending: frozenset[str] = frozenset()  # those that wait for the ranking
 
 
 @dataclass(frozen=True)
@@ -55,9 +63,11 @@ class StreakVerdict:
     step: Step
 
 
-def validate_streaks(rules: Sequence[StreakRule], grades: Sequence[str]) -> None:
-    """Unique keys, at least 2 cycles, one known condition, points for a points consequence and
-    words for a title."""
+def validate_streaks(
+    rules: Sequence[StreakRule], grades: Sequence[str], outcomes: Sequence[str] = ()
+) -> None:
+    """Unique keys, at least 2 cycles, one known condition (or, for an absent rule, a known
+    outcome rule and no condition), points for a points consequence and words for a title."""
     seen: set[str] = set()
     for rule in rules:
         where = {"streak": rule.key}
@@ -67,7 +77,12 @@ def validate_streaks(rules: Sequence[StreakRule], grades: Sequence[str]) -> None
         if rule.cycles < 2:
             raise InvalidTemplate("streak.too_short", {**where, "cycles": str(rule.cycles)})
         when = rule.when
-        if sum((bool(when.grades), when.on_score, when.rank is not None)) != 1:
+        if rule.absent:
+            if when != When():
+                raise InvalidTemplate("streak.absent_when", where)
+            if rule.outcome not in outcomes:
+                raise InvalidTemplate("streak.unknown_outcome", {**where, "outcome": rule.outcome})
+        elif sum((bool(when.grades), when.on_score, when.rank is not None)) != 1:
             raise InvalidTemplate("streak.one_condition", where)
         for grade in sorted(when.grades - set(grades)):
             raise InvalidTemplate("streak.unknown_grade", {**where, "label": grade})
@@ -81,12 +96,19 @@ def validate_streaks(rules: Sequence[StreakRule], grades: Sequence[str]) -> None
             raise InvalidTemplate("streak.title", where)
 
 
+def counts(rule: StreakRule, result: CycleResult) -> bool:
+    """Whether one cycle's result counts towards the rule's run (unknown: it does not)."""
+    if rule.absent:
+        return rule.outcome not in result.outcomes and rule.outcome not in result.pending
+    return rule.when.holds(result.score, result.grade, result.ranks) is True
+
+
 def streak_of(rule: StreakRule, history: Sequence[CycleResult]) -> StreakVerdict:
     """How many cycles in a row, ending with the newest (history oldest first), meet the rule's
     condition, and whether that reaches its length."""
     run = 0
     for result in reversed(history):
-        if not rule.when.holds(result.score, result.grade, result.ranks):
+        if not counts(rule, result):
             break
         run += 1
     met = run >= rule.cycles

@@ -263,7 +263,7 @@ def _validate(t: ReviewTemplate) -> None:
             raise InvalidTemplate("template.cap_negative", {"which": name, "cap": fmt(cap)})
     labels = {b.label for b in t.bands}
     validate_outcomes(t.outcomes, sorted(labels))
-    validate_streaks(t.streaks, sorted(labels))
+    validate_streaks(t.streaks, sorted(labels), [o.key for o in t.outcomes])
     for label in sorted(t.improvement_plan_grades - labels):
         raise InvalidTemplate("template.unknown_grade", {"label": label})
     if t.min_peer_raters < 1:

@@ -21,6 +21,7 @@ from okr.explain import derivation_rule, describe_steps
 from okr.labels import kind_rule, pct
 from okr.objectives.models import Objective
 from okr.objectives.rules import spec_of as spec_of_kr
+from okr.records.consequences import consequence_lines
 from okr.records.queries import RecordSources, record_sources
 from okr.records.record import KRLine, ObjectiveBlock, PlanLine, RatingLine, Record
 from okr.reviews.models import Appraisal, PeerForm
@@ -142,6 +143,7 @@ def build_record(appraisal_id: int) -> Record:
         acknowledged_at=_when(appraisal.acknowledged_at),
         interview_at=_when(appraisal.interview_at),
         chart_range=(cycle.start.isoformat(), cycle.end.isoformat()),
+        consequences=consequence_lines(spec, appraisal.id),
     )
     record.content_hash = record.compute_hash()
     return record

@@ -97,16 +97,16 @@ class Record:
     # a self-assessed section's indicators: (indicator, plan points, self, reviewer)
     self_points: list[tuple[str, str, str, str]] = field(default_factory=list)
     content_hash: str = field(default="")
+    consequences: list[str] = field(default_factory=list)  # streak consequences HR acted on
 
     def compute_hash(self) -> str:
         """SHA-256 over the record's content (everything but the hash itself)."""
         data = asdict(self)
         data.pop("content_hash")
-        if not data["outcomes"]:  # records of schemes without 奖惩 hash as they did before
-            data.pop("outcomes")
-        if not data["rollups"]:  # and so do records of templates without roll-up parts
-            data.pop("rollups")
-        if not data["self_points"]:  # nor do those without a self-assessed section
-            data.pop("self_points")
+        # Records without 奖惩, a self-assessed section, streak consequences or roll-up parts hash
+        # as before.
+        for optional in ("outcomes", "self_points", "consequences", "rollups"):
+            if not data[optional]:
+                data.pop(optional)
         canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()

@@ -9,6 +9,10 @@
 ]
 ```
 
+An absent rule counts the cycles in a row without an outcome rule (seed 003, "6个月一次未获得的编辑,
+减1分"): ``{"key": "no_award", "cycles": 6, "absent": true, "outcome": "monthly_award",
+"consequence": "points", "points": "-1"}``, with no ``when``.
+
 ``when`` is an outcome rule's condition (okr.schemes.outcome_format); ``consequence`` one of
 warning, no_year_end_bonus, dismissal_review, title (with ``title``), points (with ``points``).
 """
@@ -21,11 +25,12 @@ from typing import Any
 from flask_babel import gettext as _
 
 from okr.domain.numbers import to_decimal
+from okr.domain.outcomes import When
 from okr.domain.streaks import Consequence, StreakRule
 from okr.schemes.outcome_format import canonical_when, check_when, read_when
 from okr.schemes.problems import Problems, number_text
 
-FIELDS = {"key", "label", "cycles", "when", "consequence", "points", "title"}
+FIELDS = {"key", "label", "cycles", "when", "consequence", "points", "title", "absent", "outcome"}
 
 
 def check_streaks(c: Problems, data: dict[str, Any]) -> None:
@@ -47,7 +52,12 @@ def check_streaks(c: Problems, data: dict[str, Any]) -> None:
             )
         if not str(rule.get("cycles", "")).isdigit():
             c.add(f"{place}.cycles", _("“cycles” must be a whole number of cycles in a row."))
-        check_when(c, rule.get("when"), f"{place}.when", key)
+        if rule.get("absent") not in (None, True, False):
+            c.add(f"{place}.absent", _("“absent” is true or false."))
+        elif rule.get("absent"):
+            _check_absent(c, rule, place, data)
+        else:
+            check_when(c, rule.get("when"), f"{place}.when", key)
         if rule.get("consequence") not in tuple(Consequence):
             c.add(
                 f"{place}.consequence",
@@ -57,16 +67,34 @@ def check_streaks(c: Problems, data: dict[str, Any]) -> None:
             c.number(rule["points"], f"{place}.points", f"{key}.points")
 
 
+def _check_absent(c: Problems, rule: dict[str, Any], place: str, data: dict[str, Any]) -> None:
+    """An absent rule names one of the template's outcome rules and has no condition."""
+    if rule.get("when") is not None:
+        c.add(f"{place}.when", _("A rule on an absent outcome takes no “when”."))
+    outcomes = data.get("outcomes") if isinstance(data.get("outcomes"), list) else []
+    keys = {o.get("key") for o in outcomes if isinstance(o, dict)}
+    outcome = rule.get("outcome")
+    if not isinstance(outcome, str) or not outcome.strip():
+        c.add(f"{place}.outcome", _("Name the outcome rule (its key) whose absence counts."))
+    elif outcome not in keys:
+        c.add(
+            f"{place}.outcome",
+            _("“%(key)s” is not one of the template's outcome rules.", key=outcome),
+        )
+
+
 def read_streaks(data: Mapping[str, Any]) -> list[StreakRule]:
     """The rules as domain values (their shape checked before)."""
     return [
         StreakRule(
             rule["key"],
             int(str(rule["cycles"])),
-            read_when(rule["when"]),
+            When() if rule.get("absent") else read_when(rule["when"]),
             Consequence(rule["consequence"]),
             to_decimal(str(rule["points"])) if rule.get("points") is not None else None,
             str(rule.get("title") or ""),
+            rule.get("absent") is True,
+            str(rule.get("outcome") or "") if rule.get("absent") else "",
         )
         for rule in data.get("streaks") or []
     ]
@@ -79,7 +107,11 @@ def canonical_streaks(data: Mapping[str, Any]) -> list[dict[str, Any]]:
             "key": rule["key"].strip(),
             "label": rule.get("label") or rule["key"],
             "cycles": int(str(rule["cycles"])),
-            "when": canonical_when(rule["when"]),
+            **(
+                {"absent": True, "outcome": rule["outcome"]}
+                if rule.get("absent")
+                else {"when": canonical_when(rule["when"])}
+            ),
             "consequence": rule["consequence"],
             **({"points": number_text(rule["points"])} if rule.get("points") is not None else {}),
             **({"title": rule["title"]} if rule.get("title") else {}),

@@ -272,6 +272,12 @@ SCENARIOS: list[Scenario] = [
     lambda: validate_streaks([StreakRule("s", 2, When(rank=0), Consequence.WARNING)], []),
     lambda: validate_streaks([StreakRule("s", 2, When(rank=3), Consequence.POINTS)], []),
     lambda: validate_streaks([StreakRule("s", 2, When(rank=3), Consequence.TITLE)], []),
+    lambda: validate_streaks(
+        [StreakRule("s", 2, When(rank=3), Consequence.WARNING, absent=True, outcome="a")], [], ["a"]
+    ),
+    lambda: validate_streaks(
+        [StreakRule("s", 2, When(), Consequence.WARNING, absent=True, outcome="b")], [], ["a"]
+    ),
     lambda: outcomes_for(OUTCOMES, D(10), "low", {}),
     lambda: validate_outcomes([OUTCOMES[0]] * 2, ["top"]),
     lambda: validate_outcomes([OutcomeRule("x", When(), Gives.MONEY, D(1))], []),

@@ -162,7 +162,7 @@ def test_the_record_lists_the_months_and_a_record_without_rollups_hashes_as_befo
     data = asdict(monthly)
     for name in ("content_hash", "rollups"):
         data.pop(name)
-    for name in ("outcomes", "self_points"):  # left out when empty, as before
+    for name in ("outcomes", "self_points", "consequences"):  # left out when empty
         if not data.get(name, True):
             data.pop(name)
     canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

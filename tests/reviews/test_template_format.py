@@ -234,3 +234,43 @@ def test_a_broken_outcome_rule_is_refused_at_its_place(rule, place):
     with pytest.raises(TemplateInvalid) as refused:
         validate(data)
     assert place in [p for p, _m in refused.value.problems], refused.value.problems
+
+
+AWARD = {"key": "monthly_award", "when": {"rank": 3}, "points": "4"}
+ABSENT = {
+    "key": "no_award",
+    "label": "6个月未获月度奖",
+    "cycles": 6,
+    "absent": True,
+    "outcome": "monthly_award",
+    "consequence": "points",
+    "points": "-1",
+}
+
+
+def test_an_absent_streak_is_stored_and_read_back():
+    data, spec = validate(_template(outcomes=[AWARD], streaks=[ABSENT]))
+    assert data["streaks"][0]["absent"] is True and "when" not in data["streaks"][0]
+    rule = spec.domain.streaks[0]
+    assert (rule.absent, rule.outcome, rule.points, rule.cycles) == (
+        True,
+        "monthly_award",
+        Decimal(-1),
+        6,
+    )
+    assert validate(data)[0] == data  # canonical form is stable
+
+
+@pytest.mark.parametrize(
+    ("changes", "place"),
+    [
+        ({"outcome": "nope"}, "streaks.0.outcome"),
+        ({"outcome": ""}, "streaks.0.outcome"),
+        ({"when": {"rank": 3}}, "streaks.0.when"),
+        ({"absent": "yes"}, "streaks.0.absent"),
+    ],
+    ids=["unknown-outcome", "no-outcome", "with-a-condition", "absent-not-a-boolean"],
+)
+def test_a_broken_absent_streak_is_refused_at_its_place(changes, place):
+    problems = _problems(_template(outcomes=[AWARD], streaks=[ABSENT | changes]))
+    assert place in [p for p, _m in problems], problems
