@@ -81,7 +81,7 @@ SHOWN_PLACES = 4
 # Params that hold words (labels, titles, keys), never numbers to round.
 WORD_PARAMS = frozenset(
     {"criterion", "key", "titles", "label", "kind", "rater", "part", "scope", "rule", "source"}
-    | {"section", "indicator", "outcome", "gives", "streak", "consequence"}
+    | {"section", "indicator", "outcome", "gives", "streak", "consequence", "cycles", "family"}
     | {"missing", "grades", "tier", "first", "second", "after", "before", "text", "reason"}
 )
 _MATH = re.compile(r"^[-+−×÷()%\d.\s]+$")
@@ -163,6 +163,8 @@ def _word(code: str, key: str, value: str, glossary: Glossary) -> str:
     if key == "indicator":
         return glossary.indicators.get(value, value)
     if key in ("outcome", "streak"):
+        return glossary.outcomes.get(value, value)
+    if key == "bonus" and code.startswith("cycle_rollup."):  # a roll-up's year-end bonus
         return glossary.outcomes.get(value, value)
     if key == "consequence" and value in CONSEQUENCE_WORDS:
         return str(CONSEQUENCE_WORDS[value])

@@ -27,6 +27,7 @@ from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.org.models import Person
 from okr.plans.drafting import draft_plan, draft_plans
+from okr.reviews.cycle_results import refresh_rollup_sources
 from okr.reviews.models import Appraisal, CalibrationChange, Review
 from okr.reviews.scoring import Breakdown
 from okr.reviews.services import breakdown
@@ -162,6 +163,7 @@ def finalizing(
     flushed chunk. Open appraisals that are not complete are passed and stay open.
     """
     tally = since or Tally()
+    refresh_rollup_sources(review, spec)  # a roll-up part freezes the results released by now
     while appraisals := _open_chunk(review.id, tally.after, chunk):
         done = _finalize_chunk(review, spec, appraisals, now)
         tally = tally.then(done, len(appraisals), appraisals[-1].id)

@@ -9,10 +9,14 @@
 * A part that weighs more than 0 and has no fraction makes the result incomplete:
   ``complete=False``, the missing parts listed, no composite and no grade (a missing part is
   never counted as zero).  Fractions given for parts that weigh 0 are ignored (and said so).
+* A roll-up part (okr.domain.cycle_rollup) gives its value (the mean or sum of shorter
+  cycles' composites) as points in a points template, value × weight ÷ 100 otherwise; no
+  value leaves it missing. Its year-end bonuses are added to the weighted sum as the seed says
+  ("年度考核综合分加4分"), outside the adjustments' caps (a bonus is capped only by its own cap).
 * Adjustments: each occurrence adds its kind's signed points (fixed, or chosen within the
   kind's range); free-form points with a reason only where the template allows them; total
   bonus and total deduction are each capped by the template's caps, where it has them.
-* Composite = weighted sum + capped bonus - capped deduction, floored at 0; it is NOT
+* Composite = weighted sum + year-end bonuses + capped bonus - capped deduction, floored at 0; it is NOT
   capped above: bonuses can lift it past the scale (e.g. 103 of 100), the derivation says so.
 * Grade = the band the composite reaches; an improvement plan is needed when the template
   lists that grade.
@@ -24,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from okr.domain.cycle_rollup import RollupResult, rollup_points, year_end_bonus
 from okr.domain.errors import InvalidAdjustment, InvalidScore
 from okr.domain.grades import grade_for
 from okr.domain.numbers import (
@@ -87,6 +92,7 @@ class CompositeResult:
     grade: str | None
     needs_improvement_plan: bool
     steps: tuple[Step, ...]
+    year_end: Decimal = ZERO  # the roll-up parts' year-end bonuses (okr.domain.cycle_rollup)
 
 
 @in_domain_context
@@ -140,6 +146,7 @@ def _part_points(
     template: ReviewTemplate,
     parts: Mapping[str, Decimal | None],
     sections: Mapping[str, Decimal | None],
+    rollups: Mapping[str, RollupResult],
 ) -> tuple[dict[str, Decimal], list[str], list[Step]]:
     points: dict[str, Decimal] = {}
     missing: list[str] = []
@@ -147,7 +154,11 @@ def _part_points(
     for part in template.part_keys:
         weight = template.weight(part)
         own = template.section(part)
-        given = sections.get(part) if own else parts.get(part)
+        rolled = rollups.get(part) if part in template.rollups else None
+        if part in template.rollups:
+            given = None if rolled is None else rolled.value
+        else:
+            given = sections.get(part) if own else parts.get(part)
         if weight == 0:
             if given is not None:
                 steps.append(Step.of("composite.part_unweighted", part=part))
@@ -155,7 +166,9 @@ def _part_points(
         if given is None:
             missing.append(part)
             continue
-        if own is not None:
+        if part in template.rollups:
+            value, step = rollup_points(part, given, weight, template.points)
+        elif own is not None:
             value, step = _section_points(template, part, given, own.max_points)
         else:
             value, step = _rated_points(template, part, given)
@@ -216,12 +229,15 @@ def composite(
     adjustments: Sequence[Adjustment] = (),
     ratings: Mapping[str, Mapping[str, Number | None]] | None = None,
     sections: Mapping[str, Decimal | None] | None = None,
+    rollups: Mapping[str, RollupResult] | None = None,
 ) -> CompositeResult:
     """Weighted sum of part fractions on the template scale (or, in a points template, the
-    exact sum of points), with the sections' points; then adjustments, then the grade (whose
-    band may also ask for `ratings`: part -> criterion key -> rating)."""
+    exact sum of points), with the sections' points and the roll-up parts' values (`rollups`:
+    part key -> okr.domain.cycle_rollup.roll_up's result); then the year-end bonuses and the
+    adjustments, then the grade (whose band may also ask for `ratings`: part -> criterion key
+    -> rating)."""
     fractions = {as_part(k): (None if v is None else to_decimal(v)) for k, v in parts.items()}
-    points, missing, steps = _part_points(template, fractions, sections or {})
+    points, missing, steps = _part_points(template, fractions, sections or {}, rollups or {})
     adjusted = apply_adjustments(template, adjustments)
     steps.extend(adjusted.steps)
     if missing:
@@ -233,10 +249,24 @@ def composite(
     steps.append(
         Step.of("composite.weighted_sum", terms=join_terms(points.values()), sum=weighted_sum)
     )
-    raw = weighted_sum + adjusted.net
-    steps.append(
-        Step.of("composite.total", weighted_sum=weighted_sum, net=adjusted.net, composite=raw)
-    )
+    weights = {part: template.weight(part) for part in template.rollups}
+    year_end, bonus_steps = year_end_bonus(template.rollups, rollups or {}, weights)
+    steps.extend(bonus_steps)
+    raw = weighted_sum + year_end + adjusted.net
+    if bonus_steps:
+        steps.append(
+            Step.of(
+                "composite.total_year_end",
+                weighted_sum=weighted_sum,
+                bonus=year_end,
+                net=adjusted.net,
+                composite=raw,
+            )
+        )
+    else:
+        steps.append(
+            Step.of("composite.total", weighted_sum=weighted_sum, net=adjusted.net, composite=raw)
+        )
     value = raw
     if raw < 0:
         value = ZERO
@@ -261,5 +291,5 @@ def composite(
     if plan:
         steps.append(Step.of("grade.improvement_plan", label=graded.label))
     return CompositeResult(
-        True, points, (), weighted_sum, adjusted, value, graded.label, plan, tuple(steps)
+        True, points, (), weighted_sum, adjusted, value, graded.label, plan, tuple(steps), year_end
     )

@@ -26,6 +26,12 @@ SCHEME_STEPS: dict[str, str] = {
     "composite.section": N_("{part}: {points} of {max} points."),
     "composite.section_weighted": N_("{part}: {got} ÷ {max} × {weight}% × {scale} = {points}"),
     "composite.part_points": N_("{part}: {fraction} × {max} points = {points}"),
+    "composite.rollup": N_("{part}: {points} of {max} points."),
+    "composite.rollup_weighted": N_("{part}: {value} × {weight}% = {points}"),
+    "composite.rollup_bonus": N_("Year-end bonuses of {part}: {bonus}"),
+    "composite.total_year_end": N_(
+        "{weighted_sum} + year-end bonuses {bonus} + ({net}) = {composite}"
+    ),
     "outcome.grade": N_("{outcome}: grade {label}, so {amount} {gives}."),
     "outcome.score": N_("{outcome}: a score of {score}, so {amount} {gives}."),
     "outcome.rank": N_("{outcome}: rank {rank} in {scope} (top {top}), so {amount} {gives}."),
@@ -44,9 +50,34 @@ SCHEME_STEPS: dict[str, str] = {
     "grade.condition_unmet": N_(
         "{label} also asks for {needed} of the {of} criteria of the {part} at {level} or more: only {reached} are (short: {short}), so not {label}."
     ),
+    "cycle_rollup.mean": N_(
+        "{part}: mean of the {count} results ({cycles}) = ({terms}) ÷ {count} = {value}"
+    ),
+    "cycle_rollup.sum": N_("{part}: sum of the {count} results ({cycles}) = {terms} = {value}"),
+    "cycle_rollup.missing": N_(
+        "{part}: no released result under {family} in the cycles within: not scored (never counted as 0)."
+    ),
+    "cycle_rollup.bonus": N_("{bonus}: {count} cycles ({cycles}) × {points} = {raw}"),
+    "cycle_rollup.bonus_capped": N_(
+        "{bonus}: {count} cycles ({cycles}) × {points} = {raw}, capped at {cap}: {total}"
+    ),
+    "cycle_rollup.bonus_none": N_("{bonus}: earned in no cycle, 0."),
 }
 
 SCHEME_ERRORS: dict[str, str] = {
+    "cycle_rollup.no_family": N_("A roll-up needs the template family it takes results from."),
+    "cycle_rollup.cycles": N_("A roll-up takes the cycles “within”, not “{cycles}”."),
+    "cycle_rollup.duplicate_bonus": N_("The year-end bonus {bonus} is defined twice."),
+    "cycle_rollup.bonus_condition": N_(
+        "The year-end bonus {bonus} needs one condition: an outcome rule or a rank (top)."
+    ),
+    "cycle_rollup.bonus_top": N_(
+        "The year-end bonus {bonus} needs a rank of at least 1, not {top}."
+    ),
+    "cycle_rollup.bonus_points": N_("The year-end bonus {bonus} needs points other than 0."),
+    "cycle_rollup.bonus_cap": N_(
+        "The cap of the year-end bonus {bonus} must be above 0, not {cap}."
+    ),
     "streak.duplicate": N_("The streak rule {streak} is defined twice."),
     "streak.too_short": N_(
         "The streak rule {streak} needs at least 2 cycles in a row, not {cycles}."

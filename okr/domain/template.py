@@ -14,6 +14,10 @@
   by ``bonus_cap`` / ``deduction_cap`` only where the scheme says so (None = no cap). Points
   outside the kinds (a reason and any points) count only where the template allows them
   (``free_form``).
+* Roll-up parts (``rollups``, okr.domain.cycle_rollup): a half-year or yearly part taken from
+  the released composites of shorter cycles under another template family, with the year-end
+  bonuses the scheme gives per cycle. Its weight is its max points in a points template, a
+  percent of its value otherwise (the composite counts value × weight ÷ 100).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from enum import StrEnum
 
 from okr.domain.adjustment_kinds import AdjustmentKind, validate_kind
 from okr.domain.band_conditions import validate_condition
+from okr.domain.cycle_rollup import CycleRollup, validate_rollup
 from okr.domain.errors import InvalidTemplate
 from okr.domain.grades import DEFAULT_BANDS, GradeBand, validate_bands
 from okr.domain.numbers import HUNDRED, ONE, ZERO, Number, fmt, to_decimal, to_decimal_or_none
@@ -105,9 +110,11 @@ class ReviewTemplate:
     sections: tuple[Section, ...] = ()
     outcomes: tuple[OutcomeRule, ...] = ()  # 奖惩 (okr.domain.outcomes)
     streaks: tuple[StreakRule, ...] = ()  # runs of cycles and what follows (okr.domain.streaks)
+    rollups: Mapping[str, CycleRollup] = field(default_factory=dict)  # part key -> roll-up
 
     def __post_init__(self) -> None:
-        own = {s.key for s in self.sections}
+        object.__setattr__(self, "rollups", dict(self.rollups))
+        own = {s.key for s in self.sections} | set(self.rollups)
         weights = {k if k in own else as_part(k): v for k, v in self.part_weights.items()}
         object.__setattr__(self, "part_weights", weights)
         criteria = {as_part(k): tuple(v) for k, v in self.criteria.items()}
@@ -133,6 +140,7 @@ class ReviewTemplate:
         sections: Sequence[Section] = (),
         outcomes: Sequence[OutcomeRule] = (),
         streaks: Sequence[StreakRule] = (),
+        rollups: Mapping[str, CycleRollup] | None = None,
     ) -> ReviewTemplate:
         """Build and validate a template from user values."""
         return cls(
@@ -151,6 +159,7 @@ class ReviewTemplate:
             tuple(sections),
             tuple(outcomes),
             tuple(streaks),
+            dict(rollups or {}),
         )
 
     def weight(self, part: Part | str) -> Decimal:
@@ -159,8 +168,8 @@ class ReviewTemplate:
 
     @property
     def part_keys(self) -> tuple[str, ...]:
-        """The built-in parts, then the template's own sections."""
-        return (*Part, *(s.key for s in self.sections))
+        """The built-in parts, then the template's own sections, then its roll-up parts."""
+        return (*Part, *(s.key for s in self.sections), *self.rollups)
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
@@ -208,6 +217,10 @@ def _validate_parts(t: ReviewTemplate) -> None:
                     "max": fmt(section.max_points),
                 },
             )
+    for key, rollup in t.rollups.items():
+        if key in keys or key in Part.__members__.values():
+            raise InvalidTemplate("section.duplicate", {"section": key})
+        validate_rollup(rollup)
     if not t.points:
         check_weights(list(t.part_weights.values()), HUNDRED, scope="parts")
         return

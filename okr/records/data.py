@@ -26,6 +26,7 @@ from okr.records.queries import RecordSources, record_sources
 from okr.records.record import KRLine, ObjectiveBlock, PlanLine, RatingLine, Record
 from okr.reviews.models import Appraisal, PeerForm
 from okr.reviews.outcome_results import company_rank, needs_company_rank, outcomes_of, sentences
+from okr.reviews.rollup_parts import rollup_lines
 from okr.reviews.scoring import frozen_steps
 from okr.reviews.self_points import record_rows
 from okr.reviews.services import INTERVIEW_STEPS, breakdown, spec_of
@@ -245,6 +246,7 @@ def _result(spec: TemplateSpec, sources: RecordSources) -> dict[str, Any]:
         ],
         "derivation": derivation,
         "outcomes": _outcomes(spec, appraisal, composite, appraisal.final_grade or grade),
+        "rollups": rollup_lines(spec, appraisal.rollup_sources or {}, _score),
         "rounding": " ".join(
             (
                 _(

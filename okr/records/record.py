@@ -92,6 +92,8 @@ class Record:
     acknowledged_at: str
     interview_at: str
     chart_range: tuple[str, str] = ("", "")
+    # A roll-up template's parts: (part, [(cycle, composite, rank, bonuses earned)]) that fed it.
+    rollups: list[tuple[str, list[tuple[str, str, str, str]]]] = field(default_factory=list)
     # a self-assessed section's indicators: (indicator, plan points, self, reviewer)
     self_points: list[tuple[str, str, str, str]] = field(default_factory=list)
     content_hash: str = field(default="")
@@ -101,8 +103,9 @@ class Record:
         """SHA-256 over the record's content (everything but the hash itself)."""
         data = asdict(self)
         data.pop("content_hash")
-        # Records without 奖惩, a self-assessed section or streak consequences hash as before.
-        for optional in ("outcomes", "self_points", "consequences"):
+        # Records without 奖惩, a self-assessed section, streak consequences or roll-up parts hash
+        # as before.
+        for optional in ("outcomes", "self_points", "consequences", "rollups"):
             if not data[optional]:
                 data.pop(optional)
         canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -9,7 +9,8 @@ docs/review-templates.md, "Simulator input") are what an appraisal would gather:
      "adjustments": {"typo": 2, "major_error": ["-3"]},   # occurrences by adjustment kind:
                                                           # a count, or for a ranged kind the
                                                           # points of each occurrence
-     "free_adjustments": [{"reason": "…", "points": "3"}]}  # only if the template allows them
+     "free_adjustments": [{"reason": "…", "points": "3"}],  # only if the template allows them
+     "rollups": {"monthly": ["90", "85.5"]}}              # a roll-up part's monthly composites
 
 They are checked against the template (unknown criteria, ratings outside a scale, unknown
 adjustment kinds are refused, each where it is), then scored exactly as an appraisal is
@@ -35,6 +36,7 @@ from okr.domain.ratings import normalise, peer_score
 from okr.domain.steps import Step, rounding_step
 from okr.domain.template import Criterion, Part
 from okr.explain import PART_WORDS, describe_steps, error_message
+from okr.review_templates.sample_rollups import SampleRollups, sample_rollups
 from okr.review_templates.sample_values import (
     SectionValues,
     empty,
@@ -45,6 +47,7 @@ from okr.review_templates.sample_values import (
     sample_ranks,
     section_values,
 )
+from okr.reviews.rollup_parts import rollup_parts
 from okr.reviews.scoring import Breakdown, PartResult, qualitative_part, section_parts
 from okr.schemes.format import TemplateSpec, counted_parts
 
@@ -57,6 +60,7 @@ INPUT_FIELDS = (
     "adjustments",
     "free_adjustments",
     "ranks",
+    "rollups",
 )
 RATED_PARTS = ("peer", "interview", "self")
 DISPLAY_PLACES = 2
@@ -85,6 +89,7 @@ class SampleInputs:
     adjustments: tuple[Adjustment, ...] = ()
     sections: SectionValues = field(default_factory=dict)
     ranks: dict[str, int | None] = field(default_factory=dict)
+    rollups: SampleRollups = field(default_factory=dict)  # the shorter cycles' results
 
 
 def _criteria(spec: TemplateSpec, part: str) -> tuple[Criterion, ...]:
@@ -154,6 +159,7 @@ def read_inputs(spec: TemplateSpec, data: Any) -> SampleInputs:
         ),
         section_values(spec, data.get("sections") or {}, problems),
         sample_ranks(data.get("ranks") or {}, problems),
+        sample_rollups(spec, data.get("rollups") or {}, problems),
     )
     if problems:
         raise InputsInvalid(problems)
@@ -185,6 +191,7 @@ def inputs_from_form(spec: TemplateSpec, form: Mapping[str, str], raters: int) -
             for s in spec.domain.sections
         },
         "ranks": {scope: (form.get(f"ranks-{scope}") or "").strip() for scope in SCOPES},
+        "rollups": {key: (form.get(f"rollups-{key}") or "").split() for key in spec.domain.rollups},
         "adjustments": {
             kind.key: (form.get(f"adjustments-{kind.key}") or "").strip()
             for kind in spec.domain.adjustment_kinds
@@ -250,8 +257,10 @@ def simulate(spec: TemplateSpec, inputs: SampleInputs) -> Breakdown:
     fractions = {Part(p.part): (p.fraction if p.weight > 0 else None) for p in parts.values()}
     own, points = section_parts(spec, inputs.sections)
     parts.update(own)
+    rolled_parts, rolled = rollup_parts(spec, inputs.rollups)
+    parts.update(rolled_parts)
     ratings = {"interview": inputs.interview, "self": inputs.self}
-    result = composite_score(spec.domain, fractions, inputs.adjustments, ratings, points)
+    result = composite_score(spec.domain, fractions, inputs.adjustments, ratings, points, rolled)
     problems = [
         p.missing_reason
         for p in parts.values()

@@ -22,6 +22,7 @@ from okr.explain import NO_GLOSSARY, Glossary, describe, describe_steps
 from okr.reviews.models import Appraisal, PeerForm
 from okr.reviews.outcome_results import company_rank, needs_company_rank, outcomes_of, sentences
 from okr.reviews.queries import Inputs, live
+from okr.reviews.rollup_parts import RollupView, rollup_views
 from okr.reviews.scoring import Breakdown, frozen_steps
 from okr.schemes.format import TemplateSpec
 
@@ -93,6 +94,7 @@ class Scores:
     peer: PeerAggregate | None
     needs_plan: bool
     outcomes: list[tuple[str, bool]] = field(default_factory=list)  # (sentence, pending)
+    rollups: list[RollupView] = field(default_factory=list)  # the results that fed roll-ups
 
 
 def _dec(value: Any) -> Decimal | None:
@@ -150,6 +152,8 @@ def scores_of(
         grade = scores.final_grade or scores.grade
         found = outcomes_of(spec, appraisal, scores.composite, grade, company)
         scores.outcomes = sentences(spec, found)
+    if spec.domain.rollups:
+        scores.rollups = rollup_views(spec, appraisal.rollup_sources or {})
     return scores
 
 

@@ -124,6 +124,11 @@ class Appraisal(db.Model):
     indicator_values: Mapped[dict[str, dict[str, str]]] = mapped_column(
         JSON, default=dict, server_default=text("'{}'")
     )
+    # A roll-up template's parts (okr.reviews.cycle_results): part key -> the released results
+    # of the shorter cycles read for it; refreshed while open, frozen at finalize.
+    rollup_sources: Mapped[dict[str, list[dict[str, Any]]]] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'")
+    )
     # A self-assessed section's points as the person entered them (shown beside, never counted).
     self_indicator_values: Mapped[dict[str, dict[str, str]]] = mapped_column(
         JSON, default=dict, server_default=text("'{}'")

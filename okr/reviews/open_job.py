@@ -19,6 +19,7 @@ from okr.jobs.registry import job_kind
 from okr.jobs.runner import JobContext
 from okr.jobs.services import submit
 from okr.org.models import Person
+from okr.reviews.cycle_results import refresh_rollup_sources
 from okr.reviews.models import Appraisal, Review, ReviewTemplate
 from okr.reviews.opening import (
     appraised,
@@ -30,6 +31,7 @@ from okr.reviews.opening import (
     population,
     review_departments,
 )
+from okr.schemes.format import parse
 
 OPEN = "review.open"
 
@@ -94,6 +96,10 @@ def run_open(context: JobContext) -> None:
         done += inserted
         context.progress(done, total)
         context.checkpoint()
+    refresh_rollup_sources(
+        review, parse(db.session.get_one(ReviewTemplate, review.template_id).spec)
+    )
+    context.checkpoint()
     counts = {"created": done, "skipped": population(covered) - done}
     with force_locale(context.params["locale"]):
         context.progress(done, total, opened_message(counts))

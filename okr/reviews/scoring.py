@@ -18,6 +18,7 @@ from typing import Any
 
 from okr.domain.composite import Adjustment as DomainAdjustment
 from okr.domain.composite import CompositeResult, composite
+from okr.domain.cycle_rollup import RollupResult
 from okr.domain.errors import DomainError, InvalidAdjustment
 from okr.domain.numbers import Number
 from okr.domain.outcomes import Outcome
@@ -28,22 +29,13 @@ from okr.domain.steps import Step, steps_from_data, steps_to_data
 from okr.domain.template import Part
 from okr.objectives.models import Adjustment, Objective
 from okr.reviews.models import Appraisal, PeerForm
+from okr.reviews.parts import PartResult
+from okr.reviews.rollup_parts import rollup_parts, stored_results
 from okr.reviews.self_points import self_assessed_steps
 from okr.schemes.format import TemplateSpec
 
 SectionValues = Mapping[str, Mapping[str, Number | None]]
 """Indicator values by section key, then indicator key (None or "": not entered)."""
-
-
-@dataclass
-class PartResult:
-    """One part's fraction (0..1, or up to the cap for key results), or why it is missing."""
-
-    part: str
-    weight: Decimal
-    fraction: Decimal | None
-    steps: tuple[Step, ...] = ()
-    missing_reason: Step | None = None
 
 
 @dataclass
@@ -187,12 +179,12 @@ def compute(
     for key, item in own.items():
         item.steps = (*(s for s in both if s.params["section"] == key), *item.steps)
     parts.update(own)
-    problems = [
-        p.missing_reason
-        for p in parts.values()
-        if p.weight > 0 and p.fraction is None and p.missing_reason
-    ]
-    result, refused = _composite(spec, appraisal, fractions, points, adjustments, interview_ratings)
+    rolled_parts, rolled = rollup_parts(spec, stored_results(appraisal.rollup_sources or {}))
+    parts.update(rolled_parts)
+    problems = _missing(parts)
+    result, refused = _composite(
+        spec, appraisal, fractions, points, adjustments, interview_ratings, rolled
+    )
     if refused is not None:
         problems.append(refused)
     steps = [step for item in parts.values() if item.weight > 0 for step in item.steps]
@@ -202,6 +194,15 @@ def compute(
     return Breakdown(parts, result, tuple(steps), problems)
 
 
+def _missing(parts: dict[str, PartResult]) -> list[Step]:
+    """Why each part that counts has no fraction yet."""
+    return [
+        p.missing_reason
+        for p in parts.values()
+        if p.weight > 0 and p.fraction is None and p.missing_reason
+    ]
+
+
 def _composite(
     spec: TemplateSpec,
     appraisal: Appraisal,
@@ -209,13 +210,16 @@ def _composite(
     points: dict[str, Decimal | None],
     adjustments: list[Adjustment],
     interview_ratings: dict[str, str],
+    rolled: dict[str, RollupResult],
 ) -> tuple[CompositeResult | None, Step | None]:
     """The composite, or why there is none: a bonus or deduction the template cannot score
     (free-form points recorded before the template stopped allowing them, a kind it no
     longer has) leaves it out until it is resolved."""
     ratings = {"interview": interview_ratings, "self": dict(appraisal.self_ratings or {})}
     try:
-        found = composite(spec.domain, fractions, _adjustments(spec, adjustments), ratings, points)
+        found = composite(
+            spec.domain, fractions, _adjustments(spec, adjustments), ratings, points, rolled
+        )
     except InvalidAdjustment as exc:
         return None, Step.of(exc.code, **exc.params)
     return found, None

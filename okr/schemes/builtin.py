@@ -8,6 +8,7 @@ from okr.schemes.builtin_newmedia import new_media_monthly
 from okr.schemes.builtin_planning import PLANNING
 from okr.schemes.builtin_seed002 import MONTHLY_OBJECTIVES
 from okr.schemes.builtin_service import CUSTOMER_SERVICE
+from okr.schemes.builtin_yearly import new_media_yearly
 from okr.schemes.format import FORMAT
 
 
@@ -248,4 +249,5 @@ BUILT_IN: dict[str, dict[str, Any]] = {
     "customer-service-40": CUSTOMER_SERVICE,
     "marketing-planning-quarterly": PLANNING,
     "new-media-monthly": new_media_monthly(NEW_MEDIA_KINDS, FORMAT),
+    "new-media-yearly": new_media_yearly(FORMAT),
 }

@@ -13,6 +13,7 @@ from okr.schemes.format import FORMAT, PARTS
 from okr.schemes.level_checks import canonical_levels
 from okr.schemes.outcome_format import canonical_outcomes
 from okr.schemes.problems import exact_number
+from okr.schemes.rollup_format import canonical_rollups, rollup_keys
 from okr.schemes.scorecards import canonical_sections, section_keys
 from okr.schemes.streak_format import canonical_streaks
 
@@ -84,7 +85,9 @@ def canonical(data: dict[str, Any]) -> dict[str, Any]:
         "total_scale": _text(data.get("total_scale", "100")),
         "attainment_cap": _text(data.get("attainment_cap", "1")),
         "parts": {
-            p: _text(data["parts"][p]) for p in (*PARTS, *section_keys(data)) if p in data["parts"]
+            p: _text(data["parts"][p])
+            for p in (*PARTS, *section_keys(data), *rollup_keys(data))
+            if p in data["parts"]
         },
         **({"sections": canonical_sections(data)} if data.get("sections") else {}),
         "criteria": {
@@ -99,4 +102,5 @@ def canonical(data: dict[str, Any]) -> dict[str, Any]:
         "min_peer_raters": int(str(data.get("min_peer_raters", 1))),
         **({"outcomes": canonical_outcomes(data)} if data.get("outcomes") else {}),
         **({"streaks": canonical_streaks(data)} if data.get("streaks") else {}),
+        **({"rollups": canonical_rollups(data)} if data.get("rollups") else {}),
     }

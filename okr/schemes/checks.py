@@ -28,6 +28,7 @@ from okr.schemes.canonical import canonical
 from okr.schemes.format import FORMAT, TemplateFormatError, TemplateSpec, loads, parse
 from okr.schemes.outcome_format import check_outcomes
 from okr.schemes.problems import Problems
+from okr.schemes.rollup_format import check_rollups
 from okr.schemes.scorecards import check_sections
 from okr.schemes.streak_format import check_streaks
 
@@ -48,6 +49,7 @@ FIELDS = (
     "min_peer_raters",
     "outcomes",
     "streaks",
+    "rollups",
 )
 MAX_IMPORT_BYTES = 256 * 1024
 MAX_CAP = Decimal(10)
@@ -134,6 +136,7 @@ def validate(data: Any) -> tuple[dict[str, Any], TemplateSpec]:
     check_sections(c, data)
     check_outcomes(c, data)
     check_streaks(c, data)
+    check_rollups(c, data)
     weights = sections.check_parts(c, data)
     sections.check_criteria(c, data, weights)
     labels = sections.check_bands(c, data)

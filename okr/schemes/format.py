@@ -16,6 +16,7 @@ from okr.explain import PART_WORDS, Glossary, error_message
 from okr.schemes.levels import Level, RatingInput, level_words, levels_of, rating_input
 from okr.schemes.outcome_format import read_outcomes
 from okr.schemes.reading import read_bands, read_kinds, read_number, read_scales
+from okr.schemes.rollup_format import read_rollups, rollup_keys
 from okr.schemes.scorecards import label_words, read_sections, section_keys
 from okr.schemes.streak_format import read_streaks
 
@@ -86,9 +87,11 @@ class TemplateSpec:
             for i in s["indicators"]:
                 words = str(label_words(i.get("label"), i["key"]))
                 indicators[i["key"]] = indicators[f"{s['key']}.{i['key']}"] = words
+        sections.update({r["key"]: label_words(r.get("label"), r["key"]) for r in self.rollups()})
+        bonuses = [b for r in self.rollups() for b in r.get("bonuses") or []]
         outcomes = {
-            str(o["key"]): str(o.get("label") or o["key"])
-            for o in (*self.outcomes(), *(self.data.get("streaks") or []))
+            str(o["key"]): str(label_words(o.get("label"), o["key"]))
+            for o in (*bonuses, *self.outcomes(), *(self.data.get("streaks") or []))
         }
         return Glossary(criteria, kinds, levels, sections, outcomes, indicators)
 
@@ -96,9 +99,13 @@ class TemplateSpec:
         """The template's rewards and penalties (奖惩) as stored."""
         return list(self.data.get("outcomes") or [])
 
+    def rollups(self) -> list[dict[str, Any]]:
+        """The template's roll-up parts as stored (key, label, rollup, bonuses)."""
+        return list(self.data.get("rollups") or [])
+
     def part_label(self, part: str) -> str:
-        """A built-in part's name or a section's label, in the reader's language."""
-        found = next((s for s in self.sections() if s["key"] == part), None)
+        """A built-in part's name, a section's or a roll-up's label, in the reader's language."""
+        found = next((s for s in (*self.sections(), *self.rollups()) if s["key"] == part), None)
         return str(label_words(found.get("label"), part)) if found else part_label(part)
 
     def sections(self) -> list[dict[str, Any]]:
@@ -164,6 +171,7 @@ def parse(data: dict[str, Any]) -> TemplateSpec:
             sections,
             read_outcomes(data),
             read_streaks(data),
+            read_rollups(data),
         )
     except DomainError as exc:
         raise TemplateFormatError([_explain(exc)]) from exc
@@ -186,7 +194,7 @@ def _check_head(data: dict[str, Any], errors: list[str]) -> None:
 
 def _part_weights(data: dict[str, Any], errors: list[str]) -> dict[str, Decimal | None]:
     parts_raw = data.get("parts") or {}
-    known = (*PARTS, *section_keys(data))
+    known = (*PARTS, *section_keys(data), *rollup_keys(data))
     unknown = sorted(set(parts_raw) - set(known))
     if unknown:
         errors.append(

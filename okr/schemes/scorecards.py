@@ -93,7 +93,7 @@ def check_sections(c: Problems, data: dict[str, Any]) -> None:
         if key in keys:
             c.add(f"{place}.key", _("Section “%(key)s” is defined twice.", key=key))
         keys.add(key)
-        _check_label(c, section.get("label", key), f"{place}.label", key)
+        check_label(c, section.get("label", key), f"{place}.label", key)
         if section.get("self_assessed", False) not in (True, False):
             c.add(f"{place}.self_assessed", _("“self_assessed” must be true or false."))
         indicators = c.listing(section.get("indicators"), f"{place}.indicators", key)
@@ -104,7 +104,7 @@ def check_sections(c: Problems, data: dict[str, Any]) -> None:
             _check_indicator(c, indicator, f"{place}.indicators.{j}", seen)
 
 
-def _check_label(c: Problems, label: Any, place: str, key: str) -> None:
+def check_label(c: Problems, label: Any, place: str, key: str) -> None:
     texts = label.values() if isinstance(label, dict) else [label]
     if not all(isinstance(t, str) and t.strip() for t in texts):
         c.add(place, _("The label of “%(key)s” must be text, or text per language.", key=key))
@@ -118,7 +118,7 @@ def _check_indicator(c: Problems, item: Any, place: str, seen: set[str]) -> None
     if key in seen:
         c.add(f"{place}.key", _("Indicator “%(key)s” appears twice.", key=key))
     seen.add(key)
-    _check_label(c, item.get("label", key), f"{place}.label", key)
+    check_label(c, item.get("label", key), f"{place}.label", key)
     top = c.number(item.get("max"), f"{place}.max", _("The max points of “%(key)s”", key=key))
     if top is not None and top <= 0:
         c.add(f"{place}.max", _("The max points of “%(key)s” must be above 0.", key=key))

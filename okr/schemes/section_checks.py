@@ -13,6 +13,7 @@ from okr.domain.numbers import HUNDRED, fmt
 from okr.schemes.format import PARTS, part_label
 from okr.schemes.level_checks import check_levels
 from okr.schemes.problems import Problems, exact_number
+from okr.schemes.rollup_format import rollup_keys
 from okr.schemes.scorecards import section_keys
 
 
@@ -22,7 +23,7 @@ def check_parts(c: Problems, data: dict[str, Any]) -> dict[str, Decimal]:
     if not parts:
         c.add("parts", _("Give the weight of each part (kr, peer, interview, self)."))
     points = data.get("composite") == "points"
-    known = (*PARTS, *section_keys(data))
+    known = (*PARTS, *section_keys(data), *rollup_keys(data))
     weights: dict[str, Decimal] = {}
     for name, value in parts.items():
         if name not in known:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from okr.domain import cycle_rollup as cr
 from okr.domain import explain
 from okr.domain.attainment import attainment
 from okr.domain.band_conditions import BandCondition
@@ -83,6 +84,7 @@ CARDS = ReviewTemplate.of(
     points=True,
     sections=[CARD],
 )
+YEARLY = cr.CycleRollup("m", bonuses=(cr.YearEndBonus("a", D(4), outcome="x"),))
 WEIGHTED_CARD = ReviewTemplate.of({"card": 100}, sections=[CARD])
 ALL_90 = ReviewTemplate.of(
     {"interview": 100},
@@ -235,6 +237,42 @@ SCENARIOS: list[Scenario] = [
     lambda: outcomes_for(OUTCOMES, D(110), "top", {"department": 1}),
     lambda: streak_of(STREAK, [CycleResult(D(80), "low")] * 3),
     lambda: streak_of(STREAK, [CycleResult(D(95), "top")]),
+    lambda: cr.roll_up("p", cr.CycleRollup("m"), []),
+    lambda: composite(
+        ReviewTemplate.of({"p": 100}, points=True, rollups={"p": YEARLY}),
+        {},
+        rollups={"p": cr.roll_up("p", YEARLY, [cr.CycleResult("1", D(80), frozenset({"x"}))])},
+    ),
+    lambda: composite(
+        ReviewTemplate.of({"p": 100}, rollups={"p": cr.CycleRollup("m")}),
+        {},
+        rollups={"p": cr.roll_up("p", cr.CycleRollup("m"), [cr.CycleResult("1", D(80))])},
+    ),
+    lambda: cr.roll_up(
+        "p",
+        cr.CycleRollup(
+            "m",
+            cr.Of.SUM,
+            bonuses=(
+                cr.YearEndBonus("a", D(4), outcome="x"),
+                cr.YearEndBonus("b", D(2), top=3, cap=D(2)),
+                cr.YearEndBonus("c", D(1), outcome="y"),
+            ),
+        ),
+        [cr.CycleResult("1", D(80), frozenset({"x"}), 1), cr.CycleResult("2", D(90), rank=2)],
+    ),
+    lambda: cr.roll_up("p", cr.CycleRollup("m"), [cr.CycleResult("1", D(80))]),
+    lambda: cr.validate_rollup(cr.CycleRollup("")),
+    lambda: cr.validate_rollup(cr.CycleRollup("m", cycles="x")),
+    lambda: cr.validate_rollup(
+        cr.CycleRollup("m", bonuses=(cr.YearEndBonus("a", D(1), top=1),) * 2)
+    ),
+    lambda: cr.validate_rollup(cr.CycleRollup("m", bonuses=(cr.YearEndBonus("a", D(1)),))),
+    lambda: cr.validate_rollup(cr.CycleRollup("m", bonuses=(cr.YearEndBonus("a", D(1), top=0),))),
+    lambda: cr.validate_rollup(cr.CycleRollup("m", bonuses=(cr.YearEndBonus("a", D(0), top=1),))),
+    lambda: cr.validate_rollup(
+        cr.CycleRollup("m", bonuses=(cr.YearEndBonus("a", D(1), top=1, cap=D(0)),))
+    ),
     lambda: validate_streaks([STREAK, STREAK], ["low"]),
     lambda: validate_streaks([StreakRule("s", 1, When(high=D(90)), Consequence.WARNING)], []),
     lambda: validate_streaks([StreakRule("s", 2, When(), Consequence.WARNING)], []),
