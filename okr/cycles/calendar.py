@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from okr.cycles.models import Cycle
-from okr.domain.cadence import Cadence, CheckinPeriod, checkin_period
+from okr.domain.cadence import Cadence
 from okr.errors import Invalid
 
 CADENCES = {
@@ -100,17 +100,3 @@ def set_calendar(cycle: Cycle, calendar: CycleCalendar, version: int | None = No
     cycle.checkin_cadence = str(calendar.cadence)
     cycle.planning_opens, cycle.planning_closes = calendar.planning
     cycle.assessment_opens, cycle.assessment_closes = calendar.assessment
-
-
-def current_period(cycle: Cycle, today: date) -> CheckinPeriod:
-    """The check-in period holding today, clipped to the cycle."""
-    period = checkin_period(cycle.checkin_cadence, min(max(today, cycle.start), cycle.end))
-    return CheckinPeriod(period.cadence, max(period.start, cycle.start), min(period.end, cycle.end))
-
-
-def window_state(window: Window, today: date) -> str | None:
-    """ "upcoming", "open" or "closed" for a set window, None for an unset one."""
-    opens, closes = window
-    if opens is None or closes is None:
-        return None
-    return "upcoming" if today < opens else "open" if today <= closes else "closed"

@@ -45,11 +45,6 @@ class CheckinPeriod:
             return month
         return f"{month}-D{min((self.start.day - 1) // 10 + 1, 3)}"
 
-    @property
-    def dekad(self) -> int | None:
-        """1, 2 or 3 (上旬, 中旬, 下旬) for a dekad, else None."""
-        return int(self.label[-1]) if self.cadence is Cadence.DEKAD else None
-
 
 def checkin_period(cadence: Cadence | str, day: date) -> CheckinPeriod:
     """The check-in period of the cadence that holds the day."""

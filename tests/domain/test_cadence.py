@@ -39,7 +39,7 @@ def test_dekads_tile_the_month_without_gap_or_overlap():
             assert not seen or period.start.toordinal() == seen[-1].end.toordinal() + 1
             seen.append(period)
         day = date.fromordinal(day.toordinal() + 1)
-    assert len(seen) == 36 and {p.dekad for p in seen} == {1, 2, 3}
+    assert len(seen) == 36 and {p.label[-2:] for p in seen} == {"D1", "D2", "D3"}
 
 
 def test_an_unknown_cadence_is_refused():

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from okr.cycles.calendar import CycleCalendar, current_period, set_calendar
+from okr.cycles.calendar import CycleCalendar, set_calendar
 from okr.cycles.models import Cycle
 from okr.cycles.services import change_status, create_cycle
 from okr.domain.cadence import Cadence
@@ -138,13 +138,3 @@ def test_only_hr_sees_or_saves_a_calendar(client, login, make_person, december):
     assert _save(client, december).status_code == 403
     db.session.expire_all()
     assert db.session.get(Cycle, december.id).checkin_cadence == "weekly"
-
-
-def test_the_current_period_follows_the_cadence_within_the_cycle(app, december):
-    assert current_period(december, date(2026, 12, 15)).label == "2026-W51"
-    december.checkin_cadence = "dekad"
-    period = current_period(december, date(2026, 12, 15))
-    assert (period.start, period.end, period.dekad) == (date(2026, 12, 11), date(2026, 12, 20), 2)
-    december.checkin_cadence = "weekly"
-    first = current_period(december, date(2026, 12, 1))  # the week began on 30 November
-    assert (first.start, first.end) == (date(2026, 12, 1), date(2026, 12, 6))
