@@ -30,6 +30,7 @@ from okr.extensions import db
 from okr.flags.models import StreakAction
 from okr.org.models import Person
 from okr.people.filters import in_departments
+from okr.reviews.cycle_results import company_rank
 from okr.reviews.models import Appraisal, Review, ReviewTemplate
 from okr.schemes.format import TemplateSpec
 
@@ -54,9 +55,7 @@ def _company_ranks(template_ids: list[int]) -> Subquery:
     return (
         select(
             Appraisal.id.label("id"),
-            func.rank()
-            .over(partition_by=Appraisal.review_id, order_by=Appraisal.composite.desc())
-            .label("rank"),
+            company_rank().label("rank"),
         )
         .join(Review, Review.id == Appraisal.review_id)
         .join(ReviewTemplate, ReviewTemplate.id == Review.template_id)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import Over, func, select
 
 from okr.cycles.models import Cycle
 from okr.domain.cycle_rollup import CycleResult
@@ -41,6 +41,11 @@ def _within(period: Cycle, family: str):  # type: ignore[no-untyped-def]
     )
 
 
+def company_rank() -> Over:  # type: ignore[type-arg]
+    """A result's rank among its review's results by composite, ties sharing a rank."""
+    return func.rank().over(partition_by=Appraisal.review_id, order_by=Appraisal.composite.desc())
+
+
 def rolled_results(
     period: Cycle, family: str, person_ids: Sequence[int]
 ) -> dict[int, list[CycleResult]]:
@@ -48,9 +53,7 @@ def rolled_results(
     ranked = (
         select(
             Appraisal.id.label("appraisal_id"),
-            func.rank()
-            .over(partition_by=Appraisal.review_id, order_by=Appraisal.composite.desc())
-            .label("company_rank"),
+            company_rank().label("company_rank"),
         )
         .join(Review, Review.id == Appraisal.review_id)
         .join(Cycle, Cycle.id == Review.cycle_id)

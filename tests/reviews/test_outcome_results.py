@@ -108,6 +108,7 @@ def test_a_record_without_outcome_rules_keeps_the_hash_it_had(app, make_person, 
     data = asdict(record)
     assert data.pop("outcomes") == []
     assert data.pop("self_points") == []  # nor self-assessed sections (okr.reviews.self_points)
+    assert data.pop("consequences") == [] and data.pop("rollups") == []  # nor streaks, roll-ups
     data.pop("content_hash")
     canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     assert record.content_hash == hashlib.sha256(canonical.encode()).hexdigest()
