@@ -29,8 +29,7 @@ from tests.factories import (
     rated_and_final,
 )
 from tests.helpers import text
-from tests.reviews.rollup_months import AWARD, month
-from tests.reviews.test_rollup_reviews import yearly_spec
+from tests.reviews.rollup_months import AWARD, month, yearly_spec
 
 
 def _org(app, make_person, make_department, *, per_manager=2, tag=""):
