@@ -5,7 +5,7 @@ earlier cycles again", finalize). NULL for every existing review: when an earlie
 happened was not kept, and the page says it is not recorded. Downgrade drops the column.
 
 Revision ID: a4c9e2f7b813
-Revises: d7e3a9b5c2f4
+Revises: f2a8c6d4e1b9
 Create Date: 2026-12-02 17:10:00.000000
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 import okr.db
 
 revision = "a4c9e2f7b813"
-down_revision = "d7e3a9b5c2f4"
+down_revision = "f2a8c6d4e1b9"
 branch_labels = None
 depends_on = None
 
