@@ -27,6 +27,7 @@ from okr.domain.streaks import CycleResult, StreakRule, streak_of
 from okr.errors import Invalid, StaleEdit
 from okr.explain import describe
 from okr.extensions import db
+from okr.flags.carry import carry_points, take_back
 from okr.flags.models import StreakAction
 from okr.org.models import Person
 from okr.people.filters import in_departments
@@ -206,6 +207,16 @@ def _met(specs: dict[int, TemplateSpec], appraisal: Appraisal, key: str) -> MetS
     raise Invalid({"note": "not-met"})
 
 
+def _act_on_run(met: MetStreak) -> StreakAction | None:
+    """The act already made on this run (on any of its cycles), if any."""
+    acts = db.session.scalars(
+        select(StreakAction).where(
+            StreakAction.appraisal_id.in_(met.run_ids), StreakAction.streak_key == met.rule.key
+        )
+    )
+    return _covering(list(acts), met)
+
+
 def act(
     specs: dict[int, TemplateSpec],
     appraisal: Appraisal,
@@ -219,16 +230,7 @@ def act(
     Raises Invalid when the rule is not met by that run, StaleEdit when it is already in force
     or was changed since the page was drawn (`opened`: the version the page showed, None: no row)."""
     met = _met(specs, appraisal, key)
-    action = _covering(
-        list(
-            db.session.scalars(
-                select(StreakAction).where(
-                    StreakAction.appraisal_id.in_(met.run_ids), StreakAction.streak_key == key
-                )
-            )
-        ),
-        met,
-    )
+    action = _act_on_run(met)
     if action is None:
         if opened is not None:
             raise StaleEdit()
@@ -248,7 +250,9 @@ def act(
         action.note, action.run, action.acted_by_id = note, met.run, actor.id
         action.appraisal_id = met.appraisal_id  # acted on again: on the run as it is now
         action.acted_at, action.undone_at, action.undone_by_id = _now(), None, None
+    action.points, action.cycles = met.rule.points, met.cycles
     db.session.flush()
+    carry_points(action, met.label)  # a points consequence: into the next period
     return action
 
 
@@ -256,6 +260,7 @@ def undo(action: StreakAction, actor: Person, opened: int | None) -> None:
     """Undo an act in force (who, when); a stale or repeated undo raises StaleEdit."""
     if action.undone_at is not None or action.version != opened:
         raise StaleEdit()
+    take_back(action)  # its carried points, unless their appraisal is finalized
     action.undone_at, action.undone_by_id = _now(), actor.id
     db.session.flush()
 

@@ -137,9 +137,10 @@ def act(appraisal_id: int, key: str) -> Response:
             current_user,
             form.opened_version,
         )
-    except Invalid:
+    except Invalid as exc:
         db.session.rollback()
-        return _index(422, _("This streak rule is not met by that run any more."))
+        message = exc.errors.get("carry") or _("This streak rule is not met by that run any more.")
+        return _index(422, message)
     except StaleEdit:
         db.session.rollback()
         return _index(409, _("Someone acted on this streak meanwhile; the page shows it now."))
@@ -159,6 +160,9 @@ def undo(action_id: int) -> Response:
         return _index(422, _("The form expired; reload the page."))
     try:
         streak_rules.undo(action, current_user, form.opened_version)
+    except Invalid as exc:
+        db.session.rollback()
+        return _index(422, exc.errors["carry"])
     except StaleEdit:
         db.session.rollback()
         return _index(409, _("Someone changed this act meanwhile; the page shows it now."))
