@@ -185,3 +185,18 @@ def test_the_carried_points_show_in_results_xlsx_and_the_record(app, login, org)
     with app.test_request_context(headers={"Accept-Language": "en"}):
         record = build_record(org.appraisal(person, following).id)
     assert ("连续两季低于90：扣1分: 2026 Q1 · 2026 Q2", "-1") in record.adjustments
+
+
+def test_a_review_opened_by_the_job_gets_the_waiting_points_once(login, org, run_jobs):
+    from okr.cycles.services import create_cycle
+    from okr.reviews.open_job import start_opening
+
+    person = org.staff[0]
+    _act(login(org.hr), org, person)
+    cycle = create_cycle("quarter", QUARTERS[2], make_current=True)
+    days = (QUARTERS[2],) * 3
+    start_opening("Q3 考核", cycle, org.template, [t.id for t in org.teams], days, org.hr)
+    db.session.commit()
+    run_jobs()
+    (row,) = _carried()
+    assert (row.cycle_id, row.person_id, row.points) == (cycle.id, person.id, Decimal(-1))
