@@ -155,6 +155,7 @@ def job_kinds() -> None:
 def connect_signals() -> None:
     """Features that hear what happens in a feature below them (blinker signals)."""
     from okr.auth.sessions import connect as connect_sessions
+    from okr.flags.carry import connect as connect_carry
     from okr.objectives.progress import connect as connect_progress
     from okr.plans.services import connect as connect_plans
     from okr.reviews.cycle_templates import connect as connect_cycle_templates
@@ -163,6 +164,7 @@ def connect_signals() -> None:
     connect_progress()
     connect_plans()
     connect_cycle_templates()
+    connect_carry()
 
 
 def init_app(app: Flask) -> None:

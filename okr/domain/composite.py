@@ -14,8 +14,8 @@
   value leaves it missing. Its year-end bonuses are added to the weighted sum as the seed says
   ("年度考核综合分加4分"), outside the adjustments' caps (a bonus is capped only by its own cap).
 * Adjustments: each occurrence adds its kind's signed points (fixed, or chosen within the
-  kind's range); free-form points with a reason only where the template allows them; total
-  bonus and total deduction are each capped by the template's caps, where it has them.
+  kind's range); free-form points only where the template allows them, a streak rule's
+  carried points always; bonus and deduction totals are capped by the template's caps.
 * Composite = weighted sum + year-end bonuses + capped bonus - capped deduction, floored at 0; it is NOT
   capped above: bonuses can lift it past the scale (e.g. 103 of 100), the derivation says so.
 * Grade = the band the composite reaches; an improvement plan is needed when the template
@@ -60,6 +60,7 @@ class Adjustment:
     note: str = ""
     points: Decimal | None = None
     free: bool = False
+    carried: bool = False  # a streak rule's points carried here: counted even without free_form
 
     @classmethod
     def free_form(cls, reason: str, points: Number) -> Adjustment:
@@ -124,6 +125,8 @@ def apply_adjustments(
 
 def _item_points(template: ReviewTemplate, item: Adjustment) -> tuple[Decimal, Step]:
     """An adjustment's signed points and the step that says how, or why it cannot count."""
+    if item.carried and item.points:
+        return item.points, Step.of("adjust.carried", kind=item.kind, points=item.points)
     if item.free:
         if not template.free_form:
             raise InvalidAdjustment("adjust.free_form_refused", {"kind": item.kind})

@@ -106,6 +106,9 @@ STEP_TEMPLATES: dict[str, str] = {
     "adjust.item": N_("{kind}: {count} × {each} = {points}"),
     "adjust.item_ranged": N_("{kind} ({low} to {high}): {count} × {each} = {points}"),
     "adjust.free": N_("{kind}: {points} (free-form, the template allows it)"),
+    "adjust.carried": N_(
+        "{kind}: {points} (a streak rule's consequence, carried into this period)"
+    ),
     "adjust.bonus_capped": N_("Bonus {raw} capped at {cap}."),
     "adjust.deduction_capped": N_("Deduction {raw} capped at {cap}."),
     "adjust.total": N_("Adjustments: +{bonus} − {deduction} = {net}"),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from okr.db import UTCDateTime, utcnow
+from okr.db import Exact, UTCDateTime, utcnow
 from okr.extensions import db
 from okr.org.models import Person
 
@@ -32,6 +33,10 @@ class StreakAction(db.Model):
     undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # A `points` consequence: the points carried into the next period and the run's cycles
+    # (labels, oldest first) that the carried adjustment's reason names (okr.flags.carry).
+    points: Mapped[Decimal | None] = mapped_column(Exact)
+    cycles: Mapped[list[str] | None] = mapped_column(JSON)
 
     acted_by: Mapped[Person] = relationship(foreign_keys=[acted_by_id], lazy="raise")
     undone_by: Mapped[Person | None] = relationship(foreign_keys=[undone_by_id], lazy="raise")

@@ -27,6 +27,7 @@ from okr.domain.streaks import CycleResult, StreakRule, streak_of
 from okr.errors import Invalid, StaleEdit
 from okr.explain import describe
 from okr.extensions import db
+from okr.flags.carry import carry_points, take_back
 from okr.flags.models import StreakAction
 from okr.org.models import Person
 from okr.people.filters import in_departments
@@ -45,8 +46,16 @@ class MetStreak:
     run: int
     cycles: list[str]  # the run's cycle labels, oldest first
     explanation: str
-    action: StreakAction | None = None
+    run_ids: list[int]  # the run's appraisals, oldest first
+    action: StreakAction | None = None  # the act made on this run (anchored on one of run_ids)
     person: Person | None = None
+
+    @property
+    def continued(self) -> list[str]:
+        """The run's cycles after the one its act is anchored on (the run went on since)."""
+        if self.action is None or self.action.appraisal_id not in self.run_ids:
+            return []
+        return self.cycles[self.run_ids.index(self.action.appraisal_id) + 1 :]
 
 
 def _company_ranks(template_ids: list[int]) -> Subquery:
@@ -152,23 +161,31 @@ def met_streaks(
                         verdict.run,
                         [r[4] for r in rows[len(rows) - verdict.run :]],
                         describe(verdict.step.code, verdict.step.params, words),
+                        [r[5] for r in rows[len(rows) - verdict.run :]],
                     )
                 )
     found.sort(key=lambda m: (m.name, m.person_id, m.rule.key))
     return found
 
 
+def _covering(acts: list[StreakAction], met: MetStreak) -> StreakAction | None:
+    """The act made on this run: anchored on one of its cycles (the one in force first, then
+    the newest anchor), however many cycles the run went on for since."""
+    mine = [a for a in acts if a.streak_key == met.rule.key and a.appraisal_id in met.run_ids]
+    mine.sort(key=lambda a: (a.undone_at is None, met.run_ids.index(a.appraisal_id)))
+    return mine[-1] if mine else None
+
+
 def with_actions(found: list[MetStreak]) -> list[MetStreak]:
     """The shown streaks with their acts (who, when) and people (one query each, even for none)."""
-    ids = sorted({m.appraisal_id for m in found})
-    acts = {
-        (a.appraisal_id, a.streak_key): a
-        for a in db.session.scalars(
+    ids = sorted({i for m in found for i in m.run_ids})
+    acts = list(
+        db.session.scalars(
             select(StreakAction)
             .where(StreakAction.appraisal_id.in_(ids))
             .options(joinedload(StreakAction.acted_by), joinedload(StreakAction.undone_by))
         )
-    }
+    )
     people = {
         p.id: p
         for p in db.session.scalars(
@@ -178,7 +195,7 @@ def with_actions(found: list[MetStreak]) -> list[MetStreak]:
         )
     }
     for m in found:
-        m.action = acts.get((m.appraisal_id, m.rule.key))
+        m.action = _covering(acts, m)
         m.person = people[m.person_id]
     return found
 
@@ -188,6 +205,16 @@ def _met(specs: dict[int, TemplateSpec], appraisal: Appraisal, key: str) -> MetS
         if m.appraisal_id == appraisal.id and m.rule.key == key:
             return m
     raise Invalid({"note": "not-met"})
+
+
+def _act_on_run(met: MetStreak) -> StreakAction | None:
+    """The act already made on this run (on any of its cycles), if any."""
+    acts = db.session.scalars(
+        select(StreakAction).where(
+            StreakAction.appraisal_id.in_(met.run_ids), StreakAction.streak_key == met.rule.key
+        )
+    )
+    return _covering(list(acts), met)
 
 
 def act(
@@ -203,11 +230,7 @@ def act(
     Raises Invalid when the rule is not met by that run, StaleEdit when it is already in force
     or was changed since the page was drawn (`opened`: the version the page showed, None: no row)."""
     met = _met(specs, appraisal, key)
-    action = db.session.scalar(
-        select(StreakAction).where(
-            StreakAction.appraisal_id == appraisal.id, StreakAction.streak_key == key
-        )
-    )
+    action = _act_on_run(met)
     if action is None:
         if opened is not None:
             raise StaleEdit()
@@ -225,8 +248,11 @@ def act(
         if action.undone_at is None or action.version != opened:
             raise StaleEdit()
         action.note, action.run, action.acted_by_id = note, met.run, actor.id
+        action.appraisal_id = met.appraisal_id  # acted on again: on the run as it is now
         action.acted_at, action.undone_at, action.undone_by_id = _now(), None, None
+    action.points, action.cycles = met.rule.points, met.cycles
     db.session.flush()
+    carry_points(action, met.label)  # a points consequence: into the next period
     return action
 
 
@@ -234,6 +260,7 @@ def undo(action: StreakAction, actor: Person, opened: int | None) -> None:
     """Undo an act in force (who, when); a stale or repeated undo raises StaleEdit."""
     if action.undone_at is not None or action.version != opened:
         raise StaleEdit()
+    take_back(action)  # its carried points, unless their appraisal is finalized
     action.undone_at, action.undone_by_id = _now(), actor.id
     db.session.flush()
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -74,10 +75,20 @@ def index() -> Response:
     return _index()
 
 
+RULE_FIELDS = ("cycles", "below", "inclusive", "level", "department")
+"""The query arguments the rule form reads; any other (a page number, a stray one) is ignored."""
+
+
+def _page_args() -> dict[str, str]:
+    """The page's query arguments the page reads (the rule, the department, the two pages)."""
+    known = (*RULE_FIELDS, "page", "streaks_page")
+    return {k: v for k, v in request.args.items() if k in known}
+
+
 def _index(status: int = 200, problem: str | None = None) -> Response:
-    asked = request.args.copy()
-    asked.pop("page", None)
-    asked.pop("streaks_page", None)
+    """The page for the query arguments sent: a refused act or undo posts them too, so it draws
+    the same page with its pagers."""
+    asked = MultiDict([(k, v) for k, v in request.args.items(multi=True) if k in RULE_FIELDS])
     form = RuleForm(formdata=asked or None)
     specs = flags.template_specs()
     levels = flags.grade_levels(specs)
@@ -100,7 +111,8 @@ def _index(status: int = 200, problem: str | None = None) -> Response:
         page=page,
         met=met,
         met_paging=met_paging,
-        met_args={k: v for k, v in request.args.items() if k != "streaks_page"},
+        met_args={k: v for k, v in _page_args().items() if k != "streaks_page"},
+        page_args=_page_args(),
         act_form=StreakActForm(),
         problem=problem,
         status=status,
@@ -125,13 +137,14 @@ def act(appraisal_id: int, key: str) -> Response:
             current_user,
             form.opened_version,
         )
-    except Invalid:
+    except Invalid as exc:
         db.session.rollback()
-        return _index(422, _("This streak rule is not met by that run any more."))
+        message = exc.errors.get("carry") or _("This streak rule is not met by that run any more.")
+        return _index(422, message)
     except StaleEdit:
         db.session.rollback()
         return _index(409, _("Someone acted on this streak meanwhile; the page shows it now."))
-    return redirect(url_for(".index"), code=303)
+    return redirect(url_for(".index", **_page_args()), code=303)
 
 
 @bp.post("/streaks/actions/<int:action_id>/undo")
@@ -147,7 +160,10 @@ def undo(action_id: int) -> Response:
         return _index(422, _("The form expired; reload the page."))
     try:
         streak_rules.undo(action, current_user, form.opened_version)
+    except Invalid as exc:
+        db.session.rollback()
+        return _index(422, exc.errors["carry"])
     except StaleEdit:
         db.session.rollback()
         return _index(409, _("Someone changed this act meanwhile; the page shows it now."))
-    return redirect(url_for(".index"), code=303)
+    return redirect(url_for(".index", **_page_args()), code=303)

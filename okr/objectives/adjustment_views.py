@@ -89,7 +89,9 @@ class AdjustmentPanel:
 def _rows(items: list[Adjustment], scheme: CycleScheme | None) -> list[AdjustmentRow]:
     labels = scheme.spec.glossary().kinds if scheme else {}
     return [
-        AdjustmentRow(a, _("Free-form"), None)
+        AdjustmentRow(a, _("Streak rule"), None)
+        if a.streak_action_id is not None
+        else AdjustmentRow(a, _("Free-form"), None)
         if a.kind is None
         else AdjustmentRow(
             a, labels.get(a.kind, a.kind), f"{a.count} × {signed(a.points / a.count)}"

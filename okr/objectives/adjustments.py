@@ -100,7 +100,10 @@ def can_manage(viewer: Person, person: Person) -> bool:
 
 
 def may_delete(viewer: Person, adjustment: Adjustment) -> bool:
-    """Whoever recorded an adjustment may take it back; admins may remove any."""
+    """Whoever recorded an adjustment may take it back; admins may remove any. A streak rule's
+    carried points are taken back only by undoing HR's act on the flags page."""
+    if adjustment.streak_action_id is not None:
+        return False
     return viewer.is_admin or adjustment.author_id == viewer.id
 
 
@@ -237,7 +240,11 @@ def add_adjustment(
 
 
 def delete_adjustment(adjustment: Adjustment, cycle: Cycle) -> None:
-    """Take an adjustment back while the cycle is not closed."""
+    """Take an adjustment back while the cycle is not closed (not a streak rule's points)."""
     _ensure_open(cycle)
+    if adjustment.streak_action_id is not None:
+        raise Invalid(
+            {"_": _("These points follow a streak rule: undo HR's act on the flags page.")}
+        )
     db.session.delete(adjustment)
     db.session.flush()

@@ -195,5 +195,10 @@ class Adjustment(db.Model):
     reason: Mapped[str] = mapped_column(String(300))
     author_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A streak rule's points carried into this cycle (okr.flags.carry): the act it comes from,
+    # once (unique); None for a bonus or deduction recorded by hand.
+    streak_action_id: Mapped[int | None] = mapped_column(
+        ForeignKey("streak_action.id", ondelete="CASCADE"), unique=True
+    )
 
     author: Mapped[Person] = relationship(foreign_keys=[author_id], lazy="raise")

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from okr.calibration.board import load_review
 from okr.extensions import db
 from okr.files.xlsx import SheetLayout, write_sheet
+from okr.flags.carry import carried_in
 from okr.jobs.exports import XLSX, Export, export_kind
 from okr.org.models import Person
 from okr.people.filters import subtree
@@ -72,6 +73,7 @@ def results_workbook(spec: TemplateSpec, review: Review, groups: list[RankingGro
         + [spec.part_label(p) for p in parts]
         + [_("Composite"), _("Grade"), _("Final grade"), _("Rank"), _("Released")]
         + [neutralise(h) for h in outcome_headers(spec)]
+        + ([_("Streak rule points carried")] if _carries(spec) else [])
     )
     scores = range(5, 5 + len(parts) + 1)  # each part's points, then the composite
     layout = SheetLayout(formats=dict.fromkeys(scores, SCORE_FORMAT))
@@ -79,11 +81,17 @@ def results_workbook(spec: TemplateSpec, review: Review, groups: list[RankingGro
     return write_sheet(_("Results"), header, (row_of(g, r) for g in groups for r in g.rows), layout)
 
 
+def _carries(spec: TemplateSpec) -> bool:
+    """Whether the template has a streak rule whose points are carried into the next period."""
+    return any(rule.points is not None for rule in spec.domain.streaks)
+
+
 def _row_maker(spec: TemplateSpec, review: Review, parts: list[str]) -> Callable[..., list[Any]]:
     yes, no = _("yes"), _("no")
     rules = spec.domain.outcomes
     ranks = CompanyRanks(review.id) if needs_company_rank(spec) else None
     tops = HighestValues(spec, review.id)
+    carried = carried_in(review) if _carries(spec) else None
 
     def row_of(group: RankingGroup, row: Any) -> list[Any]:
         a = row.appraisal
@@ -101,6 +109,8 @@ def _row_maker(spec: TemplateSpec, review: Review, parts: list[str]) -> Callable
             grade = a.final_grade or a.grade
             found = outcomes_of(spec, a, row.composite, grade, company, tops.of(a))
             cells += outcome_cells(rules, found)
+        if carried is not None:  # a streak rule's points, in the composite already
+            cells.append(carried.get(a.person_id))
         return cells
 
     return row_of

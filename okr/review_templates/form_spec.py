@@ -7,6 +7,7 @@ comes back beside its field (``bands.2.min`` -> the third kept band row's thresh
 
 from __future__ import annotations
 
+import copy
 import json
 from decimal import Decimal
 from typing import Any
@@ -92,21 +93,31 @@ def _condition_data(row: BandForm) -> dict[str, Any]:
     }
 
 
-def spec_data(form: TemplateForm) -> dict[str, Any]:
-    """The form as a template dict; rows left empty are dropped (the rows kept are remembered).
+def spec_data(form: TemplateForm, stored: dict[str, Any]) -> dict[str, Any]:
+    """The stored template with the form's fields put over it; rows left empty are dropped (the
+    rows kept are remembered).
 
-    Criteria that are not valid JSON are reported together with the form's other problems.
+    Everything the form does not show (json_only_parts: sections, outcomes, streaks, roll-ups,
+    the composite kind, the weights of sections and roll-ups) is kept exactly as stored, and
+    the quotas and plan grades keep their stored order, so saving the form unchanged changes
+    nothing. Criteria that are not valid JSON are reported with the form's other problems.
     """
     bands, kinds = _kept_rows(form)
-    data = {
+    data = copy.deepcopy(stored)
+    typed = {p: _text(getattr(form, f"weight_{p}").number) or "0" for p in PARTS}
+    parts = {
+        **{p: w for p, w in typed.items() if p in stored.get("parts", {}) or w != "0"},
+        **{p: w for p, w in stored.get("parts", {}).items() if p not in PARTS},
+    }
+    data |= {
         "name": form.name.data or "",
         "description": form.description.data or "",
         "total_scale": _text(form.total_scale.number),
         "attainment_cap": _text(form.attainment_cap.number / HUNDRED),
         "min_peer_raters": (form.min_peer_raters.data or "1").strip(),
-        "parts": {p: _text(getattr(form, f"weight_{p}").number) or "0" for p in PARTS},
+        "parts": parts,
         "criteria": {},
-        **_band_fields(bands),
+        **_band_fields(bands, stored),
         "adjustments": {
             "kinds": [_kind_data(k) for k in kinds],
             "free_form": bool(form.free_form.data),
@@ -149,8 +160,23 @@ def _kept_rows(form: TemplateForm) -> tuple[list[BandForm], list[KindForm]]:
     return [b for _i, b in bands], [k for _i, k in kinds]
 
 
-def _band_fields(bands: list[BandForm]) -> dict[str, Any]:
+def _in_stored_order(found: list[str], stored: list[str]) -> list[str]:
+    """The labels found, those already stored first in their stored order, then the new ones."""
+    return [s for s in stored if s in found] + [f for f in found if f not in stored]
+
+
+def _band_fields(bands: list[BandForm], stored: dict[str, Any]) -> dict[str, Any]:
     """The bands with the quotas and improvement-plan grades ticked on their rows."""
+    fields = _typed_bands(bands)
+    quotas = fields["quotas"]
+    order = _in_stored_order(list(quotas), list(stored.get("quotas") or {}))
+    fields["quotas"] = {label: quotas[label] for label in order}
+    plans = stored.get("improvement_plan_grades") or []
+    fields["improvement_plan_grades"] = _in_stored_order(fields["improvement_plan_grades"], plans)
+    return fields
+
+
+def _typed_bands(bands: list[BandForm]) -> dict[str, Any]:
     return {
         "bands": [
             {
@@ -229,3 +255,15 @@ def criteria_preview(form: TemplateForm) -> Any:
     except json.JSONDecodeError:
         return None
     return value if isinstance(value, dict) else None
+
+
+def json_only_parts(spec: dict[str, Any]) -> list[str]:
+    """The parts of a template the form does not show (kept as stored when it is saved)."""
+    found = [
+        (spec.get("composite") == "points", _("the points composite (a scorecard)")),
+        (bool(spec.get("sections")), _("scorecard sections")),
+        (bool(spec.get("outcomes")), _("rewards and penalties")),
+        (bool(spec.get("streaks")), _("streak rules")),
+        (bool(spec.get("rollups")), _("roll-ups over cycles")),
+    ]
+    return [words for present, words in found if present]

@@ -15,12 +15,18 @@ from flask_login import current_user, login_required
 
 from okr.access import admin_required, ensure
 from okr.domain.steps import Step
-from okr.explain import NO_GLOSSARY, describe
+from okr.explain import NO_GLOSSARY, describe, word_list
 from okr.extensions import db
 from okr.labels import pct
 from okr.review_templates import simulator
 from okr.review_templates.blueprint import bp
-from okr.review_templates.form_spec import attach_problems, criteria_preview, form_data, spec_data
+from okr.review_templates.form_spec import (
+    attach_problems,
+    criteria_preview,
+    form_data,
+    json_only_parts,
+    spec_data,
+)
 from okr.review_templates.forms import ButtonForm, ImportForm, TemplateForm
 from okr.review_templates.services import (
     copy_template,
@@ -76,6 +82,7 @@ def _edit_page(
         used_by=reviews_using([template.id]).get(template.id, []),
         sections=sections or {},
         preview=criteria_preview(form),
+        json_only=word_list(json_only_parts(template.spec)),
         status=status,
     )
 
@@ -169,7 +176,9 @@ def edit(template_id: int) -> Response:
     if not form.validate_on_submit():
         return _edit_page(form, template, status=422 if form.is_submitted() else 200)
     try:
-        saved, changed = save_template(template, spec_data(form), form.base.data or None)
+        saved, changed = save_template(
+            template, spec_data(form, template.spec), form.base.data or None
+        )
     except TemplateInvalid as exc:
         return _edit_page(form, template, attach_problems(form, exc.problems), 422)
     _flash_saved(saved, template, changed)

@@ -19,6 +19,7 @@ from okr.jobs.registry import job_kind
 from okr.jobs.runner import JobContext
 from okr.jobs.services import submit
 from okr.org.models import Person
+from okr.reviews import signals
 from okr.reviews.cycle_results import refresh_rollup_sources
 from okr.reviews.models import Appraisal, Review, ReviewTemplate
 from okr.reviews.opening import (
@@ -96,6 +97,7 @@ def run_open(context: JobContext) -> None:
         done += inserted
         context.progress(done, total)
         context.checkpoint()
+    signals.appraisals_opened.send(review)
     refresh_rollup_sources(
         review, parse(db.session.get_one(ReviewTemplate, review.template_id).spec)
     )

@@ -18,6 +18,7 @@ from okr.errors import Invalid
 from okr.extensions import db
 from okr.org.models import Person
 from okr.org.queries import department_subtree_ids
+from okr.reviews import signals
 from okr.reviews.cycle_results import refresh_rollup_sources
 from okr.reviews.models import Appraisal, Review, ReviewTemplate, review_department
 from okr.schemes.format import parse
@@ -41,6 +42,7 @@ def open_review(
     covered = covered_departments(department_ids)
     review = new_review(name, cycle, template, department_ids, deadlines, actor)
     created = sum(appraising(review, cycle, covered, chunk=None))
+    signals.appraisals_opened.send(review)
     refresh_rollup_sources(review, parse(template.spec))
     if counts is not None:
         counts.update(created=created, skipped=population(covered) - created)

@@ -145,6 +145,10 @@ def _adjustments(spec: TemplateSpec, rows: list[Adjustment]) -> list[DomainAdjus
     allows them)."""
     found: list[DomainAdjustment] = []
     for row in rows:
+        if row.streak_action_id is not None:  # a streak rule's points (okr.flags.carry)
+            reason = f"{row.reason} (#{row.id})"
+            found.append(DomainAdjustment(reason, points=row.points, carried=True))
+            continue
         if row.kind is None:
             found.append(DomainAdjustment.free_form(f"{row.reason} (#{row.id})", row.points))
             continue

@@ -232,6 +232,10 @@ SCENARIOS: list[Scenario] = [
     lambda: composite(FREE, {"kr": 1}, [Adjustment.free_form("helped a colleague", 2)]),
     lambda: composite(FREE, {"kr": 1}, [Adjustment.free_form("nothing", 0)]),
     lambda: composite(TEMPLATE, {"kr": 1, "peer": 1}, [Adjustment.free_form("late", -1)]),
+    # a streak rule's points carried into the period: counted where free-form is refused
+    lambda: composite(
+        TEMPLATE, {"kr": 1, "peer": 1}, [Adjustment("连续两季低于90", points=-1, carried=True)]
+    ),
     lambda: ReviewTemplate.of({"kr": 100}, adjustment_kinds=[AdjustmentKind.ranged("a", -1, 2)]),
     lambda: grade_for(TEMPLATE.bands, "60"),
     lambda: outcomes_for(OUTCOMES, D(110), "top", {"department": 1}),
