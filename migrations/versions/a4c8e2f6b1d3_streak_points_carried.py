@@ -14,7 +14,7 @@ import okr.db
 
 # revision identifiers, used by Alembic.
 revision = 'a4c8e2f6b1d3'
-down_revision = 'd7e3a9b5c2f4'
+down_revision = 'a4c9e2f7b813'
 branch_labels = None
 depends_on = None
 
