@@ -38,6 +38,7 @@ from okr.reviews.forms import (
     step_of_field,
     with_ratings,
 )
+from okr.reviews.kr_indicators import fed_lines
 from okr.reviews.models import Appraisal
 from okr.reviews.queries import inputs_of, plan_url
 from okr.reviews.self_points import self_values_shown, side_by_side
@@ -121,7 +122,12 @@ def _interview_page(
         steps=INTERVIEW_STEPS,
         progress=progress,
         fields=_fields(form),
-        sections=section_fields(spec, None, self_values_shown(appraisal, current_user.id)),
+        sections=section_fields(
+            spec,
+            None,
+            self_values_shown(appraisal, current_user.id),
+            fed_lines(spec, inputs.links),
+        ),
         self_points=side_by_side(
             spec, self_values_shown(appraisal, current_user.id), appraisal.indicator_values or {}
         ),

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, select
 
 from okr.extensions import db
-from okr.objectives.models import Adjustment, Objective
+from okr.objectives.models import Adjustment, KeyResult, Objective
+from okr.reviews.kr_indicators import links_of
 from okr.reviews.models import Appraisal, PeerForm, Review
 from okr.reviews.scoring import Breakdown, compute
 from okr.schemes.format import TemplateSpec
@@ -26,6 +27,7 @@ class Inputs:
     objectives: dict[int, list[Objective]] = field(default_factory=lambda: defaultdict(list))
     forms: dict[int, list[PeerForm]] = field(default_factory=lambda: defaultdict(list))
     adjustments: dict[int, list[Adjustment]] = field(default_factory=lambda: defaultdict(list))
+    links: dict[int, dict[str, KeyResult]] = field(default_factory=dict)
 
     def breakdown(self, spec: TemplateSpec, appraisal: Appraisal) -> Breakdown:
         return compute(
@@ -34,6 +36,7 @@ class Inputs:
             self.objectives.get(appraisal.person_id, []),
             self.forms.get(appraisal.id, []),
             self.adjustments.get(appraisal.person_id, []),
+            links=self.links.get(appraisal.person_id, {}),
         )
 
 
@@ -62,6 +65,7 @@ def _inputs(
         .order_by(Adjustment.id)
     ):
         found.adjustments[a.person_id].append(a)
+    found.links = links_of(review.cycle_id, person_ids)
     return found
 
 
