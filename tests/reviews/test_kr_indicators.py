@@ -81,7 +81,7 @@ def test_a_broken_kr_rule_is_refused_at_its_place_in_both_languages(app, rule, p
         if language == "en":
             assert words in found[place]
         else:
-            assert "关键结果" in found[place] or "score" in found[place], found[place]
+            assert "“kr”" in found[place] or "关键结果" in found[place], found[place]
 
 
 def test_a_self_assessed_section_cannot_be_fed_by_key_results(app):
@@ -171,6 +171,11 @@ def test_two_peoples_key_results_give_their_exact_points(month, login, admin):
     body = text(interview)
     assert 'name="indicator-satisfaction-survey"' not in body  # read-only, no field
     assert "from key result «用户满意度提升», 7% → 3.5 points." in body
+    chinese = login(month["manager"]).get(
+        f"/reviews/appraisals/{one.id}/interview?step=result", headers={"Accept-Language": "zh-CN"}
+    )
+    assert "用户满意度调查：取自关键结果«用户满意度提升»，7% → 3.5 分。" in text(chinese)
+    assert "品牌曝光度：取自关键结果«品牌曝光次数»，600次：达成率 60%。" in text(chinese)
     spec = validate(kr_fed_scheme())[1]
     finalize(db.session.get(Appraisal, one.id), spec)
     db.session.commit()
