@@ -6,6 +6,7 @@ the exact points, the missing case, who may link, the simulator's input, and the
 from __future__ import annotations
 
 import copy
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -108,6 +109,24 @@ def test_the_simulator_takes_the_key_results_points_and_attainment(app):
     with pytest.raises(InputsInvalid) as refused:
         read_inputs(spec, {"sections": too_many})
     assert [p for p, _m in refused.value.problems] == ["sections.satisfaction.survey"]
+
+
+def test_the_simulator_page_asks_for_what_the_key_result_gives(client, login, admin):
+    login(admin)
+    data = {"spec_json": json.dumps(kr_fed_scheme(), ensure_ascii=False), "raters": "3"}
+    page = client.post("/reviews/templates/simulate", data=data | {"reload": "1"})
+    assert 'name="sections-satisfaction-survey"' in text(page)
+    assert "From the person&#39;s key result: its points, at most 10." in page.get_data(
+        as_text=True
+    ) or "From the person's key result: its points, at most 10." in text(page)
+    fields = {
+        "sections-satisfaction-survey": "3.5",
+        "sections-satisfaction-complaints": "2",
+        "sections-brand-exposure": "60",
+        "sections-brand-reputation": "280",
+    }
+    response = client.post("/reviews/templates/simulate", data=data | fields)
+    assert 'id="sim-composite">11.3<' in text(response)
 
 
 # A real review -------------------------------------------------------------------------------
