@@ -177,15 +177,7 @@ def compute(
     parts = _parts(spec, appraisal, objectives, forms, interview_ratings)
     fractions = {Part(p.part): (p.fraction if p.weight > 0 else None) for p in parts.values()}
     values = appraisal.indicator_values or {} if indicator_values is None else indicator_values
-    if links is None:
-        links = links_for_appraisal(spec, appraisal.review_id, appraisal.person_id)
-    fed = fed_values(spec, links)
-    values = with_fed(values, fed)
-    own, points = section_parts(spec, values)
-    both = self_assessed_steps(spec, appraisal, values)  # both columns, before the sum
-    for key, item in own.items():
-        lines = [f.step for f in fed if f.section == key]
-        item.steps = (*(s for s in both if s.params["section"] == key), *lines, *item.steps)
+    own, points = _own_sections(spec, appraisal, values, links)
     parts.update(own)
     rolled_parts, rolled = rollup_parts(spec, stored_results(appraisal.rollup_sources or {}))
     parts.update(rolled_parts)
@@ -200,6 +192,23 @@ def compute(
     if result is not None:
         steps.extend(result.steps)
     return Breakdown(parts, result, tuple(steps), problems)
+
+
+def _own_sections(
+    spec: TemplateSpec, appraisal: Appraisal, values: SectionValues, links: Links | None
+) -> tuple[dict[str, PartResult], dict[str, Decimal | None]]:
+    """The sections from the values entered and the linked key results (read when not given),
+    with the lines of both self-assessed columns and of the key results, before each sum."""
+    if links is None:
+        links = links_for_appraisal(spec, appraisal.review_id, appraisal.person_id)
+    fed = fed_values(spec, links)
+    values = with_fed(values, fed)
+    own, points = section_parts(spec, values)
+    both = self_assessed_steps(spec, appraisal, values)  # both columns, before the sum
+    for key, item in own.items():
+        lines = [f.step for f in fed if f.section == key]
+        item.steps = (*(s for s in both if s.params["section"] == key), *lines, *item.steps)
+    return own, points
 
 
 def _missing(parts: dict[str, PartResult]) -> list[Step]:
