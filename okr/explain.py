@@ -83,6 +83,7 @@ WORD_PARAMS = frozenset(
     {"criterion", "key", "titles", "label", "kind", "rater", "part", "scope", "rule", "source"}
     | {"section", "indicator", "outcome", "gives", "streak", "consequence", "cycles", "family"}
     | {"missing", "grades", "tier", "first", "second", "after", "before", "text", "reason"}
+    | {"title"}
 )
 _MATH = re.compile(r"^[-+−×÷()%\d.\s]+$")
 _DECIMAL = re.compile(r"(?<![\d.])-?\d+\.\d+(?![\d.])")

@@ -380,3 +380,92 @@ def test_hold_key_results_of_before_keep_their_partial_credit(empty_database):
         assert not columns & {"hold_scoring", "hold_strict"}
         assert items == old_items
         db.engine.dispose()
+
+
+def test_key_results_of_before_feed_no_indicator(empty_database):
+    """b4f2c8e61a37: key_result.indicator is added empty (NULL) on every existing key result,
+    which keeps its figures; downgrade drops it and keeps the row."""
+    from datetime import UTC, datetime
+
+    import okr.db
+    from okr.org.models import Department, Person
+
+    app = create_app({"DATABASE_URL": empty_database, "SECRET_KEY": "x"})
+    with app.app_context():
+        upgrade(revision="d7e3a9b5c2f4")
+        team = Department(name="新媒体部")
+        db.session.add(team)
+        db.session.flush()
+        owner = Person(
+            name="李伟", email="lw@example.com", department_id=team.id, password_hash="x"
+        )
+        db.session.add(owner)
+        db.session.flush()
+        cycle_id = _old_cycle()
+        now = datetime(2026, 11, 2, tzinfo=UTC)
+        objective = sa_table(
+            "objective",
+            *(column(n) for n in ("cycle_id", "level", "title", "description", "owner_id")),
+            *(column(n) for n in ("progress_rule", "status", "review_comment", "position")),
+            column("weight", okr.db.Exact),
+            column("created_at", okr.db.UTCDateTime),
+            column("updated_at", okr.db.UTCDateTime),
+            column("version"),
+        )
+        db.session.execute(
+            objective.insert().values(
+                cycle_id=cycle_id,
+                level="individual",
+                title="新媒体运营",
+                description="",
+                owner_id=owner.id,
+                progress_rule="own_krs",
+                status="approved",
+                review_comment="",
+                position=0,
+                weight=Decimal(100),
+                created_at=now,
+                updated_at=now,
+                version=1,
+            )
+        )
+        objective_id = db.session.execute(text("SELECT id FROM objective")).scalar_one()
+        key_result = sa_table(
+            "key_result",
+            *(column(n) for n in ("objective_id", "title", "unit", "kind", "position", "source")),
+            *(column(n) for n in ("last_note", "version", "hold_strict")),
+            column("tiers", JSON),
+            *(column(n, okr.db.Exact) for n in ("weight", "start", "target", "progress")),
+        )
+        db.session.execute(
+            key_result.insert().values(
+                objective_id=objective_id,
+                title="品牌曝光次数",
+                unit="次",
+                kind="increase",
+                position=0,
+                source="manual",
+                last_note="",
+                version=1,
+                hold_strict=False,
+                tiers=[],
+                weight=Decimal(100),
+                start=Decimal(0),
+                target=Decimal(1000),
+                progress=Decimal("0.6"),
+            )
+        )
+        db.session.commit()
+        upgrade()
+        rows = db.session.execute(text("SELECT title, indicator, progress FROM key_result")).all()
+        assert [(r[0], r[1], Decimal(str(r[2]))) for r in rows] == [
+            ("品牌曝光次数", None, Decimal("0.6"))
+        ]
+        db.session.commit()
+        downgrade(revision="d7e3a9b5c2f4")
+        columns = {c["name"] for c in inspect(db.engine).get_columns("key_result")}
+        assert "indicator" not in columns
+        titles = db.session.execute(text("SELECT title FROM key_result")).scalars().all()
+        assert titles == ["品牌曝光次数"]
+        db.session.commit()
+        db.engine.dispose()

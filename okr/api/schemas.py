@@ -80,6 +80,11 @@ class KeyResultSchema(ma.Schema):
     confidence = ma.fields.String(allow_none=True, required=True)
     progress = decimal(required=True)
     last_checkin_at = ma.fields.AwareDateTime(allow_none=True, required=True)
+    indicator = ma.fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "The scorecard indicator it feeds (section.indicator), or null"},
+    )
 
 
 class KeyResultDetailSchema(KeyResultSchema):

@@ -8,6 +8,9 @@ a refused value comes back beside its field.
 A section marked ``self_assessed`` (seed 002's 自考核) also has its fields on the person's
 self-assessment, with the same names and the same checks; what the person enters is kept in
 ``self_indicator_values`` and shown beside the reviewer's points, which alone count.
+
+An indicator fed by the person's key result (rule ``kr``, okr.reviews.kr_indicators) has no
+field: nothing typed for it is read, and its section shows it read-only with its derivation.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from okr.explain import error_message
 from okr.reviews.models import Appraisal
 from okr.reviews.self_points import self_values_shown, side_by_side
 from okr.schemes.format import TemplateSpec
-from okr.schemes.scorecards import indicator_hint, label_words, self_assessed
+from okr.schemes.scorecards import indicator_hint, kr_fed, label_words, self_assessed
 
 PREFIX = "indicator-"
 
@@ -48,7 +51,8 @@ def _indicators(
     for section in spec.sections():
         if only is None or section["key"] in only:
             for item in section["indicators"]:
-                yield section, item
+                if not kr_fed(item):
+                    yield section, item
 
 
 def with_indicators(
@@ -101,6 +105,8 @@ def checked_indicators(
             continue
         entered: dict[str, str] = {}
         for indicator in indicator_section.indicators:
+            if indicator.kr_fed:
+                continue  # its key result's value, never what is typed
             name = field_name(indicator_section.key, indicator.key)
             text = str(form_data.get(name, "") or "").strip()
             if not text:
@@ -140,23 +146,30 @@ class SectionFields:
     max_points: str
     fields: list[str]
     self_points: dict[str, str] = field(default_factory=dict)  # field name -> the person's
+    fed: list[str] = field(default_factory=list)  # key-result-fed indicators' derivation lines
 
 
 def section_fields(
     spec: TemplateSpec,
     only: set[str] | None = None,
     self_values: dict[str, dict[str, str]] | None = None,
+    fed: dict[str, list[str]] | None = None,
 ) -> list[SectionFields]:
     """The sections in the template's order (those in `only`, when given), each with its
     indicators' field names and, for a self-assessed one, the person's points from
-    `self_values` (given only to those who may see them)."""
+    `self_values` (given only to those who may see them); `fed`: each section's
+    key-result-fed indicators as derivation lines (okr.reviews.kr_indicators.fed_lines)."""
     found = []
     for section in spec.sections():
         if only is not None and section["key"] not in only:
             continue
         domain = spec.domain.section(section["key"])
         assert domain is not None
-        names = [field_name(section["key"], item["key"]) for item in section["indicators"]]
+        names = [
+            field_name(section["key"], item["key"])
+            for item in section["indicators"]
+            if not kr_fed(item)
+        ]
         own = (self_values or {}).get(section["key"], {}) if self_assessed(section) else {}
         found.append(
             SectionFields(
@@ -165,6 +178,7 @@ def section_fields(
                 fmt(domain.max_points),
                 names,
                 {field_name(section["key"], k): v for k, v in own.items()},
+                (fed or {}).get(section["key"], []),
             )
         )
     return found

@@ -38,10 +38,12 @@ from okr.reviews.forms import (
     step_of_field,
     with_ratings,
 )
+from okr.reviews.kr_indicators import fed_lines
 from okr.reviews.models import Appraisal
 from okr.reviews.queries import inputs_of, plan_url
 from okr.reviews.self_points import self_values_shown, side_by_side
 from okr.reviews.services import INTERVIEW_STEPS, spec_of
+from okr.schemes.format import TemplateSpec
 from okr.unit_of_work import reload_as_stored
 from okr.web import form_errors, invalid_status, render, wants_fragment
 
@@ -121,7 +123,7 @@ def _interview_page(
         steps=INTERVIEW_STEPS,
         progress=progress,
         fields=_fields(form),
-        sections=section_fields(spec, None, self_values_shown(appraisal, current_user.id)),
+        sections=_sections(spec, appraisal, inputs.links),
         self_points=side_by_side(
             spec, self_values_shown(appraisal, current_user.id), appraisal.indicator_values or {}
         ),
@@ -135,6 +137,13 @@ def _interview_page(
         plan_url=plan_url(appraisal.id),
         **kw,
     )
+
+
+def _sections(spec: TemplateSpec, appraisal: Appraisal, links: Any) -> list[Any]:
+    """The result step's fieldsets: the person's own points where they may be seen, and the
+    key-result-fed indicators read-only with their derivation."""
+    shown = self_values_shown(appraisal, current_user.id)
+    return section_fields(spec, None, shown, fed_lines(spec, links))
 
 
 def _step_url(appraisal_id: int, step: str) -> str:

@@ -150,7 +150,10 @@ def interview_progress(appraisal: Appraisal, spec: TemplateSpec) -> dict[str, bo
     rated = dict(appraisal.interview_ratings or {})
     entered = appraisal.indicator_values or {}
     asked = [rated.get(c.key) for c in criteria] + [
-        entered.get(s.key, {}).get(i.key) for s in spec.domain.sections for i in s.indicators
+        entered.get(s.key, {}).get(i.key)
+        for s in spec.domain.sections
+        for i in s.indicators
+        if not i.kr_fed  # its key result's value: nothing to enter
     ]
     return {
         "purpose": bool(notes.get("purpose")),

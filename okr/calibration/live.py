@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, select
 
 from okr.extensions import db
-from okr.objectives.models import Adjustment, Objective
+from okr.objectives.models import Adjustment, KeyResult, Objective
+from okr.reviews.kr_indicators import fed_keys, links_of
 from okr.reviews.models import Appraisal, PeerForm, Review
 from okr.reviews.scoring import Breakdown, compute
 from okr.schemes.format import TemplateSpec
@@ -26,14 +27,20 @@ class Inputs:
     objectives: dict[int, list[Objective]] = field(default_factory=lambda: defaultdict(list))
     forms: dict[int, list[PeerForm]] = field(default_factory=lambda: defaultdict(list))
     adjustments: dict[int, list[Adjustment]] = field(default_factory=lambda: defaultdict(list))
+    links: dict[int, dict[str, KeyResult]] | None = None  # read at the first breakdown
+    scope: tuple[int, Select[tuple[int]] | Collection[int]] | None = None  # cycle, people
 
     def breakdown(self, spec: TemplateSpec, appraisal: Appraisal) -> Breakdown:
+        if self.links is None:  # one query, only for a template with key-result-fed indicators
+            fed = bool(fed_keys(spec)) and self.scope is not None
+            self.links = links_of(*self.scope) if fed and self.scope is not None else {}
         return compute(
             spec,
             appraisal,
             self.objectives.get(appraisal.person_id, []),
             self.forms.get(appraisal.id, []),
             self.adjustments.get(appraisal.person_id, []),
+            links=self.links.get(appraisal.person_id, {}),
         )
 
 
@@ -62,6 +69,7 @@ def _inputs(
         .order_by(Adjustment.id)
     ):
         found.adjustments[a.person_id].append(a)
+    found.scope = (review.cycle_id, person_ids)
     return found
 
 

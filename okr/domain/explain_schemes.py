@@ -19,6 +19,17 @@ SCHEME_STEPS: dict[str, str] = {
     "indicator.points": N_("{indicator}: {points} of {max} points, as entered."),
     "indicator.deductions": N_("{indicator}: {max} + {count} × {each} = {points} (floored at 0)."),
     "indicator.attainment": N_("{indicator}: {progress} × {max} = {points} points."),
+    "indicator.kr_points": N_("{indicator}: {points} of {max} points, its key result's."),
+    "indicator.from_kr": N_("{indicator}: from key result «{title}», {value} → {points} points."),
+    "indicator.from_kr_attainment": N_(
+        "{indicator}: from key result «{title}», {value}: attainment {points}."
+    ),
+    "indicator.kr_not_linked": N_(
+        "{indicator}: no key result of the person is linked to it: missing (never counted as 0)."
+    ),
+    "indicator.kr_no_value": N_(
+        "{indicator}: key result «{title}» has no value yet: missing (never counted as 0)."
+    ),
     "section.sum": N_("{section}: {terms} = {points} of {max} points."),
     "section.incomplete": N_(
         "{section} has no value yet for {missing}: not scored (never counted as 0)."
@@ -119,6 +130,7 @@ SCHEME_ERRORS: dict[str, str] = {
         "The parts' points add up to {points} = {sum}, not the total scale {scale}."
     ),
     "indicator.points_out_of_range": N_("{indicator} takes 0 to {max} points, not {points}."),
+    "indicator.negative_percent": N_("{indicator} takes an attainment from 0%, not {value}%."),
     "indicator.bad_count": N_("{indicator} needs a whole count from 0, not {count}."),
     "indicator.unknown": N_("{indicator} is not an indicator of {section}."),
     "outcome.duplicate": N_("The reward or penalty {outcome} is defined twice."),

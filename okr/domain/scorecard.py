@@ -7,7 +7,11 @@ The seeds' scorecards give each indicator (考核指标) its 分值 (max points)
   the count entered, floored at 0;
 * ``value``: the measured value scored by a key-result rule (okr.domain.krspec): a per-unit
   or tiers rule gives its points exactly (seed 003: "每提高1%,得0.5分,最高得10分"); any other
-  kind gives its attainment (0..1) times the max.
+  kind gives its attainment (0..1) times the max;
+* ``kr``: fed by the person's key result linked to the indicator (okr.reviews.kr_indicators),
+  ``score`` saying how: ``points``, the key result's own exact points (a per-unit or tiers key
+  result whose max points are the indicator's), or ``attainment``, its attainment in percent
+  times the max, capped at the template's attainment cap.
 
 A section's points are the exact sum of its indicators' points, so 5.5 of 20 plus 5.8 of 10
 is 11.3 whatever the maxima. An indicator with no value leaves its section missing (never
@@ -34,6 +38,14 @@ class Rule(StrEnum):
     POINTS = "points"
     DEDUCTIONS = "deductions"
     VALUE = "value"
+    KR = "kr"
+
+
+class KRScore(StrEnum):
+    """What a key-result-fed indicator takes from its key result."""
+
+    POINTS = "points"
+    ATTAINMENT = "attainment"
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,12 @@ class Indicator:
     rule: Rule
     each: Decimal | None = None
     spec: KeyResultSpec | None = None
+    score: KRScore | None = None
+    cap: Decimal = Decimal(1)
+
+    @property
+    def kr_fed(self) -> bool:
+        return self.rule is Rule.KR
 
     @classmethod
     def points(cls, key: str, max_points: Number) -> Indicator:
@@ -60,6 +78,11 @@ class Indicator:
     @classmethod
     def value(cls, key: str, max_points: Number, spec: KeyResultSpec) -> Indicator:
         return cls(key, to_decimal(max_points), Rule.VALUE, spec=spec)
+
+    @classmethod
+    def kr(cls, key: str, max_points: Number, score: KRScore, cap: Number = 1) -> Indicator:
+        """Fed by a key result: its points, or its attainment in percent (capped at `cap`)."""
+        return cls(key, to_decimal(max_points), Rule.KR, score=score, cap=to_decimal(cap))
 
 
 @dataclass(frozen=True)
@@ -134,6 +157,8 @@ def _indicator_points(indicator: Indicator, entered: Decimal) -> tuple[Decimal, 
             points=points,
         )
         return points, [step]
+    if indicator.rule is Rule.KR:
+        return _kr_points(indicator, entered)
     assert indicator.spec is not None
     result = attainment(indicator.spec, entered)
     steps = list(result.steps)
@@ -146,6 +171,24 @@ def _indicator_points(indicator: Indicator, entered: Decimal) -> tuple[Decimal, 
         )
     )
     return points, steps
+
+
+def _kr_points(indicator: Indicator, entered: Decimal) -> tuple[Decimal, list[Step]]:
+    """A key result's points as they are (0 to the max), or its attainment percent × the max."""
+    top, key = indicator.max_points, indicator.key
+    if indicator.score is KRScore.POINTS:
+        if not ZERO <= entered <= top:
+            raise InvalidRating(
+                "indicator.points_out_of_range",
+                {"indicator": key, "points": fmt(entered), "max": fmt(top)},
+            )
+        return entered, [Step.of("indicator.kr_points", indicator=key, points=entered, max=top)]
+    if entered < 0:
+        raise InvalidRating("indicator.negative_percent", {"indicator": key, "value": fmt(entered)})
+    progress = min(entered / 100, indicator.cap)
+    points = progress * top
+    step = Step.of("indicator.attainment", indicator=key, progress=progress, max=top, points=points)
+    return points, [step]
 
 
 @in_domain_context

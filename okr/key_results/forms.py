@@ -21,6 +21,13 @@ class SourcedKeyResultForm(KeyResultForm):
         validators=[Optional()],
         description=_l("The id your data pipeline or file uses for this key result"),
     )
+    indicator = SelectField(
+        _l("Feeds the scorecard indicator"),
+        choices=options([("", _l("none"))]),
+        default="",
+        validate_choice=False,
+        description=_l("Its value gives this indicator's points on the owner's appraisal"),
+    )
 
 
 class SourceForm(FlaskForm):

@@ -11,12 +11,14 @@ from flask_login import current_user, login_required
 from okr.access import ensure
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
-from okr.forms import ActionForm
+from okr.forms import ActionForm, options
 from okr.key_results.blueprint import bp
 from okr.key_results.forms import SourcedKeyResultForm as KeyResultForm
 from okr.key_results.sources import set_source
 from okr.objectives import access
+from okr.objectives.definition import KeyResultData
 from okr.objectives.forms import hold_values, key_result_data
+from okr.objectives.indicator_links import indicator_choices
 from okr.objectives.models import KeyResult, Objective
 from okr.objectives.rules import (
     format_tiers,
@@ -39,6 +41,7 @@ def _stored(kr: KeyResult) -> dict[str, object]:
     values["tiers"] = format_tiers(kr.tiers or [])
     values["confirm_gaps"] = has_tier_gap(kr.tiers or [])
     values |= {"source": kr.source, "source_key": kr.source_key or ""}
+    values["indicator"] = kr.indicator or ""
     return values | hold_values(kr.hold_scoring, kr.hold_strict)
 
 
@@ -63,9 +66,17 @@ def _after_save(
     return redirect(url_for("okrs.objective", objective_id=objective_id), code=303)
 
 
+def _data(form: KeyResultForm) -> KeyResultData:
+    """The form's definition and the indicator it feeds (checked by the services)."""
+    data = key_result_data(form)
+    data.indicator = form.indicator.data or None
+    return data
+
+
 def _form_page(
     form: KeyResultForm, objective: Objective, kr: KeyResult | None, stale: bool = False
 ) -> Response:
+    form.indicator.choices = options([("", _("none")), *indicator_choices(objective)])
     return render(
         "key_results/form.html",
         form=form,
@@ -84,9 +95,7 @@ def new(objective_id: int) -> Response:
     if form.validate_on_submit():
         notices: list[str] = []
         try:
-            kr, warnings = add_key_result(
-                objective, key_result_data(form), current_user, notices=notices
-            )
+            kr, warnings = add_key_result(objective, _data(form), current_user, notices=notices)
             set_source(kr, form.source.data, form.source_key.data or "")
         except Invalid as exc:
             form_errors(form, exc)
@@ -108,7 +117,7 @@ def edit(kr_id: int) -> Response:
         notices: list[str] = []
         try:
             warnings = update_key_result(
-                kr, key_result_data(form), current_user, form.opened_version, notices=notices
+                kr, _data(form), current_user, form.opened_version, notices=notices
             )
             set_source(kr, form.source.data, form.source_key.data or "")
         except Invalid as exc:

@@ -71,6 +71,8 @@ class KeyResultData:
     """Hold kinds: "pass_fail" or "proportional" (None: met or not met); other kinds: None."""
     hold_strict: bool = False
     """Hold kinds: the target itself is not enough ("> 5%"); other kinds: False."""
+    indicator: str | None = None
+    """The scorecard indicator it feeds ("section.indicator"; okr.objectives.indicator_links)."""
 
 
 def check_weight(weight: Decimal | None, field: str = "weight") -> Decimal:

@@ -124,6 +124,9 @@ class KeyResult(db.Model):
     # upload under the external id a data pipeline knows (unique across the company when set).
     source: Mapped[str] = mapped_column(String(12), default="manual", server_default="manual")
     source_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # The scorecard indicator it feeds on its owner's appraisal ("section.indicator" of a
+    # key-result-fed indicator of the cycle's review template; okr.reviews.kr_indicators).
+    indicator: Mapped[str | None] = mapped_column(String(120))
     # Latest state, copied from the newest check-in so pages need not read the log.
     current: Mapped[Decimal | None] = mapped_column(Exact)
     confidence: Mapped[str | None] = mapped_column(String(12))

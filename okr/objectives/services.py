@@ -19,7 +19,8 @@ from okr.extensions import db
 from okr.labels import status_label
 from okr.objectives.approval import reopen_if_broken
 from okr.objectives.changes import load_objective, record_change
-from okr.objectives.definition import SPEC_FIELDS, KeyResultData, apply_definition, check_weight
+from okr.objectives.definition import SPEC_FIELDS, KeyResultData, check_weight
+from okr.objectives.indicator_links import defined
 from okr.objectives.models import KeyResult, Objective
 from okr.objectives.progress import lock_chain, refresh_key_result, refresh_objective_chain
 from okr.objectives.queries import allowed_parents
@@ -242,7 +243,7 @@ def add_key_result(
     objective = load_objective(objective.id)
     _ensure_planning(objective.cycle)
     kr = KeyResult(objective_id=objective.id, position=len(objective.key_results))
-    warnings = apply_definition(kr, data)
+    warnings = defined(kr, objective, data)
     db.session.add(kr)
     objective.key_results.append(kr)
     refresh_key_result(kr, objective.cycle.attainment_cap)
@@ -271,9 +272,9 @@ def update_key_result(
     _check_version(kr, version)
     objective = objective_for(kr)
     _ensure_planning(objective.cycle)
-    fields = ("title", "unit", "weight", *SPEC_FIELDS)
+    fields = ("title", "unit", "weight", *SPEC_FIELDS, "indicator")
     before = {f: _shown(getattr(kr, f)) for f in fields}
-    warnings = apply_definition(kr, data)
+    warnings = defined(kr, objective, data)
     changed = _changes(before, {f: _shown(getattr(kr, f)) for f in fields})
     refresh_key_result(kr, objective.cycle.attainment_cap)
     db.session.flush()

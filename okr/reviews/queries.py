@@ -18,10 +18,11 @@ from werkzeug.routing import BuildError
 from okr.cycles.models import Cycle
 from okr.db import local_date, utcnow
 from okr.extensions import db
-from okr.objectives.models import Adjustment, Objective
+from okr.objectives.models import Adjustment, KeyResult, Objective
 from okr.objectives.queries import individual_objectives
 from okr.org.models import Person
 from okr.org.queries import report_ids_query
+from okr.reviews.kr_indicators import links_of
 from okr.reviews.models import Appraisal, PeerForm, Review, ReviewTemplate
 from okr.reviews.scoring import Breakdown, compute
 from okr.schemes.format import TemplateSpec
@@ -96,12 +97,13 @@ class Inputs:
     objectives: list[Objective] = field(default_factory=list)
     forms: list[PeerForm] = field(default_factory=list)
     adjustments: list[Adjustment] = field(default_factory=list)
+    links: dict[str, KeyResult] = field(default_factory=dict)  # okr.reviews.kr_indicators
 
 
 def inputs_of(
     review: Review, appraisals: list[Appraisal], *, with_key_results: bool = False
 ) -> dict[int, Inputs]:
-    """What each appraisal is computed from (as services.inputs_for), three queries for all."""
+    """What each appraisal is computed from (as services.inputs_for), four queries for all."""
     found = {a.id: Inputs() for a in appraisals}
     if not appraisals:
         return found
@@ -119,11 +121,15 @@ def inputs_of(
         .order_by(Adjustment.id)
     ):
         by_person[adjustment.person_id].adjustments.append(adjustment)
+    for person_id, links in links_of(review.cycle_id, list(by_person)).items():
+        by_person[person_id].links = links
     return found
 
 
 def live(spec: TemplateSpec, appraisal: Appraisal, inputs: Inputs) -> Breakdown:
-    return compute(spec, appraisal, inputs.objectives, inputs.forms, inputs.adjustments)
+    return compute(
+        spec, appraisal, inputs.objectives, inputs.forms, inputs.adjustments, links=inputs.links
+    )
 
 
 # The list of reviews -------------------------------------------------------------------

@@ -28,6 +28,7 @@ from okr.domain.scorecard import score_section
 from okr.domain.steps import Step, steps_from_data, steps_to_data
 from okr.domain.template import Part
 from okr.objectives.models import Adjustment, Objective
+from okr.reviews.kr_indicators import Links, fed_values, links_for_appraisal, with_fed
 from okr.reviews.models import Appraisal, PeerForm
 from okr.reviews.parts import PartResult
 from okr.reviews.rollup_parts import rollup_parts, stored_results
@@ -167,21 +168,20 @@ def compute(
     *,
     interview_ratings: dict[str, str] | None = None,
     indicator_values: SectionValues | None = None,
+    links: Links | None = None,
 ) -> Breakdown:
     """Every part, the composite and the grade with the whole derivation (nothing stored).
 
     `interview_ratings` and `indicator_values` stand in for the stored ones, to show what
-    typed ratings and values would give.
+    typed ratings and values would give. `links` are the person's key results linked to
+    indicators (okr.reviews.kr_indicators), read for this appraisal when not given.
     """
     if interview_ratings is None:
         interview_ratings = dict(appraisal.interview_ratings or {})
     parts = _parts(spec, appraisal, objectives, forms, interview_ratings)
     fractions = {Part(p.part): (p.fraction if p.weight > 0 else None) for p in parts.values()}
     values = appraisal.indicator_values or {} if indicator_values is None else indicator_values
-    own, points = section_parts(spec, values)
-    both = self_assessed_steps(spec, appraisal, values)  # both columns, before the sum
-    for key, item in own.items():
-        item.steps = (*(s for s in both if s.params["section"] == key), *item.steps)
+    own, points = _own_sections(spec, appraisal, values, links)
     parts.update(own)
     rolled_parts, rolled = rollup_parts(spec, stored_results(appraisal.rollup_sources or {}))
     parts.update(rolled_parts)
@@ -196,6 +196,23 @@ def compute(
     if result is not None:
         steps.extend(result.steps)
     return Breakdown(parts, result, tuple(steps), problems)
+
+
+def _own_sections(
+    spec: TemplateSpec, appraisal: Appraisal, values: SectionValues, links: Links | None
+) -> tuple[dict[str, PartResult], dict[str, Decimal | None]]:
+    """The sections from the values entered and the linked key results (read when not given),
+    with the lines of both self-assessed columns and of the key results, before each sum."""
+    if links is None:
+        links = links_for_appraisal(spec, appraisal.review_id, appraisal.person_id)
+    fed = fed_values(spec, links)
+    values = with_fed(values, fed)
+    own, points = section_parts(spec, values)
+    both = self_assessed_steps(spec, appraisal, values)  # both columns, before the sum
+    for key, item in own.items():
+        lines = [f.step for f in fed if f.section == key]
+        item.steps = (*(s for s in both if s.params["section"] == key), *lines, *item.steps)
+    return own, points
 
 
 def _missing(parts: dict[str, PartResult]) -> list[Step]:

@@ -14,7 +14,9 @@
 ```
 
 A rule is ``points`` (entered against the max), ``deductions`` (the max plus ``each`` per
-occurrence) or any key-result kind with its fields (okr.domain.krspec).
+occurrence), any key-result kind with its fields (okr.domain.krspec), or ``kr`` with a
+``score`` (``points`` or ``attainment``): fed by the person's key result linked to the
+indicator (okr.reviews.kr_indicators), never typed on the appraisal.
 """
 
 from __future__ import annotations
@@ -27,14 +29,20 @@ from flask_babel import gettext as _
 from okr.domain.errors import DomainError
 from okr.domain.krspec import Direction, KeyResultSpec, KRKind
 from okr.domain.numbers import to_decimal
-from okr.domain.scorecard import Indicator, Rule, Section
+from okr.domain.scorecard import Indicator, KRScore, Rule, Section
 from okr.domain.tiers import Tier
 from okr.schemes.levels import Words
 from okr.schemes.problems import Problems, number_text
 
 KR_FIELDS = ("start", "target", "step", "points_per_step", "max_points")
-RULE_KINDS = (Rule.POINTS, Rule.DEDUCTIONS, *KRKind)
-RULE_FIELDS = {"kind", "each", "direction", "tiers", *KR_FIELDS}
+RULE_KINDS = (Rule.POINTS, Rule.DEDUCTIONS, *KRKind, Rule.KR)
+RULE_FIELDS = {"kind", "each", "direction", "tiers", "score", *KR_FIELDS}
+
+
+def kr_fed(item: Mapping[str, Any]) -> bool:
+    """Whether an indicator takes its value from the person's linked key result."""
+    rule = item.get("rule")
+    return isinstance(rule, dict) and rule.get("kind") == Rule.KR
 
 
 def label_words(label: Any, key: str) -> object:
@@ -62,6 +70,12 @@ def indicator_hint(item: Mapping[str, Any]) -> str:
     rule, top = item["rule"], item["max"]
     if rule["kind"] == Rule.POINTS:
         return _("Points given, 0 to %(max)s.", max=top)
+    if rule["kind"] == Rule.KR and rule.get("score") == KRScore.POINTS:
+        return _("From the person's key result: its points, at most %(max)s.", max=top)
+    if rule["kind"] == Rule.KR:
+        return _(
+            "From the person's key result: its attainment in percent × %(max)s points.", max=top
+        )
     if rule["kind"] == Rule.DEDUCTIONS:
         return _(
             "How many times: %(max)s points, %(each)s each time, not below 0.",
@@ -102,6 +116,11 @@ def check_sections(c: Problems, data: dict[str, Any]) -> None:
         seen: set[str] = set()
         for j, indicator in enumerate(indicators):
             _check_indicator(c, indicator, f"{place}.indicators.{j}", seen)
+            if self_assessed(section) and isinstance(indicator, dict) and kr_fed(indicator):
+                c.add(
+                    f"{place}.indicators.{j}.rule",
+                    _("A self-assessed section cannot have indicators fed by key results."),
+                )
 
 
 def check_label(c: Problems, label: Any, place: str, key: str) -> None:
@@ -136,9 +155,36 @@ def _check_indicator(c: Problems, item: Any, place: str, seen: set[str]) -> None
     unknown = sorted(set(rule) - RULE_FIELDS)
     if unknown:
         c.add(f"{place}.rule", _("Unknown fields: %(fields)s.", fields=", ".join(unknown)))
+    if rule["kind"] == Rule.KR:
+        _check_kr_rule(c, rule, f"{place}.rule", key)
+        return
+    if "score" in rule:
+        c.add(f"{place}.rule.score", _("Only a rule of kind “kr” takes a “score”."))
     for name in ("each", *KR_FIELDS):
         if rule.get(name) is not None:
             c.number(rule[name], f"{place}.rule.{name}", f"{key}.{name}")
+
+
+def _check_kr_rule(c: Problems, rule: Mapping[str, Any], place: str, key: str) -> None:
+    """A key-result-fed rule: a score (points or attainment) and none of a scoring rule's fields:
+    the key result linked to the indicator carries its own rule."""
+    if rule.get("score") not in tuple(KRScore):
+        c.add(
+            f"{place}.score",
+            _(
+                "The rule of “%(key)s” takes its value from a key result: give “score”: “points” or “attainment”.",
+                key=key,
+            ),
+        )
+    extra = sorted(set(rule) - {"kind", "score"})
+    if extra:
+        c.add(
+            place,
+            _(
+                "A key-result-fed rule has no fields of its own besides “score” (the key result carries the rule): %(fields)s.",
+                fields=", ".join(extra),
+            ),
+        )
 
 
 # Reading -----------------------------------------------------------------------------------
@@ -160,8 +206,10 @@ def _spec(rule: Mapping[str, Any]) -> KeyResultSpec:
     return KeyResultSpec(KRKind(rule["kind"]), direction=direction, tiers=tiers, **numbers)
 
 
-def _indicator(item: Mapping[str, Any]) -> Indicator:
+def _indicator(item: Mapping[str, Any], cap: str) -> Indicator:
     key, rule, top = str(item["key"]), item["rule"], item["max"]
+    if rule["kind"] == Rule.KR:
+        return Indicator.kr(key, str(top), KRScore(rule["score"]), cap)
     if rule["kind"] == Rule.POINTS:
         return Indicator.points(key, str(top))
     if rule["kind"] == Rule.DEDUCTIONS:
@@ -172,9 +220,10 @@ def _indicator(item: Mapping[str, Any]) -> Indicator:
 def read_sections(data: Mapping[str, Any], errors: list[str]) -> list[Section]:
     """The sections as domain values (their shape checked before); problems go to `errors`."""
     found = []
+    cap = str(data.get("attainment_cap") or "1")
     for section in data.get("sections") or []:
         try:
-            indicators = tuple(_indicator(item) for item in section.get("indicators") or [])
+            indicators = tuple(_indicator(i, cap) for i in section.get("indicators") or [])
         except (DomainError, KeyError, TypeError, ValueError) as exc:
             errors.append(
                 _("Section “%(key)s” cannot be read: %(error)s", key=section["key"], error=exc)
@@ -189,7 +238,7 @@ def read_sections(data: Mapping[str, Any], errors: list[str]) -> list[Section]:
 
 def _canonical_rule(rule: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"kind": rule["kind"]}
-    for name in ("each", *KR_FIELDS, "direction"):
+    for name in ("each", *KR_FIELDS, "direction", "score"):
         if rule.get(name) is not None:
             out[name] = number_text(rule[name])
     if rule.get("tiers"):
