@@ -89,7 +89,7 @@ def _load_set(objective: Objective) -> list[Objective]:
 
 def submit_set(objective: Objective, actor: Person) -> list[Objective]:
     """Submit an owner's whole set for approval; refused with the sums shown unless weights add up."""
-    check_planning_window(objective.cycle, actor)
+    check_planning_window(db.session.get_one(Cycle, objective.cycle_id), actor)  # identity map
     objectives = _load_set(objective)
     report = weight_report(objectives)
     if not report.ok:

@@ -5,12 +5,13 @@ done, one statement per kind whatever the company's size."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import delete, select, update
 
 from okr.db import utcnow
 from okr.extensions import db
+from okr.notify.delivery import deliver_due
 from okr.notify.kinds import is_still_due, still_due_among
 from okr.notify.models import Notice
 from okr.reminders.planner import plan
@@ -20,10 +21,12 @@ from tests.factories import (
     approved_objective,
     build_world,
     grow_world,
+    q4_cycle,
     replan,
     resume,
     today,
 )
+from tests.notify.smtp import smtp_server
 
 WINDOW_KINDS = {PLANNING_CLOSES, ASSESSMENT_CLOSES}
 
@@ -172,3 +175,33 @@ def test_the_window_kinds_run_one_statement_each_whatever_the_size(
             found = plan(moment)
         assert counted.count == count and set(found.new) & WINDOW_KINDS == kinds
     assert PLANNING_CLOSES in small[0][1] and ASSESSMENT_CLOSES in small[1][1]
+
+
+def test_planning_reminders_reach_the_mailbox_after_quiet_hours_and_skip_who_approved(
+    app, tmp_path, make_person, make_department
+):
+    app.config["DEFAULT_LOCALE"] = "zh"
+    with smtp_server(tmp_path) as box:
+        app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=box.port, BASE_URL="https://okr.cn")
+        team = make_department("推广组")
+        cycle = q4_cycle()  # being planned
+        cycle.planning_opens, cycle.planning_closes = date(2026, 12, 1), date(2026, 12, 8)
+        make_person("王芳", department=team, email="fang@example.cn")
+        wei = make_person("张伟", department=team, email="wei@example.cn")
+        db.session.commit()
+        evening = datetime(2026, 12, 5, 14, 0, tzinfo=UTC)  # 22:00 in Shanghai: quiet hours
+        plan(evening)
+        db.session.commit()
+        deliver_due(evening)
+        db.session.commit()
+        assert box.mails() == []
+        approved_objective(cycle, "提升转化率", "individual", wei)  # approved meanwhile
+        db.session.commit()
+        morning = datetime(2026, 12, 6, 1, 0, tzinfo=UTC)  # 09:00, the quiet hours are over
+        deliver_due(morning)
+        db.session.commit()
+        [mail] = box.mails()
+        assert mail["To"].addresses[0].addr_spec == "fang@example.cn"
+        assert "2026 Q4 的计划将于12月8日截止" in str(mail["Subject"])
+        statuses = {n.person_id: n.status for n in _notices(PLANNING_CLOSES)}
+        assert statuses[wei.id] == "skipped"
