@@ -33,6 +33,7 @@ def blueprints() -> list[Blueprint]:
     from okr.checkins.blueprint import bp as checkins
     from okr.cycles import calendar_views as _cycle_calendar  # noqa: F401
     from okr.cycles import views as _cycles  # noqa: F401
+    from okr.cycles import windows as _cycle_windows  # noqa: F401  (the window banners)
     from okr.cycles.blueprint import bp as cycles
     from okr.departments import views as _departments  # noqa: F401
     from okr.departments.blueprint import bp as departments

@@ -105,6 +105,13 @@ def page_world(app: Flask, make_person, make_department) -> Pages:
     resume(w.cycle, status, w.hr)
     for owner_id, krs in owned.items():
         check_in_all(krs, db.session.get_one(Person, owner_id), Decimal(owner_id % 4 + 1) / 5)
+    # the cycle's calendar windows, so its pages show their banners (read from the cycle row)
+    w.cycle.planning_opens, w.cycle.planning_closes = (
+        w.cycle.start - timedelta(days=3),
+        w.cycle.start,
+    )
+    w.cycle.assessment_opens = today() - timedelta(days=1)
+    w.cycle.assessment_closes = today() + timedelta(days=5)
     db.session.commit()
 
     past = released_quarter(w, w.cycle.start - timedelta(days=1), low=(w.person,))

@@ -35,6 +35,7 @@ class CycleCalendar:
     cadence: Cadence
     planning: Window
     assessment: Window
+    binding: bool = False  # the planning window binds (okr.cycles.windows), else it guides
 
 
 def calendar_of(cycle: Cycle) -> CycleCalendar:
@@ -42,6 +43,7 @@ def calendar_of(cycle: Cycle) -> CycleCalendar:
         Cadence(cycle.checkin_cadence),
         (cycle.planning_opens, cycle.planning_closes),
         (cycle.assessment_opens, cycle.assessment_closes),
+        cycle.planning_binding,
     )
 
 
@@ -100,3 +102,4 @@ def set_calendar(cycle: Cycle, calendar: CycleCalendar, version: int | None = No
     cycle.checkin_cadence = str(calendar.cadence)
     cycle.planning_opens, cycle.planning_closes = calendar.planning
     cycle.assessment_opens, cycle.assessment_closes = calendar.assessment
+    cycle.planning_binding = calendar.binding and calendar.planning[0] is not None

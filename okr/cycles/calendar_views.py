@@ -6,7 +6,7 @@ from flask import Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField
+from wtforms import BooleanField, DateField, IntegerField, SelectField
 from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
@@ -33,6 +33,13 @@ class CalendarForm(FlaskForm):
         _l("Planning closes"),
         validators=[Optional()],
         description=_l("Goals are set top-down and agreed in this window."),
+    )
+    planning_binding = BooleanField(
+        _l("The planning window is binding"),
+        description=_l(
+            "Off: the window guides (shown and reminded). On: outside it only HR adds or "
+            "submits objectives."
+        ),
     )
     assessment_opens = DateField(_l("Assessment opens"), validators=[Optional()])
     assessment_closes = DateField(
@@ -66,6 +73,7 @@ def calendar(cycle_id: int) -> Response:
         cadence=str(shown.cadence),
         planning_opens=shown.planning[0],
         planning_closes=shown.planning[1],
+        planning_binding=cycle.planning_binding,
         assessment_opens=shown.assessment[0],
         assessment_closes=shown.assessment[1],
         version=cycle.version,
@@ -87,6 +95,7 @@ def save_calendar(cycle_id: int) -> Response:
                     Cadence(chosen) if chosen in CADENCES else chosen,  # type: ignore[arg-type]
                     (form.planning_opens.data, form.planning_closes.data),
                     (form.assessment_opens.data, form.assessment_closes.data),
+                    bool(form.planning_binding.data),
                 ),
                 form.version.data,
             )

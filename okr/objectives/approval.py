@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from okr.cycles.models import Cycle
+from okr.cycles.rules import check_planning_window
 from okr.domain.errors import DomainError
 from okr.domain.numbers import HUNDRED
 from okr.domain.weights import check_weights
@@ -88,6 +89,7 @@ def _load_set(objective: Objective) -> list[Objective]:
 
 def submit_set(objective: Objective, actor: Person) -> list[Objective]:
     """Submit an owner's whole set for approval; refused with the sums shown unless weights add up."""
+    check_planning_window(db.session.get_one(Cycle, objective.cycle_id), actor)  # identity map
     objectives = _load_set(objective)
     report = weight_report(objectives)
     if not report.ok:

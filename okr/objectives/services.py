@@ -12,7 +12,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from okr.cycles.models import Cycle
-from okr.cycles.rules import plan_editable
+from okr.cycles.rules import check_planning_window, plan_editable
 from okr.domain.numbers import fmt
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
@@ -137,6 +137,7 @@ def new_objective(
 ) -> Objective:
     """create_objective without the set check, for callers that add key results first."""
     _ensure_planning(cycle)
+    check_planning_window(cycle, actor)
     department_id = (
         department.id if department else (owner.department_id if level == "individual" else None)
     )

@@ -15,6 +15,7 @@ from okr.access import ensure
 from okr.cycles.models import Cycle
 from okr.cycles.queries import chosen_cycle, cycles
 from okr.cycles.rules import plan_editable
+from okr.cycles.windows import OutsideWindow
 from okr.errors import Invalid
 from okr.extensions import db
 from okr.forms import ActionForm
@@ -54,6 +55,7 @@ def _render_set(
     *,
     owner: Person | None = None,
     department: Department | None = None,
+    status: int = 200,
 ) -> Response:
     objectives = load_set(
         cycle,
@@ -80,7 +82,23 @@ def _render_set(
         decision=DecisionForm(),
         adjustments=adjustment_panel(current_user, cycle, owner) if owner else None,
         plan_items=open_plan_items(current_user, owner.id, cycle.start) if owner else [],
+        status=status,
     )
+
+
+def _render_own_set(objective: Objective, status: int) -> Response:
+    """The set an objective belongs to, as its page shows it."""
+    if objective.level == "individual":
+        owner = db.one_or_404(
+            db.select(Person)
+            .where(Person.id == objective.owner_id)
+            .options(db.joinedload(Person.department))
+        )
+        return _render_set(objective.cycle, "individual", owner.name, owner=owner, status=status)
+    if objective.level == "department" and objective.department_id is not None:
+        dept = db.get_or_404(Department, objective.department_id)
+        return _render_set(objective.cycle, "department", dept.name, department=dept, status=status)
+    return _render_set(objective.cycle, "company", _("Company"), status=status)
 
 
 def _may_edit_set(level: str, owner: Person | None, department: Department | None) -> bool:
@@ -219,6 +237,9 @@ def submit(objective_id: int) -> Response:
     if ActionForm().validate_on_submit():
         try:
             submit_set(obj, current_user)
+        except OutsideWindow as exc:  # refused, not a problem to fix in the set: 422
+            flash(exc.errors["_"], "error")
+            return _render_own_set(obj, status=422)
         except Invalid as exc:
             flash(next(iter(exc.errors.values())), "error")
         else:

@@ -30,6 +30,8 @@ KIND_LABELS = {
     "department_stage_digest": _l("Department's review-stage digest"),
     "plan_follow_up": _l("Improvement plan follow-up"),
     "flag_to_hr": _l("Consecutive low results, to HR"),
+    "planning_closes_soon": _l("Planning closes soon"),
+    "assessment_closes_soon": _l("Assessment closes soon"),
 }
 
 

@@ -90,6 +90,8 @@ class CalendarForm(FlaskForm):
     department_stage_digest = BooleanField(_l("Department's review-stage digest"))
     plan_follow_up = BooleanField(_l("Improvement plan follow-up"))
     flag_to_hr = BooleanField(_l("Consecutive low results, to HR"))
+    planning_closes_soon = BooleanField(_l("Planning closes soon"))
+    assessment_closes_soon = BooleanField(_l("Assessment closes soon"))
 
     KINDS = tuple(KIND_LABELS)
     SETTINGS = (

@@ -26,6 +26,7 @@ from okr.reminders.digest import MANAGER_DIGEST, digest_notices
 from okr.reminders.followups import FLAG, PLAN_FOLLOW_UP, flag_notices, follow_up_notices
 from okr.reminders.hr_digest import hr_digest_notices
 from okr.reminders.reviews import owed_now, stage_notices
+from okr.reminders.windows import window_notices
 from okr.team.queries import week_began
 
 
@@ -64,6 +65,7 @@ def planned(now: datetime) -> dict[str, list[Planned]]:
         **hr_digest_notices(week, owed),
         PLAN_FOLLOW_UP: follow_up_notices(week) if calendar.on(PLAN_FOLLOW_UP) else [],
         FLAG: flag_notices(week) if calendar.on(FLAG) else [],
+        **window_notices(week, calendar.on),
     }
     return {kind: notices for kind, notices in found.items() if calendar.on(kind) and notices}
 
