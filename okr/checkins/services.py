@@ -21,6 +21,7 @@ from okr.domain.periods import week_start
 from okr.errors import Invalid, StaleEdit
 from okr.explain import error_message
 from okr.extensions import db
+from okr.objectives.due import due_after
 from okr.objectives.models import CheckIn, KeyResult, Objective
 from okr.objectives.progress import refresh_key_result, refresh_objective_chain
 from okr.objectives.rules import CONFIDENCES, typed_percent, unit_fit_problem
@@ -94,9 +95,14 @@ def record_checkin(
 
 
 def _store(kr: KeyResult, cycle: Cycle, checkin: CheckIn) -> None:
-    """Add a check-in, make it the key result's latest state and roll progress up."""
+    """Add a check-in, make it the key result's latest state (and the value standing on its due
+    date when it counts for it) and roll progress up."""
     db.session.add(checkin)
+    db.session.flush([checkin])  # its id: the check-in standing on a due date is named by it
     kr.current, kr.confidence, kr.last_note = checkin.value, checkin.confidence, checkin.note
+    kr.due_value, kr.due_checkin_id = due_after(
+        kr, checkin.id, local_date(checkin.created_at), checkin.value, checkin.corrects_id
+    )
     refresh_key_result(kr, cycle.attainment_cap)
     try:
         db.session.flush()

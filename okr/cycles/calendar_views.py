@@ -6,7 +6,7 @@ from flask import Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField
+from wtforms import BooleanField, DateField, IntegerField, SelectField
 from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
@@ -40,6 +40,10 @@ class CalendarForm(FlaskForm):
         validators=[Optional()],
         description=_l("Results are assessed and reviewed in this window."),
     )
+    require_aspects = BooleanField(
+        _l("Each objective needs a quantity, a quality and a time target"),
+        description=_l("Seed 002's rule (数量、质量、时限目标), checked when OKRs are submitted."),
+    )
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
@@ -68,6 +72,7 @@ def calendar(cycle_id: int) -> Response:
         planning_closes=shown.planning[1],
         assessment_opens=shown.assessment[0],
         assessment_closes=shown.assessment[1],
+        require_aspects=cycle.require_aspects,
         version=cycle.version,
     )
     return _calendar_page(cycle, form)
@@ -93,6 +98,7 @@ def save_calendar(cycle_id: int) -> Response:
         except Invalid as exc:
             form_errors(form, exc)
         else:
+            cycle.require_aspects = bool(form.require_aspects.data)
             flash(_("%(label)s's calendar saved.", label=cycle.label), "success")
             return redirect(url_for("cycles.index"), code=303)
     return _calendar_page(cycle, form, status=422)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from okr.db import Exact, UTCDateTime, utcnow
@@ -36,6 +36,9 @@ class Cycle(db.Model):
     planning_closes: Mapped[date | None] = mapped_column(Date)
     assessment_opens: Mapped[date | None] = mapped_column(Date)
     assessment_closes: Mapped[date | None] = mapped_column(Date)
+    # Seed 002's rule: each objective needs a quantity, a quality and a time key result
+    # (okr.objectives.aspects), checked when a set is submitted for approval.
+    require_aspects: Mapped[bool] = mapped_column(Boolean, server_default=false())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

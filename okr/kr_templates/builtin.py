@@ -41,6 +41,7 @@ def kr(title: str, unit: str, kind: str, weight: str, **rule: Any) -> dict[str, 
     hold = kind in HOLD_KINDS
     item["hold_scoring"] = rule.get("hold_scoring") or ("pass_fail" if hold else None)
     item["hold_strict"] = bool(rule.get("hold_strict", False))
+    item["aspect"] = rule.get("aspect")  # quantity | quality | time, or None (untagged)
     return item
 
 
