@@ -1,7 +1,7 @@
 """Goals with several targets (seed 002): key_result.aspect, due dates, cycle.require_aspects.
 
 key_result: aspect (quantity | quality | time, NULL = untagged), due_on, and the value standing
-on the due date with its check-in (due_value, due_checkin_id); objective.due_on; cycle.
+on the due date (due_value, cached like `current`); objective.due_on; cycle.
 require_aspects (false). Every existing row stays untagged, without a due date, and the cycle
 rule off, so no figure changes. Downgrade drops the columns.
 
@@ -27,7 +27,6 @@ def upgrade():
         batch_op.add_column(sa.Column("aspect", sa.String(length=8), nullable=True))
         batch_op.add_column(sa.Column("due_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("due_value", Exact(precision=32, scale=12), nullable=True))
-        batch_op.add_column(sa.Column("due_checkin_id", sa.Integer(), nullable=True))
     with op.batch_alter_table("objective", schema=None) as batch_op:
         batch_op.add_column(sa.Column("due_on", sa.Date(), nullable=True))
     with op.batch_alter_table("cycle", schema=None) as batch_op:
@@ -42,5 +41,5 @@ def downgrade():
     with op.batch_alter_table("objective", schema=None) as batch_op:
         batch_op.drop_column("due_on")
     with op.batch_alter_table("key_result", schema=None) as batch_op:
-        for name in ("due_checkin_id", "due_value", "due_on", "aspect"):
+        for name in ("due_value", "due_on", "aspect"):
             batch_op.drop_column(name)

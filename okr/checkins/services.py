@@ -97,12 +97,11 @@ def record_checkin(
 def _store(kr: KeyResult, cycle: Cycle, checkin: CheckIn) -> None:
     """Add a check-in, make it the key result's latest state (and the value standing on its due
     date when it counts for it) and roll progress up."""
+    kr.due_value = due_after(
+        kr, local_date(checkin.created_at), checkin.value, checkin.corrects_id
+    )  # read before the check-in is added: a correction replays the log without it
     db.session.add(checkin)
-    db.session.flush([checkin])  # its id: the check-in standing on a due date is named by it
     kr.current, kr.confidence, kr.last_note = checkin.value, checkin.confidence, checkin.note
-    kr.due_value, kr.due_checkin_id = due_after(
-        kr, checkin.id, local_date(checkin.created_at), checkin.value, checkin.corrects_id
-    )
     refresh_key_result(kr, cycle.attainment_cap)
     try:
         db.session.flush()

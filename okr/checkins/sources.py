@@ -110,7 +110,7 @@ def apply_values(
     ids = _insert(accepted, actor, origin, origin_ref, now)
     for entry, checkin_id in zip(accepted, ids, strict=True):
         results[entry.index] = _result(entry.index, entry.item, "stored", entry.kr, checkin_id)
-    _store_latest(accepted, now, ids)
+    _store_latest(accepted, now)
     refresh_chains({entry.kr.objective_id for entry in accepted})
     return [results[index] for index in range(len(items))]
 
@@ -225,17 +225,17 @@ def _insert_checkins() -> Insert:
     return insert(CheckIn).returning(CheckIn.key_result_id, CheckIn.id)
 
 
-def _store_latest(accepted: list[_Accepted], now: datetime, ids: list[int]) -> None:
+def _store_latest(accepted: list[_Accepted], now: datetime) -> None:
     """Each key result's latest state, due-date value and figures, in one statement (their rows
     are locked)."""
     if not accepted:
         return
     rows: list[dict[str, Any]] = []
-    for entry, checkin_id in zip(accepted, ids, strict=True):
+    for entry in accepted:
         kr, cap = entry.kr, entry.kr.objective.cycle.attainment_cap
-        due_value, due_id = due_after(kr, checkin_id, local_date(now), entry.value)
+        due_value = due_after(kr, local_date(now), entry.value)  # a new value, never a correction
         state = {"current": entry.value, "confidence": entry.confidence, "note": entry.note}
-        state |= {"due_value": due_value, "due_checkin_id": due_id}
+        state["due_value"] = due_value
         progress, points = key_result_figures(_Latest(kr, entry.value, due_value), cap)
         rows.append(
             {"b_id": kr.id, "b_last_checkin_at": now, "b_progress": stored(progress)}
@@ -251,7 +251,6 @@ def _store_latest(accepted: list[_Accepted], now: datetime, ids: list[int]) -> N
             confidence=row["b_confidence"],
             last_note=row["b_note"],
             due_value=row["b_due_value"],
-            due_checkin_id=row["b_due_checkin_id"],
             last_checkin_at=row["b_last_checkin_at"],
             progress=row["b_progress"],
             points=row["b_points"],
@@ -285,7 +284,6 @@ def _update_latest() -> Update:
             confidence=typed("b_confidence", "confidence"),
             last_note=typed("b_note", "last_note"),
             due_value=typed("b_due_value", "due_value"),
-            due_checkin_id=typed("b_due_checkin_id", "due_checkin_id"),
             last_checkin_at=typed("b_last_checkin_at", "last_checkin_at"),
             progress=typed("b_progress", "progress"),
             points=typed("b_points", "points"),

@@ -1,7 +1,7 @@
 """Due dates of objectives and key results, and the value standing on a key result's due date.
 
-The rule is okr.domain.due_dates; this module keeps `KeyResult.due_value` / `due_checkin_id`
-(what a time key result is scored from) as each check-in comes in, and replays the log when
+The rule is okr.domain.due_dates; this module keeps `KeyResult.due_value` (what a time key
+result is scored from) as each check-in comes in, and replays the log when
 a due date changes, so the cached figure always equals a replay of the check-in log.
 """
 
@@ -25,18 +25,21 @@ from okr.objectives.models import CheckIn, KeyResult
 ASPECTS = tuple(a.value for a in Aspect)
 
 
-def due_after(
-    kr: Any, checkin_id: int, day: date, value: Decimal, corrects_id: int | None = None
-) -> tuple[Decimal | None, int | None]:
-    """The value (and check-in) standing on the key result's due date once this check-in is in.
+def due_after(kr: Any, day: date, value: Decimal, corrects_id: int | None = None) -> Decimal | None:
+    """The value standing on the key result's due date once this check-in (not yet stored) is in.
 
-    A new check-in stands if recorded on or before the due date; a correction stands if what it
-    corrects stood (it counts for that check-in's day). Otherwise the standing one stays.
+    A new check-in stands if recorded on or before the due date, else the standing one stays; a
+    correction counts for the day of what it corrects, so the log is replayed with it (one
+    query, on a correction only).
     """
     if kr.due_on is None:
-        return None, None
-    counts = corrects_id == kr.due_checkin_id if corrects_id is not None else day <= kr.due_on
-    return (value, checkin_id) if counts else (kr.due_value, kr.due_checkin_id)
+        return None
+    if corrects_id is None:
+        return value if day <= kr.due_on else kr.due_value
+    log = log_entries(kr.id)
+    newest = max((entry.id for entry in log), default=0) + 1
+    found = standing_on([*log, LogEntry(newest, day, value, corrects_id)], kr.due_on)
+    return found.value if found else None
 
 
 def log_entries(kr_id: int) -> list[LogEntry]:
@@ -53,7 +56,6 @@ def replay_due(kr: KeyResult) -> None:
     """Set the value standing on the key result's due date from its log (after the date moved)."""
     found = standing_on(log_entries(kr.id), kr.due_on) if kr.due_on and kr.id else None
     kr.due_value = found.value if found else None
-    kr.due_checkin_id = found.id if found else None
 
 
 def check_kr_dates(

@@ -114,12 +114,11 @@ class KeyResult(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     # What it measures of its objective (seed 002: 数量 quantity, 质量 quality, 时限 time; None:
     # untagged) and its due date (within the cycle, not after its objective's). A time key result
-    # is scored from the value standing on its due date (okr.domain.due_dates): that check-in and
-    # its value are kept here, as `current` keeps the latest.
+    # is scored from the value standing on its due date (okr.domain.due_dates), kept here as
+    # `current` keeps the latest.
     aspect: Mapped[str | None] = mapped_column(String(8))  # okr.domain.due_dates.Aspect
     due_on: Mapped[date | None] = mapped_column(Date)
     due_value: Mapped[Decimal | None] = mapped_column(Exact)
-    due_checkin_id: Mapped[int | None] = mapped_column(Integer)
     # Where its numbers come from (okr.key_results.sources): typed in, or pushed by the API or an
     # upload under the external id a data pipeline knows (unique across the company when set).
     source: Mapped[str] = mapped_column(String(12), default="manual", server_default="manual")
