@@ -257,7 +257,7 @@ def test_hr_turns_the_rule_on_from_the_calendar_and_others_cannot(client, login,
 # Where people work -------------------------------------------------------------------------
 
 
-def test_due_notes_say_days_left_or_since_when():
+def test_due_notes_say_days_left_or_since_when(app):
     assert due_note(DUE, Decimal("0.5"), date(2026, 11, 12)) == "due in 3 days"
     assert due_note(DUE, Decimal("0.5"), DUE) == "due today"
     assert due_note(DUE, Decimal("0.5"), date(2026, 11, 20)).startswith("overdue since")
