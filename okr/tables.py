@@ -140,17 +140,25 @@ def read_table(data: bytes, filename: str) -> list[dict[str, str]]:
     person sees in Excel even when blank rows were skipped. A line that cannot be read carries
     the reason under PROBLEM instead of its cells.
     """
+    numbered = numbered_lines(data, filename)
+    first = numbered[0][1]
+    header = _map_header([] if isinstance(first, str) else first)
+    return [_row_data(line, row, header) for line, row in numbered[1:]]
+
+
+def numbered_lines(data: bytes, filename: str) -> list[tuple[int, list[str] | str]]:
+    """The non-blank lines of a CSV or XLSX file with their line numbers, the header first; a
+    line that cannot be read is its reason (TableError "empty" or "too_many", or the file's
+    own: "encoding", "xlsx" …)."""
     if filename.lower().endswith(".xlsx"):
         numbered = _numbered(_xlsx_lines(data))
     else:
         numbered = _numbered(_csv_lines(decode_csv(data)))
     if not numbered:
         raise TableError("empty")
-    first = numbered[0][1]
-    header = _map_header([] if isinstance(first, str) else first)
     if len(numbered) - 1 > MAX_ROWS:
         raise TableError("too_many")
-    return [_row_data(line, row, header) for line, row in numbered[1:]]
+    return numbered
 
 
 def _map_header(cells: Sequence[str]) -> dict[int, str]:

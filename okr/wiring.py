@@ -71,6 +71,7 @@ def blueprints() -> list[Blueprint]:
     from okr.reminders.blueprint import bp as reminders
     from okr.review_templates import views as _review_templates  # noqa: F401
     from okr.review_templates.blueprint import bp as review_templates
+    from okr.reviews import rollup_views as _rollup_reads  # noqa: F401
     from okr.reviews import views as _reviews  # noqa: F401
     from okr.reviews.blueprint import bp as reviews
     from okr.team import views as _team  # noqa: F401
@@ -147,6 +148,7 @@ def job_kinds() -> None:
     from okr.records import batch as _record_batches  # noqa: F401  ("records.batch")
     from okr.reminders import jobs as _reminders  # noqa: F401  ("reminders.tick", notice kinds)
     from okr.reviews import open_job as _open_review  # noqa: F401  ("review.open")
+    from okr.reviews import rollup_job as _rollup_read  # noqa: F401  ("review.rollups")
     from okr.team import exports as _weekly_export  # noqa: F401  ("export.weekly")
 
 

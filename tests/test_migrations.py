@@ -78,12 +78,29 @@ def _old_cycle(label: str = "2026 Q4") -> int:
     return row.inserted_primary_key[0]
 
 
-def test_record_batches_of_the_old_runner_become_finished_jobs(empty_database):
-    """c4a9e2d7f310: each batch gets a job with its progress and reason; the runner columns go."""
+def _old_review(name: str, cycle_id: int, template_id: int, by: int) -> int:
+    """A review row with the columns every revision since reviews has (not the model's later ones)."""
     from datetime import UTC, date, datetime
 
+    from okr.reviews.models import Review
+
+    day = date(2026, 12, 1)
+    values = {"name": name, "cycle_id": cycle_id, "template_id": template_id, "status": "open"}
+    values |= {"self_deadline": day, "peer_deadline": day, "interview_deadline": day}
+    values |= {"created_by_id": by, "created_at": datetime(2026, 11, 30, tzinfo=UTC)}
+    columns = Review.__table__.c
+    row = db.session.execute(
+        insert(Review.__table__).values({columns[k]: v for k, v in values.items()})
+    )
+    return row.inserted_primary_key[0]
+
+
+def test_record_batches_of_the_old_runner_become_finished_jobs(empty_database):
+    """c4a9e2d7f310: each batch gets a job with its progress and reason; the runner columns go."""
+    from datetime import UTC, datetime
+
     from okr.org.models import Department, Person
-    from okr.reviews.models import Review, ReviewTemplate
+    from okr.reviews.models import ReviewTemplate
 
     app = create_app({"DATABASE_URL": empty_database, "SECRET_KEY": "x"})
     with app.app_context():
@@ -96,20 +113,10 @@ def test_record_batches_of_the_old_runner_become_finished_jobs(empty_database):
         db.session.add_all([hr, template])
         cycle_id = _old_cycle()
         db.session.flush()
-        day = date(2026, 12, 1)
-        review = Review(
-            name="Q4",
-            cycle_id=cycle_id,
-            template_id=template.id,
-            self_deadline=day,
-            peer_deadline=day,
-            interview_deadline=day,
-            created_by_id=hr.id,
-        )
-        db.session.add(review)
+        review_id = _old_review("Q4", cycle_id, template.id, hr.id)
         db.session.commit()
         at = datetime(2026, 12, 1, 8, tzinfo=UTC)
-        common = {"review_id": review.id, "combined": False, "locale": "zh"}
+        common = {"review_id": review_id, "combined": False, "locale": "zh"}
         common |= {"created_by_id": hr.id, "created_at": at, "path": "", "runner_host": "web-1"}
         old = [
             {"status": "done", "total": 4, "done": 4, "failure": "", "error": ""},
@@ -168,11 +175,10 @@ def test_adjustments_cycles_and_templates_are_carried_over_to_template_kinds(emp
     """e3b8c5a1d7f2: an old free-form row scores the same under its migrated template; a cycle
     names its latest review's template; unused built-ins get what their code says."""
     import copy
-    from datetime import date
 
     from okr.objectives.models import Adjustment
     from okr.org.models import Department, Person
-    from okr.reviews.models import Appraisal, Review, ReviewTemplate
+    from okr.reviews.models import Appraisal, ReviewTemplate
     from okr.reviews.scoring import compute
     from okr.reviews.services import spec_of
     from okr.schemes.builtin import BUILT_IN
@@ -200,14 +206,8 @@ def test_adjustments_cycles_and_templates_are_carried_over_to_template_kinds(emp
         cycle_id, empty_id = _old_cycle(), _old_cycle("2027 Q1")
         db.session.flush()
         hr, person = people
-        day = date(2026, 12, 1)
         for template in (own, used):  # the later review's template becomes the cycle's
-            db.session.add(
-                Review(name=template.name, cycle_id=cycle_id, template_id=template.id,
-                       self_deadline=day, peer_deadline=day, interview_deadline=day,
-                       created_by_id=hr.id)
-            )  # fmt: skip
-            db.session.flush()
+            _old_review(template.name, cycle_id, template.id, hr.id)
         db.session.commit()
         rows = [("12", "《双11攻略》阅读超10万"), ("-0.5", "错别字"), ("2", "直播带货")]
         with db.engine.begin() as conn:

@@ -6,7 +6,7 @@ require_aspects (false). Every existing row stays untagged, without a due date, 
 rule off, so no figure changes. Downgrade drops the columns.
 
 Revision ID: b4d2e8f1a6c3
-Revises: d7e3a9b5c2f4
+Revises: a4c9e2f7b813
 Create Date: 2026-12-02 17:00:00.000000
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 from okr.db import Exact
 
 revision = "b4d2e8f1a6c3"
-down_revision = "d7e3a9b5c2f4"
+down_revision = "a4c9e2f7b813"
 branch_labels = None
 depends_on = None
 

@@ -15,12 +15,8 @@ from okr.extensions import db
 from okr.org.models import Person
 from okr.tables import (
     MAX_CELL_CHARS,
-    MAX_ROWS,
     TableError,
-    _csv_lines,
-    _numbered,
-    _xlsx_lines,
-    decode_csv,
+    numbered_lines,
     unneutralise,
 )
 
@@ -41,12 +37,7 @@ class Columns:
 def read_upload(data: bytes, filename: str, person: Person) -> ValueUpload:
     """The file as a kept upload of its header and non-blank rows (TableError when unreadable:
     "empty", "too_many", "header", "encoding", "xlsx", "xlsx_too_large")."""
-    lines = _xlsx_lines(data) if filename.lower().endswith(".xlsx") else None
-    numbered = _numbered(lines if lines is not None else _csv_lines(decode_csv(data)))
-    if not numbered:
-        raise TableError("empty")
-    if len(numbered) - 1 > MAX_ROWS:
-        raise TableError("too_many")
+    numbered = numbered_lines(data, filename)
     first = numbered[0][1]
     if isinstance(first, str) or len([c for c in first if c]) < 2:
         raise TableError("header")

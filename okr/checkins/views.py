@@ -15,6 +15,7 @@ from flask import Response, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import aliased
 
 from okr.access import ensure
 from okr.checkins.blueprint import bp
@@ -135,22 +136,22 @@ def _mine() -> Select[tuple[Objective]]:
 
 @cache
 def _up(admin: bool, transparent: bool) -> Select[tuple[Objective]]:
-    """The objectives :ids and all they align up to, that :viewer_id may read."""
-    up = (
-        select(Objective.id, Objective.parent_id)
-        .where(Objective.id.in_(bindparam("ids", expanding=True)))
-        .cte("up", recursive=True)
-    )
-    up = up.union(
-        select(Objective.id, Objective.parent_id).join(up, Objective.id == up.c.parent_id)
-    )
+    """The objectives :ids and all they align up to, that :viewer_id may read.
+
+    The chain carries whole rows, so the access filter reads only the chain's dozen rows: with
+    `objective.id IN (chain)` PostgreSQL scanned every objective of the company for the filter."""
+    row = Objective.__table__.c
+    up = select(row).where(row.id.in_(bindparam("ids", expanding=True))).cte("up", recursive=True)
+    up = up.union(select(row).join(up, row.id == up.c.parent_id))
+    chain = aliased(Objective, up)
     readable = access.readable_by(
         bindparam("viewer_id"),
         bindparam("viewer_department_id"),
         admin=admin,
         transparent=transparent,
+        objective=chain,
     )
-    return select(Objective).where(Objective.id.in_(select(up.c.id)), readable)
+    return select(chain).where(readable)
 
 
 def _groups(viewer: Person, cycle: Cycle, objectives: list[Objective]) -> list[Group]:

@@ -30,20 +30,25 @@ def readable_clause(viewer: Person) -> ColumnElement[bool]:
 
 
 def readable_by(
-    viewer_id: Any, department_id: Any, *, admin: bool, transparent: bool
+    viewer_id: Any,
+    department_id: Any,
+    *,
+    admin: bool,
+    transparent: bool,
+    objective: Any = Objective,
 ) -> ColumnElement[bool]:
     """`readable_clause` for a viewer given by id and department: values, or bound parameters
     of a statement built once for every viewer of the kind (admin or not, transparency on or
-    off)."""
+    off). `objective` is the entity filtered: Objective, or an alias of it (e.g. over a CTE)."""
     if admin:
-        return Objective.id.is_not(None)
+        return objective.id.is_not(None)
     individual = [
-        Objective.owner_id == viewer_id,
-        Objective.owner_id.in_(report_ids_query(viewer_id)),
+        objective.owner_id == viewer_id,
+        objective.owner_id.in_(report_ids_query(viewer_id)),
     ]
     if transparent:
-        individual.append(Objective.department_id == department_id)
-    return or_(Objective.level != "individual", *individual)
+        individual.append(objective.department_id == department_id)
+    return or_(objective.level != "individual", *individual)
 
 
 def readable_params(viewer: Person) -> tuple[tuple[bool, bool], dict[str, Any]]:

@@ -28,10 +28,19 @@ class Objective(db.Model):
         Index("ix_objective_cycle_owner", "cycle_id", "owner_id"),
         Index("ix_objective_cycle_department", "cycle_id", "department_id"),
         Index("ix_objective_cycle_level", "cycle_id", "level"),  # the company's objectives
-        # the sets waiting for approval (home): the few submitted among every objective
+        # the sets waiting for approval (home): the few submitted among every objective, found
+        # by whose (a manager's reports) or which department's (a head's) they are
         Index(
-            "ix_objective_submitted",
+            "ix_objective_submitted_owner",
             "cycle_id",
+            "owner_id",
+            postgresql_where=text("status = 'submitted'"),
+            sqlite_where=text("status = 'submitted'"),
+        ),
+        Index(
+            "ix_objective_submitted_department",
+            "cycle_id",
+            "department_id",
             postgresql_where=text("status = 'submitted'"),
             sqlite_where=text("status = 'submitted'"),
         ),

@@ -9,17 +9,20 @@ that applied to it. (A person has at most one appraisal in a
 cycle: opening a review leaves out whoever the cycle already appraises.)
 
 `refresh_rollup_sources` stores what was read with each open appraisal of a roll-up review
-(appraisal.rollup_sources): when the review is opened and again when it is finalized, so the
-frozen result says which months fed it.
+(appraisal.rollup_sources): when the review is opened, when HR reads the earlier cycles again
+(`refreshing`, a chunk at a time in a job for a big review) and when it is finalized, so the
+frozen result says which months fed it; review.rollups_read_at says when the last read was.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
-from sqlalchemy import Over, func, select
+from sqlalchemy import Over, Select, func, select
 
 from okr.cycles.models import Cycle
+from okr.db import utcnow
 from okr.domain.cycle_rollup import CycleResult
 from okr.extensions import db
 from okr.reviews.models import Appraisal, Review, ReviewTemplate
@@ -92,14 +95,37 @@ def refresh_rollup_sources(review: Review, spec: TemplateSpec) -> int:
     """
     if not spec.domain.rollups:
         return 0
-    appraisals = list(
-        db.session.scalars(
-            select(Appraisal)
-            .where(Appraisal.review_id == review.id, Appraisal.finalized_at.is_(None))
-            .order_by(Appraisal.id)
+    appraisals = list(db.session.scalars(_open_appraisals(review).order_by(Appraisal.id)))
+    done = _refresh(review, spec, appraisals)
+    review.rollups_read_at = utcnow()
+    db.session.flush()
+    return done
+
+
+def refreshing(review: Review, spec: TemplateSpec, chunk: int) -> Iterator[int]:
+    """The same read a chunk of open appraisals at a time (a job commits between them): yields
+    how many each chunk refreshed, and stamps the review when the last one is done."""
+    ids = list(db.session.scalars(_open_appraisals(review, Appraisal.id).order_by(Appraisal.id)))
+    for first in range(0, len(ids), chunk):
+        part = ids[first : first + chunk]
+        found = db.session.scalars(
+            _open_appraisals(review).where(Appraisal.id.in_(part)).order_by(Appraisal.id)
         )
+        yield _refresh(review, spec, list(found))
+    review.rollups_read_at = utcnow()
+    db.session.flush()
+
+
+def _open_appraisals(review: Review, *columns: Any) -> Select[Any]:
+    """The review's appraisals not finalized yet (whole rows, or the columns given)."""
+    return select(*(columns or (Appraisal,))).where(
+        Appraisal.review_id == review.id, Appraisal.finalized_at.is_(None)
     )
-    if not appraisals:
+
+
+def _refresh(review: Review, spec: TemplateSpec, appraisals: list[Appraisal]) -> int:
+    """Store the roll-up sources and the live result of these open appraisals."""
+    if not appraisals or not spec.domain.rollups:
         return 0
     period = db.session.get(Cycle, review.cycle_id)
     assert period is not None

@@ -74,6 +74,8 @@ class Review(db.Model):
     status: Mapped[str] = mapped_column(String(12), default="open")  # open | released | closed
     created_by_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the roll-up parts' sources were last read for the whole review (None: not recorded).
+    rollups_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     cycle: Mapped[Cycle] = relationship(lazy="raise")
     template: Mapped[ReviewTemplate] = relationship(lazy="raise")

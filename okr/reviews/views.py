@@ -16,14 +16,14 @@ from okr.cycles.models import Cycle
 from okr.errors import Invalid
 from okr.explain import derivation_rule
 from okr.extensions import db
-from okr.forms import options
+from okr.forms import ActionForm, options
 from okr.labels import status_label
 from okr.org.queries import department_tree, flatten
 from okr.people.filters import ListFilterForm, checked, subtree
 from okr.reviews import display
 from okr.reviews import queries as q
 from okr.reviews.blueprint import bp
-from okr.reviews.dashboard import count_followed, followed, load_dashboard
+from okr.reviews.dashboard import Dashboard, count_followed, followed, load_dashboard
 from okr.reviews.forms import OpenReviewForm
 from okr.reviews.models import ReviewTemplate
 from okr.reviews.open_job import opens_as_job, start_opening
@@ -165,9 +165,16 @@ def dashboard(review_id: int) -> Response:
     return render(
         "reviews/dashboard.html",
         block="lists",
+        read_form=_read_form(board),
         status=200 if valid else 422,
         board=board,
         form=form,
         statuses=STATUS_ORDER,
         calibration_url=calibration,
     )
+
+
+def _read_form(board: Dashboard) -> ActionForm | None:
+    """HR's "read the earlier cycles again" button, on an open review with roll-up parts."""
+    wanted = current_user.is_admin and board.review.status == "open" and board.spec.domain.rollups
+    return ActionForm() if wanted else None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from okr.schemes.builtin_community_half_year import community_ops_half_year
+from okr.schemes.builtin_community_yearly import community_ops_yearly
 from okr.schemes.builtin_newmedia import new_media_monthly
 from okr.schemes.builtin_planning import PLANNING
 from okr.schemes.builtin_seed002 import MONTHLY_OBJECTIVES
@@ -250,4 +252,6 @@ BUILT_IN: dict[str, dict[str, Any]] = {
     "marketing-planning-quarterly": PLANNING,
     "new-media-monthly": new_media_monthly(NEW_MEDIA_KINDS, FORMAT),
     "new-media-yearly": new_media_yearly(FORMAT),
+    "community-ops-half-year": community_ops_half_year(FORMAT),
+    "community-ops-yearly": community_ops_yearly(FORMAT),
 }

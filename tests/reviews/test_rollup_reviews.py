@@ -17,31 +17,7 @@ from okr.reviews.services import spec_of
 from okr.schemes.checks import validate
 from tests.factories import appraisal_of, build_org, cycle_row, interview_only_spec, opened_review
 from tests.helpers import text
-from tests.reviews.rollup_months import AWARD, month
-
-
-def yearly_spec(family: str) -> dict:
-    return {
-        "name": "年度考核",
-        "composite": "points",
-        "parts": {"monthly": "100"},
-        "bands": [
-            {"label": "升级", "min": "90"},
-            {"label": "保级", "min": "80"},
-            {"label": "降级", "min": "0"},
-        ],
-        "rollups": [
-            {
-                "key": "monthly",
-                "label": {"zh": "1–12 月月度得分", "en": "Monthly results"},
-                "rollup": {"family": family, "of": "mean"},
-                "bonuses": [
-                    {"key": "award", "label": "获得月度奖", "points": "4", "outcome": "award"},
-                    {"key": "top3", "label": "入TOP3", "points": "2", "top": 1},
-                ],
-            }
-        ],
-    }
+from tests.reviews.rollup_months import AWARD, month, yearly_spec
 
 
 @pytest.fixture
