@@ -279,3 +279,17 @@ def test_the_pages_show_the_aspect_and_due_date(client, login, org):
     assert "时限" in text(
         client.get(f"/okrs/key-results/{kr.id}", headers={"Accept-Language": "zh"})
     )
+
+
+def test_the_record_line_names_the_aspect_and_due_date(app):
+    from okr.labels import kind_rule_due
+
+    def kr(**kw):
+        base = {"kind": "increase", "target": Decimal(100), "unit": "%", "aspect": None}
+        return SimpleNamespace(**base | {"due_on": None, "due_value": None} | kw)
+
+    assert kind_rule_due(kr()) == "Increase from start to target"  # as before
+    line = kind_rule_due(kr(aspect="time", due_on=DUE, due_value=Decimal(50)))
+    assert "Time limit" in line and "scored from 50% on that day" in line
+    assert "Nov 15, 2026" in line
+    assert kind_rule_due(kr(aspect="quality", due_on=DUE)).endswith("Quality · due Nov 15, 2026")
