@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
@@ -93,10 +94,24 @@ FIELD_LABELS = {
     "tiers": _l("Tiers"),
     "hold_scoring": _l("Scoring"),
     "hold_strict": _l("Edge"),
+    "aspect": _l("Measures"),
+    "due_on": _l("Due date"),
 }
+ASPECTS = [
+    ("quantity", _l("Quantity")),
+    ("quality", _l("Quality")),
+    ("time", _l("Time limit")),
+]
+"""What a key result measures of its goal (seed 002: 数量目标、质量目标、时限目标)."""
+ASPECT_LABELS = dict(ASPECTS)
 SCORING_LABELS = dict(HOLD_SCORINGS)
 EDGE_LABELS = dict(HOLD_EDGES)
 PERCENT_PLACES = 1
+
+
+def aspect_label(code: str | None) -> str:
+    """What a key result measures of its goal, in words ("" when untagged)."""
+    return str(ASPECT_LABELS.get(code, code)) if code else ""
 
 
 def status_label(code: str) -> str:
@@ -161,6 +176,22 @@ def kind_rule(kr: Any) -> str:
     kind = kr.get("kind") if isinstance(kr, Mapping) else kr.kind
     rule = kr_rule(kr)
     return _("%(kind)s: %(rule)s", kind=kind_label(kind), rule=rule) if rule else kind_label(kind)
+
+
+def kind_rule_due(kr: Any) -> str:
+    """`kind_rule`, then what it measures and its due date (a time target: scored from the value
+    on that day), for the record's key-result lines; unchanged for a key result without them."""
+    parts = [kind_rule(kr)]
+    if kr.aspect:
+        parts.append(aspect_label(kr.aspect))
+    if kr.due_on is not None:
+        day = format_date(kr.due_on, "medium")
+        if kr.aspect == "time":
+            value = quantity(kr.due_value, kr.unit) if kr.due_value is not None else "—"
+            parts.append(_("due %(day)s, scored from %(value)s on that day", day=day, value=value))
+        else:
+            parts.append(_("due %(day)s", day=day))
+    return " · ".join(parts)
 
 
 def change_value(field: str, value: Any) -> str:

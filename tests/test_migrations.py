@@ -308,23 +308,46 @@ def test_hold_key_results_of_before_keep_their_partial_credit(empty_database):
             )
         )
         cycle_id = db.session.scalar(sa.text("SELECT id FROM cycle WHERE label = '2026 Q4'"))
-        objective = Objective(
-            cycle_id=cycle_id,
-            level="individual",
-            title="粉丝与互动",
-            owner_id=owner.id,
-            weight=Decimal(100),
-            status="approved",
-            progress=Decimal("0.83"),  # (0.8 × 40 + 0.8 × 30 + 0.9 × 30) ÷ 100
+        objective_values = {  # the objective as it was at 8b3d5f7a9c21 (no due date yet)
+            "cycle_id": cycle_id,
+            "level": "individual",
+            "title": "粉丝与互动",
+            "description": "",
+            "owner_id": owner.id,
+            "weight": Decimal(100),
+            "progress_rule": "own_krs",
+            "status": "approved",
+            "review_comment": "",
+            "position": 0,
+            "progress": Decimal("0.83"),  # (0.8 × 40 + 0.8 × 30 + 0.9 × 30) ÷ 100
+            "created_at": okr.db.utcnow(),
+            "updated_at": okr.db.utcnow(),
+            "version": 1,
+        }
+        exact_columns = ("weight", "progress")
+        timestamps = ("created_at", "updated_at")
+        objective_table = sa_table(
+            "objective",
+            *(
+                column(
+                    n,
+                    okr.db.Exact
+                    if n in exact_columns
+                    else okr.db.UTCDateTime
+                    if n in timestamps
+                    else None,
+                )
+                for n in objective_values
+            ),
         )
-        db.session.add(objective)
+        db.session.execute(objective_table.insert().values(**objective_values))
         old_items = [
             {"title": "平均互动率≥3%", "unit": "%", "kind": "at_least", "target": "3"},
             {"title": "粉丝量", "unit": "人", "kind": "increase", "start": "1", "target": "2"},
         ]
         db.session.add(KRTemplate(name="社交媒体运营", objective_title="o", key_results=old_items))
         db.session.commit()
-        objective_id = objective.id
+        objective_id = db.session.scalar(sa.text("SELECT id FROM objective"))
         common = {"objective_id": objective_id, "tiers": [], "last_note": "", "version": 1}
         rows = [  # (kind, weight, start, target, current, progress as stored before)
             ("at_least", "40", None, "3", "2.4", "0.8"),

@@ -27,6 +27,7 @@ from okr.api.tokens import create_token
 from okr.appraisals.services import assign_rater
 from okr.calibration.results import finalize
 from okr.checkins.models import ValueUpload
+from okr.cycles.models import Cycle
 from okr.cycles.services import create_cycle
 from okr.extensions import db
 from okr.jobs.models import Job
@@ -795,6 +796,22 @@ def measure(app: Flask, pages: Pages, clients: dict[str, Any], count_queries) ->
     return seen
 
 
+def date_key_results() -> None:
+    """Give every key result an aspect and a due date in its cycle (its objective one too), so
+    the "due in N days" / "overdue since" notes and the aspect are drawn on every page that
+    lists key results, at both sizes."""
+    aspects = ("quantity", "quality", "time", None)
+    rows = db.session.execute(
+        select(KeyResult, Cycle.start, Cycle.end)
+        .join(Objective, KeyResult.objective_id == Objective.id)
+        .join(Cycle, Objective.cycle_id == Cycle.id)
+    ).all()
+    for kr, start, end in rows:
+        kr.aspect = aspects[kr.id % 4]
+        kr.due_on = start + timedelta(days=kr.id % 60) if kr.id % 3 else end
+    db.session.commit()
+
+
 def test_no_page_runs_more_statements_on_a_bigger_world(
     app, make_person, make_department, count_queries
 ):
@@ -803,9 +820,11 @@ def test_no_page_runs_more_statements_on_a_bigger_world(
     grow_notices(pages, 2, 3)
     clients = {role: sign_in(app.test_client(), who) for role, who in viewers(pages).items()}
     clients[""] = app.test_client()
+    date_key_results()
     small = measure(app, pages, clients, count_queries)
     grow_world(pages.world, make_person, make_department)
     grow_notices(pages, 30, 60)
+    date_key_results()
     large = measure(app, pages, clients, count_queries)
 
     expected = {

@@ -85,6 +85,13 @@ class KeyResultSchema(ma.Schema):
         required=True,
         metadata={"description": "The scorecard indicator it feeds (section.indicator), or null"},
     )
+    aspect = ma.fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "quantity, quality or time (seed 002), or null: untagged"},
+    )
+    due_on = ma.fields.Date(allow_none=True, required=True)
+    due_value = decimal(required=True)  # the value standing on due_on: a time target's
 
 
 class KeyResultDetailSchema(KeyResultSchema):
@@ -102,6 +109,7 @@ class ObjectiveSchema(ma.Schema):
     parent_id = ma.fields.Integer(allow_none=True, required=True)
     progress = decimal(required=True)
     confidence = ma.fields.String(allow_none=True, required=True)
+    due_on = ma.fields.Date(allow_none=True, required=True)
     key_results = ma.fields.List(ma.fields.Nested(KeyResultSchema), required=True)
 
 

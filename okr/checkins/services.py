@@ -21,6 +21,7 @@ from okr.domain.periods import week_start
 from okr.errors import Invalid, StaleEdit
 from okr.explain import error_message
 from okr.extensions import db
+from okr.objectives.due import due_after
 from okr.objectives.models import CheckIn, KeyResult, Objective
 from okr.objectives.progress import refresh_key_result, refresh_objective_chain
 from okr.objectives.rules import CONFIDENCES, typed_percent, unit_fit_problem
@@ -94,7 +95,11 @@ def record_checkin(
 
 
 def _store(kr: KeyResult, cycle: Cycle, checkin: CheckIn) -> None:
-    """Add a check-in, make it the key result's latest state and roll progress up."""
+    """Add a check-in, make it the key result's latest state (and the value standing on its due
+    date when it counts for it) and roll progress up."""
+    kr.due_value = due_after(
+        kr, local_date(checkin.created_at), checkin.value, checkin.corrects_id
+    )  # read before the check-in is added: a correction replays the log without it
     db.session.add(checkin)
     kr.current, kr.confidence, kr.last_note = checkin.value, checkin.confidence, checkin.note
     refresh_key_result(kr, cycle.attainment_cap)

@@ -32,6 +32,7 @@ from okr.domain.periods import week_start
 from okr.errors import Invalid
 from okr.extensions import db
 from okr.objectives.chain import sync
+from okr.objectives.due import due_after
 from okr.objectives.models import CheckIn, KeyResult, Objective
 from okr.objectives.progress import key_result_figures
 from okr.org.models import Person
@@ -225,14 +226,17 @@ def _insert_checkins() -> Insert:
 
 
 def _store_latest(accepted: list[_Accepted], now: datetime) -> None:
-    """Each key result's latest state and figures, in one statement (their rows are locked)."""
+    """Each key result's latest state, due-date value and figures, in one statement (their rows
+    are locked)."""
     if not accepted:
         return
     rows: list[dict[str, Any]] = []
     for entry in accepted:
         kr, cap = entry.kr, entry.kr.objective.cycle.attainment_cap
+        due_value = due_after(kr, local_date(now), entry.value)  # a new value, never a correction
         state = {"current": entry.value, "confidence": entry.confidence, "note": entry.note}
-        progress, points = key_result_figures(_Latest(kr, entry.value), cap)
+        state["due_value"] = due_value
+        progress, points = key_result_figures(_Latest(kr, entry.value, due_value), cap)
         rows.append(
             {"b_id": kr.id, "b_last_checkin_at": now, "b_progress": stored(progress)}
             | {"b_points": stored(points), "b_version": kr.version + 1}
@@ -246,6 +250,7 @@ def _store_latest(accepted: list[_Accepted], now: datetime) -> None:
             current=row["b_current"],
             confidence=row["b_confidence"],
             last_note=row["b_note"],
+            due_value=row["b_due_value"],
             last_checkin_at=row["b_last_checkin_at"],
             progress=row["b_progress"],
             points=row["b_points"],
@@ -256,8 +261,8 @@ def _store_latest(accepted: list[_Accepted], now: datetime) -> None:
 class _Latest:
     """A key result read with a new latest value (what its figures are computed from)."""
 
-    def __init__(self, kr: KeyResult, current: Decimal) -> None:
-        self._kr, self.current = kr, current
+    def __init__(self, kr: KeyResult, current: Decimal, due_value: Decimal | None) -> None:
+        self._kr, self.current, self.due_value = kr, current, due_value
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._kr, name)
@@ -278,6 +283,7 @@ def _update_latest() -> Update:
             current=typed("b_current", "current"),
             confidence=typed("b_confidence", "confidence"),
             last_note=typed("b_note", "last_note"),
+            due_value=typed("b_due_value", "due_value"),
             last_checkin_at=typed("b_last_checkin_at", "last_checkin_at"),
             progress=typed("b_progress", "progress"),
             points=typed("b_points", "points"),

@@ -47,6 +47,10 @@ class CalendarForm(FlaskForm):
         validators=[Optional()],
         description=_l("Results are assessed and reviewed in this window."),
     )
+    require_aspects = BooleanField(
+        _l("Each objective needs a quantity, a quality and a time target"),
+        description=_l("Seed 002's rule (数量、质量、时限目标), checked when OKRs are submitted."),
+    )
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
@@ -76,6 +80,7 @@ def calendar(cycle_id: int) -> Response:
         planning_binding=cycle.planning_binding,
         assessment_opens=shown.assessment[0],
         assessment_closes=shown.assessment[1],
+        require_aspects=cycle.require_aspects,
         version=cycle.version,
     )
     return _calendar_page(cycle, form)
@@ -102,6 +107,7 @@ def save_calendar(cycle_id: int) -> Response:
         except Invalid as exc:
             form_errors(form, exc)
         else:
+            cycle.require_aspects = bool(form.require_aspects.data)
             flash(_("%(label)s's calendar saved.", label=cycle.label), "success")
             return redirect(url_for("cycles.index"), code=303)
     return _calendar_page(cycle, form, status=422)

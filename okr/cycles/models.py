@@ -38,6 +38,9 @@ class Cycle(db.Model):
     assessment_closes: Mapped[date | None] = mapped_column(Date)
     # Whether the planning window binds: outside it only HR creates and submits objectives.
     planning_binding: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # Seed 002's rule: each objective needs a quantity, a quality and a time key result
+    # (okr.objectives.aspects), checked when a set is submitted for approval.
+    require_aspects: Mapped[bool] = mapped_column(Boolean, server_default=false())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

@@ -18,6 +18,14 @@ from okr.domain.explain_schemes import N_, SCHEME_ERRORS, SCHEME_STEPS
 STEP_TEMPLATES: dict[str, str] = {
     # key-result attainment
     "kr.no_value": N_("No value has been checked in yet, so progress is {progress}."),
+    "kr.due_value": N_(
+        "Time target due on {due_on}: scored from {value}, the value standing on that day; "
+        "check-ins after it do not count."
+    ),
+    "kr.due_no_value": N_(
+        "Time target due on {due_on}: nothing was checked in by that day; "
+        "check-ins after it do not count."
+    ),
     "kr.increase": N_("({current} − {start}) ÷ ({target} − {start}) = {progress}"),
     "kr.decrease": N_("({start} − {current}) ÷ ({start} − {target}) = {progress}"),
     "kr.ratio": N_("{current} ÷ {target} = {progress}"),

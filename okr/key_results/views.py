@@ -42,6 +42,7 @@ def _stored(kr: KeyResult) -> dict[str, object]:
     values["confirm_gaps"] = has_tier_gap(kr.tiers or [])
     values |= {"source": kr.source, "source_key": kr.source_key or ""}
     values["indicator"] = kr.indicator or ""
+    values |= {"aspect": kr.aspect or "", "due_on": kr.due_on}
     return values | hold_values(kr.hold_scoring, kr.hold_strict)
 
 

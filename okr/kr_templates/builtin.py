@@ -41,6 +41,8 @@ def kr(title: str, unit: str, kind: str, weight: str, **rule: Any) -> dict[str, 
     hold = kind in HOLD_KINDS
     item["hold_scoring"] = rule.get("hold_scoring") or ("pass_fail" if hold else None)
     item["hold_strict"] = bool(rule.get("hold_strict", False))
+    if rule.get("aspect"):  # quantity | quality | time; untagged items stay as they were stored
+        item["aspect"] = rule["aspect"]
     return item
 
 

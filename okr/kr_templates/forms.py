@@ -29,6 +29,7 @@ class TemplateKRForm(Form):
     confirm_gaps = KeyResultForm.confirm_gaps
     hold_scoring = KeyResultForm.hold_scoring
     hold_strict = KeyResultForm.hold_strict
+    aspect = KeyResultForm.aspect  # a template has no cycle: a time target is due at its end
 
 
 class TemplateForm(FlaskForm):

@@ -56,7 +56,7 @@ def kr_data(item: dict[str, Any]) -> KeyResultData:
         kind=item["kind"],
         weight=_number(item.get("weight")) or Decimal(0),
         **{name: _number(item.get(name)) for name in NUMBERS},
-        direction=item.get("direction") or None,
+        **{name: item.get(name) or None for name in ("direction", "aspect")},
         tiers=copy.deepcopy(item.get("tiers") or []),
         hold_scoring=item.get("hold_scoring") or None,
         hold_strict=bool(item.get("hold_strict")),
@@ -76,6 +76,7 @@ def kr_item(data: KeyResultData) -> dict[str, Any]:
         tiers=data.tiers or [],
         hold_scoring=data.hold_scoring,  # a hold kind without one: met or not met
         hold_strict=data.hold_strict,
+        aspect=data.aspect,
     )
 
 
@@ -90,7 +91,7 @@ def check_key_results(rows: list[KeyResultData]) -> list[str]:
     warnings: list[str] = []
     for index, data in enumerate(rows):
         try:
-            warnings += apply_definition(KeyResult(), data)  # a transient row: validation only
+            warnings += apply_definition(KeyResult(), data, dated=False)  # validation only
         except Invalid as exc:
             for name, message in exc.errors.items():
                 errors[f"krs-{index}-{name}" if name != "_" else "_"] = message
@@ -290,7 +291,8 @@ def _objective_from(
     objective = new_objective(cycle, "individual", data, actor, owner=person)
     for position, row_data in enumerate(rows):
         row = KeyResult(objective_id=objective.id, position=position)
-        apply_definition(row, row_data)
+        row_data.due_on = cycle.end if row_data.aspect == "time" else None  # due at its end
+        apply_definition(row, row_data, cycle)
         refresh_key_result(row, cycle.attainment_cap)
         db.session.add(row)
     db.session.flush()

@@ -206,6 +206,7 @@ def _form_data(template: KRTemplate) -> dict[str, object]:
             "tiers": format_tiers(item.get("tiers") or []),
             "confirm_gaps": has_tier_gap(item.get("tiers") or []),  # stored: it was confirmed
             **hold_values(item.get("hold_scoring"), item.get("hold_strict")),
+            "aspect": item.get("aspect") or "",
         }
         for item in template.key_results
     ]

@@ -15,6 +15,7 @@ from okr.domain.weights import check_weights
 from okr.errors import Invalid
 from okr.explain import error_message
 from okr.extensions import db
+from okr.objectives.aspects import aspect_problems
 from okr.objectives.changes import load_objective, record_change
 from okr.objectives.models import Objective
 from okr.objectives.queries import set_query
@@ -88,12 +89,15 @@ def _load_set(objective: Objective) -> list[Objective]:
 
 
 def submit_set(objective: Objective, actor: Person) -> list[Objective]:
-    """Submit an owner's whole set for approval; refused with the sums shown unless weights add up."""
+    """Submit an owner's whole set for approval; refused with the sums shown unless weights add up,
+    and with what each objective lacks when the cycle asks for quantity, quality and time targets."""
     check_planning_window(db.session.get_one(Cycle, objective.cycle_id), actor)  # identity map
     objectives = _load_set(objective)
     report = weight_report(objectives)
-    if not report.ok:
-        raise Invalid({"_": " ".join(report.problems)})
+    cycle = db.session.get_one(Cycle, objective.cycle_id)  # loaded with the set
+    problems = report.problems + aspect_problems(cycle, objectives)
+    if problems:  # weights, and the cycle's quantity / quality / time rule when it has one
+        raise Invalid({"_": " ".join(problems)})
     for item in objectives:
         if item.status in ("draft", "returned"):
             item.status = "submitted"

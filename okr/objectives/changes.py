@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 
+from okr.domain.numbers import fmt
 from okr.extensions import db
 from okr.objectives.models import Objective, ObjectiveChange
+from okr.objectives.rules import format_tiers
 from okr.org.models import Person
 
 
@@ -37,3 +41,20 @@ def record_change(
             details=dict(details or {}),
         )
     )
+
+
+def shown_value(value: Any) -> Any:
+    """A field value as the audit line shows it: exact numbers without trailing zeros, days as
+    ISO dates."""
+    if isinstance(value, Decimal):
+        return fmt(value)
+    if isinstance(value, list):
+        return format_tiers(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """The fields whose shown value changed: name -> [before, after]."""
+    return {k: [before[k], after[k]] for k in before if before[k] != after[k]}

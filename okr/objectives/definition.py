@@ -7,17 +7,20 @@ so a rule refused in one place is refused in all of them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
 
+from okr.cycles.models import Cycle
 from okr.domain.errors import DomainError, InvalidSpec
 from okr.domain.krspec import HOLD_KINDS, HoldScoring, ensure_valid_spec
 from okr.domain.numbers import HUNDRED, ZERO, check_range
 from okr.domain.steps import Issue, Severity
 from okr.errors import Invalid
 from okr.explain import describe, error_message
+from okr.objectives.due import check_kr_dates
 from okr.objectives.models import KeyResult
 from okr.objectives.rules import definition_unit_problems, spec_of
 
@@ -73,6 +76,10 @@ class KeyResultData:
     """Hold kinds: the target itself is not enough ("> 5%"); other kinds: False."""
     indicator: str | None = None
     """The scorecard indicator it feeds ("section.indicator"; okr.objectives.indicator_links)."""
+    aspect: str | None = None
+    """What it measures of its objective (quantity, quality, time; seed 002) or None."""
+    due_on: date | None = None
+    """Its due date: within the cycle, not after the objective's; a time target needs one."""
 
 
 def check_weight(weight: Decimal | None, field: str = "weight") -> Decimal:
@@ -85,13 +92,21 @@ def check_weight(weight: Decimal | None, field: str = "weight") -> Decimal:
         raise Invalid({field: error_message(exc)}) from exc
 
 
-def apply_definition(kr: KeyResult, data: KeyResultData) -> list[str]:
+def apply_definition(
+    kr: KeyResult,
+    data: KeyResultData,
+    cycle: Cycle | None = None,
+    objective_due: date | None = None,
+    *,
+    dated: bool = True,
+) -> list[str]:
     """Copy data onto the row; return the warnings of its scoring rule (errors raise Invalid).
 
     The same checks run for every path that writes a key result (form, KR templates and their
     application): weight 0-100, the kind's rule (start == target, overlapping tiers ...), a hold
     rule (met or not, partial credit, strict edge) only on a hold kind, and a gap between two
-    tiers only when the person confirmed it.
+    tiers only when the person confirmed it; an aspect and a due date within `cycle`, not after
+    `objective_due` (a time target needs one, unless not `dated`: a KR template's rows).
     """
     if not data.title.strip():
         raise Invalid({"title": _("Enter a title.")})
@@ -107,6 +122,7 @@ def apply_definition(kr: KeyResult, data: KeyResultData) -> list[str]:
         raise Invalid(problems)  # e.g. "-5 人" or "50%" for a count: the same rule as check-ins
     if data.hold_scoring not in (None, *HoldScoring):
         raise Invalid({"hold_scoring": _("Choose met or not met, or partial credit.")})
+    check_kr_dates(data.aspect, data.due_on, cycle, objective_due, dated=dated)
     _copy(kr, data)
     warnings = _rule_warnings(kr)
     _check_gaps(warnings, data.confirm_gaps)
@@ -130,6 +146,7 @@ def _copy(kr: KeyResult, data: KeyResultData) -> None:
     hold = data.kind in HOLD_KINDS
     kr.hold_scoring = data.hold_scoring or (HoldScoring.PASS_FAIL.value if hold else None)
     kr.hold_strict = data.hold_strict
+    kr.aspect, kr.due_on = data.aspect, data.due_on
 
 
 def _rule_warnings(kr: KeyResult) -> tuple[Issue, ...]:

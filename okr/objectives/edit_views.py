@@ -71,6 +71,7 @@ def _objective_data(form: ObjectiveForm) -> ObjectiveData:
         weight=form.weight.number,
         parent_id=form.parent_id.data,
         progress_rule=form.progress_rule.data,
+        due_on=form.due_on.data,
     )
 
 

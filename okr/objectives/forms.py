@@ -7,13 +7,13 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from okr.errors import Invalid
 from okr.forms import DecimalText, VersionedForm, optional_int, options
 from okr.forms import required_number as _required_number
-from okr.labels import HOLD_EDGES, HOLD_KINDS, HOLD_SCORINGS, KR_KINDS, PROGRESS_RULES
+from okr.labels import ASPECTS, HOLD_EDGES, HOLD_KINDS, HOLD_SCORINGS, KR_KINDS, PROGRESS_RULES
 from okr.objectives.definition import KeyResultData
 from okr.objectives.rules import parse_tiers, tier_to_dict, typed_percent
 
@@ -42,6 +42,11 @@ class ObjectiveForm(VersionedForm):
     parent_id = SelectField(_l("Aligns to"), coerce=optional_int, validate_choice=False)
     progress_rule = SelectField(
         _l("Progress comes from"), choices=options(PROGRESS_RULES), default="own_krs"
+    )
+    due_on = DateField(
+        _l("Due date"),
+        validators=[Optional()],
+        description=_l("完成时间: within the cycle; its key results are due by then"),
     )
 
 
@@ -76,6 +81,18 @@ class KeyResultForm(VersionedForm):
     confirm_gaps = BooleanField(_l("I mean this gap: values between two tiers score 0 points"))
     hold_scoring = SelectField(_l("Scoring"), choices=options(HOLD_SCORINGS), default="pass_fail")
     hold_strict = SelectField(_l("Edge"), choices=options(HOLD_EDGES), default="inclusive")
+    aspect = SelectField(
+        _l("Measures"),
+        choices=options([("", _l("— Untagged —")), *ASPECTS]),
+        default="",
+        validate_choice=False,  # the service says why
+        description=_l("What this key result measures of its objective"),
+    )
+    due_on = DateField(
+        _l("Due date"),
+        validators=[Optional()],
+        description=_l("A time target is scored from the value on this day"),
+    )
 
 
 def hold_values(hold_scoring: str | None, hold_strict: bool | None) -> dict[str, str]:
@@ -120,6 +137,8 @@ def key_result_data(form: KeyResultForm) -> KeyResultData:
         hold_scoring=form.hold_scoring.data if kind in HOLD_KINDS else None,
         hold_strict=kind in HOLD_KINDS and form.hold_strict.data == "strict",
         confirm_gaps=bool(form.confirm_gaps.data),
+        aspect=form.aspect.data or None,
+        due_on=form.due_on.data if hasattr(form, "due_on") else None,
         percent_typed=tuple(
             f
             for f in ("start", "target")

@@ -54,7 +54,7 @@ def indicator_choices(objective: Objective) -> list[tuple[str, str]]:
 
 def defined(kr: KeyResult, objective: Objective, data: KeyResultData) -> list[str]:
     """apply_definition, then the indicator it feeds: what the add and edit services run."""
-    warnings = apply_definition(kr, data)
+    warnings = apply_definition(kr, data, objective.cycle, objective.due_on)
     link_indicator(kr, objective, data.indicator)
     return warnings
 

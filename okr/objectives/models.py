@@ -59,6 +59,7 @@ class Objective(db.Model):
     progress_rule: Mapped[str] = mapped_column(String(12), default="own_krs")
     status: Mapped[str] = mapped_column(String(12), default="draft")
     review_comment: Mapped[str] = mapped_column(Text, default="")
+    due_on: Mapped[date | None] = mapped_column(Date)  # 完成时间: within the cycle; None: its end
     position: Mapped[int] = mapped_column(Integer, default=0)
     progress: Mapped[Decimal | None] = mapped_column(Exact)  # cached, fraction 0..cap
     confidence: Mapped[str | None] = mapped_column(String(12))  # worst of its key results
@@ -120,6 +121,13 @@ class KeyResult(db.Model):
     hold_scoring: Mapped[str | None] = mapped_column(String(12))  # okr.domain.krspec.HoldScoring
     hold_strict: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # What it measures of its objective (seed 002: 数量 quantity, 质量 quality, 时限 time; None:
+    # untagged) and its due date (within the cycle, not after its objective's). A time key result
+    # is scored from the value standing on its due date (okr.domain.due_dates), kept here as
+    # `current` keeps the latest.
+    aspect: Mapped[str | None] = mapped_column(String(8))  # okr.domain.due_dates.Aspect
+    due_on: Mapped[date | None] = mapped_column(Date)
+    due_value: Mapped[Decimal | None] = mapped_column(Exact)
     # Where its numbers come from (okr.key_results.sources): typed in, or pushed by the API or an
     # upload under the external id a data pipeline knows (unique across the company when set).
     source: Mapped[str] = mapped_column(String(12), default="manual", server_default="manual")

@@ -13,7 +13,7 @@ committed figures. On SQLite a write request takes the database's write lock at 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, localcontext
 from typing import Any
 
@@ -23,6 +23,7 @@ from okr.cycles.models import Cycle
 from okr.cycles.signals import cap_changed
 from okr.db import stored
 from okr.domain.attainment import AttainmentResult, attainment
+from okr.domain.due_dates import Aspect
 from okr.domain.errors import DomainError
 from okr.domain.numbers import DOMAIN_CONTEXT
 from okr.domain.rollup import ParentProgress, ProgressRule, WeightedValue, parent_progress
@@ -50,9 +51,29 @@ class ObjectiveProgress:
     detail: ParentProgress | None = None
 
 
+def is_time_target(kr: Any) -> bool:
+    """A time key result with a due date: scored from the value standing on that date."""
+    return kr.aspect == Aspect.TIME and kr.due_on is not None
+
+
+def scored_value(kr: Any) -> Decimal | None:
+    """The value a key result is scored from: its latest, or for a time target the value
+    standing on its due date (okr.domain.due_dates: a later check-in does not count)."""
+    return kr.due_value if is_time_target(kr) else kr.current
+
+
 def kr_attainment(kr: Any, cap: Decimal) -> AttainmentResult:
-    """Attainment of a key result (a row or a loaded KeyResult) from its latest value."""
-    return attainment(spec_of(kr), kr.current, cap)
+    """Attainment of a key result (a row or a loaded KeyResult) from the value it is scored from;
+    a time target's derivation starts by naming its due date and the value standing on it."""
+    result = attainment(spec_of(kr), scored_value(kr), cap)
+    if not is_time_target(kr):
+        return result
+    first = (
+        Step.of("kr.due_value", due_on=kr.due_on.isoformat(), value=kr.due_value)
+        if kr.due_value is not None
+        else Step.of("kr.due_no_value", due_on=kr.due_on.isoformat())
+    )
+    return replace(result, steps=(first, *result.steps))
 
 
 def rolled_up(
@@ -75,7 +96,8 @@ def objective_progress(
 
 
 def key_result_figures(kr: Any, cap: Decimal) -> tuple[Decimal, Decimal | None]:
-    """A key result's progress and points from its latest value (0 and none if it cannot score)."""
+    """A key result's progress and points from the value it is scored from (its latest, or a time
+    target's on its due date; 0 and none if it cannot score)."""
     try:
         result = kr_attainment(kr, cap)
     except DomainError:
@@ -212,7 +234,7 @@ _KR = KeyResult.__table__
 _KR_FIGURE_INPUTS = (
     *("id", "objective_id", "title", "weight", "position", "current", "confidence"),
     *("kind", "start", "target", "step", "points_per_step", "direction", "max_points", "tiers"),
-    *("hold_scoring", "hold_strict"),
+    *("hold_scoring", "hold_strict", "aspect", "due_on", "due_value"),
     *("progress", "points"),
 )
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -13,18 +12,19 @@ from sqlalchemy import func, select
 
 from okr.cycles.models import Cycle
 from okr.cycles.rules import check_planning_window, plan_editable
-from okr.domain.numbers import fmt
 from okr.errors import Invalid, StaleEdit
 from okr.extensions import db
 from okr.labels import status_label
 from okr.objectives.approval import reopen_if_broken
+from okr.objectives.changes import changed_fields as _changes
 from okr.objectives.changes import load_objective, record_change
+from okr.objectives.changes import shown_value as _shown
 from okr.objectives.definition import SPEC_FIELDS, KeyResultData, check_weight
+from okr.objectives.due import check_objective_due, replay_due
 from okr.objectives.indicator_links import defined
 from okr.objectives.models import KeyResult, Objective
 from okr.objectives.progress import lock_chain, refresh_key_result, refresh_objective_chain
 from okr.objectives.queries import allowed_parents
-from okr.objectives.rules import format_tiers
 from okr.org.models import Department, Person
 
 
@@ -49,19 +49,6 @@ def _check_version(record: Objective | KeyResult, version: int | None) -> None:
 def objective_for(kr: KeyResult) -> Objective:
     """A key result's objective, loaded as services need it."""
     return load_objective(kr.objective_id)
-
-
-def _shown(value: Any) -> Any:
-    """A field value as the audit line shows it: exact numbers without trailing zeros."""
-    if isinstance(value, Decimal):
-        return fmt(value)
-    if isinstance(value, list):
-        return format_tiers(value)
-    return "" if value is None else value
-
-
-def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
-    return {k: [before[k], after[k]] for k in before if before[k] != after[k]}
 
 
 def after_set_change(objective: Objective, actor: Person) -> list[str]:
@@ -102,6 +89,7 @@ class ObjectiveData:
     weight: Decimal
     parent_id: int | None
     progress_rule: str = "own_krs"
+    due_on: date | None = None  # 完成时间: within the cycle, on or after its key results'
 
 
 def create_objective(
@@ -145,6 +133,7 @@ def new_objective(
     if not data.title.strip():
         raise Invalid({"title": _("Enter a title.")})
     check_weight(data.weight)
+    check_objective_due(data.due_on, cycle, [])
     position = db.session.scalar(
         select(func.count()).where(Objective.cycle_id == cycle.id, Objective.owner_id == owner.id)
     )
@@ -158,6 +147,7 @@ def new_objective(
         parent_id=data.parent_id,
         weight=data.weight,
         progress_rule=data.progress_rule,
+        due_on=data.due_on,
         status="draft",  # company sets too: every set passes the submit checks to be approved
         position=position or 0,
     )
@@ -182,7 +172,8 @@ def update_objective(
     if not data.title.strip():
         raise Invalid({"title": _("Enter a title.")})
     check_weight(data.weight)
-    fields = ("title", "description", "weight", "parent_id", "progress_rule")
+    check_objective_due(data.due_on, objective.cycle, list(objective.key_results))
+    fields = ("title", "description", "weight", "parent_id", "progress_rule", "due_on")
     before = {f: _shown(getattr(objective, f)) for f in fields}
     old_parent = objective.parent_id
     objective.title = data.title.strip()
@@ -190,6 +181,7 @@ def update_objective(
     objective.weight = data.weight
     objective.parent_id = data.parent_id
     objective.progress_rule = data.progress_rule
+    objective.due_on = data.due_on
     changed = _changes(before, {f: _shown(getattr(objective, f)) for f in fields})
     if changed and objective.status == "approved":
         record_change(objective, actor, "edited", {"changes": changed})
@@ -273,10 +265,12 @@ def update_key_result(
     _check_version(kr, version)
     objective = objective_for(kr)
     _ensure_planning(objective.cycle)
-    fields = ("title", "unit", "weight", *SPEC_FIELDS, "indicator")
+    fields = ("title", "unit", "weight", *SPEC_FIELDS, "aspect", "due_on", "indicator")
     before = {f: _shown(getattr(kr, f)) for f in fields}
     warnings = defined(kr, objective, data)
     changed = _changes(before, {f: _shown(getattr(kr, f)) for f in fields})
+    if "due_on" in changed:
+        replay_due(kr)  # the value standing on the new due date, from the log
     refresh_key_result(kr, objective.cycle.attainment_cap)
     db.session.flush()
     if changed and objective.status == "approved":

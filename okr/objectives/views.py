@@ -19,10 +19,12 @@ from okr.cycles.windows import OutsideWindow
 from okr.errors import Invalid
 from okr.extensions import db
 from okr.forms import ActionForm
+from okr.labels import aspect_label
 from okr.objectives import access
 from okr.objectives.adjustment_views import adjustment_panel
 from okr.objectives.approval import approval_of, decide_set, submit_set, weight_report
 from okr.objectives.blueprint import bp
+from okr.objectives.due import due_note
 from okr.objectives.forms import DecisionForm
 from okr.objectives.models import Objective, ObjectiveChange
 from okr.objectives.queries import children_counts, load_set, waiting_for
@@ -135,6 +137,10 @@ def department(department_id: int) -> Response:
 @login_required
 def company() -> Response:
     return _render_set(cycle_or_404(), "company", _("Company"))
+
+
+bp.add_app_template_global(due_note)  # {{ due_note(kr.due_on, kr.progress) }}
+bp.add_app_template_global(aspect_label)
 
 
 @bp.app_template_global()

@@ -18,7 +18,7 @@ from okr.domain.attainment import attainment, max_points_of
 from okr.domain.errors import DomainError
 from okr.domain.numbers import fmt, quantity, round_display
 from okr.explain import derivation_rule, describe_steps
-from okr.labels import kind_rule, pct
+from okr.labels import kind_rule_due, pct
 from okr.objectives.models import Objective
 from okr.objectives.rules import spec_of as spec_of_kr
 from okr.records.consequences import consequence_lines
@@ -184,7 +184,7 @@ def _block(
         key_results=[
             KRLine(
                 title=kr.title,
-                kind=kind_rule(kr),
+                kind=kind_rule_due(kr),
                 weight=f"{fmt(kr.weight)}%",
                 start=quantity(kr.start, kr.unit),
                 target=quantity(kr.target, kr.unit),

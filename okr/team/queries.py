@@ -141,6 +141,7 @@ class KeyResultLine:
     progress: Decimal
     confidence: str | None
     last_checkin_at: datetime | None
+    due_on: date | None = None  # "due in N days" / "overdue since" while not met
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,7 @@ def _objective_line(objective: Objective) -> ObjectiveLine:
                 kr.progress,
                 kr.confidence,
                 kr.last_checkin_at,
+                kr.due_on,
             )
             for kr in objective.key_results
         ),
