@@ -28,6 +28,7 @@ from okr.extensions import db
 from okr.org.models import Person
 from okr.plans.drafting import draft_plan, draft_plans
 from okr.reviews.cycle_results import refresh_rollup_sources
+from okr.reviews.kr_indicators import Links, frozen_values, links_for_appraisal
 from okr.reviews.models import Appraisal, CalibrationChange, Review
 from okr.reviews.scoring import Breakdown
 from okr.reviews.services import breakdown
@@ -59,10 +60,13 @@ def _last(tallies: Iterable[Tally]) -> Tally:
     return last[0] if last else Tally()
 
 
-def _frozen(result: Breakdown, now: datetime) -> dict[str, Any]:
-    """What finalizing stores on an appraisal: the derivation, its figures and grade, the moment."""
+def _frozen(
+    result: Breakdown, now: datetime, spec: TemplateSpec, appraisal: Appraisal, links: Links
+) -> dict[str, Any]:
+    """What finalizing stores on an appraisal: the derivation, its figures and grade, the moment,
+    and for a template with key-result-fed indicators the values they were scored from."""
     grade = result.result.grade if result.result else None
-    return {
+    frozen = {
         "result": result.to_data(),
         "composite": result.result.composite if result.result else None,
         "grade": grade,
@@ -70,6 +74,8 @@ def _frozen(result: Breakdown, now: datetime) -> dict[str, Any]:
         "finalized_at": now,
         "status": "calibrated",
     }
+    values = frozen_values(spec, appraisal.indicator_values, links)
+    return frozen if values is None else {**frozen, "indicator_values": values}
 
 
 def _store(changes: list[tuple[Appraisal, dict[str, Any]]]) -> None:
@@ -109,7 +115,8 @@ def finalize(appraisal: Appraisal, spec: TemplateSpec) -> None:
     result = breakdown(appraisal, spec)
     if not result.complete:
         raise Invalid({"_": _("Not every part that counts is scored yet; it cannot be finalized.")})
-    for name, value in _frozen(result, utcnow()).items():
+    links = links_for_appraisal(spec, appraisal.review_id, appraisal.person_id)
+    for name, value in _frozen(result, utcnow(), spec, appraisal, links).items():
         setattr(appraisal, name, value)
     db.session.flush()
     draft_plan(appraisal, spec)
@@ -141,7 +148,8 @@ def _finalize_chunk(
     for appraisal in appraisals:
         result = inputs.breakdown(spec, appraisal)
         if result.complete:
-            complete.append((appraisal, _frozen(result, now)))
+            links = (inputs.links or {}).get(appraisal.person_id, {})
+            complete.append((appraisal, _frozen(result, now, spec, appraisal, links)))
     _store(complete)
     cycle = db.session.get(Cycle, review.cycle_id)
     assert cycle is not None

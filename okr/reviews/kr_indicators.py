@@ -137,6 +137,21 @@ def with_fed(values: Mapping[str, Mapping[str, Any]], fed: list[Fed]) -> dict[st
     return merged
 
 
+def frozen_values(
+    spec: TemplateSpec, entered: Mapping[str, Mapping[str, Any]] | None, links: Links
+) -> dict[str, dict[str, Any]] | None:
+    """The indicator values an appraisal keeps when it is finalized: those entered, with each
+    key-result-fed indicator's as read now (so a released result's values, which rewards for the
+    highest value compare, are what it was scored from); None when the template has none."""
+    if not fed_keys(spec):
+        return None
+    merged = with_fed(entered or {}, fed_values(spec, links))
+    return {
+        section: {key: fmt(v) if isinstance(v, Decimal) else v for key, v in values.items()}
+        for section, values in merged.items()
+    }
+
+
 def links_for_appraisal(spec: TemplateSpec, review_id: int | None, person_id: int) -> Links:
     """One appraisal's links, read only when its template has key-result-fed indicators."""
     if review_id is None or not fed_keys(spec):

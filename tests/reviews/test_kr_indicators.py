@@ -200,6 +200,10 @@ def test_two_peoples_key_results_give_their_exact_points(month, login, admin):
     db.session.commit()
     frozen = db.session.get(Appraisal, one.id).result
     assert frozen["composite"] == "11.3"
+    # the values it was scored from are kept with it: rewards for the highest value compare them
+    kept = db.session.get(Appraisal, one.id).indicator_values
+    assert kept["satisfaction"] == {"survey": "3.5", "complaints": "2"}
+    assert kept["brand"]["exposure"] == "60"
     # a later value changes nothing once finalized: the derivation stays as it was frozen
     kr = db.session.scalar(select(KeyResult).where(KeyResult.title == "用户满意度提升"))
     kr.current = Decimal(20)
