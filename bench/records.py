@@ -5,9 +5,9 @@
 It builds a throwaway SQLite database with the demo company in a temporary folder, times each
 record in this process (wall and CPU), then renders the released records of last quarter's demo
 review over and over, exactly as a batch does (okr.records.pool.render_all: a process pool, one
-app per process), `--batches` times in a row: the first batch also starts the pool's fork server
-(imports, fonts), as the first batch of a job worker does; later ones find it running. Figures go
-in docs/records.md.
+app per process), `--batches` times in a row. The pool's fork server (imports, fonts) is started
+first, as a job worker starts it when it starts (okr.records.batch), so that every batch finds it
+running. Figures go in docs/records.md.
 """
 
 from __future__ import annotations
@@ -52,11 +52,12 @@ def main() -> None:
     from okr.demo.loader import load_demo
     from okr.extensions import db
     from okr.records.data import build_record
-    from okr.records.pool import render_all
+    from okr.records.pool import render_all, start_fork_server
     from okr.records.render import record_pdf
     from okr.reviews.models import Appraisal
 
     app = create_app()
+    start_fork_server()  # as a job worker does when it starts (okr.records.batch)
     with app.app_context():
         upgrade()
         load_demo()

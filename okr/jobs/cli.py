@@ -66,6 +66,7 @@ def worker(workers: int) -> None:
     stop = threading.Event()
     threading.Thread(target=_sweeping, args=(app, stop), daemon=True, name="sweeper").start()
     _periodic(app, stop)
+    registry.worker_starting()
     consumer = queue().huey.create_consumer(
         workers=workers,
         worker_type="thread",

@@ -52,6 +52,21 @@ def job_kind(
     return register
 
 
+_worker_starts: list[Callable[[], None]] = []
+
+
+def on_worker_start(prepare: Callable[[], None]) -> Callable[[], None]:
+    """Register `prepare()`, run (in the app's context) when a job worker starts, before it takes
+    its first job: work every job of a kind would otherwise pay for on a worker's first run."""
+    _worker_starts.append(prepare)
+    return prepare
+
+
+def worker_starting() -> None:
+    for prepare in _worker_starts:
+        prepare()
+
+
 def kind(name: str) -> Kind:
     return _kinds[name]
 

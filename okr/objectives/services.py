@@ -114,6 +114,13 @@ def create_objective(
     return objective
 
 
+def _check_new(data: ObjectiveData, cycle: Cycle) -> None:
+    if not data.title.strip():
+        raise Invalid({"title": _("Enter a title.")})
+    check_weight(data.weight)
+    check_objective_due(data.due_on, cycle, [])
+
+
 def new_objective(
     cycle: Cycle,
     level: str,
@@ -130,10 +137,7 @@ def new_objective(
         department.id if department else (owner.department_id if level == "individual" else None)
     )
     _check_parent(cycle, level, department_id, data.parent_id, None)
-    if not data.title.strip():
-        raise Invalid({"title": _("Enter a title.")})
-    check_weight(data.weight)
-    check_objective_due(data.due_on, cycle, [])
+    _check_new(data, cycle)
     position = db.session.scalar(
         select(func.count()).where(Objective.cycle_id == cycle.id, Objective.owner_id == owner.id)
     )

@@ -22,13 +22,13 @@ from pypdf import PdfWriter
 from sqlalchemy import select
 
 from okr.extensions import db
-from okr.jobs.registry import job_kind
+from okr.jobs.registry import job_kind, on_worker_start
 from okr.jobs.runner import JobContext
 from okr.jobs.services import submit
 from okr.org.models import Person
 from okr.org.queries import department_subtree_ids
 from okr.records.models import RecordBatch
-from okr.records.pool import render_all
+from okr.records.pool import render_all, start_fork_server
 from okr.records.zipnames import EntryNames
 from okr.reviews.models import Appraisal, Review
 
@@ -84,6 +84,13 @@ def start_again(batch: RecordBatch, actor: Person) -> RecordBatch:
 def processes() -> int:
     """How many processes render one batch: OKR_RECORD_PROCESSES, else one per core up to 2."""
     return int(current_app.config["RECORD_PROCESSES"]) or min(2, os.cpu_count() or 1)
+
+
+@on_worker_start
+def _warm_pool() -> None:
+    """A worker renders its batches on a pool of processes: start its fork server at once."""
+    if processes() > 1:
+        start_fork_server()
 
 
 @job_kind(

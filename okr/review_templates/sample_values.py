@@ -1,5 +1,5 @@
 """Sample values of the scheme simulator: numbers, scorecard values, and the bonuses and
-deductions typed in (a section's points come from okr.reviews.scoring.section_parts, as an
+deductions typed in (a section's points come from okr.reviews.sections.section_parts, as an
 appraisal's do).
 
 Adjustments are checked as a real appraisal checks them: a kind's count, or for a ranged kind

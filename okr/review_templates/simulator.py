@@ -48,7 +48,8 @@ from okr.review_templates.sample_values import (
     section_values,
 )
 from okr.reviews.rollup_parts import rollup_parts
-from okr.reviews.scoring import Breakdown, PartResult, qualitative_part, section_parts
+from okr.reviews.scoring import Breakdown, PartResult, qualitative_part
+from okr.reviews.sections import section_parts
 from okr.schemes.format import TemplateSpec, counted_parts
 
 INPUT_FIELDS = (

@@ -11,7 +11,6 @@ them) within its caps, where it has them.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -20,22 +19,19 @@ from okr.domain.composite import Adjustment as DomainAdjustment
 from okr.domain.composite import CompositeResult, composite
 from okr.domain.cycle_rollup import RollupResult
 from okr.domain.errors import DomainError, InvalidAdjustment
-from okr.domain.numbers import Number
 from okr.domain.outcomes import Outcome
 from okr.domain.ratings import criteria_score, peer_score
 from okr.domain.rollup import WeightedValue, okr_score
-from okr.domain.scorecard import score_section
 from okr.domain.steps import Step, steps_from_data, steps_to_data
 from okr.domain.template import Part
 from okr.objectives.models import Adjustment, Objective
-from okr.reviews.kr_indicators import Links, fed_values, links_for_appraisal, with_fed
+from okr.reviews.kr_indicators import Links
 from okr.reviews.models import Appraisal, PeerForm
 from okr.reviews.parts import PartResult
 from okr.reviews.rollup_parts import rollup_parts, stored_results
-from okr.reviews.self_points import self_assessed_steps
+from okr.reviews.sections import SectionValues, own_sections
 from okr.schemes.format import TemplateSpec
 
-SectionValues = Mapping[str, Mapping[str, Number | None]]
 """Indicator values by section key, then indicator key (None or "": not entered)."""
 
 
@@ -181,7 +177,7 @@ def compute(
     parts = _parts(spec, appraisal, objectives, forms, interview_ratings)
     fractions = {Part(p.part): (p.fraction if p.weight > 0 else None) for p in parts.values()}
     values = appraisal.indicator_values or {} if indicator_values is None else indicator_values
-    own, points = _own_sections(spec, appraisal, values, links)
+    own, points = own_sections(spec, appraisal, values, links)
     parts.update(own)
     rolled_parts, rolled = rollup_parts(spec, stored_results(appraisal.rollup_sources or {}))
     parts.update(rolled_parts)
@@ -196,23 +192,6 @@ def compute(
     if result is not None:
         steps.extend(result.steps)
     return Breakdown(parts, result, tuple(steps), problems)
-
-
-def _own_sections(
-    spec: TemplateSpec, appraisal: Appraisal, values: SectionValues, links: Links | None
-) -> tuple[dict[str, PartResult], dict[str, Decimal | None]]:
-    """The sections from the values entered and the linked key results (read when not given),
-    with the lines of both self-assessed columns and of the key results, before each sum."""
-    if links is None:
-        links = links_for_appraisal(spec, appraisal.review_id, appraisal.person_id)
-    fed = fed_values(spec, links)
-    values = with_fed(values, fed)
-    own, points = section_parts(spec, values)
-    both = self_assessed_steps(spec, appraisal, values)  # both columns, before the sum
-    for key, item in own.items():
-        lines = [f.step for f in fed if f.section == key]
-        item.steps = (*(s for s in both if s.params["section"] == key), *lines, *item.steps)
-    return own, points
 
 
 def _missing(parts: dict[str, PartResult]) -> list[Step]:
@@ -269,34 +248,6 @@ def _parts(
         ):
             item.fraction = spec.domain.attainment_cap
     return parts
-
-
-def section_parts(
-    spec: TemplateSpec, values: SectionValues
-) -> tuple[dict[str, PartResult], dict[str, Decimal | None]]:
-    """Each section as a part (its points over its max as fraction) and its exact points; a
-    section with an indicator not entered, or one its rule refuses, is missing (never 0)."""
-    parts: dict[str, PartResult] = {}
-    points: dict[str, Decimal | None] = {}
-    for section in spec.domain.sections:
-        weight = spec.domain.weight(section.key)
-        try:
-            score = score_section(section, values.get(section.key) or {})
-        except DomainError as exc:  # a stored value the template no longer takes
-            reason = Step.of(exc.code, **exc.params)
-            parts[section.key] = PartResult(section.key, weight, None, (), reason)
-            points[section.key] = None
-            continue
-        points[section.key] = score.points
-        if score.points is None:
-            reason = Step.of(
-                "section.incomplete", section=section.key, missing=", ".join(score.missing)
-            )
-            parts[section.key] = PartResult(section.key, weight, None, score.steps[:-1], reason)
-            continue
-        fraction = score.points / score.max_points
-        parts[section.key] = PartResult(section.key, weight, fraction, score.steps)
-    return parts, points
 
 
 def frozen_steps(appraisal: Appraisal) -> tuple[Step, ...]:
