@@ -195,13 +195,15 @@ def kind_rule_due(kr: Any) -> str:
 
 
 def change_value(field: str, value: Any) -> str:
-    """A value in an audit line: a kind or hold rule in words, anything else as stored."""
+    """A value in an audit line: a kind, hold rule or aspect in words, anything else as stored."""
     if field == "kind":
         return kind_label(value)
     if field == "hold_scoring":
         return str(SCORING_LABELS.get(value, value or "—"))
     if field == "hold_strict":
         return str(EDGE_LABELS["strict" if value else "inclusive"])
+    if field == "aspect":
+        return aspect_label(value) or "—"
     return "" if value is None else str(value)
 
 

@@ -293,3 +293,15 @@ def test_the_record_line_names_the_aspect_and_due_date(app):
     assert "Time limit" in line and "scored from 50% on that day" in line
     assert "Nov 15, 2026" in line
     assert kind_rule_due(kr(aspect="quality", due_on=DUE)).endswith("Quality · due Nov 15, 2026")
+
+
+def test_the_change_log_names_the_aspect_in_words(app):
+    from flask_babel import force_locale
+
+    from okr.labels import change_value
+
+    with app.test_request_context(), force_locale("zh"):
+        assert change_value("aspect", "time") == "时限"
+        assert change_value("aspect", "") == "—"
+    with app.test_request_context(), force_locale("en"):
+        assert change_value("aspect", "quality") == "Quality"
