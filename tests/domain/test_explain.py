@@ -35,7 +35,7 @@ from okr.domain.rollup import (
     okr_score,
     parent_progress,
 )
-from okr.domain.scorecard import Indicator, Section, score_section
+from okr.domain.scorecard import Indicator, KRScore, Section, score_section
 from okr.domain.steps import Issue, Step, rounding_step, steps_from_data
 from okr.domain.streaks import Consequence, CycleResult, StreakRule, streak_of, validate_streaks
 from okr.domain.template import (
@@ -49,6 +49,12 @@ from okr.domain.template import (
 )
 from okr.domain.tiers import Tier
 from okr.domain.weights import check_weights, plain_mean, weighted_mean
+from okr.objectives.models import KeyResult
+from okr.objectives.progress import kr_attainment
+from okr.reviews.kr_indicators import fed_values
+from okr.schemes.checks import validate
+from okr.schemes.format import TemplateSpec
+from tests.reviews.kr_fed import kr_fed_scheme
 
 DOMAIN = Path(__file__).resolve().parents[2] / "okr" / "domain"
 ALL_TEMPLATES = {**explain.STEP_TEMPLATES, **explain.ERROR_TEMPLATES}
@@ -114,11 +120,25 @@ TEMPLATE = ReviewTemplate.of(
 )
 
 
+# Steps built outside the domain, from what the app reads: a time target's due date, the key
+# results fed to scorecard indicators.
+APP_STEPS = ("objectives/progress.py", "reviews/kr_indicators.py")
+
+
+# In those, a code is what a step is built with: Step.of("code", …), or one of two chosen for it.
+APP_CODE = re.compile(
+    r"""(?:Step\.of\(\s*|else\s+)"([a-z_]+(?:\.[a-z_]+)+)"|"([a-z_]+(?:\.[a-z_]+)+)"\s+if\b"""
+)
+
+
 def source_codes() -> set[str]:
     codes: set[str] = set()
     for path in DOMAIN.glob("*.py"):
         if path.name != "explain.py":
             codes |= set(CODE_LITERAL.findall(path.read_text(encoding="utf-8")))
+    for name in APP_STEPS:
+        found = APP_CODE.findall((DOMAIN.parent / name).read_text(encoding="utf-8"))
+        codes |= {code for pair in found for code in pair if code}
     return codes
 
 
@@ -150,6 +170,38 @@ def test_rounding_rule_constant_matches_template() -> None:
 
 # Each scenario emits steps or issues, or raises a DomainError.
 Scenario = Callable[[], object]
+# Indicators fed by key results: in the domain, and as the review reads a person's key results
+# (okr.reviews.kr_indicators); a time target's attainment names its due date (okr.objectives).
+FED = Section(
+    "fed",
+    (Indicator.kr("points", 10, KRScore.POINTS), Indicator.kr("share", 5, KRScore.ATTAINMENT)),
+)
+
+
+def _time_target(due_value: D | None) -> KeyResult:
+    return KeyResult(
+        title="上线", kind="increase", start=D(0), target=D(100), tiers=[], aspect="time",
+        due_on=date(2026, 11, 15), due_value=due_value, current=D(80),
+    )  # fmt: skip
+
+
+def _fed_spec() -> TemplateSpec:
+    return validate(kr_fed_scheme())[1]
+
+
+def _links(survey: D | None, exposure: D | None) -> dict[str, KeyResult]:
+    """The person's key results feeding 用户满意度调查 and 品牌曝光度 (用户投诉率 not linked)."""
+    points = KeyResult(
+        title="用户满意度提升", unit="%", kind="per_unit", start=D(0), step=D(1),
+        points_per_step=D("0.5"), direction="up", max_points=D(10), tiers=[], current=survey,
+    )  # fmt: skip
+    reach = KeyResult(
+        title="品牌曝光次数", unit="次", kind="increase", start=D(0), target=D(1000), tiers=[],
+        current=exposure,
+    )  # fmt: skip
+    return {"satisfaction.survey": points, "brand.exposure": reach}
+
+
 SCENARIOS: list[Scenario] = [
     lambda: attainment(KeyResultSpec.increase(100, 200), None),
     lambda: attainment(KeyResultSpec.increase(100, 200), 250),
@@ -307,6 +359,13 @@ SCENARIOS: list[Scenario] = [
     lambda: score_section(CARD, {"entered": "30"}),
     lambda: score_section(CARD, {"rules": "-1"}),
     lambda: score_section(CARD, {"nope": "1"}),
+    lambda: score_section(FED, {"points": "6", "share": "60"}),
+    lambda: score_section(FED, {"points": "6", "share": "-5"}),
+    lambda: kr_attainment(_time_target(D(50)), D(1)),
+    lambda: kr_attainment(_time_target(None), D(1)),
+    lambda: fed_values(_fed_spec(), {}),
+    lambda: fed_values(_fed_spec(), _links(D(7), D(600))),
+    lambda: fed_values(_fed_spec(), _links(None, None)),
     lambda: composite(CARDS, {"interview": "0.5"}, sections={"card": D(12)}),
     lambda: composite(WEIGHTED_CARD, {}, sections={"card": D(12)}),
     lambda: ReviewTemplate.of({"s": 1}, sections=[Section("s", ())]),
